@@ -1,0 +1,254 @@
+"""Careful coercion of cell values into the contract's types.
+
+Numbers stored as text ("1,234.56", full-width "９６４７", "9,647.82万元", trailing spaces) are
+accepted with a warning that names the cell; anything else that is not a number is an error
+naming the cell and what is expected. Excel error values (#DIV/0!, #N/A, …) are always errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..core.findings import Findings
+from ..core.numbers import to_decimal
+
+__all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text"]
+
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+DASHES = frozenset({"-", "—", "——", "–", "/", "无", "N/A", "n/a"})
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?$")
+_COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=)\s*")
+_TEN_THOUSAND = Decimal(10000)
+_HUNDRED = Decimal(100)
+
+Raw = object  # a cell value as a reader gives it: str, float, int, bool, date, None
+
+
+def clean_text(value: str) -> str:
+    """NFKC (full-width digits, punctuation and spaces become ASCII) and trimmed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def parse_number_text(text: str) -> tuple[Decimal, str] | None:
+    """A number written as text → (value, suffix) where suffix is "", "%", "万元" or "元"."""
+    t = clean_text(text).replace(" ", "")
+    t = t.lstrip("¥$")
+    suffix = ""
+    for candidate in ("万元", "%", "元", "万"):
+        if t.endswith(candidate):
+            suffix = "万元" if candidate == "万" else candidate
+            t = t[: -len(candidate)]
+            break
+    match = _NUMBER.match(t)
+    if match is None:
+        return None
+    sign, whole, frac = match.groups()
+    digits = (whole or "0").replace(",", "") + (frac or "")
+    return Decimal(sign + digits), suffix
+
+
+def _show(value: Raw) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Coercer:
+    """Coerces cells, recording a finding for every doubt; returns None where it fails."""
+
+    def __init__(self, findings: Findings, amount_unit: str = "万元") -> None:
+        self.findings = findings
+        self.amount_unit = amount_unit
+
+    # -- shared failures -------------------------------------------------------------------
+    def _error_value(self, error: str, where: str, column: str) -> None:
+        self.findings.error(
+            "input_error_value",
+            f"{column}为错误值 {error}：请修正该单元格的公式或改填数值",
+            where,
+        )
+
+    def missing(self, where: str, column: str, *, merged: bool = False) -> None:
+        if merged:
+            self.findings.error(
+                "input_merged_cell",
+                f"{column}为空，该单元格处于合并单元格中：请取消合并并在每一行填写{column}",
+                where,
+            )
+        else:
+            self.findings.error("input_missing", f"{column}未填写：请填写{column}", where)
+
+    # -- numbers ---------------------------------------------------------------------------
+    def amount(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:
+        """Money in the workbook's unit: non-negative; 万元/元 suffixes converted with a warning."""
+        number = self._number(value, where, column, error, amount=True)
+        if number is not None and number < 0:
+            self.findings.error(
+                "input_negative",
+                f"{column}为负数 {number.normalize():f}：金额不能为负，退款或冲减请在备注说明后按净额填写",
+                where,
+            )
+            return None
+        return number
+
+    def number(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:
+        """Any number; a percentage written as text ("95%") reads as 0.95."""
+        return self._number(value, where, column, error, amount=False)
+
+    def _number(
+        self, value: Raw, where: str, column: str, error: str | None, *, amount: bool
+    ) -> Decimal | None:
+        if type(value) is float or type(value) is int:
+            return to_decimal(value)
+        if error is not None:
+            self._error_value(error, where, column)
+            return None
+        if isinstance(value, bool):
+            self.findings.error(
+                "input_not_number",
+                f"{column}为逻辑值 {value}：请填写数字",
+                where,
+            )
+            return None
+        if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
+            self.findings.error(
+                "input_not_number",
+                f"{column}是日期或时间（{value}），不是数字：请把单元格格式改为“数值”并重新填写",
+                where,
+            )
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str):
+            self.findings.error("input_not_number", f"{column}无法识别：请填写数字", where)
+            return None
+        text = value.strip()
+        if text in EXCEL_ERRORS:
+            self._error_value(text, where, column)
+            return None
+        parsed = parse_number_text(text)
+        if parsed is None:
+            expected = "金额（如 1234.56）" if amount else "数字（如 95% 或 0.95）"
+            self.findings.error(
+                "input_not_number",
+                f"{column}应为{expected}，现为“{text}”：请改为数字",
+                where,
+            )
+            return None
+        number, suffix = parsed
+        if suffix == "%":
+            if amount:
+                self.findings.error(
+                    "input_not_number",
+                    f"{column}应为金额，现为百分数“{text}”：请填写金额",
+                    where,
+                )
+                return None
+            number = number / _HUNDRED
+        elif suffix in ("万元", "元") and amount and suffix != self.amount_unit:
+            number = number * _TEN_THOUSAND if suffix == "万元" else number / _TEN_THOUSAND
+            self.findings.warning(
+                "input_unit_converted",
+                f"{column}“{text}”的单位与金额单位（{self.amount_unit}）不同，已换算为 "
+                f"{number.normalize():f} {self.amount_unit}：请核对",
+                where,
+            )
+            return number
+        self.findings.warning(
+            "input_text_number",
+            f"{column}“{text}”是以文本形式存储的数字，已按 {number.normalize():f} 读取：建议改为数值格式",
+            where,
+        )
+        return number
+
+    def value(self, value: Raw, where: str, column: str, error: str | None = None) -> tuple[Decimal | None, str]:
+        """目标值/实际值: a number when it reads as one ("≥95%" → 0.95), otherwise text."""
+        if type(value) is float or type(value) is int:
+            return to_decimal(value), _show(value)
+        if error is not None:
+            self._error_value(error, where, column)
+            return None, error
+        if isinstance(value, str):
+            text = value.strip()
+            if text in EXCEL_ERRORS:
+                self._error_value(text, where, column)
+                return None, text
+            if not text or text in DASHES:
+                return None, text
+            bare = _COMPARISON.sub("", clean_text(text))
+            parsed = parse_number_text(bare)
+            if parsed is not None and parsed[1] in ("", "%"):
+                number = parsed[0] / _HUNDRED if parsed[1] == "%" else parsed[0]
+                return number, text
+            return None, text
+        if value is None:
+            return None, ""
+        return None, str(value)
+
+    # -- text and choices ------------------------------------------------------------------
+    def text(self, value: Raw) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return _show(value)
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value).strip()
+
+    def choice(self, value: Raw, where: str, column: str, choices: Sequence[str]) -> str | None:
+        text = self.text(value)
+        if text in choices:
+            return text
+        cleaned = clean_text(text).replace(" ", "")
+        # "中型企业" for 中型, "服务类" for 服务: the meaning is plain, accept with a note.
+        for suffix in ("企业", "类", "采购"):
+            if cleaned.endswith(suffix) and cleaned[: -len(suffix)] in choices:
+                cleaned = cleaned[: -len(suffix)]
+                break
+        if cleaned in choices:
+            self.findings.warning(
+                "input_choice_normalised",
+                f"{column}“{text}”已按“{cleaned}”读取：建议从下拉列表中选择",
+                where,
+            )
+            return cleaned
+        self.findings.error(
+            "input_unknown_choice",
+            f"{column}“{text}”不是可选值（{'/'.join(choices)}）：请从下拉列表中选择",
+            where,
+        )
+        return None
+
+    def date(self, value: Raw, where: str, column: str) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if value is None or value == "":
+            return None
+        if type(value) is float or type(value) is int:
+            # An Excel serial date without a date format.
+            serial = float(value)
+            if 1 <= serial < 2958466:
+                return dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
+        text = clean_text(str(value))
+        for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        self.findings.warning(
+            "input_not_date",
+            f"{column}“{text}”不是日期：请按 2023-05-06 的格式填写",
+            where,
+        )
+        return None

@@ -1,0 +1,132 @@
+"""Reading the contract tables from an .xlsx/.xlsm file with python-calamine.
+
+Tables are found by name (Excel Table names are case-insensitive); a sheet that holds the
+data without an Excel Table (pasted, or saved by a tool that dropped the table) is read from
+the row that carries the contract's headers.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from ..errors import UnusableInput
+from ..package.archive import check_workbook_file, open_package, read_part
+from ..package.cellscan import scan_sheet
+from ..package.parts import sheet_parts
+from .coerce import clean_text
+from .raw import CellFacts, RawTable
+from .schema import ALL_TABLES, TableSpec
+
+__all__ = ["read_tables"]
+
+_HEADER_SCAN_ROWS = 30
+
+
+class _Facts:
+    """Lazy per-sheet error/merge scans over the package (opened only if ever needed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._parts: dict[str, str] | None = None
+
+    def parts(self, package: zipfile.ZipFile) -> dict[str, str]:
+        if self._parts is None:
+            self._parts = {s.name: s.part for s in sheet_parts(package)}
+        return self._parts
+
+    def for_sheet(self, sheet: str) -> CellFacts:
+        def load() -> tuple[dict[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
+            with open_package(self.path) as package:
+                part = self.parts(package).get(sheet)
+                if not part or part not in package.namelist():
+                    return {}, ()
+                return scan_sheet(read_part(package, part))
+
+        return CellFacts(load)
+
+
+def _clean(value: Any) -> str:
+    return clean_text(str(value)).replace(" ", "") if isinstance(value, str) else ""
+
+
+def _find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    if wanted in names:
+        return wanted
+    for name in names:
+        if _clean(name) == wanted:
+            return name
+    return None
+
+
+def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec, facts: _Facts) -> RawTable:
+    table = wb.get_table_by_name(name)
+    start = table.start or (1, 0)
+    data = table.to_python()
+    return RawTable(
+        spec=spec,
+        sheet=table.sheet,
+        name=name,
+        header_row=start[0],  # start is the first data row (0-based), so the header is row start[0] (1-based)
+        first_col=start[1],
+        headers=list(table.columns),
+        rows=data,
+        first_row=start[0] + 1,
+        facts=facts.for_sheet(table.sheet),
+    )
+
+
+def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, facts: _Facts) -> RawTable:
+    values = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    wanted = set(spec.headers)
+    best, best_hits = -1, 1
+    for r, row in enumerate(values[:_HEADER_SCAN_ROWS]):
+        hits = len(wanted.intersection(_clean(v) for v in row))
+        if hits > best_hits:
+            best, best_hits = r, hits
+    if best < 0:
+        raise UnusableInput(
+            f"工作表“{sheet}”中找不到表格 {spec.table}（表头应为：{'、'.join(spec.headers)}）："
+            "请从模板复制该工作表，或把数据区域“插入→表格”并命名为 " + spec.table
+        )
+    return RawTable(
+        spec=spec,
+        sheet=sheet,
+        name="",
+        header_row=best + 1,
+        first_col=0,
+        headers=list(values[best]),
+        rows=values[best + 1 :],
+        first_row=best + 2,
+        facts=facts.for_sheet(sheet),
+    )
+
+
+def read_tables(path: Path) -> dict[str, RawTable | None]:
+    """Every contract table found in the file, keyed by table name; None where absent."""
+    check_workbook_file(path)
+    try:
+        wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
+    except calamine.PasswordError:
+        raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
+    except (calamine.CalamineError, OSError, ValueError) as exc:
+        raise UnusableInput(
+            f"“{path.name}”无法读取，文件可能已损坏（{type(exc).__name__}）：请用 Excel 打开并另存为 .xlsx 后再试"
+        ) from None
+    facts = _Facts(path)
+    with wb:
+        table_names = {n.lower(): n for n in (wb.table_names or [])}
+        sheets = list(wb.sheet_names)
+        found: dict[str, RawTable | None] = {}
+        for spec in ALL_TABLES:
+            name = table_names.get(spec.table.lower())
+            if name is not None:
+                found[spec.table] = _from_table(wb, name, spec, facts)
+                continue
+            sheet = _find_sheet(sheets, spec.sheet)
+            found[spec.table] = _from_sheet(wb, sheet, spec, facts) if sheet else None
+    return found

@@ -1,0 +1,57 @@
+"""A contract table as any reader delivers it: header texts, data rows, and where they sit.
+
+Readers (python-calamine on a file, xlwings on an open workbook) produce ``RawTable``; the
+parser turns it into the typed model. Error values and merged cells are looked up lazily,
+only for cells that read blank, because finding them can mean a second pass over the sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import TableSpec
+
+__all__ = ["CellFacts", "RawTable", "no_facts"]
+
+
+@dataclass(slots=True)
+class CellFacts:
+    """Error values and merged ranges of one sheet, computed on first use."""
+
+    load: Callable[[], tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]]
+    _loaded: tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]] | None = None
+
+    def _facts(self) -> tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
+        if self._loaded is None:
+            self._loaded = self.load()
+        return self._loaded
+
+    def error_at(self, row: int, col: int) -> str | None:
+        """The Excel error text (#DIV/0!, …) of the cell at 1-based row, 0-based column."""
+        return self._facts()[0].get((row, col))
+
+    def merged_at(self, row: int, col: int) -> bool:
+        """True when the cell is inside a merged range but not its top-left cell."""
+        for r1, c1, r2, c2 in self._facts()[1]:
+            if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
+                return True
+        return False
+
+
+def no_facts() -> CellFacts:
+    return CellFacts(lambda: ({}, ()))
+
+
+@dataclass(slots=True)
+class RawTable:
+    spec: TableSpec
+    sheet: str
+    name: str  # the Excel Table's name, "" when found by its header row
+    header_row: int  # 1-based sheet row of the headers
+    first_col: int  # 0-based sheet column of the table's first column
+    headers: Sequence[Any]
+    rows: Sequence[Sequence[Any]]  # data rows, left to right from first_col
+    first_row: int  # 1-based sheet row of rows[0]
+    facts: CellFacts = field(default_factory=no_facts)

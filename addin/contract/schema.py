@@ -1,0 +1,186 @@
+"""The input contract: sheet, table and column names a clerk fills (DESIGN.md, "Input contract").
+
+These names are interfaces: the template, the readers, the UDFs and the clerks' own formulas
+(structured references such as tblBudget[执行数]) all depend on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from ..core.procurement import BASIS_SME, BASIS_TOTAL, CATEGORIES, SIZES
+from ..core.rules import KIND_BANDS, KIND_DEDUCTION
+from ..core.scoring import DIRECTIONS, METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE, METHOD_RATIO
+
+__all__ = [
+    "ALL_TABLES",
+    "AMOUNT_UNITS",
+    "BASES",
+    "BUDGET",
+    "BUILT_IN_METHODS",
+    "CATEGORIES",
+    "CHECKS_SHEET",
+    "CONTRACTS",
+    "DIRECTIONS",
+    "INDICATORS",
+    "INFO",
+    "INFO_ITEMS",
+    "LEVELS",
+    "NARRATIVE",
+    "PROCUREMENT",
+    "REPORT_SHEET",
+    "RULES",
+    "RULE_KINDS",
+    "SIZES",
+    "TOTAL_LABELS",
+    "Column",
+    "Kind",
+    "TableSpec",
+]
+
+REPORT_SHEET = "自评报告"
+CHECKS_SHEET = "校验结果"
+
+LEVELS = ("本级", "二级", "三级")
+RULE_KINDS = (KIND_BANDS, KIND_DEDUCTION)
+AMOUNT_UNITS = ("万元", "元")
+BASES = (BASIS_SME, BASIS_TOTAL)
+BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
+# A row whose first column says one of these is the clerk's own total, checked against the sum.
+TOTAL_LABELS = frozenset({"合计", "总计", "合 计", "总 计"})
+
+
+class Kind(Enum):
+    TEXT = "text"
+    AMOUNT = "amount"  # non-negative money in the workbook's 金额单位
+    NUMBER = "number"  # any number; "95%" reads as 0.95
+    VALUE = "value"  # a number when it reads as one ("≥95%"), otherwise kept as text
+    CHOICE = "choice"  # one of Column.choices
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = False  # every data row must fill it
+    present: bool = True  # the header itself must exist
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    sheet: str
+    table: str
+    columns: tuple[Column, ...]
+    required: bool = True  # the sheet must exist
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+INFO = TableSpec(
+    "基本信息",
+    "tblInfo",
+    (Column("项目", required=True), Column("内容")),
+)
+
+# Rows of tblInfo (项目 → meaning). 指标总分 is optional, default 100: the declared total the
+# weights must add up to and 不适用 rescales to.
+INFO_ITEMS = (
+    "部门名称",
+    "评价年度",
+    "金额单位",
+    "小微占比口径",
+    "填报人",
+    "联系电话",
+    "报告日期",
+    "指标总分",
+)
+
+BUDGET = TableSpec(
+    "预算执行",
+    "tblBudget",
+    (
+        Column("单位名称", required=True),
+        Column("单位级次", Kind.CHOICE, required=True, choices=LEVELS),
+        Column("年初预算数", Kind.AMOUNT, present=False),
+        Column("全年预算数", Kind.AMOUNT, required=True),
+        Column("执行数", Kind.AMOUNT, required=True),
+        Column("支出数", Kind.AMOUNT, required=True),
+        Column("备注", present=False),
+    ),
+)
+
+CONTRACTS = TableSpec(
+    "采购合同",
+    "tblContracts",
+    (
+        Column("合同编号", present=False),
+        Column("单位名称", required=True),
+        Column("采购类别", Kind.CHOICE, required=True, choices=CATEGORIES),
+        Column("合同金额", Kind.AMOUNT, required=True),
+        Column("供应商规模", Kind.CHOICE, required=True, choices=SIZES),
+        Column("签订日期", Kind.DATE, present=False),
+        Column("备注", present=False),
+    ),
+)
+
+PROCUREMENT = TableSpec(
+    "采购汇总",
+    "tblProcurement",
+    (
+        Column("采购类别", Kind.CHOICE, required=True, choices=CATEGORIES),
+        Column("支出金额", Kind.AMOUNT, required=True),
+        Column("授予中小企业合同金额", Kind.AMOUNT, required=True),
+        Column("其中授予小微企业合同金额", Kind.AMOUNT, required=True),
+    ),
+)
+
+INDICATORS = TableSpec(
+    "绩效指标",
+    "tblIndicators",
+    (
+        Column("一级指标", required=True),
+        Column("二级指标"),
+        Column("三级指标", required=True),
+        Column("分值", Kind.NUMBER, required=True),
+        Column("指标方向", Kind.CHOICE, required=True, choices=DIRECTIONS),
+        Column("目标值", Kind.VALUE),
+        Column("实际值", Kind.VALUE),
+        Column("数据来源", present=False),
+        Column("计分方法", required=True),
+        Column("自评得分", Kind.NUMBER),
+        Column("偏差原因", present=False),
+    ),
+)
+
+RULES = TableSpec(
+    "计分规则",
+    "tblRules",
+    (
+        Column("规则名称", required=True),
+        Column("规则类型", Kind.CHOICE, required=True, choices=RULE_KINDS),
+        Column("下限", Kind.NUMBER),
+        Column("上限", Kind.NUMBER),
+        Column("得分比例", Kind.NUMBER),
+        Column("每点扣分", Kind.NUMBER),
+    ),
+)
+
+NARRATIVE = TableSpec(
+    "文字材料",
+    "tblNarrative",
+    (Column("章节", required=True), Column("内容")),
+    required=False,
+)
+
+ALL_TABLES = (INFO, BUDGET, CONTRACTS, PROCUREMENT, INDICATORS, RULES, NARRATIVE)

@@ -1,0 +1,191 @@
+"""One pass over a department's data: every figure of the report and every finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .budget import BudgetFigures, ExecutionFigures, budget_figures
+from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
+from .findings import Findings
+from .model import DepartmentData
+from .numbers import percent_text, round_half_up
+from .procurement import (
+    NOT_COMPARABLE_NOTE,
+    ProcurementFigures,
+    from_amounts,
+    from_ledger,
+    from_summary,
+)
+from .scoring import ScoreFigures, score_indicators
+
+__all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
+
+# 绩效指标.数据来源 may name one of these; the indicator's actual value then comes from the data.
+FIGURE_SOURCES = (
+    "预算执行率",
+    "支出进度",
+    "预算调整率",
+    "中小企业合同占比",
+    "小微企业合同占比",
+    "小微企业占中小企业比",
+    "政府采购支出总额",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    data: DepartmentData
+    budget: BudgetFigures
+    procurement: ProcurementFigures
+    score: ScoreFigures
+    findings: Findings
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings.has_errors
+
+    def as_json(self) -> dict[str, Any]:
+        return _summary_json(self)
+
+
+def _procurement(data: DepartmentData, findings: Findings) -> ProcurementFigures:
+    basis = data.info.small_micro_basis
+    unit = data.info.amount_unit
+    ledger = data.contracts if data.contracts is not None and len(data.contracts) else None
+    summary = data.procurement if data.procurement is not None and data.procurement.lines else None
+    if summary is not None:
+        check_summary(summary, unit, findings)
+    if ledger is not None:
+        check_ledger_units(ledger, [line.name for line in data.budget.lines], findings)
+        figures = from_ledger(ledger, basis=basis)
+        if summary is not None:
+            check_procurement_sources(figures, from_summary(summary, basis=basis), summary, unit, findings)
+        return figures
+    if summary is not None:
+        return from_summary(summary, basis=basis)
+    return from_amounts({}, source="none", basis=basis)
+
+
+def _sources(budget: BudgetFigures, procurement: ProcurementFigures) -> dict[str, Decimal | None]:
+    dept = budget.department
+    figures: dict[str, Decimal | None] = {
+        "预算执行率": dept.execution_rate,
+        "支出进度": dept.spending_progress,
+        "中小企业合同占比": procurement.sme_share,
+        "小微企业合同占比": procurement.small_micro_share,
+        "小微企业占中小企业比": procurement.small_micro_share_of_sme,
+        "政府采购支出总额": procurement.total,
+    }
+    # Without 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used instead.
+    if dept.initial is not None:
+        figures["预算调整率"] = dept.adjustment_rate
+    return figures
+
+
+def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluation:
+    """Compute every figure and run every check. ``findings`` may carry the reader's findings."""
+    findings = Findings() if findings is None else findings
+    budget = budget_figures(data.budget)
+    check_budget(data.budget, budget, data.info.amount_unit, findings)
+    procurement = _procurement(data, findings)
+    if procurement.source == "none":
+        findings.warning(
+            "procurement_empty",
+            "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
+            "采购合同!A1",
+        )
+    score = score_indicators(
+        data.indicators,
+        data.rules,
+        _sources(budget, procurement),
+        data.info.total_weight,
+        findings,
+    )
+    return Evaluation(data, budget, procurement, score, findings)
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(round_half_up(value, 2))
+
+
+def _execution_json(fig: ExecutionFigures) -> dict[str, Any]:
+    return {
+        "name": fig.name,
+        "level": fig.level,
+        "total": _amount(fig.total),
+        "executed": _amount(fig.executed),
+        "execution_rate": percent_text(fig.execution_rate, 2),
+        "spent": _amount(fig.spent),
+        "spending_progress": percent_text(fig.spending_progress, 2),
+        "initial": _amount(fig.initial),
+        "adjustment_rate": percent_text(fig.adjustment_rate, 2),
+    }
+
+
+def _summary_json(ev: Evaluation) -> dict[str, Any]:
+    info = ev.data.info
+    dept = ev.budget.department
+    proc = ev.procurement
+    categories: dict[str, Any] = {}
+    for c in proc.categories:
+        entry: dict[str, Any] = {
+            "amount": _amount(c.amount),
+            "sme": _amount(c.sme),
+            "small_micro": _amount(c.small_micro),
+            "sme_share": percent_text(c.sme_share, 1),
+        }
+        if c.sme_share is None:
+            entry["note"] = NOT_COMPARABLE_NOTE
+        categories[c.name] = entry
+    score = ev.score
+    return {
+        "department": info.department,
+        "year": info.year,
+        "amount_unit": info.amount_unit,
+        "ok": ev.ok,
+        "budget": {
+            "total": _amount(dept.total),
+            "executed": _amount(dept.executed),
+            "execution_rate": percent_text(dept.execution_rate, 2),
+            "spent": _amount(dept.spent),
+            "spending_progress": percent_text(dept.spending_progress, 2),
+            "initial": _amount(dept.initial),
+            "adjustment_rate": percent_text(dept.adjustment_rate, 2),
+            "units": [_execution_json(u) for u in ev.budget.units],
+        },
+        "procurement": {
+            "source": proc.source,
+            "total": _amount(proc.total),
+            "sme": _amount(proc.sme),
+            "sme_share": percent_text(proc.sme_share, 1),
+            "small_micro": _amount(proc.small_micro),
+            "small_micro_share_of_sme": percent_text(proc.small_micro_share_of_sme, 1),
+            "small_micro_share_of_total": percent_text(proc.small_micro_share_of_total, 1),
+            "small_micro_basis": proc.basis,
+            "categories": categories,
+        },
+        "score": {
+            "total": _amount(score.total),
+            "grade": score.grade,
+            "declared_total": _amount(score.declared_total),
+            "dimensions": [
+                {"name": d.name, "weight": _amount(d.weight), "score": _amount(d.score)}
+                for d in score.dimensions
+            ],
+            "indicators": [
+                {
+                    "dimension": r.indicator.level1,
+                    "category": r.indicator.level2,
+                    "name": r.indicator.level3,
+                    "method": r.indicator.method,
+                    "weight": _amount(r.weight),
+                    "score": _amount(r.score),
+                    "applicable": r.applicable,
+                }
+                for r in score.indicators
+            ],
+        },
+        "checks": [f.as_json() for f in ev.findings],
+    }

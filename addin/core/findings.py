@@ -1,0 +1,64 @@
+"""Findings: what the checks and the readers say about a workbook.
+
+A finding names its place as ``sheet!cell`` text; the core never touches a workbook, it only
+carries the address the reader gave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Finding", "Findings", "Severity"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        """The word a clerk reads (级别)."""
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    location: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "location": self.location,
+        }
+
+    def as_line(self) -> str:
+        where = f" {self.location}" if self.location else ""
+        return f"{self.severity.label}{where}：{self.message}"
+
+
+class Findings(list[Finding]):
+    """An ordered list of findings with the two constructors every check uses."""
+
+    def error(self, code: str, message: str, location: str = "") -> None:
+        self.append(Finding(Severity.ERROR, code, message, location))
+
+    def warning(self, code: str, message: str, location: str = "") -> None:
+        self.append(Finding(Severity.WARNING, code, message, location))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self if f.severity is Severity.WARNING]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self)

@@ -1,0 +1,288 @@
+"""The self-evaluation score: each indicator by its 计分方法, 不适用 rescaling, dimensions, grade."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .findings import Findings
+from .model import Indicator, RuleRow
+from .numbers import ZERO, divide, round_half_up
+from .rules import BandRule, DeductionRule, band_score, compile_rules, deduction_score, ratio_score
+
+__all__ = [
+    "DIRECTIONS",
+    "METHOD_NOT_APPLICABLE",
+    "METHOD_QUALITATIVE",
+    "METHOD_RATIO",
+    "DimensionScore",
+    "IndicatorScore",
+    "ScoreFigures",
+    "grade",
+    "score_indicators",
+]
+
+METHOD_RATIO = "比率"
+METHOD_QUALITATIVE = "定性"
+METHOD_NOT_APPLICABLE = "不适用"
+DIRECTION_FORWARD = "正向"
+DIRECTION_REVERSE = "反向"
+DIRECTION_QUALITATIVE = "定性"
+DIRECTIONS = (DIRECTION_FORWARD, DIRECTION_REVERSE, DIRECTION_QUALITATIVE)
+
+_GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
+
+
+def grade(total: Decimal) -> str:
+    """优 ≥ 90, 良 80–90, 中 60–80, 差 < 60, judged on the presented (2-decimal) total so the
+    grade always agrees with the figure printed beside it."""
+    shown = round_half_up(total, 2)
+    for bound, label in _GRADES:
+        if shown >= bound:
+            return label
+    return "差"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    indicator: Indicator
+    applicable: bool
+    weight: Decimal  # 分值 after 不适用 rescaling
+    actual: Decimal | None  # the value scored (computed when 数据来源 names a figure)
+    raw: Decimal | None  # score on the clerk's own 分值
+    score: Decimal | None  # rescaled score
+    basis: str  # how the score came about, in words
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionScore:
+    name: str
+    weight: Decimal
+    score: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreFigures:
+    indicators: tuple[IndicatorScore, ...]
+    dimensions: tuple[DimensionScore, ...]
+    declared_total: Decimal
+    scale: Decimal  # declared total / applicable 分值 (1 when nothing is 不适用)
+    total: Decimal | None
+
+    @property
+    def grade(self) -> str | None:
+        return None if self.total is None else grade(self.total)
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class _Scorer:
+    def __init__(
+        self,
+        rules: Mapping[str, BandRule | DeductionRule],
+        figures: Mapping[str, Decimal | None],
+        findings: Findings,
+    ) -> None:
+        self.rules = rules
+        self.figures = figures
+        self.findings = findings
+
+    def actual(self, ind: Indicator) -> Decimal | None:
+        if ind.source in self.figures:
+            computed = self.figures[ind.source]
+            if computed is None:
+                self.findings.error(
+                    "score_source_not_comparable",
+                    f"指标“{ind.level3}”的数据来源“{ind.source}”基数为0，不可比：请将计分方法改为“不适用”",
+                    ind.where.cell("数据来源"),
+                )
+                return None
+            if ind.actual is not None:
+                places = max(0, -int(ind.actual.as_tuple().exponent))
+                if round_half_up(computed, min(places, 10)) != ind.actual:
+                    self.findings.warning(
+                        "score_actual_differs",
+                        f"指标“{ind.level3}”填写的实际值 {_fmt(ind.actual)} 与按数据计算的“{ind.source}” "
+                        f"{_fmt(round_half_up(computed, 6))} 不一致，已采用计算值",
+                        ind.where.cell("实际值"),
+                    )
+            return computed
+        return ind.actual
+
+    def score(self, ind: Indicator) -> tuple[Decimal | None, Decimal | None, str]:
+        """(actual used, score on 分值, basis text)."""
+        method = ind.method
+        if method == METHOD_QUALITATIVE:
+            return ind.actual, self.manual(ind), "定性评价，采用自评得分"
+        actual = self.actual(ind)
+        if actual is None:
+            if ind.source not in self.figures:
+                self.findings.error(
+                    "score_missing_actual",
+                    f"指标“{ind.level3}”按“{method}”计分，但实际值为空或不是数字：请填写实际值",
+                    ind.where.cell("实际值"),
+                )
+            return None, None, ""
+        if method == METHOD_RATIO:
+            result = self.ratio(ind, actual)
+        else:
+            result = self.by_rule(ind, actual)
+        if result[0] is not None and ind.manual_score is not None:
+            if round_half_up(result[0], 2) != round_half_up(ind.manual_score, 2):
+                self.findings.warning(
+                    "score_manual_differs",
+                    f"指标“{ind.level3}”填写的自评得分 {_fmt(ind.manual_score)} 与按规则计算的 "
+                    f"{round_half_up(result[0], 2)} 不一致，已采用计算得分",
+                    ind.where.cell("自评得分"),
+                )
+        return actual, result[0], result[1]
+
+    def manual(self, ind: Indicator) -> Decimal | None:
+        if ind.manual_score is None:
+            self.findings.error(
+                "score_manual_missing",
+                f"定性指标“{ind.level3}”缺少自评得分：请填写 0 到 {_fmt(ind.weight)} 之间的得分",
+                ind.where.cell("自评得分"),
+            )
+            return None
+        if not ZERO <= ind.manual_score <= ind.weight:
+            self.findings.error(
+                "score_manual_out_of_range",
+                f"指标“{ind.level3}”的自评得分 {_fmt(ind.manual_score)} 超出 0～{_fmt(ind.weight)}（分值）：请改为不超过分值的得分",
+                ind.where.cell("自评得分"),
+            )
+            return None
+        return ind.manual_score
+
+    def ratio(self, ind: Indicator, actual: Decimal) -> tuple[Decimal | None, str]:
+        if ind.direction == DIRECTION_QUALITATIVE:
+            self.findings.error(
+                "score_ratio_qualitative",
+                f"指标“{ind.level3}”方向为定性，不能按比率计分：请将计分方法改为“定性”或修改指标方向",
+                ind.where.cell("计分方法"),
+            )
+            return None, ""
+        if ind.target is None:
+            self.findings.error(
+                "score_missing_target",
+                f"指标“{ind.level3}”按比率计分，但目标值为空或不是数字：请填写目标值",
+                ind.where.cell("目标值"),
+            )
+            return None, ""
+        if ind.target < 0 or actual < 0:
+            self.findings.error(
+                "score_negative",
+                f"指标“{ind.level3}”的目标值或实际值为负数，不能按比率计分：请检查数值",
+                ind.where.cell("目标值" if ind.target < 0 else "实际值"),
+            )
+            return None, ""
+        reverse = ind.direction == DIRECTION_REVERSE
+        score = ratio_score(ind.weight, ind.target, actual, reverse=reverse)
+        if score == ind.weight:
+            basis = "达到目标，得满分"
+        elif reverse:
+            basis = "反向指标，目标值/实际值×分值"
+        else:
+            basis = "实际值/目标值×分值"
+        return score, basis
+
+    def by_rule(self, ind: Indicator, actual: Decimal) -> tuple[Decimal | None, str]:
+        rule = self.rules.get(ind.method)
+        if rule is None:
+            self.findings.error(
+                "score_unknown_method",
+                f"指标“{ind.level3}”的计分方法“{ind.method}”既不是比率/定性/不适用，也不是计分规则中的规则名称：请选择已有规则",
+                ind.where.cell("计分方法"),
+            )
+            return None, ""
+        if isinstance(rule, BandRule):
+            band = rule.band_for(actual)
+            score = band_score(ind.weight, actual, rule)
+            if band is None or score is None:
+                self.findings.error(
+                    "score_no_band",
+                    f"指标“{ind.level3}”的实际值 {_fmt(actual)} 不在规则“{rule.name}”的任何区间内：请补全区间",
+                    ind.where.cell("实际值"),
+                )
+                return None, ""
+            return score, f"区间规则“{rule.name}”，得分比例 {_fmt(band.ratio * 100)}%"
+        return deduction_score(ind.weight, actual, rule), f"扣分规则“{rule.name}”"
+
+
+def score_indicators(
+    indicators: Sequence[Indicator],
+    rule_rows: Sequence[RuleRow],
+    figures: Mapping[str, Decimal | None],
+    declared_total: Decimal,
+    findings: Findings,
+) -> ScoreFigures:
+    """Score every indicator, drop 不适用 ones and rescale the rest to the declared total."""
+    rules = compile_rules(rule_rows, findings)
+    scorer = _Scorer(rules, figures, findings)
+
+    weights = sum((ind.weight for ind in indicators), ZERO)
+    if indicators and weights != declared_total:
+        findings.error(
+            "score_weights_total",
+            f"绩效指标分值合计 {_fmt(weights)}，与指标总分 {_fmt(declared_total)} 不一致：请调整分值",
+            indicators[0].where.table.header("分值"),
+        )
+    applicable_weight = sum(
+        (ind.weight for ind in indicators if ind.method != METHOD_NOT_APPLICABLE), ZERO
+    )
+    scale = divide(declared_total, applicable_weight)
+    if indicators and scale is None:
+        findings.error(
+            "score_all_not_applicable",
+            "全部指标均为“不适用”，无法计算自评得分：请至少保留一项适用指标",
+            indicators[0].where.table.header("计分方法"),
+        )
+    factor = scale if scale is not None else ZERO
+
+    results: list[IndicatorScore] = []
+    for ind in indicators:
+        if ind.method == METHOD_NOT_APPLICABLE:
+            results.append(IndicatorScore(ind, False, ZERO, None, None, None, "不适用，权重按比例分配给其他指标"))
+            continue
+        actual, raw, basis = scorer.score(ind)
+        results.append(
+            IndicatorScore(
+                ind,
+                True,
+                ind.weight * factor,
+                actual,
+                raw,
+                None if raw is None else raw * factor,
+                basis,
+            )
+        )
+
+    dimensions: dict[str, list[IndicatorScore]] = {}
+    for result in results:
+        dimensions.setdefault(result.indicator.level1, []).append(result)
+    dimension_scores = tuple(
+        DimensionScore(
+            name,
+            sum((r.weight for r in group), ZERO),
+            _sum_scores([r for r in group if r.applicable]),
+        )
+        for name, group in dimensions.items()
+    )
+    applicable = [r for r in results if r.applicable]
+    total = _sum_scores(applicable) if indicators and scale is not None else None
+    return ScoreFigures(
+        indicators=tuple(results),
+        dimensions=dimension_scores,
+        declared_total=declared_total,
+        scale=factor,
+        total=total,
+    )
+
+
+def _sum_scores(results: Sequence[IndicatorScore]) -> Decimal | None:
+    if any(r.score is None for r in results):
+        return None
+    return sum((r.score or ZERO for r in results), ZERO)

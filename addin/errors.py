@@ -1,0 +1,48 @@
+"""Exceptions a clerk may meet, each carrying one Chinese line that says what to do.
+
+    AddinError                  base; ``message`` is the line shown, ``exit_code`` the CLI's
+     ├── UnusableInput          exit 2: not a workbook, encrypted, missing sheet/table/column, …
+     │    └── WorkbookBusy      exit 2: open in Excel (lock file) or read-only; nothing written
+     └── DataErrors             exit 1: the data contradict themselves; carries the findings
+
+Anything else escaping is a bug: the CLI shows one line and the traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .core.findings import Finding
+
+__all__ = ["AddinError", "DataErrors", "UnusableInput", "WorkbookBusy"]
+
+
+class AddinError(Exception):
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnusableInput(AddinError):
+    """The file cannot be read as a workbook of the contract."""
+
+    exit_code = 2
+
+
+class WorkbookBusy(UnusableInput):
+    """The target file cannot be written now (open in Excel, read-only)."""
+
+
+class DataErrors(AddinError):
+    """Checks found errors; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        errors = [f for f in findings if f.severity.value == "error"]
+        first = errors[0].as_line() if errors else ""
+        more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
+        super().__init__(f"数据有 {len(errors)} 处错误，未生成报告。{first}{more}")
+        self.findings = list(findings)

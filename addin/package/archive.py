@@ -1,0 +1,107 @@
+"""Opening a workbook file safely: what kind of file it is, and bounds on what it unpacks to.
+
+Limits (also in the README): a package may unpack to at most 2 GiB in all, one part to at most
+1 GiB, and a part larger than 1 MiB may not be compressed more than 500 to 1. Real workbooks
+compress 5–30 to 1; a sheet of a million identical rows about 200 to 1.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import UnusableInput
+
+__all__ = [
+    "MAX_PART_BYTES",
+    "MAX_RATIO",
+    "MAX_TOTAL_BYTES",
+    "check_workbook_file",
+    "open_package",
+    "read_part",
+]
+
+MAX_TOTAL_BYTES = 2 * 1024**3
+MAX_PART_BYTES = 1024**3
+MAX_RATIO = 500
+_RATIO_FLOOR = 1024**2
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）或启用宏的工作簿（.xlsm）后再试"
+
+
+def _name(path: Path) -> str:
+    return path.name
+
+
+def check_workbook_file(path: Path) -> None:
+    """Raise UnusableInput with an actionable message unless ``path`` is an .xlsx/.xlsm package."""
+    if not path.exists():
+        raise UnusableInput(f"找不到文件“{path}”：请检查路径和文件名")
+    if path.is_dir():
+        raise UnusableInput(f"“{path}”是文件夹，不是 Excel 工作簿：请指定 .xlsx 或 .xlsm 文件")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except PermissionError:
+        raise UnusableInput(f"无法读取“{_name(path)}”（没有读取权限）：请检查文件权限") from None
+    if not head:
+        raise UnusableInput(f"“{_name(path)}”是空文件（0 字节）：请重新保存该工作簿后再试")
+    if head.startswith(_OLE):
+        if _is_encrypted_ooxml(path):
+            raise UnusableInput(
+                f"“{_name(path)}”设有打开密码（已加密）：请在 Excel 中取消密码（文件→信息→保护工作簿）后再试"
+            )
+        raise UnusableInput(f"“{_name(path)}”是旧版 .xls 工作簿：{_SAVE_AS}")
+    if not head.startswith(b"PK"):
+        raise UnusableInput(f"“{_name(path)}”不是 Excel 工作簿：{_SAVE_AS}")
+    with open_package(path) as package:
+        names = set(package.namelist())
+    if "xl/workbook.bin" in names:
+        raise UnusableInput(f"“{_name(path)}”是二进制工作簿（.xlsb）：{_SAVE_AS}")
+    if "mimetype" in names and "content.xml" in names:
+        raise UnusableInput(f"“{_name(path)}”是 OpenDocument 表格（.ods）：{_SAVE_AS}")
+    if "xl/workbook.xml" not in names:
+        raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE file holding an EncryptionInfo stream; its directory
+    # entries are UTF-16 names, so a byte search of the first sectors suffices.
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    return "EncryptionInfo".encode("utf-16-le") in head
+
+
+def open_package(path: Path) -> zipfile.ZipFile:
+    """Open the zip and refuse bombs before anything is decompressed."""
+    try:
+        package = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnusableInput(
+            f"“{_name(path)}”已损坏（无法解压）：请用 Excel 打开并修复，或使用备份文件"
+        ) from None
+    total = 0
+    for info in package.infolist():
+        total += info.file_size
+        too_big = info.file_size > MAX_PART_BYTES
+        too_dense = (
+            info.file_size > _RATIO_FLOOR
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        )
+        if too_big or too_dense or total > MAX_TOTAL_BYTES:
+            package.close()
+            raise UnusableInput(
+                f"“{_name(path)}”解压后过大（{info.filename}），可能是损坏或恶意文件：请检查文件来源"
+            )
+    return package
+
+
+def read_part(package: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes, read with the size the directory declared as a hard cap."""
+    info = package.getinfo(name)
+    with package.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise UnusableInput(f"工作簿中的 {name} 大小与目录不符，文件可能已损坏：请检查文件来源")
+    return data

@@ -1,0 +1,62 @@
+"""The workbook's bookkeeping parts: which sheet lives in which part."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+
+from defusedxml import ElementTree
+
+from .archive import read_part
+
+__all__ = ["NS", "SheetPart", "resolve_target", "rels_path", "sheet_parts"]
+
+NS = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetPart:
+    name: str
+    sheet_id: int
+    rel_id: str
+    part: str  # zip member name, e.g. xl/worksheets/sheet1.xml
+    state: str  # visible / hidden / veryHidden
+
+
+def rels_path(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve_target(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def sheet_parts(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml") -> list[SheetPart]:
+    workbook = ElementTree.fromstring(read_part(package, workbook_part))
+    rels = ElementTree.fromstring(read_part(package, rels_path(workbook_part)))
+    targets = {
+        rel.get("Id"): resolve_target(workbook_part, rel.get("Target", ""))
+        for rel in rels.findall("rel:Relationship", NS)
+    }
+    sheets = []
+    for sheet in workbook.findall("main:sheets/main:sheet", NS):
+        rel_id = sheet.get(f"{{{NS['r']}}}id", "")
+        sheets.append(
+            SheetPart(
+                name=sheet.get("name", ""),
+                sheet_id=int(sheet.get("sheetId", "0")),
+                rel_id=rel_id,
+                part=targets.get(rel_id, ""),
+                state=sheet.get("state", "visible"),
+            )
+        )
+    return sheets

@@ -1,0 +1,1 @@
+"""Contract workbooks built from code: the template and the example."""

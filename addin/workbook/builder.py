@@ -1,0 +1,165 @@
+"""Building contract workbooks (the template and the example) with XlsxWriter, deterministically.
+
+The same inputs give the same bytes: fixed document dates, no volatile metadata, and
+XlsxWriter's fixed zip timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from ..contract import schema
+from ..contract.schema import Kind, TableSpec
+
+__all__ = ["BuildOptions", "build_workbook"]
+
+_FIXED_DATE = dt.datetime(2024, 1, 1, 0, 0, 0)
+_TITLE_ROW = 0
+_NOTE_ROW = 1
+_HEADER_ROW = 2  # 0-based: tables start on sheet row 3
+
+_WIDTHS: Mapping[str, float] = {
+    "项目": 16, "内容": 44, "单位名称": 26, "单位级次": 10, "合同编号": 16, "采购类别": 10,
+    "供应商规模": 11, "签订日期": 12, "备注": 16, "一级指标": 11, "二级指标": 11, "三级指标": 24,
+    "分值": 7, "指标方向": 9, "目标值": 11, "实际值": 11, "数据来源": 20, "计分方法": 12,
+    "自评得分": 9, "偏差原因": 30, "规则名称": 14, "规则类型": 9, "下限": 10, "上限": 10,
+    "得分比例": 10, "每点扣分": 10, "章节": 22,
+}
+_WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
+_TITLES: Mapping[str, str] = {
+    "tblInfo": "基本信息（请先填写：部门名称、评价年度、金额单位）",
+    "tblBudget": "预算执行（每个预算单位一行，金额单位见基本信息）",
+    "tblContracts": "采购合同台账（有合同台账时填写；没有台账可只填采购汇总）",
+    "tblProcurement": "采购汇总（按采购类别填写；与合同台账二选一，同时填写时须一致）",
+    "tblIndicators": "绩效指标（分值合计应等于指标总分；计分方法为 比率/定性/不适用 或计分规则中的规则名称）",
+    "tblRules": "计分规则（区间：同名多行，下限含、上限不含；扣分：一行，区间外每个百分点扣分）",
+    "tblNarrative": "文字材料（报告中的叙述段落，按章节填写）",
+}
+_CHOICES: Mapping[str, Sequence[str]] = {
+    "单位级次": schema.LEVELS,
+    "采购类别": schema.CATEGORIES,
+    "供应商规模": schema.SIZES,
+    "指标方向": schema.DIRECTIONS,
+    "规则类型": schema.RULE_KINDS,
+}
+_PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例"})
+
+
+class BuildOptions:
+    """What goes into a built workbook besides the contract tables."""
+
+    def __init__(
+        self,
+        *,
+        note: str = "",
+        vba_project: Path | None = None,
+    ) -> None:
+        self.note = note
+        self.vba_project = vba_project
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14})
+        self.note = wb.add_format({**base, "font_color": "#9C5700", "italic": True})
+        self.text = wb.add_format({**base, "bg_color": "#FFFDE7"})
+        self.wrap = wb.add_format({**base, "bg_color": "#FFFDE7", "text_wrap": True})
+        self.amount = wb.add_format({**base, "num_format": "#,##0.00", "bg_color": "#FFFDE7"})
+        self.number = wb.add_format({**base, "bg_color": "#FFFDE7"})
+        self.percent = wb.add_format({**base, "num_format": "0.00%", "bg_color": "#FFFDE7"})
+        self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "bg_color": "#FFFDE7"})
+
+    def for_column(self, spec: TableSpec, name: str) -> Format:
+        column = spec.column(name)
+        if column.kind is Kind.AMOUNT:
+            return self.amount
+        if column.kind is Kind.DATE:
+            return self.date
+        if name in _PERCENT_COLUMNS:
+            return self.percent
+        if column.kind is Kind.NUMBER:
+            return self.number
+        if name in ("内容", "偏差原因"):
+            return self.wrap
+        return self.text
+
+
+def _write_table(
+    wb: xlsxwriter.Workbook, ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]],
+    fmt: _Formats, note: str,
+) -> None:
+    headers = spec.headers
+    ws.write(_TITLE_ROW, 0, _TITLES.get(spec.table, spec.sheet), fmt.title)
+    if note:
+        ws.write(_NOTE_ROW, 0, note, fmt.note)
+    data_rows = list(rows) or [[None] * len(headers)]
+    last_row = _HEADER_ROW + len(data_rows)
+    columns = [{"header": h, "format": fmt.for_column(spec, h)} for h in headers]
+    ws.add_table(
+        _HEADER_ROW, 0, last_row, len(headers) - 1,
+        {"name": spec.table, "columns": columns, "style": "Table Style Medium 2"},
+    )
+    for r, row in enumerate(data_rows, start=_HEADER_ROW + 1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            name = headers[c]
+            cell_format = columns[c]["format"]
+            if name in ("目标值", "实际值") and isinstance(value, float):
+                cell_format = fmt.percent
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
+            else:
+                ws.write(r, c, value, cell_format)
+    for c, name in enumerate(headers):
+        width = _WIDE.get((spec.table, name)) or _WIDTHS.get(name, 12)
+        ws.set_column(c, c, width)
+        choices = _CHOICES.get(name)
+        if choices:
+            ws.data_validation(
+                _HEADER_ROW + 1, c, max(last_row, _HEADER_ROW + 500), c,
+                {
+                    "validate": "list",
+                    "source": list(choices),
+                    "error_title": "输入有误",
+                    "error_message": f"{name}只能是：{'/'.join(choices)}",
+                },
+            )
+    ws.freeze_panes(_HEADER_ROW + 1, 0)
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(_HEADER_ROW)
+
+
+def _info_validation(ws: Worksheet, rows: Sequence[Sequence[Any]]) -> None:
+    lists = {"金额单位": schema.AMOUNT_UNITS, "小微占比口径": schema.BASES}
+    for r, row in enumerate(rows, start=_HEADER_ROW + 1):
+        choices = lists.get(str(row[0]))
+        if choices:
+            ws.data_validation(r, 1, r, 1, {"validate": "list", "source": list(choices)})
+
+
+def build_workbook(path: Path, tables: Mapping[str, Sequence[Sequence[Any]]], options: BuildOptions) -> None:
+    """Write a contract workbook with every table of the contract, filled from ``tables``."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    wb.set_properties({"created": _FIXED_DATE, "author": "", "company": "", "title": "部门整体支出绩效自评"})
+    wb.set_custom_property("jixiao_contract", "1")
+    if options.vba_project is not None:
+        wb.add_vba_project(str(options.vba_project))
+        wb.set_vba_name("ThisWorkbook")
+    fmt = _Formats(wb)
+    for spec in schema.ALL_TABLES:
+        ws = wb.add_worksheet(spec.sheet)
+        rows = tables.get(spec.table, [])
+        _write_table(wb, ws, spec, rows, fmt, options.note if spec.table != "tblInfo" else "")
+        if spec.table == "tblInfo":
+            _info_validation(ws, rows)
+    wb.close()
