@@ -38,13 +38,12 @@ def clean_text(value: str) -> str:
 
 def parse_number_text(text: str) -> tuple[Decimal, str] | None:
     """A number written as text → (value, suffix) where suffix is "", "%", "万元" or "元"."""
-    t = clean_text(text).replace(" ", "")
-    t = t.lstrip("¥$")
+    t = clean_text(text).lstrip("¥$").strip()
     suffix = ""
     for candidate in ("万元", "%", "元", "万"):
         if t.endswith(candidate):
             suffix = "万元" if candidate == "万" else candidate
-            t = t[: -len(candidate)]
+            t = t[: -len(candidate)].rstrip()
             break
     match = _NUMBER.match(t)
     if match is None:

@@ -34,6 +34,15 @@ FIGURE_SOURCES = (
 )
 
 
+# Checks about one row stand on their own, whatever else failed to read.
+_ROW_CHECKS = frozenset({
+    "budget_duplicate_unit",
+    "budget_over_executed",
+    "procurement_sme_exceeds_amount",
+    "procurement_small_micro_exceeds_sme",
+})
+
+
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     data: DepartmentData
@@ -85,12 +94,19 @@ def _sources(budget: BudgetFigures, procurement: ProcurementFigures) -> dict[str
 
 
 def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluation:
-    """Compute every figure and run every check. ``findings`` may carry the reader's findings."""
+    """Compute every figure and run every check. ``findings`` may carry the reader's findings.
+
+    When the reader already found errors, rows were left out, so checks that compare totals
+    would only report the gap those rows left: they are skipped until the input is fixed.
+    """
     findings = Findings() if findings is None else findings
+    complete = not findings.has_errors
     budget = budget_figures(data.budget)
-    check_budget(data.budget, budget, data.info.amount_unit, findings)
-    procurement = _procurement(data, findings)
-    if procurement.source == "none":
+    check = Findings()
+    check_budget(data.budget, budget, data.info.amount_unit, check)
+    procurement = _procurement(data, check)
+    findings.extend(f for f in check if complete or f.code in _ROW_CHECKS)
+    if complete and procurement.source == "none":
         findings.warning(
             "procurement_empty",
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
@@ -102,6 +118,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         _sources(budget, procurement),
         data.info.total_weight,
         findings,
+        check_weights=complete,
     )
     return Evaluation(data, budget, procurement, score, findings)
 

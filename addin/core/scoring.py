@@ -218,13 +218,15 @@ def score_indicators(
     figures: Mapping[str, Decimal | None],
     declared_total: Decimal,
     findings: Findings,
+    *,
+    check_weights: bool = True,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total."""
     rules = compile_rules(rule_rows, findings)
     scorer = _Scorer(rules, figures, findings)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
-    if indicators and weights != declared_total:
+    if check_weights and indicators and weights != declared_total:
         findings.error(
             "score_weights_total",
             f"绩效指标分值合计 {_fmt(weights)}，与指标总分 {_fmt(declared_total)} 不一致：请调整分值",

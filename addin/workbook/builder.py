@@ -7,7 +7,9 @@ XlsxWriter's fixed zip timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..contract import schema
 from ..contract.schema import Kind, TableSpec
 
-__all__ = ["BuildOptions", "build_workbook"]
+__all__ = ["BuildOptions", "Formula", "build_workbook"]
 
 _FIXED_DATE = dt.datetime(2024, 1, 1, 0, 0, 0)
 _TITLE_ROW = 0
@@ -52,6 +54,14 @@ _CHOICES: Mapping[str, Sequence[str]] = {
 _PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例"})
 
 
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula cell with the value Excel would have cached for it."""
+
+    formula: str
+    value: str | float = 0
+
+
 class BuildOptions:
     """What goes into a built workbook besides the contract tables."""
 
@@ -59,7 +69,7 @@ class BuildOptions:
         self,
         *,
         note: str = "",
-        vba_project: Path | None = None,
+        vba_project: bytes | None = None,
     ) -> None:
         self.note = note
         self.vba_project = vba_project
@@ -115,7 +125,9 @@ def _write_table(
             cell_format = columns[c]["format"]
             if name in ("目标值", "实际值") and isinstance(value, float):
                 cell_format = fmt.percent
-            if isinstance(value, dt.date):
+            if isinstance(value, Formula):
+                ws.write_formula(r, c, value.formula, cell_format, value.value)
+            elif isinstance(value, dt.date):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.date)
             else:
                 ws.write(r, c, value, cell_format)
@@ -153,7 +165,7 @@ def build_workbook(path: Path, tables: Mapping[str, Sequence[Sequence[Any]]], op
     wb.set_properties({"created": _FIXED_DATE, "author": "", "company": "", "title": "部门整体支出绩效自评"})
     wb.set_custom_property("jixiao_contract", "1")
     if options.vba_project is not None:
-        wb.add_vba_project(str(options.vba_project))
+        wb.add_vba_project(io.BytesIO(options.vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     fmt = _Formats(wb)
     for spec in schema.ALL_TABLES:

@@ -1,0 +1,172 @@
+"""``python -m addin``: the headless door's command line (DESIGN.md, "CLI").
+
+Exit codes: 0 done, 1 data errors found, 2 unusable input; each failure is one Chinese line
+a clerk can act on. Tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .core import Evaluation
+from .core.numbers import format_amount, format_percent
+from .core.procurement import NOT_COMPARABLE_NOTE
+from .errors import AddinError, DataErrors
+
+__all__ = ["main"]
+
+INTERNAL_ERROR_EXIT = 3
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def headline(ev: Evaluation) -> list[str]:
+    """The figures a clerk checks first, one per line."""
+    info = ev.data.info
+    u = info.amount_unit
+    d = ev.budget.department
+    p = ev.procurement
+    lines = [
+        f"{info.year}年度 {info.department}（金额单位：{u}）",
+        f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，"
+        f"预算执行率 {format_percent(d.execution_rate, 2)}",
+        f"本年支出数 {format_amount(d.spent)} {u}，支出进度 {format_percent(d.spending_progress, 2)}",
+        f"政府采购支出总额 {format_amount(p.total)} {u}："
+        + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
+        f"授予中小企业合同 {format_amount(p.sme)} {u}，占 {format_percent(p.sme_share, 1)}；"
+        f"其中小微企业 {format_amount(p.small_micro)} {u}，占中小企业 {format_percent(p.small_micro_share_of_sme, 1)}",
+        "各类别中小企业占比："
+        + "，".join(
+            f"{c.name} {format_percent(c.sme_share, 1)}" + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme_share is None else "")
+            for c in p.categories
+        ),
+    ]
+    s = ev.score
+    if s.total is not None:
+        lines.append(f"自评得分 {format_amount(s.total)} 分，评价等级：{s.grade}")
+    for finding in ev.findings:
+        lines.append(finding.as_line())
+    return lines
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .headless import demo
+
+    result = demo(Path(args.output))
+    for line in headline(result.evaluation):
+        _out(line)
+    _out(f"示例工作簿已生成：{result.written}")
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from .headless import generate
+
+    result = generate(
+        Path(args.workbook),
+        Path(args.output) if args.output else None,
+        Path(args.data_from) if args.data_from else None,
+    )
+    for line in headline(result.evaluation):
+        _out(line)
+    if result.backup is not None:
+        _out(f"原文件已备份为：{result.backup}")
+    _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”）")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .headless import evaluate_file
+
+    ev = evaluate_file(Path(args.workbook))
+    for finding in ev.findings:
+        _out(finding.as_line())
+    errors, warnings = len(ev.findings.errors), len(ev.findings.warnings)
+    _out(f"校验完成：{errors} 处错误，{warnings} 处警告。" + ("请修正错误后再生成报告。" if errors else ""))
+    return 1 if errors else 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from .headless import evaluate_file
+
+    ev = evaluate_file(Path(args.workbook))
+    if args.json:
+        _out(json.dumps(ev.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in headline(ev):
+            _out(line)
+    return 0 if ev.ok else 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m addin",
+        description="部门整体支出绩效自评：根据工作簿中的预算、采购和指标数据计算并生成自评报告。",
+    )
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的技术信息（traceback）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    demo = sub.add_parser("demo", help="生成示例工作簿 example.xlsm（含参考报告的全部数据）并输出主要指标")
+    demo.add_argument("-o", "--output", default=".", metavar="DIR", help="输出文件夹（默认当前文件夹）")
+    demo.set_defaults(run=_cmd_demo)
+
+    gen = sub.add_parser("generate", help="计算并把“自评报告”“校验结果”写入工作簿")
+    gen.add_argument("workbook", metavar="WORKBOOK")
+    gen.add_argument("-o", "--output", metavar="OUT", help="另存为此文件（默认原地写入并保留备份）")
+    gen.add_argument("--from", dest="data_from", metavar="DATA", help="从另一个工作簿读取数据，报告写入 WORKBOOK")
+    gen.set_defaults(run=_cmd_generate)
+
+    check = sub.add_parser("check", help="只校验数据，不写入；有错误时退出码为 1")
+    check.add_argument("workbook", metavar="WORKBOOK")
+    check.set_defaults(run=_cmd_check)
+
+    summary = sub.add_parser("summary", help="输出全部指标（--json 为 JSON 格式）")
+    summary.add_argument("workbook", metavar="WORKBOOK")
+    summary.add_argument("--json", action="store_true", help="以 JSON 输出，金额与比率为字符串")
+    summary.set_defaults(run=_cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure: Callable[..., None] | None = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except DataErrors as exc:
+        if args.debug:
+            raise
+        errors = [f for f in exc.findings if f.severity.value == "error"]
+        if len(errors) == 1:
+            _err(f"数据有错误，未生成报告：{errors[0].as_line()}")
+        else:
+            _err(f"数据有 {len(errors)} 处错误，未生成报告：")
+            for finding in errors:
+                _err(finding.as_line())
+        return exc.exit_code
+    except AddinError as exc:
+        if args.debug:
+            raise
+        _err(exc.message)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("已取消。")
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        _err(f"程序内部错误（{type(exc).__name__}）：文件未被修改。请加 --debug 重新运行，并把输出发给技术支持")
+        return INTERNAL_ERROR_EXIT

@@ -1,0 +1,84 @@
+"""The headless door: read a workbook file, evaluate it, write the report back safely."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract.file_reader import read_tables
+from .contract.parse import parse_department
+from .core import Evaluation, Findings, evaluate
+from .errors import DataErrors, UnusableInput
+from .package.archive import check_workbook_file, open_package
+from .package.inject import inject_sheets
+from .package.save import atomic_write, backup, ensure_writable
+from .package.zipcopy import ZipLayoutError
+from .report.content import checks_layout, report_layout
+
+__all__ = ["GenerateResult", "demo", "evaluate_file", "generate", "write_report"]
+
+
+def evaluate_file(path: Path) -> Evaluation:
+    """Every figure and finding of the workbook at ``path``; raises UnusableInput."""
+    findings = Findings()
+    data = parse_department(read_tables(path), findings)
+    return evaluate(data, findings)
+
+
+def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
+    """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced; atomic."""
+    layouts = [report_layout(ev), checks_layout(ev.findings)]
+    size = source.stat().st_size
+    with source.open("rb") as stream, open_package(source) as package:
+        try:
+            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts))
+        except ZipLayoutError:
+            raise UnusableInput(
+                f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateResult:
+    evaluation: Evaluation
+    written: Path
+    backup: Path | None
+
+
+def generate(workbook: Path, output: Path | None = None, data_from: Path | None = None) -> GenerateResult:
+    """Compute from ``data_from`` (default: the workbook itself) and write the report sheets
+    into ``output`` (default: the workbook, in place, after a backup). Nothing is written
+    when the data have errors."""
+    check_workbook_file(workbook)
+    destination = output or workbook
+    if destination.suffix.lower() != workbook.suffix.lower():
+        raise UnusableInput(
+            f"输出文件“{destination.name}”的扩展名应与“{workbook.name}”一致（{workbook.suffix}）：请修改 -o 的文件名"
+        )
+    ev = evaluate_file(data_from or workbook)
+    if not ev.ok:
+        raise DataErrors(ev.findings)
+    ensure_writable(destination)
+    saved = None
+    if destination.resolve() == workbook.resolve():
+        saved = backup(workbook)
+    write_report(workbook, destination, ev)
+    return GenerateResult(ev, destination, saved)
+
+
+def demo(folder: Path) -> GenerateResult:
+    """Build the example workbook in ``folder`` and write its report into it."""
+    from .example.build import build_example
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "example.xlsm"
+    ensure_writable(target)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".example-") as tmp:
+        source = Path(tmp) / "example.xlsm"
+        build_example(source)
+        ev = evaluate_file(source)
+        if not ev.ok:
+            raise DataErrors(ev.findings)
+        write_report(source, target, ev)
+    return GenerateResult(ev, target, None)

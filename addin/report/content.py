@@ -1,0 +1,310 @@
+"""What the 自评报告 and 校验结果 sheets say, laid out on a 10-column A4 portrait grid."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
+from ..core.evaluation import Evaluation
+from ..core.findings import Finding
+from ..core.numbers import round_half_up
+from ..contract.coerce import parse_number_text
+from ..core.procurement import NOT_COMPARABLE_NOTE
+from . import sentences
+from .layout import ChartSpec, PrintSetup, Series, SheetLayout
+
+__all__ = ["checks_layout", "report_layout"]
+
+WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0)
+LAST = len(WIDTHS) - 1
+_ROW = 18.0  # points per table row
+
+
+def _amount(value: Decimal) -> Decimal:
+    return round_half_up(value, 2)
+
+
+def _pct(ratio: Decimal | None, places: int) -> Decimal | None:
+    """A ratio rounded as presented (96.67% → 0.9667), kept as a fraction for a % format."""
+    if ratio is None:
+        return None
+    return round_half_up(ratio * 100, places).scaleb(-2)
+
+
+def _text_units(text: str) -> float:
+    # A CJK character is about two character widths of the default font; ASCII one.
+    return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
+
+
+def paragraph_height(text: str, width: float, size: float = 11) -> float:
+    """Row height (points) for wrapped text in merged cells: Excel won't autofit those."""
+    # Calibrated on LibreOffice's and Excel's rendering of 仿宋/宋体: a little under the
+    # nominal width, so wrapped text is never clipped.
+    per_line = max(1.0, width * 8.6 / size - 2.0)
+    lines = sum(max(1, math.ceil(_text_units(part) / per_line)) for part in text.split("\n"))
+    return round(lines * size * 1.45 + 4, 1)
+
+
+class _Grid:
+    def __init__(self, layout: SheetLayout) -> None:
+        self.layout = layout
+        self.row = 0
+
+    def span(self, first: int, last: int) -> float:
+        return sum(self.layout.widths[first : last + 1])
+
+    def line(self, text: str, style: str, height: float | None = None) -> None:
+        self.layout.merge(self.row, 0, self.row, LAST, text, style)
+        if height is not None:
+            self.layout.heights[self.row] = height
+        self.row += 1
+
+    def para(self, text: str) -> None:
+        if text:
+            self.line(text, "para", paragraph_height(text, self.span(0, LAST)))
+
+    def gap(self, height: float = 8.0) -> None:
+        self.layout.heights[self.row] = height
+        self.row += 1
+
+    def cells(self, spec: Sequence[tuple[int, int, object, str]], height: float = _ROW) -> int:
+        """One table row: (first col, last col, value, style) per cell. Returns its row."""
+        for first, last, value, style in spec:
+            shown = "-" if value is None else value
+            if style.endswith(("_pct1", "_pct2", "_amount", "_score")) and value is None:
+                style = "td_dash"
+            self.layout.merge(self.row, first, self.row, last, shown, style)  # type: ignore[arg-type]
+        self.layout.heights[self.row] = height
+        self.row += 1
+        return self.row - 1
+
+
+def _basics(g: _Grid, ev: Evaluation) -> None:
+    d = ev.budget.department
+    u = ev.data.info.amount_unit
+    g.line("一、基本情况", "section", 22)
+    g.para(sentences.units_sentence(ev) + sentences.budget_sentence(ev))
+    pairs = [
+        ("全年预算数", _amount(d.total), "kv_amount", "执行数", _amount(d.executed), "kv_amount"),
+        ("预算执行率", _pct(d.execution_rate, 2), "kv_pct2", "支出数", _amount(d.spent), "kv_amount"),
+        ("支出进度", _pct(d.spending_progress, 2), "kv_pct2", "预算调整率", _pct(d.adjustment_rate, 2), "kv_pct2"),
+    ]
+    for k1, v1, s1, k2, v2, s2 in pairs:
+        unit = f"（{u}）" if s1 == "kv_amount" else ""
+        unit2 = f"（{u}）" if s2 == "kv_amount" else ""
+        g.cells([(0, 1, k1 + unit, "kv_key"), (2, 4, v1, s1), (5, 6, k2 + unit2, "kv_key"), (7, LAST, v2, s2)])
+
+
+def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
+    u = ev.data.info.amount_unit
+    g.gap()
+    g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
+    g.para(sentences.spending_sentence(ev))
+    heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", "预算执行率", "支出数", "支出进度"]
+    cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
+    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    first = g.row
+    for unit in ev.budget.units:
+        g.cells([
+            (0, 2, unit.name, "td"), (3, 3, unit.level, "td_center"),
+            (4, 4, None if unit.initial is None else _amount(unit.initial), "td_amount"),
+            (5, 5, _amount(unit.total), "td_amount"), (6, 6, _amount(unit.executed), "td_amount"),
+            (7, 7, _pct(unit.execution_rate, 2), "td_pct2"), (8, 8, _amount(unit.spent), "td_amount"),
+            (9, 9, _pct(unit.spending_progress, 2), "td_pct2"),
+        ])
+    last = g.row - 1
+    d = ev.budget.department
+    g.cells([
+        (0, 2, "合计", "total_center"), (3, 3, "", "total"),
+        (4, 4, None if d.initial is None else _amount(d.initial), "total_amount"),
+        (5, 5, _amount(d.total), "total_amount"), (6, 6, _amount(d.executed), "total_amount"),
+        (7, 7, _pct(d.execution_rate, 2), "total_pct2"), (8, 8, _amount(d.spent), "total_amount"),
+        (9, 9, _pct(d.spending_progress, 2), "total_pct2"),
+    ])
+    return first, last
+
+
+def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
+    p = ev.procurement
+    u = ev.data.info.amount_unit
+    g.gap()
+    g.line(f"三、政府采购情况（金额单位：{u}）", "section", 22)
+    g.para(sentences.procurement_sentence(ev))
+    small_head = "小微占政府采购支出比" if p.basis == "政府采购支出总额" else "小微占中小企业比"
+    heads = ["采购类别", "支出金额", "授予中小企业合同金额", "中小企业占比", "其中授予小微企业合同金额", small_head, "说明"]
+    cols = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 7), (8, 8), (9, 9)]
+    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
+    first = g.row
+    for c in p.categories:
+        small_share = c.small_micro / c.amount if (p.basis == "政府采购支出总额" and c.amount) else (
+            c.small_micro / c.sme if c.sme else None
+        )
+        note = NOT_COMPARABLE_NOTE if c.sme_share is None else ""
+        g.cells([
+            (0, 1, c.name, "td_center"), (2, 2, _amount(c.amount), "td_amount"),
+            (3, 4, _amount(c.sme), "td_amount"), (5, 5, _pct(c.sme_share, 1), "td_pct1"),
+            (6, 7, _amount(c.small_micro), "td_amount"), (8, 8, _pct(small_share, 1), "td_pct1"),
+            (9, 9, note, "td_note"),
+        ], max(_ROW, paragraph_height(note, g.span(9, 9), 9)))
+    last = g.row - 1
+    g.cells([
+        (0, 1, "合计", "total_center"), (2, 2, _amount(p.total), "total_amount"),
+        (3, 4, _amount(p.sme), "total_amount"), (5, 5, _pct(p.sme_share, 1), "total_pct1"),
+        (6, 7, _amount(p.small_micro), "total_amount"),
+        (8, 8, _pct(p.small_micro_share, 1), "total_pct1"),
+        (9, 9, NOT_COMPARABLE_NOTE if p.sme_share is None else "", "total"),
+    ])
+    source = {"ledger": "采购合同台账", "summary": "采购汇总表", "none": "（未填写）"}[p.source]
+    g.line(f"数据来源：{source}。中小企业含中型、小型、微型企业；小微企业含小型、微型企业。", "footnote", 16)
+    return first, last
+
+
+_RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
+
+
+def _is_rate(name: str, *texts: str) -> bool:
+    """Rates live in cells as fractions (0.9667 shown as 96.67%): tell them from counts."""
+    return name.endswith(_RATE_ENDINGS) or any("%" in t for t in texts)
+
+
+def _value_cell(value: Decimal | None, text: str, rate: bool) -> tuple[object, str]:
+    """目标值/实际值 as shown: the clerk's own wording ("≥95%", "影响较好") when it is not a
+    plain number, otherwise the number formatted as a rate or a count."""
+    plain = parse_number_text(text) if text else None
+    if text and (plain is None or plain[1] not in ("", "%")):
+        return text, "td_center"
+    if value is None:
+        return text, "td_center"
+    if rate:
+        return _pct(value, 2), "td_pct2"
+    return round_half_up(value, 2).normalize(), "td_num"
+
+
+def _score(g: _Grid, ev: Evaluation) -> None:
+    s = ev.score
+    g.gap()
+    g.line("四、绩效自评得分", "section", 22)
+    g.para(sentences.score_sentence(ev))
+    heads = ["一级指标", "二级指标", "三级指标", "分值", "目标值", "实际值", "得分", "计分依据及偏差原因"]
+    cols = [(0, 0), (1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 9)]
+    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    by_dimension: dict[str, list[int]] = {}
+    for i, r in enumerate(s.indicators):
+        by_dimension.setdefault(r.indicator.level1, []).append(i)
+    for dimension in s.dimensions:
+        for i in by_dimension.get(dimension.name, []):
+            r = s.indicators[i]
+            ind = r.indicator
+            note = "；".join(t for t in (r.basis, ind.deviation_reason) if t)
+            rate = _is_rate(ind.level3, ind.target_text, ind.actual_text)
+            target = _value_cell(ind.target, ind.target_text, rate)
+            computed = r.actual is not None and r.actual != ind.actual
+            actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
+            height = max(_ROW, paragraph_height(note, g.span(8, 9), 10), paragraph_height(ind.level3, g.span(2, 3), 10))
+            g.cells([
+                (0, 0, ind.level1, "td"), (1, 1, ind.level2, "td"), (2, 3, ind.level3, "td"),
+                (4, 4, round_half_up(r.weight, 2), "td_score"),
+                (5, 5, target[0], target[1]),
+                (6, 6, actual[0], actual[1]),
+                (7, 7, None if r.score is None else round_half_up(r.score, 2) if r.applicable else "不适用",
+                 "td_score" if r.applicable else "td_center"),
+                (8, 9, note, "td"),
+            ], height)
+        g.cells([
+            (0, 3, f"{dimension.name} 小计", "subtotal"), (4, 4, round_half_up(dimension.weight, 2), "subtotal_score"),
+            (5, 6, "", "subtotal"), (7, 7, None if dimension.score is None else round_half_up(dimension.score, 2), "subtotal_score"),
+            (8, 9, "", "subtotal"),
+        ])
+    g.cells([
+        (0, 3, "合计", "total_center"), (4, 4, round_half_up(s.declared_total, 2), "total_score"),
+        (5, 6, "", "total"), (7, 7, None if s.total is None else round_half_up(s.total, 2), "total_score"),
+        (8, 9, "", "total"),
+    ])
+    if s.grade:
+        g.line(f"评价等级：{s.grade}（优 ≥90 分，良 80～90 分，中 60～80 分，差 <60 分）", "grade", 22)
+    if s.scale != 1 and s.total is not None:
+        g.line("注：标为“不适用”的指标不计分，其余指标分值已按比例折算至指标总分。", "footnote", 16)
+
+
+def _findings(g: _Grid, findings: Sequence[Finding]) -> None:
+    g.gap()
+    g.line("五、数据校验情况", "section", 22)
+    if not findings:
+        g.para("数据校验未发现问题。")
+        return
+    g.cells([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
+    for f in findings:
+        height = max(_ROW, paragraph_height(f.message, g.span(3, LAST), 10))
+        g.cells([
+            (0, 0, f.severity.label, "error" if f.severity.value == "error" else "warning"),
+            (1, 2, f.location, "td"), (3, LAST, f.message, "td"),
+        ], height)
+
+
+def report_layout(ev: Evaluation) -> SheetLayout:
+    layout = SheetLayout(REPORT_SHEET, WIDTHS, tab_color="C00000")
+    g = _Grid(layout)
+    g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), sum(WIDTHS), 16))
+    info = ev.data.info
+    meta = f"金额单位：{info.amount_unit}"
+    if info.preparer:
+        meta += f"　　填报人：{info.preparer}"
+    if info.report_date:
+        meta += f"　　报告日期：{info.report_date}"
+    g.line(meta, "subtitle", 18)
+    _basics(g, ev)
+    unit_rows = _budget(g, ev)
+    category_rows = _procurement(g, ev)
+    _score(g, ev)
+    _findings(g, ev.findings)
+    g.gap()
+    chart_top = g.row
+    g.row += 16
+    layout.charts.append(ChartSpec(
+        title="各单位预算执行率",
+        kind="bar",
+        series=(Series("预算执行率", (unit_rows[0], unit_rows[1], 0), (unit_rows[0], unit_rows[1], 7), "0.00%"),),
+        anchor=(chart_top, 0, chart_top + 15, 4),
+        y_title="执行率",
+        y_format="0%",
+    ))
+    layout.charts.append(ChartSpec(
+        title="政府采购支出及中小企业占比",
+        kind="bar_line",
+        series=(
+            Series("支出金额", (category_rows[0], category_rows[1], 0), (category_rows[0], category_rows[1], 2), "#,##0.00"),
+            Series("中小企业占比", (category_rows[0], category_rows[1], 0), (category_rows[0], category_rows[1], 5), "0.0%",
+                   secondary=True),
+        ),
+        anchor=(chart_top, 5, chart_top + 15, LAST),
+        y_title=info.amount_unit,
+        y2_title="占比",
+        y_format="#,##0",
+        y2_format="0%",
+    ))
+    g.line(
+        "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。",
+        "footnote", 28,
+    )
+    layout.print_setup = PrintSetup(repeat_rows=None)
+    return layout
+
+
+def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
+    layout = SheetLayout(CHECKS_SHEET, (8.0, 22.0, 90.0), tab_color="9C5700", show_grid=False)
+    for c, head in enumerate(("级别", "位置", "说明")):
+        layout.put(0, c, head, "th")
+    layout.heights[0] = 20
+    for r, f in enumerate(findings, start=1):
+        layout.put(r, 0, f.severity.label, "error" if f.severity.value == "error" else "warning")
+        layout.put(r, 1, f.location, "link" if "!" in f.location else "td", link=f.location or None)
+        layout.put(r, 2, f.message, "td")
+        layout.heights[r] = max(_ROW, paragraph_height(f.message, 90.0, 10))
+    if not findings:
+        layout.put(1, 0, "", "td")
+        layout.put(1, 1, "", "td")
+        layout.put(1, 2, "未发现问题。", "td")
+    layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
+    return layout

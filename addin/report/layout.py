@@ -1,0 +1,84 @@
+"""A report sheet described once: cells, styles, merges, sizes, print setup, charts.
+
+The layout is what both writers render; neither knows what a report says, only how to put
+this description into a workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+__all__ = ["Cell", "ChartSpec", "PrintSetup", "Series", "SheetLayout", "Value"]
+
+Value = str | Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: Value
+    style: str
+    link: str | None = None  # an in-workbook target such as 预算执行!F4
+
+
+@dataclass(frozen=True, slots=True)
+class PrintSetup:
+    paper: int = 9  # A4
+    landscape: bool = False
+    fit_width: bool = True
+    repeat_rows: tuple[int, int] | None = None  # 0-based first and last row repeated on each page
+    margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left right top bottom, inches
+    footer: str = "&C第 &P 页，共 &N 页"
+    center_horizontally: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    categories: tuple[int, int, int]  # 0-based (first row, last row, column) on this sheet
+    values: tuple[int, int, int]
+    number_format: str = "General"
+    secondary: bool = False  # plotted as a line on a secondary axis
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    """A native chart anchored on the sheet, its data read from cells of the same sheet."""
+
+    title: str
+    kind: str  # "bar" (clustered columns) or "bar_line" (columns + line on secondary axis)
+    series: tuple[Series, ...]
+    anchor: tuple[int, int, int, int]  # 0-based (first row, first col, last row, last col)
+    y_title: str = ""
+    y2_title: str = ""
+    y_format: str = "General"
+    y2_format: str = "General"
+
+
+@dataclass(slots=True)
+class SheetLayout:
+    name: str
+    widths: Sequence[float]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    print_setup: PrintSetup = field(default_factory=PrintSetup)
+    charts: list[ChartSpec] = field(default_factory=list)
+    tab_color: str | None = None
+    show_grid: bool = False
+
+    @property
+    def last_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    def put(self, row: int, col: int, value: Value, style: str, link: str | None = None) -> None:
+        self.cells[(row, col)] = Cell(value, style, link)
+
+    def merge(self, row: int, col: int, last_row: int, last_col: int, value: Value, style: str) -> None:
+        """Write the value in the top-left cell and style every cell of the range (borders)."""
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                self.cells[(r, c)] = Cell(value if (r, c) == (row, col) else None, style)
+        if (row, col) != (last_row, last_col):
+            self.merges.append((row, col, last_row, last_col))

@@ -1,0 +1,119 @@
+"""A SheetLayout as worksheet XML (SpreadsheetML), for the package writer.
+
+Text is written as inline strings, so the shared-string table of the workbook is never
+touched, and a value such as "=1+1" stays text: nothing from a clerk's cells becomes a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from ..core.model import column_letter
+from .layout import SheetLayout
+
+__all__ = ["quote_sheet", "sheet_xml", "split_location"]
+
+_NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+# Control characters other than tab/newline are not allowed in XML 1.0.
+_CONTROL = {i: None for i in range(32) if i not in (9, 10, 13)}
+
+
+def _cell_text(value: str) -> str:
+    return escape(value.translate(_CONTROL))
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def split_location(location: str) -> tuple[str, str]:
+    sheet, _, cell = location.rpartition("!")
+    return sheet, cell
+
+
+def _ref(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row + 1}"
+
+
+def _number(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | None = None) -> bytes:
+    cells = layout.cells
+    last_row = max((r for r, _ in cells), default=0)
+    last_col = max((c for _, c in cells), default=0)
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', f"<worksheet {_NS}>"]
+    tab = f'<tabColor rgb="FF{layout.tab_color}"/>' if layout.tab_color else ""
+    fit = '<pageSetUpPr fitToPage="1"/>' if layout.print_setup.fit_width else ""
+    if tab or fit:
+        out.append(f"<sheetPr>{tab}{fit}</sheetPr>")
+    out.append(f'<dimension ref="A1:{_ref(last_row, last_col)}"/>')
+    grid = "" if layout.show_grid else ' showGridLines="0"'
+    out.append(f'<sheetViews><sheetView{grid} zoomScaleNormal="100" workbookViewId="0"/></sheetViews>')
+    out.append('<sheetFormatPr defaultRowHeight="15"/>')
+    out.append("<cols>")
+    for i, width in enumerate(layout.widths):
+        out.append(f'<col min="{i + 1}" max="{i + 1}" width="{width:g}" customWidth="1"/>')
+    out.append("</cols><sheetData>")
+    rows: dict[int, list[int]] = {}
+    for r, c in cells:
+        rows.setdefault(r, []).append(c)
+    for r in sorted(set(rows) | set(layout.heights)):
+        height = layout.heights.get(r)
+        ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+        out.append(f'<row r="{r + 1}"{ht}>')
+        for c in sorted(rows.get(r, [])):
+            cell = cells[(r, c)]
+            ref = _ref(r, c)
+            s = xf[cell.style]
+            if cell.value is None or cell.value == "":
+                out.append(f'<c r="{ref}" s="{s}"/>')
+            elif isinstance(cell.value, Decimal):
+                out.append(f'<c r="{ref}" s="{s}"><v>{_number(cell.value)}</v></c>')
+            else:
+                text = str(cell.value)
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>')
+        out.append("</row>")
+    out.append("</sheetData>")
+    if layout.merges:
+        out.append(f'<mergeCells count="{len(layout.merges)}">')
+        for r1, c1, r2, c2 in layout.merges:
+            out.append(f'<mergeCell ref="{_ref(r1, c1)}:{_ref(r2, c2)}"/>')
+        out.append("</mergeCells>")
+    links = [(pos, cell.link) for pos, cell in sorted(cells.items()) if cell.link]
+    if links:
+        out.append("<hyperlinks>")
+        for (r, c), link in links:
+            assert link is not None
+            sheet, target = split_location(link)
+            location = f"{quote_sheet(sheet)}!{target}" if sheet else target
+            out.append(
+                f'<hyperlink ref="{_ref(r, c)}" location={quoteattr(location)} display={quoteattr(link)}/>'
+            )
+        out.append("</hyperlinks>")
+    ps = layout.print_setup
+    if ps.center_horizontally:
+        out.append('<printOptions horizontalCentered="1"/>')
+    left, right, top, bottom = ps.margins
+    out.append(
+        f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.3" footer="0.3"/>'
+    )
+    orientation = "landscape" if ps.landscape else "portrait"
+    fit_attrs = ' fitToWidth="1" fitToHeight="0"' if ps.fit_width else ""
+    out.append(f'<pageSetup paperSize="{ps.paper}" orientation="{orientation}"{fit_attrs}/>')
+    if ps.footer:
+        out.append(f"<headerFooter><oddFooter>{escape(ps.footer)}</oddFooter></headerFooter>")
+    if drawing_rel:
+        out.append(f'<drawing r:id="{drawing_rel}"/>')
+    out.append("</worksheet>")
+    return "".join(out).encode("utf-8")

@@ -1,0 +1,115 @@
+"""Every consistency check of the core issue, through ``evaluate`` as the product runs it."""
+
+from dataclasses import replace
+from decimal import Decimal as D
+
+from addin.core import evaluate
+from addin.core.model import DepartmentData, Info
+
+from .factories import budget, budget_line, indicator, ledger, summary
+
+INFO = Info(department="测试部门", year=2023)
+
+
+def data(**parts) -> DepartmentData:  # type: ignore[no-untyped-def]
+    base = DepartmentData(
+        info=INFO,
+        budget=budget(budget_line("办本级", "100", "90", "90")),
+        contracts=None,
+        procurement=None,
+        indicators=[indicator("a", "100")],
+        rules=[],
+    )
+    return replace(base, **parts)
+
+
+def codes(d: DepartmentData) -> list[str]:
+    return [f.code for f in evaluate(d).findings]
+
+
+def test_clean_data_only_notes_missing_procurement() -> None:
+    assert codes(data()) == ["procurement_empty"]
+
+
+def test_executed_and_spent_disagreeing_names_both_figures() -> None:
+    ev = evaluate(data(budget=budget(budget_line("办本级", "9647.82", "9326.11", "9360.25"))))
+    warning = next(f for f in ev.findings if f.code == "budget_executed_vs_spent")
+    assert warning.severity.value == "warning"
+    assert "9,326.11" in warning.message and "9,360.25" in warning.message
+    assert warning.location == "预算执行!F4"
+
+
+def test_executed_over_budget_warns_per_unit() -> None:
+    ev = evaluate(data(budget=budget(budget_line("办本级", "100", "101", "101"))))
+    over = [f for f in ev.findings if f.code == "budget_over_executed"]
+    assert [f.location for f in over] == ["预算执行!E4", "预算执行!F4"]
+    assert ev.ok
+
+
+def test_duplicate_unit_names_are_an_error() -> None:
+    ev = evaluate(data(budget=budget(budget_line("办本级", "1", "1", "1"), budget_line("办本级", "1", "1", "1", row=5))))
+    error = ev.findings.errors[0]
+    assert error.code == "budget_duplicate_unit" and error.location == "预算执行!A5"
+    assert "预算执行!A4" in error.message
+
+
+def test_units_against_a_declared_department_total() -> None:
+    lines = [budget_line("a", "60", "50", "50"), budget_line("b", "40", "40", "40", row=5)]
+    good = budget(*lines, total=budget_line("合计", "100", "90", "90", row=6))
+    assert "budget_units_vs_total" not in codes(data(budget=good))
+    bad = budget(*lines, total=budget_line("合计", "100", "95", "90", row=6))
+    ev = evaluate(data(budget=bad))
+    error = next(f for f in ev.findings.errors if f.code == "budget_units_vs_total")
+    assert error.location == "预算执行!E6" and "90.00" in error.message and "95.00" in error.message
+
+
+def test_empty_budget_is_an_error() -> None:
+    assert "budget_empty" in codes(data(budget=budget()))
+
+
+def test_summary_category_sum_against_its_total_row() -> None:
+    s = summary(("货物", "10", "5", "1"), ("服务", "20", "10", "2"), total=("合计", "31", "15", "3"))
+    ev = evaluate(data(procurement=s))
+    error = next(f for f in ev.findings.errors if f.code == "procurement_category_sum")
+    assert error.location == "采购汇总!B6"
+
+
+def test_sme_above_amount_and_small_micro_above_sme() -> None:
+    ev = evaluate(data(procurement=summary(("服务", "10", "12", "13"))))
+    found = {(f.code, f.location) for f in ev.findings.errors}
+    assert ("procurement_sme_exceeds_amount", "采购汇总!C4") in found
+    assert ("procurement_small_micro_exceeds_sme", "采购汇总!D4") in found
+
+
+def test_total_sme_above_total_on_the_declared_total_row() -> None:
+    s = summary(("服务", "10", "5", "1"), total=("合计", "10", "11", "1"))
+    found = {(f.code, f.location) for f in evaluate(data(procurement=s)).findings.errors}
+    assert ("procurement_sme_exceeds_amount", "采购汇总!C5") in found
+
+
+def test_ledger_and_summary_must_agree_naming_both_figures() -> None:
+    led = ledger(("服务", "100", "中型"))
+    agree = summary(("服务", "100", "100", "0"))
+    assert not evaluate(data(contracts=led, procurement=agree)).findings.has_errors
+    disagree = summary(("服务", "120", "100", "0"))
+    ev = evaluate(data(contracts=led, procurement=disagree))
+    error = next(f for f in ev.findings.errors if f.code == "procurement_ledger_vs_summary")
+    assert "100.00" in error.message and "120.00" in error.message
+    assert error.location == "采购汇总!B4"
+    assert ev.procurement.source == "ledger"
+
+
+def test_ledger_unit_unknown_to_the_budget_warns() -> None:
+    led = ledger(("服务", "100", "中型"))
+    led = replace(led, units=["办本级 "])
+    assert "contract_unknown_unit" in codes(data(contracts=led))
+
+
+def test_manual_score_outside_bounds_stops_the_report() -> None:
+    ev = evaluate(data(indicators=[indicator("q", "100", method="定性", manual="120")]))
+    assert not ev.ok
+
+
+def test_weights_not_summing_to_the_declared_total() -> None:
+    ev = evaluate(data(indicators=[indicator("a", "90")], info=replace(INFO, total_weight=D(100))))
+    assert ev.findings.errors[0].code == "score_weights_total"

@@ -1,0 +1,161 @@
+"""Indicator scoring, 不适用 rescaling, dimensions and grade."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from addin.core.findings import Findings
+from addin.core.scoring import grade, score_indicators
+
+from .factories import indicator, rule
+
+
+def score(indicators, rules=(), figures=None, total="100"):  # type: ignore[no-untyped-def]
+    findings = Findings()
+    result = score_indicators(list(indicators), list(rules), figures or {}, D(total), findings)
+    return result, findings
+
+
+def test_total_is_the_sum_of_unrounded_scores_presented_once() -> None:
+    result, findings = score([
+        indicator("a", "50", target="3", actual="1"),  # 16.666…
+        indicator("b", "50", target="3", actual="1", row=5),  # 16.666…
+    ])
+    assert not findings
+    assert result.total is not None
+    assert str(result.total.quantize(D("0.01"))) == "33.33"  # not 16.67 + 16.67 = 33.34
+
+
+def test_not_applicable_drops_out_and_rescales_to_the_same_total() -> None:
+    result, findings = score([
+        indicator("a", "40", target="1", actual="0.5"),
+        indicator("b", "40", row=5),
+        indicator("c", "20", method="不适用", row=6),
+    ])
+    assert not findings
+    a, b, c = result.indicators
+    assert (a.weight, b.weight, c.weight) == (D(50), D(50), D(0))
+    assert a.score == D(25) and b.score == D(50)
+    assert not c.applicable and c.score is None
+    assert result.total == D(75)
+    assert result.scale == D("1.25")
+
+
+def test_all_not_applicable_is_an_error_not_a_division() -> None:
+    result, findings = score([indicator("a", "100", method="不适用")])
+    assert result.total is None
+    assert findings.errors[0].code == "score_all_not_applicable"
+
+
+def test_weights_must_sum_to_the_declared_total() -> None:
+    _, findings = score([indicator("a", "60"), indicator("b", "30", row=5)])
+    assert [f.code for f in findings.errors] == ["score_weights_total"]
+    assert "90" in findings.errors[0].message and "100" in findings.errors[0].message
+
+
+def test_declared_total_other_than_100() -> None:
+    result, findings = score([indicator("a", "60"), indicator("b", "40", row=5)], total="100")
+    assert result.total == D(100)
+    result, findings = score([indicator("a", "6"), indicator("b", "4", row=5)], total="10")
+    assert not findings and result.total == D(10)
+
+
+class TestQualitative:
+    def test_manual_score_within_bounds(self) -> None:
+        result, findings = score([indicator("q", "100", method="定性", direction="定性", manual="85")])
+        assert not findings and result.total == D(85)
+
+    @pytest.mark.parametrize("manual", ["101", "-1"])
+    def test_manual_score_outside_zero_to_weight(self, manual: str) -> None:
+        result, findings = score([indicator("q", "100", method="定性", manual=manual)])
+        assert findings.errors[0].code == "score_manual_out_of_range"
+        assert findings.errors[0].location == "绩效指标!J4"
+        assert result.total is None
+
+    def test_bounds_are_inclusive(self) -> None:
+        for manual in ("0", "100"):
+            _, findings = score([indicator("q", "100", method="定性", manual=manual)])
+            assert not findings
+
+    def test_missing_manual_score(self) -> None:
+        _, findings = score([indicator("q", "100", method="定性")])
+        assert findings.errors[0].code == "score_manual_missing"
+
+
+def test_computed_source_replaces_typed_actual() -> None:
+    result, findings = score(
+        [indicator("执行率", "100", source="预算执行率", actual=None, target="0.95", method="执行率扣分")],
+        [rule("执行率扣分", "扣分", "0.95", points="0.5")],
+        {"预算执行率": D("9326.11") / D("9647.82")},
+    )
+    assert not findings
+    assert result.total == D(100)
+
+
+def test_typed_actual_disagreeing_with_the_computed_figure_warns() -> None:
+    result, findings = score(
+        [indicator("执行率", "100", source="预算执行率", actual="0.90", target="0.95")],
+        figures={"预算执行率": D("0.9667")},
+    )
+    assert [f.code for f in findings] == ["score_actual_differs"]
+    assert result.indicators[0].actual == D("0.9667")
+
+
+def test_typed_actual_equal_to_the_rounded_computed_figure_is_quiet() -> None:
+    _, findings = score(
+        [indicator("执行率", "100", source="预算执行率", actual="0.9667", target="0.95")],
+        figures={"预算执行率": D("9326.11") / D("9647.82")},
+    )
+    assert not findings
+
+
+def test_zero_base_source_asks_for_not_applicable() -> None:
+    result, findings = score(
+        [indicator("中小企业", "100", source="中小企业合同占比", actual=None)],
+        figures={"中小企业合同占比": None},
+    )
+    assert findings.errors[0].code == "score_source_not_comparable"
+    assert "不适用" in findings.errors[0].message
+    assert result.total is None
+
+
+def test_unknown_method_names_the_cell() -> None:
+    _, findings = score([indicator("x", "100", method="满意度区问")])
+    assert findings.errors[0].code == "score_unknown_method"
+    assert findings.errors[0].location == "绩效指标!I4"
+
+
+def test_manual_score_disagreeing_with_a_computed_one_warns() -> None:
+    result, findings = score([indicator("x", "100", target="1", actual="0.5", manual="80")])
+    assert [f.code for f in findings] == ["score_manual_differs"]
+    assert result.total == D(50)
+
+
+def test_ratio_needs_numbers() -> None:
+    _, findings = score([indicator("x", "100", target=None)])
+    assert findings.errors[0].code == "score_missing_target"
+    _, findings = score([indicator("x", "100", actual=None)])
+    assert findings.errors[0].code == "score_missing_actual"
+    _, findings = score([indicator("x", "100", direction="定性")])
+    assert findings.errors[0].code == "score_ratio_qualitative"
+
+
+def test_dimension_subtotals_in_order_of_appearance() -> None:
+    result, _ = score([
+        indicator("a", "50", dimension="履职效能"),
+        indicator("b", "30", dimension="管理效率", target="1", actual="0.5", row=5),
+        indicator("c", "20", dimension="管理效率", row=6),
+    ])
+    assert [(d.name, d.weight, d.score) for d in result.dimensions] == [
+        ("履职效能", D(50), D(50)),
+        ("管理效率", D(50), D(35)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [("100", "优"), ("90", "优"), ("89.995", "优"), ("89.994", "良"), ("80", "良"), ("79.99", "中"),
+     ("60", "中"), ("59.99", "差"), ("0", "差")],
+)
+def test_grade_on_the_presented_total(total: str, expected: str) -> None:
+    assert grade(D(total)) == expected

@@ -1,0 +1,199 @@
+"""The command line as a clerk or a script uses it: real processes, real files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CALAMINE_DATA = CORPUS / "python-calamine" / "tests" / "data"
+Make = Callable[..., Path]
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "addin", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    result = run("demo", "-o", folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_demo_writes_the_example_and_prints_the_headline_figures(demo_dir: Path) -> None:
+    assert (demo_dir / "example.xlsm").is_file()
+    result = run("demo", "-o", demo_dir)
+    out = result.stdout
+    for figure in ("9,647.82", "9,326.11", "96.67%", "9,360.25", "97.02%", "1,758.16", "66.7%", "10.8%",
+                   "62.1%", "97.96", "优", "基数为0，不可比", str(demo_dir / "example.xlsm")):
+        assert figure in out, figure
+
+
+def test_summary_json_gives_every_reference_figure(demo_dir: Path) -> None:
+    result = run("summary", demo_dir / "example.xlsm", "--json")
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert (s["department"], s["year"], s["amount_unit"]) == ("中共广州市委外事工作委员会办公室", 2023, "万元")
+    b = s["budget"]
+    assert (b["total"], b["executed"], b["execution_rate"], b["spent"], b["spending_progress"]) == (
+        "9647.82", "9326.11", "96.67", "9360.25", "97.02")
+    p = s["procurement"]
+    assert (p["total"], p["sme"], p["sme_share"], p["small_micro"], p["small_micro_share_of_sme"]) == (
+        "1758.16", "1172.10", "66.7", "126.34", "10.8")
+    c = p["categories"]
+    assert (c["货物"]["amount"], c["货物"]["sme_share"]) == ("213.53", "100.0")
+    assert (c["工程"]["amount"], c["工程"]["sme_share"], c["工程"]["note"]) == ("0.00", None, "基数为0，不可比")
+    assert (c["服务"]["amount"], c["服务"]["sme"], c["服务"]["sme_share"]) == ("1544.63", "958.57", "62.1")
+    assert (s["score"]["total"], s["score"]["grade"]) == ("97.96", "优")
+    assert [d["name"] for d in s["score"]["dimensions"]] == ["履职效能", "管理效率"]
+    warnings = [w for w in s["checks"] if w["severity"] == "warning"]
+    assert any("9,326.11" in w["message"] and "9,360.25" in w["message"] for w in warnings)
+    assert all(isinstance(u["total"], str) for u in b["units"])
+
+
+def test_the_report_sheets_are_in_the_demo_workbook(demo_dir: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(demo_dir / "example.xlsm")
+    assert wb.sheetnames[-2:] == ["自评报告", "校验结果"]
+    texts = [str(v) for row in wb["自评报告"].iter_rows(values_only=True) for v in row if v is not None]
+    assert any("97.96" in t for t in texts)
+
+
+def test_generate_to_a_new_file_leaves_the_source_alone(example_copy: Path, tmp_path: Path) -> None:
+    before = digest(example_copy)
+    out = tmp_path / "out.xlsm"
+    result = run("generate", example_copy, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and digest(example_copy) == before
+    assert "报告已写入" in result.stdout
+
+
+def test_generate_in_place_keeps_a_backup_and_rerunning_replaces_the_report(example_copy: Path) -> None:
+    import openpyxl
+
+    original = digest(example_copy)
+    assert run("generate", example_copy).returncode == 0
+    first = digest(example_copy)
+    assert run("generate", example_copy).returncode == 0
+    backups = list(example_copy.parent.glob("example.backup-*.xlsm"))
+    assert len(backups) == 2 and {digest(b) for b in backups} == {original, first}
+    assert digest(example_copy) == first  # the same data give the same report, byte for byte
+    names = openpyxl.load_workbook(example_copy).sheetnames
+    assert names.count("自评报告") == 1 and names.count("校验结果") == 1
+
+
+def test_generate_from_another_workbook(example_path: Path, make_workbook: Make, tmp_path: Path) -> None:
+    import openpyxl
+
+    target = make_workbook(name="submission.xlsx")
+    out = tmp_path / "submission-report.xlsx"
+    result = run("generate", target, "--from", example_path, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "自评报告" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_bad_data_exits_1_naming_the_place_and_writes_nothing(make_workbook: Make, example_tables, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    example_tables["tblBudget"][1][4] = "约九千万"
+    path = make_workbook(example_tables)
+    before = digest(path)
+    out = tmp_path / "out.xlsx"
+    for args in (("generate", path, "-o", out), ("generate", path), ("check", path)):
+        result = run(*args)
+        assert result.returncode == 1
+        text = result.stdout + result.stderr
+        assert "预算执行!E5" in text and "约九千万" in text
+        assert "Traceback" not in text
+    assert digest(path) == before
+    assert not out.exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["dept.xlsx"]
+    one_line = run("generate", path).stderr.strip().splitlines()
+    assert len(one_line) == 1
+
+
+def test_summary_with_data_errors_still_prints_json_and_exits_1(make_workbook: Make, example_tables) -> None:  # type: ignore[no-untyped-def]
+    example_tables["tblIndicators"][4][9] = 6  # 定性 score above its 分值 of 5
+    result = run("summary", make_workbook(example_tables), "--json")
+    assert result.returncode == 1
+    s = json.loads(result.stdout)
+    assert s["ok"] is False
+    assert any(c["code"] == "score_manual_out_of_range" and c["location"] == "绩效指标!J8" for c in s["checks"])
+
+
+def test_check_on_clean_data_exits_0(example_path: Path) -> None:
+    result = run("check", example_path)
+    assert result.returncode == 0
+    assert "0 处错误，1 处警告" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("base.xls", "旧版 .xls"),
+        ("base.xlsb", ".xlsb"),
+        ("base.ods", ".ods"),
+        ("password.xlsx", "密码"),
+        ("empty_file.xlsx", "空文件"),
+        ("base.xlsx", "缺少工作表“基本信息”"),
+    ],
+)
+def test_unusable_files_exit_2_with_one_line(name: str, says: str, tmp_path: Path) -> None:
+    source = CALAMINE_DATA / name
+    if not source.exists():
+        pytest.skip("corpus not present")
+    path = tmp_path / name
+    shutil.copy(source, path)
+    before = digest(path)
+    for verb in ("check", "summary", "generate"):
+        result = run(verb, path)
+        assert result.returncode == 2, (verb, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0]
+        assert "Traceback" not in result.stderr
+    assert digest(path) == before
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_not_a_workbook_and_missing_file(tmp_path: Path) -> None:
+    text = tmp_path / "notes.xlsx"
+    text.write_text("这不是工作簿", encoding="utf-8")
+    result = run("check", text)
+    assert result.returncode == 2 and "不是 Excel 工作簿" in result.stderr
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    result = run("check", corrupt)
+    assert result.returncode == 2 and "损坏" in result.stderr
+    result = run("check", tmp_path / "missing.xlsx")
+    assert result.returncode == 2 and "找不到文件" in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("--debug", "check", tmp_path / "missing.xlsx")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_a_workbook_open_in_excel_is_not_written(example_copy: Path) -> None:
+    lock = example_copy.with_name("~$" + example_copy.name)
+    lock.write_bytes(b"owner")
+    before = digest(example_copy)
+    result = run("generate", example_copy)
+    assert result.returncode == 2 and "正在 Excel" in result.stderr
+    assert digest(example_copy) == before
+    assert sorted(p.name for p in example_copy.parent.iterdir()) == sorted([example_copy.name, lock.name])
