@@ -41,8 +41,21 @@ def test_demo_writes_the_example_and_prints_the_headline_figures(demo_dir: Path)
     assert (demo_dir / "example.xlsm").is_file()
     result = run("demo", "-o", demo_dir)
     out = result.stdout
-    for figure in ("9,647.82", "9,326.11", "96.67%", "9,360.25", "97.02%", "1,758.16", "66.7%", "10.8%",
-                   "62.1%", "97.96", "优", "基数为0，不可比", str(demo_dir / "example.xlsm")):
+    for figure in (
+        "9,647.82",
+        "9,326.11",
+        "96.67%",
+        "9,360.25",
+        "97.02%",
+        "1,758.16",
+        "66.7%",
+        "10.8%",
+        "62.1%",
+        "97.96",
+        "优",
+        "基数为0，不可比",
+        str(demo_dir / "example.xlsm"),
+    ):
         assert figure in out, figure
 
 
@@ -53,10 +66,20 @@ def test_summary_json_gives_every_reference_figure(demo_dir: Path) -> None:
     assert (s["department"], s["year"], s["amount_unit"]) == ("中共广州市委外事工作委员会办公室", 2023, "万元")
     b = s["budget"]
     assert (b["total"], b["executed"], b["execution_rate"], b["spent"], b["spending_progress"]) == (
-        "9647.82", "9326.11", "96.67", "9360.25", "97.02")
+        "9647.82",
+        "9326.11",
+        "96.67",
+        "9360.25",
+        "97.02",
+    )
     p = s["procurement"]
     assert (p["total"], p["sme"], p["sme_share"], p["small_micro"], p["small_micro_share_of_sme"]) == (
-        "1758.16", "1172.10", "66.7", "126.34", "10.8")
+        "1758.16",
+        "1172.10",
+        "66.7",
+        "126.34",
+        "10.8",
+    )
     c = p["categories"]
     assert (c["货物"]["amount"], c["货物"]["sme_share"]) == ("213.53", "100.0")
     assert (c["工程"]["amount"], c["工程"]["sme_share"], c["工程"]["note"]) == ("0.00", None, "基数为0，不可比")
@@ -110,7 +133,9 @@ def test_generate_from_another_workbook(example_path: Path, make_workbook: Make,
     assert "自评报告" in openpyxl.load_workbook(out).sheetnames
 
 
-def test_bad_data_exits_1_naming_the_place_and_writes_nothing(make_workbook: Make, example_tables, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_data_exits_1_naming_the_place_and_writes_nothing(
+    make_workbook: Make, example_tables, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     example_tables["tblBudget"][1][4] = "约九千万"
     path = make_workbook(example_tables)
     before = digest(path)

@@ -19,8 +19,23 @@ from ..core.numbers import to_decimal
 __all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text"]
 
 EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
 )
 DASHES = frozenset({"-", "—", "——", "–", "/", "无", "N/A", "n/a"})
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?$")
@@ -101,9 +116,7 @@ class Coercer:
         """Any number; a percentage written as text ("95%") reads as 0.95."""
         return self._number(value, where, column, error, amount=False)
 
-    def _number(
-        self, value: Raw, where: str, column: str, error: str | None, *, amount: bool
-    ) -> Decimal | None:
+    def _number(self, value: Raw, where: str, column: str, error: str | None, *, amount: bool) -> Decimal | None:
         if type(value) is float or type(value) is int:
             return to_decimal(value)
         if error is not None:

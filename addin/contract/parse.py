@@ -409,9 +409,7 @@ def _indicators(table: _Table, coercer: Coercer) -> list[Indicator]:
         level3 = cells.text("三级指标")
         weight = cells.number("分值")
         if weight is not None and weight < 0:
-            coercer.findings.error(
-                "input_negative", f"分值不能为负数：请填写该指标的分值", cells.where("分值")
-            )
+            coercer.findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
             cells.ok = False
         direction = cells.choice("指标方向")
         target, target_text = cells.value("目标值")
@@ -424,8 +422,20 @@ def _indicators(table: _Table, coercer: Coercer) -> list[Indicator]:
             continue
         indicators.append(
             Indicator(
-                level1, level2, level3, weight, direction, target, target_text, actual,
-                actual_text, source, method, manual, reason, cells.ref,
+                level1,
+                level2,
+                level3,
+                weight,
+                direction,
+                target,
+                target_text,
+                actual,
+                actual_text,
+                source,
+                method,
+                manual,
+                reason,
+                cells.ref,
             )
         )
     return indicators
@@ -469,8 +479,7 @@ def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Fin
     if raw is None:
         if spec.required:
             raise UnusableInput(
-                f"缺少工作表“{spec.sheet}”（表格 {spec.table}）：请使用模板中的工作表，"
-                "或把改名的工作表改回原名"
+                f"缺少工作表“{spec.sheet}”（表格 {spec.table}）：请使用模板中的工作表，或把改名的工作表改回原名"
             )
         return None
     return _Table(raw, findings)

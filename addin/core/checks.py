@@ -63,9 +63,7 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
                 )
 
     if dept.executed != dept.spent:
-        first = next(
-            (line for line in budget.lines if line.executed != line.spent), budget.lines[0]
-        )
+        first = next((line for line in budget.lines if line.executed != line.spent), budget.lines[0])
         findings.warning(
             "budget_executed_vs_spent",
             f"执行数 {format_amount(dept.executed)} {unit}与支出数 {format_amount(dept.spent)} "

@@ -35,12 +35,14 @@ FIGURE_SOURCES = (
 
 
 # Checks about one row stand on their own, whatever else failed to read.
-_ROW_CHECKS = frozenset({
-    "budget_duplicate_unit",
-    "budget_over_executed",
-    "procurement_sme_exceeds_amount",
-    "procurement_small_micro_exceeds_sme",
-})
+_ROW_CHECKS = frozenset(
+    {
+        "budget_duplicate_unit",
+        "budget_over_executed",
+        "procurement_sme_exceeds_amount",
+        "procurement_small_micro_exceeds_sme",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +190,7 @@ def _summary_json(ev: Evaluation) -> dict[str, Any]:
             "grade": score.grade,
             "declared_total": _amount(score.declared_total),
             "dimensions": [
-                {"name": d.name, "weight": _amount(d.weight), "score": _amount(d.score)}
-                for d in score.dimensions
+                {"name": d.name, "weight": _amount(d.weight), "score": _amount(d.score)} for d in score.dimensions
             ],
             "indicators": [
                 {

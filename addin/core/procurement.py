@@ -18,8 +18,8 @@ __all__ = [
     "CATEGORIES",
     "NOT_COMPARABLE_NOTE",
     "SIZES",
-    "SME_SIZES",
     "SMALL_MICRO_SIZES",
+    "SME_SIZES",
     "CategoryFigures",
     "ProcurementFigures",
     "from_amounts",
@@ -96,9 +96,7 @@ def from_amounts(
     amounts: dict[str, tuple[Decimal, Decimal, Decimal]], *, source: str, basis: str = BASIS_SME
 ) -> ProcurementFigures:
     """Figures from (amount, sme, small_micro) per category; categories absent count as 0."""
-    categories = tuple(
-        CategoryFigures(name, *amounts.get(name, (ZERO, ZERO, ZERO))) for name in CATEGORIES
-    )
+    categories = tuple(CategoryFigures(name, *amounts.get(name, (ZERO, ZERO, ZERO))) for name in CATEGORIES)
     return ProcurementFigures(source=source, basis=basis, categories=categories)
 
 
@@ -114,9 +112,7 @@ def from_ledger(ledger: ContractLedger, *, basis: str = BASIS_SME) -> Procuremen
     for name in CATEGORIES:
         total = sum((v for (c, _), v in cells.items() if c == name), ZERO)
         sme = sum((v for (c, s), v in cells.items() if c == name and s in SME_SIZES), ZERO)
-        small = sum(
-            (v for (c, s), v in cells.items() if c == name and s in SMALL_MICRO_SIZES), ZERO
-        )
+        small = sum((v for (c, s), v in cells.items() if c == name and s in SMALL_MICRO_SIZES), ZERO)
         amounts[name] = (total, sme, small)
     return from_amounts(amounts, source="ledger", basis=basis)
 

@@ -13,6 +13,7 @@ Rule kinds are data, not code paths for one province:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,9 +49,7 @@ class Band:
     location: str = ""
 
     def holds(self, value: Decimal) -> bool:
-        return (self.lower is None or value >= self.lower) and (
-            self.upper is None or value < self.upper
-        )
+        return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +144,7 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         return (0, ZERO) if band.lower is None else (1, band.lower)
 
     bands.sort(key=start)
-    for before, after in zip(bands, bands[1:], strict=False):
+    for before, after in itertools.pairwise(bands):
         if before.upper is None or (after.lower is None) or after.lower < before.upper:
             findings.error(
                 "rule_band_overlap",
@@ -156,7 +155,8 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         elif after.lower > before.upper:
             findings.warning(
                 "rule_band_gap",
-                f"区间规则“{name}”在 {_bound(before.upper)} 与 {_bound(after.lower)} 之间没有区间：落在其中的实际值无法计分",
+                f"区间规则“{name}”在 {_bound(before.upper)} 与 {_bound(after.lower)} 之间没有区间："
+                "落在其中的实际值无法计分",
                 after.location,
             )
     return BandRule(name, tuple(bands))

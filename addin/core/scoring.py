@@ -126,19 +126,16 @@ class _Scorer:
                     ind.where.cell("实际值"),
                 )
             return None, None, ""
-        if method == METHOD_RATIO:
-            result = self.ratio(ind, actual)
-        else:
-            result = self.by_rule(ind, actual)
-        if result[0] is not None and ind.manual_score is not None:
-            if round_half_up(result[0], 2) != round_half_up(ind.manual_score, 2):
-                self.findings.warning(
-                    "score_manual_differs",
-                    f"指标“{ind.level3}”填写的自评得分 {_fmt(ind.manual_score)} 与按规则计算的 "
-                    f"{round_half_up(result[0], 2)} 不一致，已采用计算得分",
-                    ind.where.cell("自评得分"),
-                )
-        return actual, result[0], result[1]
+        score, basis = self.ratio(ind, actual) if method == METHOD_RATIO else self.by_rule(ind, actual)
+        manual = ind.manual_score
+        if score is not None and manual is not None and round_half_up(score, 2) != round_half_up(manual, 2):
+            self.findings.warning(
+                "score_manual_differs",
+                f"指标“{ind.level3}”填写的自评得分 {_fmt(manual)} 与按规则计算的 "
+                f"{round_half_up(score, 2)} 不一致，已采用计算得分",
+                ind.where.cell("自评得分"),
+            )
+        return actual, score, basis
 
     def manual(self, ind: Indicator) -> Decimal | None:
         if ind.manual_score is None:
@@ -151,7 +148,8 @@ class _Scorer:
         if not ZERO <= ind.manual_score <= ind.weight:
             self.findings.error(
                 "score_manual_out_of_range",
-                f"指标“{ind.level3}”的自评得分 {_fmt(ind.manual_score)} 超出 0～{_fmt(ind.weight)}（分值）：请改为不超过分值的得分",
+                f"指标“{ind.level3}”的自评得分 {_fmt(ind.manual_score)} 超出 0～{_fmt(ind.weight)}（分值）："
+                "请改为不超过分值的得分",
                 ind.where.cell("自评得分"),
             )
             return None
@@ -232,9 +230,7 @@ def score_indicators(
             f"绩效指标分值合计 {_fmt(weights)}，与指标总分 {_fmt(declared_total)} 不一致：请调整分值",
             indicators[0].where.table.header("分值"),
         )
-    applicable_weight = sum(
-        (ind.weight for ind in indicators if ind.method != METHOD_NOT_APPLICABLE), ZERO
-    )
+    applicable_weight = sum((ind.weight for ind in indicators if ind.method != METHOD_NOT_APPLICABLE), ZERO)
     scale = divide(declared_total, applicable_weight)
     if indicators and scale is None:
         findings.error(

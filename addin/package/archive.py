@@ -78,22 +78,15 @@ def open_package(path: Path) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise UnusableInput(
-            f"“{_name(path)}”已损坏（无法解压）：请用 Excel 打开并修复，或使用备份文件"
-        ) from None
+        raise UnusableInput(f"“{_name(path)}”已损坏（无法解压）：请用 Excel 打开并修复，或使用备份文件") from None
     total = 0
     for info in package.infolist():
         total += info.file_size
         too_big = info.file_size > MAX_PART_BYTES
-        too_dense = (
-            info.file_size > _RATIO_FLOOR
-            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        )
+        too_dense = info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
         if too_big or too_dense or total > MAX_TOTAL_BYTES:
             package.close()
-            raise UnusableInput(
-                f"“{_name(path)}”解压后过大（{info.filename}），可能是损坏或恶意文件：请检查文件来源"
-            )
+            raise UnusableInput(f"“{_name(path)}”解压后过大（{info.filename}），可能是损坏或恶意文件：请检查文件来源")
     return package
 
 

@@ -43,7 +43,5 @@ def scan_sheet(xml: bytes) -> tuple[dict[tuple[int, int], str], Sequence[tuple[i
             c1, r1, c2, r2 = match.groups()
             c2 = c2 or c1
             r2 = r2 or r1
-            merged.append(
-                (int(r1), cell_index(c1.decode()), int(r2), cell_index(c2.decode()))
-            )
+            merged.append((int(r1), cell_index(c1.decode()), int(r2), cell_index(c2.decode())))
     return errors, merged

@@ -26,7 +26,7 @@ from ..report.xml_chart import chart_xml, drawing_xml
 from ..report.xml_sheet import quote_sheet, sheet_xml
 from ..report.xml_styles import merge_styles
 from .archive import read_part
-from .parts import NS, SheetPart, resolve_target, rels_path, sheet_parts
+from .parts import SheetPart, rels_path, resolve_target, sheet_parts
 from .zipcopy import rewrite_zip
 
 __all__ = ["inject_sheets"]
@@ -56,7 +56,9 @@ def _parse_safely(data: bytes, part: str) -> None:
     try:
         ElementTree.fromstring(data)
     except DefusedXmlException:
-        raise UnusableInput(f"工作簿的 {part} 含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源") from None
+        raise UnusableInput(
+            f"工作簿的 {part} 含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源"
+        ) from None
     except ElementTree.ParseError:
         raise UnusableInput(f"工作簿的 {part} 已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
 
@@ -87,9 +89,7 @@ class _Package:
         self.zip = package
         self.names = set(package.namelist())
         root_rels = self.text("_rels/.rels")
-        office = next(
-            (r for r in _relationships(root_rels) if r.get("Type", "").endswith("/officeDocument")), None
-        )
+        office = next((r for r in _relationships(root_rels) if r.get("Type", "").endswith("/officeDocument")), None)
         if office is None:
             raise UnusableInput("工作簿缺少主文档关系（_rels/.rels）：请用 Excel 打开并另存后再试")
         self.workbook_part = resolve_target("", office["Target"])
@@ -256,7 +256,9 @@ def _update_app(app: str, names: Sequence[str]) -> str:
     return app[:start] + str(worksheets + len(names)) + app[end:]
 
 
-def inject_sheets(package: zipfile.ZipFile, source: BinaryIO, size: int, target: BinaryIO, layouts: Sequence[SheetLayout]) -> None:
+def inject_sheets(
+    package: zipfile.ZipFile, source: BinaryIO, size: int, target: BinaryIO, layouts: Sequence[SheetLayout]
+) -> None:
     """Write ``target``: the ``source`` package with ``layouts`` added or replacing same-named sheets."""
     pkg = _Package(package)
     plan = _Plan()
@@ -303,11 +305,13 @@ def inject_sheets(package: zipfile.ZipFile, source: BinaryIO, size: int, target:
             sheet_ids.append(sheet_id)
             target_name = posixpath.relpath(part, posixpath.dirname(pkg.workbook_part))
             workbook = _insert_before(
-                workbook, f"</{p}sheets>",
+                workbook,
+                f"</{p}sheets>",
                 f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {r}:id="{rel}"/>',
             )
             wb_rels = _insert_before(
-                wb_rels, "</Relationships>",
+                wb_rels,
+                "</Relationships>",
                 f'<Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>',
             )
             plan.overrides.append((part, _CT_SHEET))
@@ -333,7 +337,9 @@ def inject_sheets(package: zipfile.ZipFile, source: BinaryIO, size: int, target:
         content_types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(removed)}"[^>]*/>', "", content_types)
     for name, ctype in plan.overrides:
         if f'PartName="/{name}"' not in content_types:
-            content_types = _insert_before(content_types, "</Types>", f'<Override PartName="/{name}" ContentType="{ctype}"/>')
+            content_types = _insert_before(
+                content_types, "</Types>", f'<Override PartName="/{name}" ContentType="{ctype}"/>'
+            )
 
     plan.replace[pkg.workbook_part] = workbook.encode("utf-8")
     plan.replace[pkg.wb_rels_part] = wb_rels.encode("utf-8")
@@ -360,10 +366,15 @@ def _chart_parts(
     parts = [
         (rels_path(sheet_part), _rels_xml([("rId1", _T_DRAWING, "../drawings/" + posixpath.basename(drawing))])),
         (drawing, drawing_xml(layout, chart_rels)),
-        (rels_path(drawing), _rels_xml([
-            (rid, _T_CHART, "../charts/" + posixpath.basename(chart))
-            for rid, chart in zip(chart_rels, charts, strict=True)
-        ])),
+        (
+            rels_path(drawing),
+            _rels_xml(
+                [
+                    (rid, _T_CHART, "../charts/" + posixpath.basename(chart))
+                    for rid, chart in zip(chart_rels, charts, strict=True)
+                ]
+            ),
+        ),
     ]
     overrides.append((drawing, _CT_DRAWING))
     for spec, chart in zip(layout.charts, charts, strict=True):
@@ -381,4 +392,4 @@ def _rels_xml(rels: Sequence[tuple[str, str, str]]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>'
-    ).encode("utf-8")
+    ).encode()

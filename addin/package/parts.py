@@ -10,7 +10,7 @@ from defusedxml import ElementTree
 
 from .archive import read_part
 
-__all__ = ["NS", "SheetPart", "resolve_target", "rels_path", "sheet_parts"]
+__all__ = ["NS", "SheetPart", "rels_path", "resolve_target", "sheet_parts"]
 
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

@@ -79,13 +79,33 @@ def _new_member(name: str, payload: bytes, date_time: tuple[int, int]) -> tuple[
     body = compressor.compress(payload) + compressor.flush()
     crc = zlib.crc32(payload) & 0xFFFFFFFF
     time, date = date_time
-    local = struct.pack(
-        "<4s5H3L2H", _LOCAL, 20, flags, 8, time, date, crc, len(body), len(payload), len(raw_name), 0
-    ) + raw_name
-    central = struct.pack(
-        "<4s6H3L5H2L", _CENTRAL, 20, 20, flags, 8, time, date, crc, len(body), len(payload),
-        len(raw_name), 0, 0, 0, 0, 0, 0,
-    ) + raw_name
+    local = (
+        struct.pack("<4s5H3L2H", _LOCAL, 20, flags, 8, time, date, crc, len(body), len(payload), len(raw_name), 0)
+        + raw_name
+    )
+    central = (
+        struct.pack(
+            "<4s6H3L5H2L",
+            _CENTRAL,
+            20,
+            20,
+            flags,
+            8,
+            time,
+            date,
+            crc,
+            len(body),
+            len(payload),
+            len(raw_name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+        + raw_name
+    )
     return local + body, central
 
 
@@ -124,6 +144,4 @@ def rewrite_zip(
         position += len(blob)
     directory = b"".join(centrals)
     target.write(directory)
-    target.write(
-        struct.pack("<4s4H2LH", _EOCD, 0, 0, len(centrals), len(centrals), len(directory), position, 0)
-    )
+    target.write(struct.pack("<4s4H2LH", _EOCD, 0, 0, len(centrals), len(centrals), len(directory), position, 0))

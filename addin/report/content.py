@@ -6,11 +6,11 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ..contract.coerce import parse_number_text
 from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
 from ..core.numbers import round_half_up
-from ..contract.coerce import parse_number_text
 from ..core.procurement import NOT_COMPARABLE_NOTE
 from . import sentences
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
@@ -107,22 +107,32 @@ def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     first = g.row
     for unit in ev.budget.units:
-        g.cells([
-            (0, 2, unit.name, "td"), (3, 3, unit.level, "td_center"),
-            (4, 4, None if unit.initial is None else _amount(unit.initial), "td_amount"),
-            (5, 5, _amount(unit.total), "td_amount"), (6, 6, _amount(unit.executed), "td_amount"),
-            (7, 7, _pct(unit.execution_rate, 2), "td_pct2"), (8, 8, _amount(unit.spent), "td_amount"),
-            (9, 9, _pct(unit.spending_progress, 2), "td_pct2"),
-        ])
+        g.cells(
+            [
+                (0, 2, unit.name, "td"),
+                (3, 3, unit.level, "td_center"),
+                (4, 4, None if unit.initial is None else _amount(unit.initial), "td_amount"),
+                (5, 5, _amount(unit.total), "td_amount"),
+                (6, 6, _amount(unit.executed), "td_amount"),
+                (7, 7, _pct(unit.execution_rate, 2), "td_pct2"),
+                (8, 8, _amount(unit.spent), "td_amount"),
+                (9, 9, _pct(unit.spending_progress, 2), "td_pct2"),
+            ]
+        )
     last = g.row - 1
     d = ev.budget.department
-    g.cells([
-        (0, 2, "合计", "total_center"), (3, 3, "", "total"),
-        (4, 4, None if d.initial is None else _amount(d.initial), "total_amount"),
-        (5, 5, _amount(d.total), "total_amount"), (6, 6, _amount(d.executed), "total_amount"),
-        (7, 7, _pct(d.execution_rate, 2), "total_pct2"), (8, 8, _amount(d.spent), "total_amount"),
-        (9, 9, _pct(d.spending_progress, 2), "total_pct2"),
-    ])
+    g.cells(
+        [
+            (0, 2, "合计", "total_center"),
+            (3, 3, "", "total"),
+            (4, 4, None if d.initial is None else _amount(d.initial), "total_amount"),
+            (5, 5, _amount(d.total), "total_amount"),
+            (6, 6, _amount(d.executed), "total_amount"),
+            (7, 7, _pct(d.execution_rate, 2), "total_pct2"),
+            (8, 8, _amount(d.spent), "total_amount"),
+            (9, 9, _pct(d.spending_progress, 2), "total_pct2"),
+        ]
+    )
     return first, last
 
 
@@ -133,29 +143,49 @@ def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
     g.line(f"三、政府采购情况（金额单位：{u}）", "section", 22)
     g.para(sentences.procurement_sentence(ev))
     small_head = "小微占政府采购支出比" if p.basis == "政府采购支出总额" else "小微占中小企业比"
-    heads = ["采购类别", "支出金额", "授予中小企业合同金额", "中小企业占比", "其中授予小微企业合同金额", small_head, "说明"]
+    heads = [
+        "采购类别",
+        "支出金额",
+        "授予中小企业合同金额",
+        "中小企业占比",
+        "其中授予小微企业合同金额",
+        small_head,
+        "说明",
+    ]
     cols = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 7), (8, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
     first = g.row
     for c in p.categories:
-        small_share = c.small_micro / c.amount if (p.basis == "政府采购支出总额" and c.amount) else (
-            c.small_micro / c.sme if c.sme else None
+        small_share = (
+            c.small_micro / c.amount
+            if (p.basis == "政府采购支出总额" and c.amount)
+            else (c.small_micro / c.sme if c.sme else None)
         )
         note = NOT_COMPARABLE_NOTE if c.sme_share is None else ""
-        g.cells([
-            (0, 1, c.name, "td_center"), (2, 2, _amount(c.amount), "td_amount"),
-            (3, 4, _amount(c.sme), "td_amount"), (5, 5, _pct(c.sme_share, 1), "td_pct1"),
-            (6, 7, _amount(c.small_micro), "td_amount"), (8, 8, _pct(small_share, 1), "td_pct1"),
-            (9, 9, note, "td_note"),
-        ], max(_ROW, paragraph_height(note, g.span(9, 9), 9)))
+        g.cells(
+            [
+                (0, 1, c.name, "td_center"),
+                (2, 2, _amount(c.amount), "td_amount"),
+                (3, 4, _amount(c.sme), "td_amount"),
+                (5, 5, _pct(c.sme_share, 1), "td_pct1"),
+                (6, 7, _amount(c.small_micro), "td_amount"),
+                (8, 8, _pct(small_share, 1), "td_pct1"),
+                (9, 9, note, "td_note"),
+            ],
+            max(_ROW, paragraph_height(note, g.span(9, 9), 9)),
+        )
     last = g.row - 1
-    g.cells([
-        (0, 1, "合计", "total_center"), (2, 2, _amount(p.total), "total_amount"),
-        (3, 4, _amount(p.sme), "total_amount"), (5, 5, _pct(p.sme_share, 1), "total_pct1"),
-        (6, 7, _amount(p.small_micro), "total_amount"),
-        (8, 8, _pct(p.small_micro_share, 1), "total_pct1"),
-        (9, 9, NOT_COMPARABLE_NOTE if p.sme_share is None else "", "total"),
-    ])
+    g.cells(
+        [
+            (0, 1, "合计", "total_center"),
+            (2, 2, _amount(p.total), "total_amount"),
+            (3, 4, _amount(p.sme), "total_amount"),
+            (5, 5, _pct(p.sme_share, 1), "total_pct1"),
+            (6, 7, _amount(p.small_micro), "total_amount"),
+            (8, 8, _pct(p.small_micro_share, 1), "total_pct1"),
+            (9, 9, NOT_COMPARABLE_NOTE if p.sme_share is None else "", "total"),
+        ]
+    )
     source = {"ledger": "采购合同台账", "summary": "采购汇总表", "none": "（未填写）"}[p.source]
     g.line(f"数据来源：{source}。中小企业含中型、小型、微型企业；小微企业含小型、微型企业。", "footnote", 16)
     return first, last
@@ -203,25 +233,42 @@ def _score(g: _Grid, ev: Evaluation) -> None:
             computed = r.actual is not None and r.actual != ind.actual
             actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
             height = max(_ROW, paragraph_height(note, g.span(8, 9), 10), paragraph_height(ind.level3, g.span(2, 3), 10))
-            g.cells([
-                (0, 0, ind.level1, "td"), (1, 1, ind.level2, "td"), (2, 3, ind.level3, "td"),
-                (4, 4, round_half_up(r.weight, 2), "td_score"),
-                (5, 5, target[0], target[1]),
-                (6, 6, actual[0], actual[1]),
-                (7, 7, None if r.score is None else round_half_up(r.score, 2) if r.applicable else "不适用",
-                 "td_score" if r.applicable else "td_center"),
-                (8, 9, note, "td"),
-            ], height)
-        g.cells([
-            (0, 3, f"{dimension.name} 小计", "subtotal"), (4, 4, round_half_up(dimension.weight, 2), "subtotal_score"),
-            (5, 6, "", "subtotal"), (7, 7, None if dimension.score is None else round_half_up(dimension.score, 2), "subtotal_score"),
-            (8, 9, "", "subtotal"),
-        ])
-    g.cells([
-        (0, 3, "合计", "total_center"), (4, 4, round_half_up(s.declared_total, 2), "total_score"),
-        (5, 6, "", "total"), (7, 7, None if s.total is None else round_half_up(s.total, 2), "total_score"),
-        (8, 9, "", "total"),
-    ])
+            g.cells(
+                [
+                    (0, 0, ind.level1, "td"),
+                    (1, 1, ind.level2, "td"),
+                    (2, 3, ind.level3, "td"),
+                    (4, 4, round_half_up(r.weight, 2), "td_score"),
+                    (5, 5, target[0], target[1]),
+                    (6, 6, actual[0], actual[1]),
+                    (
+                        7,
+                        7,
+                        None if r.score is None else round_half_up(r.score, 2) if r.applicable else "不适用",
+                        "td_score" if r.applicable else "td_center",
+                    ),
+                    (8, 9, note, "td"),
+                ],
+                height,
+            )
+        g.cells(
+            [
+                (0, 3, f"{dimension.name} 小计", "subtotal"),
+                (4, 4, round_half_up(dimension.weight, 2), "subtotal_score"),
+                (5, 6, "", "subtotal"),
+                (7, 7, None if dimension.score is None else round_half_up(dimension.score, 2), "subtotal_score"),
+                (8, 9, "", "subtotal"),
+            ]
+        )
+    g.cells(
+        [
+            (0, 3, "合计", "total_center"),
+            (4, 4, round_half_up(s.declared_total, 2), "total_score"),
+            (5, 6, "", "total"),
+            (7, 7, None if s.total is None else round_half_up(s.total, 2), "total_score"),
+            (8, 9, "", "total"),
+        ]
+    )
     if s.grade:
         g.line(f"评价等级：{s.grade}（优 ≥90 分，良 80～90 分，中 60～80 分，差 <60 分）", "grade", 22)
     if s.scale != 1 and s.total is not None:
@@ -237,10 +284,14 @@ def _findings(g: _Grid, findings: Sequence[Finding]) -> None:
     g.cells([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
     for f in findings:
         height = max(_ROW, paragraph_height(f.message, g.span(3, LAST), 10))
-        g.cells([
-            (0, 0, f.severity.label, "error" if f.severity.value == "error" else "warning"),
-            (1, 2, f.location, "td"), (3, LAST, f.message, "td"),
-        ], height)
+        g.cells(
+            [
+                (0, 0, f.severity.label, "error" if f.severity.value == "error" else "warning"),
+                (1, 2, f.location, "td"),
+                (3, LAST, f.message, "td"),
+            ],
+            height,
+        )
 
 
 def report_layout(ev: Evaluation) -> SheetLayout:
@@ -262,31 +313,46 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     g.gap()
     chart_top = g.row
     g.row += 16
-    layout.charts.append(ChartSpec(
-        title="各单位预算执行率",
-        kind="bar",
-        series=(Series("预算执行率", (unit_rows[0], unit_rows[1], 0), (unit_rows[0], unit_rows[1], 7), "0.00%"),),
-        anchor=(chart_top, 0, chart_top + 15, 4),
-        y_title="执行率",
-        y_format="0%",
-    ))
-    layout.charts.append(ChartSpec(
-        title="政府采购支出及中小企业占比",
-        kind="bar_line",
-        series=(
-            Series("支出金额", (category_rows[0], category_rows[1], 0), (category_rows[0], category_rows[1], 2), "#,##0.00"),
-            Series("中小企业占比", (category_rows[0], category_rows[1], 0), (category_rows[0], category_rows[1], 5), "0.0%",
-                   secondary=True),
-        ),
-        anchor=(chart_top, 5, chart_top + 15, LAST),
-        y_title=info.amount_unit,
-        y2_title="占比",
-        y_format="#,##0",
-        y2_format="0%",
-    ))
+    layout.charts.append(
+        ChartSpec(
+            title="各单位预算执行率",
+            kind="bar",
+            series=(Series("预算执行率", (unit_rows[0], unit_rows[1], 0), (unit_rows[0], unit_rows[1], 7), "0.00%"),),
+            anchor=(chart_top, 0, chart_top + 15, 4),
+            y_title="执行率",
+            y_format="0%",
+        )
+    )
+    layout.charts.append(
+        ChartSpec(
+            title="政府采购支出及中小企业占比",
+            kind="bar_line",
+            series=(
+                Series(
+                    "支出金额",
+                    (category_rows[0], category_rows[1], 0),
+                    (category_rows[0], category_rows[1], 2),
+                    "#,##0.00",
+                ),
+                Series(
+                    "中小企业占比",
+                    (category_rows[0], category_rows[1], 0),
+                    (category_rows[0], category_rows[1], 5),
+                    "0.0%",
+                    secondary=True,
+                ),
+            ),
+            anchor=(chart_top, 5, chart_top + 15, LAST),
+            y_title=info.amount_unit,
+            y2_title="占比",
+            y_format="#,##0",
+            y2_format="0%",
+        )
+    )
     g.line(
         "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。",
-        "footnote", 28,
+        "footnote",
+        28,
     )
     layout.print_setup = PrintSetup(repeat_rows=None)
     return layout

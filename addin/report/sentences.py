@@ -40,10 +40,7 @@ def budget_sentence(ev: Evaluation) -> str:
     d = ev.budget.department
     u = ev.data.info.amount_unit
     rate = format_percent(d.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
-    return (
-        f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，"
-        f"完成预算的 {rate}。"
-    )
+    return f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，完成预算的 {rate}。"
 
 
 def spending_sentence(ev: Evaluation) -> str:
@@ -55,10 +52,7 @@ def spending_sentence(ev: Evaluation) -> str:
         f"{format_amount(d.spent)} {u}，支出进度为 {progress}。"
     )
     if d.adjustment_rate is not None and d.initial is not None:
-        text += (
-            f"年初预算数 {format_amount(d.initial)} {u}，预算调整率为 "
-            f"{format_percent(d.adjustment_rate, 2)}。"
-        )
+        text += f"年初预算数 {format_amount(d.initial)} {u}，预算调整率为 {format_percent(d.adjustment_rate, 2)}。"
     return text
 
 
@@ -69,9 +63,7 @@ def _share(value: Decimal | None) -> str:
 def procurement_sentence(ev: Evaluation) -> str:
     p = ev.procurement
     u = ev.data.info.amount_unit
-    parts = "、".join(
-        f"政府采购{c.name}支出 {format_amount(c.amount)} {u}" for c in p.categories
-    )
+    parts = "、".join(f"政府采购{c.name}支出 {format_amount(c.amount)} {u}" for c in p.categories)
     text = (
         f"{ev.data.info.year}年度本部门政府采购支出总额 {format_amount(p.total)} {u}，其中：{parts}。"
         f"授予中小企业合同金额 {format_amount(p.sme)} {u}，占政府采购支出总额的 {_share(p.sme_share)}，"
@@ -82,8 +74,7 @@ def procurement_sentence(ev: Evaluation) -> str:
     else:
         text += f"占授予中小企业合同金额的 {_share(p.small_micro_share_of_sme)}；"
     categories = "，".join(
-        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}"
-        for c in p.categories
+        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}" for c in p.categories
     )
     return text + categories + "。"
 

@@ -32,13 +32,15 @@ def _font(size: int, bold: bool = False) -> str:
 
 
 def _tx_pr(size: int = 900) -> str:
-    return f"<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_font(size)}</a:pPr><a:endParaRPr lang=\"zh-CN\"/></a:p></c:txPr>"
+    return (
+        f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_font(size)}</a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>'
+    )
 
 
 def _rich(text: str, size: int, bold: bool = True) -> str:
     b = ' b="1"' if bold else ""
     return (
-        f'<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_font(size, bold)}</a:pPr>'
+        f"<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr>{_font(size, bold)}</a:pPr>"
         f'<a:r><a:rPr lang="zh-CN" sz="{size}"{b}><a:latin typeface="{_FONT}"/><a:ea typeface="{_FONT}"/></a:rPr>'
         f"<a:t>{escape(text)}</a:t></a:r></a:p></c:rich></c:tx>"
     )
@@ -79,7 +81,7 @@ def _values(layout: SheetLayout, s: Series) -> str:
 def _labels(number_format: str) -> str:
     return (
         f'<c:dLbls><c:numFmt formatCode="{escape(number_format)}" sourceLinked="0"/>'
-        '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>"
         f"{_tx_pr(800)}"
         '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
         '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
@@ -112,9 +114,15 @@ def _cat_ax(ax: int, cross: int, delete: bool) -> str:
     )
 
 
+_GRIDLINES = (
+    '<c:majorGridlines><c:spPr><a:ln><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln>'
+    "</c:spPr></c:majorGridlines>"
+)
+
+
 def _val_ax(ax: int, cross: int, number_format: str, title: str, right: bool) -> str:
-    grid = "" if right else "<c:majorGridlines><c:spPr><a:ln><a:solidFill><a:srgbClr val=\"D9D9D9\"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>"
-    title_xml = f"<c:title>{_rich(title, 900, False)}<c:overlay val=\"0\"/></c:title>" if title else ""
+    grid = "" if right else _GRIDLINES
+    title_xml = f'<c:title>{_rich(title, 900, False)}<c:overlay val="0"/></c:title>' if title else ""
     crosses = '<c:crosses val="max"/>' if right else '<c:crosses val="autoZero"/>'
     return (
         f'<c:valAx><c:axId val="{ax}"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling>'
@@ -128,7 +136,7 @@ def _val_ax(ax: int, cross: int, number_format: str, title: str, right: bool) ->
 def chart_xml(layout: SheetLayout, spec: ChartSpec) -> bytes:
     bars = [s for s in spec.series if not s.secondary]
     lines = [s for s in spec.series if s.secondary]
-    plot = ['<c:plotArea><c:layout/>']
+    plot = ["<c:plotArea><c:layout/>"]
     plot.append('<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>')
     plot.extend(_series(layout, s, i, False) for i, s in enumerate(bars))
     plot.append('<c:gapWidth val="80"/><c:axId val="1001"/><c:axId val="1002"/></c:barChart>')
@@ -159,10 +167,7 @@ def chart_xml(layout: SheetLayout, spec: ChartSpec) -> bytes:
 
 
 def _marker(row: int, col: int) -> str:
-    return (
-        f"<xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff>"
-        f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff>"
-    )
+    return f"<xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff>"
 
 
 def drawing_xml(layout: SheetLayout, rel_ids: list[str]) -> bytes:

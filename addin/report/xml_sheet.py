@@ -97,9 +97,7 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
             assert link is not None
             sheet, target = split_location(link)
             location = f"{quote_sheet(sheet)}!{target}" if sheet else target
-            out.append(
-                f'<hyperlink ref="{_ref(r, c)}" location={quoteattr(location)} display={quoteattr(link)}/>'
-            )
+            out.append(f'<hyperlink ref="{_ref(r, c)}" location={quoteattr(location)} display={quoteattr(link)}/>')
         out.append("</hyperlinks>")
     ps = layout.print_setup
     if ps.center_horizontally:

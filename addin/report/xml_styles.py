@@ -196,9 +196,11 @@ def merge_styles(styles_xml: bytes, styles: Mapping[str, Style]) -> tuple[bytes,
             p = f"{prefix}:" if prefix else ""
             head = re.search(rf"<{p}styleSheet\b[^>]*>", text)
             assert head is not None
-            block = f'<{p}numFmts count="{len(new_fmts)}">' + "".join(
-                f.replace("<numFmt", f"<{p}numFmt") for f in new_fmts
-            ) + f"</{p}numFmts>"
+            block = (
+                f'<{p}numFmts count="{len(new_fmts)}">'
+                + "".join(f.replace("<numFmt", f"<{p}numFmt") for f in new_fmts)
+                + f"</{p}numFmts>"
+            )
             text = text[: head.end()] + block + text[head.end() :]
     for section in (fonts, fills, borders, xfs):
         text = _insert(text, prefix, section.tag, section.added, section.count + len(section.added))

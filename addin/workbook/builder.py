@@ -28,11 +28,33 @@ _NOTE_ROW = 1
 _HEADER_ROW = 2  # 0-based: tables start on sheet row 3
 
 _WIDTHS: Mapping[str, float] = {
-    "项目": 16, "内容": 44, "单位名称": 26, "单位级次": 10, "合同编号": 16, "采购类别": 10,
-    "供应商规模": 11, "签订日期": 12, "备注": 16, "一级指标": 11, "二级指标": 11, "三级指标": 24,
-    "分值": 7, "指标方向": 9, "目标值": 11, "实际值": 11, "数据来源": 20, "计分方法": 12,
-    "自评得分": 9, "偏差原因": 30, "规则名称": 14, "规则类型": 9, "下限": 10, "上限": 10,
-    "得分比例": 10, "每点扣分": 10, "章节": 22,
+    "项目": 16,
+    "内容": 44,
+    "单位名称": 26,
+    "单位级次": 10,
+    "合同编号": 16,
+    "采购类别": 10,
+    "供应商规模": 11,
+    "签订日期": 12,
+    "备注": 16,
+    "一级指标": 11,
+    "二级指标": 11,
+    "三级指标": 24,
+    "分值": 7,
+    "指标方向": 9,
+    "目标值": 11,
+    "实际值": 11,
+    "数据来源": 20,
+    "计分方法": 12,
+    "自评得分": 9,
+    "偏差原因": 30,
+    "规则名称": 14,
+    "规则类型": 9,
+    "下限": 10,
+    "上限": 10,
+    "得分比例": 10,
+    "每点扣分": 10,
+    "章节": 22,
 }
 _WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
 _TITLES: Mapping[str, str] = {
@@ -103,8 +125,12 @@ class _Formats:
 
 
 def _write_table(
-    wb: xlsxwriter.Workbook, ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]],
-    fmt: _Formats, note: str,
+    wb: xlsxwriter.Workbook,
+    ws: Worksheet,
+    spec: TableSpec,
+    rows: Sequence[Sequence[Any]],
+    fmt: _Formats,
+    note: str,
 ) -> None:
     headers = spec.headers
     ws.write(_TITLE_ROW, 0, _TITLES.get(spec.table, spec.sheet), fmt.title)
@@ -114,7 +140,10 @@ def _write_table(
     last_row = _HEADER_ROW + len(data_rows)
     columns = [{"header": h, "format": fmt.for_column(spec, h)} for h in headers]
     ws.add_table(
-        _HEADER_ROW, 0, last_row, len(headers) - 1,
+        _HEADER_ROW,
+        0,
+        last_row,
+        len(headers) - 1,
         {"name": spec.table, "columns": columns, "style": "Table Style Medium 2"},
     )
     for r, row in enumerate(data_rows, start=_HEADER_ROW + 1):
@@ -137,7 +166,10 @@ def _write_table(
         choices = _CHOICES.get(name)
         if choices:
             ws.data_validation(
-                _HEADER_ROW + 1, c, max(last_row, _HEADER_ROW + 500), c,
+                _HEADER_ROW + 1,
+                c,
+                max(last_row, _HEADER_ROW + 500),
+                c,
                 {
                     "validate": "list",
                     "source": list(choices),

@@ -2,8 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from addin.core.findings import Findings
 from addin.contract.coerce import Coercer, parse_number_text
+from addin.core.findings import Findings
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,9 @@ def dec(value: str | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def budget_line(name: str, total: str, executed: str, spent: str, initial: str | None = None, row: int = 4,
-                level: str = "本级") -> BudgetLine:
+def budget_line(
+    name: str, total: str, executed: str, spent: str, initial: str | None = None, row: int = 4, level: str = "本级"
+) -> BudgetLine:
     return BudgetLine(name, level, dec(initial), D(total), D(executed), D(spent), "", RowRef(BUDGET, row))
 
 
@@ -81,11 +82,30 @@ def indicator(
     actual_text: str = "",
 ) -> Indicator:
     return Indicator(
-        dimension, "二级", name, D(weight), direction, dec(target), target or "", dec(actual),
-        actual_text or (actual or ""), source, method, dec(manual), "", RowRef(INDICATORS, row),
+        dimension,
+        "二级",
+        name,
+        D(weight),
+        direction,
+        dec(target),
+        target or "",
+        dec(actual),
+        actual_text or (actual or ""),
+        source,
+        method,
+        dec(manual),
+        "",
+        RowRef(INDICATORS, row),
     )
 
 
-def rule(name: str, kind: str, lower: str | None = None, upper: str | None = None, ratio: str | None = None,
-         points: str | None = None, row: int = 4) -> RuleRow:
+def rule(
+    name: str,
+    kind: str,
+    lower: str | None = None,
+    upper: str | None = None,
+    ratio: str | None = None,
+    points: str | None = None,
+    row: int = 4,
+) -> RuleRow:
     return RuleRow(name, kind, dec(lower), dec(upper), dec(ratio), dec(points), RowRef(RULES, row))

@@ -8,10 +8,12 @@ from .factories import budget, budget_line, ledger, summary
 
 
 def test_department_figures_are_sums_of_units() -> None:
-    figures = budget_figures(budget(
-        budget_line("a", "7215.46", "6968.33", "6990.12", "6850"),
-        budget_line("b", "2432.36", "2357.78", "2370.13", "2350", row=5),
-    ))
+    figures = budget_figures(
+        budget(
+            budget_line("a", "7215.46", "6968.33", "6990.12", "6850"),
+            budget_line("b", "2432.36", "2357.78", "2370.13", "2350", row=5),
+        )
+    )
     d = figures.department
     assert (d.total, d.executed, d.spent) == (D("9647.82"), D("9326.11"), D("9360.25"))
     assert round(d.execution_rate * 100, 2) == D("96.67")  # type: ignore[operator]
@@ -21,9 +23,9 @@ def test_department_figures_are_sums_of_units() -> None:
 
 
 def test_adjustment_rate_only_when_every_unit_gives_the_initial_budget() -> None:
-    figures = budget_figures(budget(
-        budget_line("a", "10", "9", "9", "8"), budget_line("b", "10", "9", "9", None, row=5)
-    ))
+    figures = budget_figures(
+        budget(budget_line("a", "10", "9", "9", "8"), budget_line("b", "10", "9", "9", None, row=5))
+    )
     assert figures.units[0].adjustment_rate is not None
     assert figures.units[1].adjustment_rate is None
     assert figures.department.initial is None and figures.department.adjustment_rate is None
@@ -35,11 +37,19 @@ def test_zero_budget_is_not_comparable() -> None:
 
 
 def test_ledger_sums_by_category_and_supplier_size() -> None:
-    p = from_ledger(ledger(
-        ("货物", "86.40", "小型"), ("货物", "72.13", "中型"), ("货物", "55.00", "中型"),
-        ("服务", "586.06", "大型"), ("服务", "512.30", "中型"), ("服务", "268.33", "中型"),
-        ("服务", "138.00", "中型"), ("服务", "25.60", "小型"), ("服务", "14.34", "微型"),
-    ))
+    p = from_ledger(
+        ledger(
+            ("货物", "86.40", "小型"),
+            ("货物", "72.13", "中型"),
+            ("货物", "55.00", "中型"),
+            ("服务", "586.06", "大型"),
+            ("服务", "512.30", "中型"),
+            ("服务", "268.33", "中型"),
+            ("服务", "138.00", "中型"),
+            ("服务", "25.60", "小型"),
+            ("服务", "14.34", "微型"),
+        )
+    )
     assert (p.total, p.sme, p.small_micro) == (D("1758.16"), D("1172.10"), D("126.34"))
     assert p.category("货物").sme_share == D(1)
     assert p.category("工程").amount == 0 and p.category("工程").sme_share is None

@@ -47,7 +47,9 @@ def test_executed_over_budget_warns_per_unit() -> None:
 
 
 def test_duplicate_unit_names_are_an_error() -> None:
-    ev = evaluate(data(budget=budget(budget_line("办本级", "1", "1", "1"), budget_line("办本级", "1", "1", "1", row=5))))
+    ev = evaluate(
+        data(budget=budget(budget_line("办本级", "1", "1", "1"), budget_line("办本级", "1", "1", "1", row=5)))
+    )
     error = ev.findings.errors[0]
     assert error.code == "budget_duplicate_unit" and error.location == "预算执行!A5"
     assert "预算执行!A4" in error.message

@@ -31,8 +31,12 @@ def category_parts(draw: st.DrawFn) -> tuple[str, str, str, str]:
 @given(st.lists(category_parts(), min_size=1, max_size=6))
 def test_shares_stay_within_0_and_100_percent_when_parts_do_not_exceed_the_whole(parts) -> None:  # type: ignore[no-untyped-def]
     p = from_summary(summary(*parts))
-    for share in (p.sme_share, p.small_micro_share_of_sme, p.small_micro_share_of_total,
-                  *(c.sme_share for c in p.categories)):
+    for share in (
+        p.sme_share,
+        p.small_micro_share_of_sme,
+        p.small_micro_share_of_total,
+        *(c.sme_share for c in p.categories),
+    ):
         if share is not None:
             assert 0 <= share <= 1
             assert 0 <= Decimal(percent_text(share, 1) or "0") <= 100
@@ -43,8 +47,13 @@ def test_ratio_scores_stay_within_0_and_the_weight(weight, target, actual, rever
     assert 0 <= ratio_score(weight, target, actual, reverse=reverse) <= weight
 
 
-@given(weights, rates, st.one_of(st.none(), rates), st.one_of(st.none(), rates),
-       st.decimals(min_value=0, max_value=50, places=2))
+@given(
+    weights,
+    rates,
+    st.one_of(st.none(), rates),
+    st.one_of(st.none(), rates),
+    st.decimals(min_value=0, max_value=50, places=2),
+)
 def test_deduction_scores_stay_within_0_and_the_weight(weight, value, lower, upper, points) -> None:  # type: ignore[no-untyped-def]
     if lower is not None and upper is not None and lower > upper:
         lower, upper = upper, lower
@@ -78,8 +87,10 @@ def test_amount_presentation_is_the_half_up_value_with_separators(value: float) 
 
 
 @settings(max_examples=50)
-@given(st.lists(st.tuples(st.sampled_from(CATEGORIES), amounts, st.sampled_from(SIZES)), min_size=1, max_size=30),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(st.sampled_from(CATEGORIES), amounts, st.sampled_from(SIZES)), min_size=1, max_size=30),
+    st.randoms(use_true_random=False),
+)
 def test_procurement_totals_are_invariant_under_row_order(rows, random) -> None:  # type: ignore[no-untyped-def]
     contracts = [(c, str(a), s) for c, a, s in rows]
     shuffled = contracts[:]
@@ -99,8 +110,7 @@ def test_budget_totals_are_invariant_under_row_order(rows, random) -> None:  # t
 
 
 @settings(max_examples=50)
-@given(st.lists(st.tuples(positive_weights, rates, rates), min_size=1, max_size=10),
-       st.randoms(use_true_random=False))
+@given(st.lists(st.tuples(positive_weights, rates, rates), min_size=1, max_size=10), st.randoms(use_true_random=False))
 def test_score_total_is_invariant_under_row_order(rows, random) -> None:  # type: ignore[no-untyped-def]
     indicators = [indicator(f"i{i}", str(w), target=str(t), actual=str(a)) for i, (w, t, a) in enumerate(rows)]
     shuffled = indicators[:]

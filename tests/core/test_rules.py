@@ -101,9 +101,7 @@ class TestDeduction:
 class TestCompile:
     def test_groups_band_rows_by_name_and_sorts_them(self) -> None:
         findings = Findings()
-        rules = compile_rules(
-            [rule("r", "区间", "0.9", None, "1"), rule("r", "区间", None, "0.9", "0.5")], findings
-        )
+        rules = compile_rules([rule("r", "区间", "0.9", None, "1"), rule("r", "区间", None, "0.9", "0.5")], findings)
         assert not findings
         compiled = rules["r"]
         assert isinstance(compiled, BandRule)
@@ -111,7 +109,9 @@ class TestCompile:
 
     def test_overlapping_bands_are_an_error_naming_the_cell(self) -> None:
         findings = Findings()
-        compile_rules([rule("r", "区间", "0.8", "0.95", "1", row=4), rule("r", "区间", "0.9", None, "1", row=5)], findings)
+        compile_rules(
+            [rule("r", "区间", "0.8", "0.95", "1", row=4), rule("r", "区间", "0.9", None, "1", row=5)], findings
+        )
         assert [f.code for f in findings.errors] == ["rule_band_overlap"]
         assert findings.errors[0].location == "计分规则!C5"
 

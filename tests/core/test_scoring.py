@@ -17,21 +17,25 @@ def score(indicators, rules=(), figures=None, total="100"):  # type: ignore[no-u
 
 
 def test_total_is_the_sum_of_unrounded_scores_presented_once() -> None:
-    result, findings = score([
-        indicator("a", "50", target="3", actual="1"),  # 16.666…
-        indicator("b", "50", target="3", actual="1", row=5),  # 16.666…
-    ])
+    result, findings = score(
+        [
+            indicator("a", "50", target="3", actual="1"),  # 16.666…
+            indicator("b", "50", target="3", actual="1", row=5),  # 16.666…
+        ]
+    )
     assert not findings
     assert result.total is not None
     assert str(result.total.quantize(D("0.01"))) == "33.33"  # not 16.67 + 16.67 = 33.34
 
 
 def test_not_applicable_drops_out_and_rescales_to_the_same_total() -> None:
-    result, findings = score([
-        indicator("a", "40", target="1", actual="0.5"),
-        indicator("b", "40", row=5),
-        indicator("c", "20", method="不适用", row=6),
-    ])
+    result, findings = score(
+        [
+            indicator("a", "40", target="1", actual="0.5"),
+            indicator("b", "40", row=5),
+            indicator("c", "20", method="不适用", row=6),
+        ]
+    )
     assert not findings
     a, b, c = result.indicators
     assert (a.weight, b.weight, c.weight) == (D(50), D(50), D(0))
@@ -141,11 +145,13 @@ def test_ratio_needs_numbers() -> None:
 
 
 def test_dimension_subtotals_in_order_of_appearance() -> None:
-    result, _ = score([
-        indicator("a", "50", dimension="履职效能"),
-        indicator("b", "30", dimension="管理效率", target="1", actual="0.5", row=5),
-        indicator("c", "20", dimension="管理效率", row=6),
-    ])
+    result, _ = score(
+        [
+            indicator("a", "50", dimension="履职效能"),
+            indicator("b", "30", dimension="管理效率", target="1", actual="0.5", row=5),
+            indicator("c", "20", dimension="管理效率", row=6),
+        ]
+    )
     assert [(d.name, d.weight, d.score) for d in result.dimensions] == [
         ("履职效能", D(50), D(50)),
         ("管理效率", D(50), D(35)),
@@ -154,8 +160,17 @@ def test_dimension_subtotals_in_order_of_appearance() -> None:
 
 @pytest.mark.parametrize(
     ("total", "expected"),
-    [("100", "优"), ("90", "优"), ("89.995", "优"), ("89.994", "良"), ("80", "良"), ("79.99", "中"),
-     ("60", "中"), ("59.99", "差"), ("0", "差")],
+    [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.995", "优"),
+        ("89.994", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
 )
 def test_grade_on_the_presented_total(total: str, expected: str) -> None:
     assert grade(D(total)) == expected
