@@ -36,10 +36,19 @@ def convert(source: Path, target_format: str, outdir: Path, *, filter_options: s
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         result = subprocess.run(
             [
-                "soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                "--convert-to", fmt, "--outdir", str(outdir), str(source),
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(source),
             ],
-            capture_output=True, text=True, timeout=240,
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
     target = outdir / (source.stem + "." + target_format.split(":")[0])
     assert target.exists(), f"LibreOffice did not convert {source.name}: {result.stdout} {result.stderr}"
