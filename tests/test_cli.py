@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-CALAMINE_DATA = CORPUS / "python-calamine" / "tests" / "data"
+FOREIGN = Path(__file__).parent / "data" / "foreign"
 Make = Callable[..., Path]
 
 
@@ -180,9 +179,7 @@ def test_check_on_clean_data_exits_0(example_path: Path) -> None:
     ],
 )
 def test_unusable_files_exit_2_with_one_line(name: str, says: str, tmp_path: Path) -> None:
-    source = CALAMINE_DATA / name
-    if not source.exists():
-        pytest.skip("corpus not present")
+    source = FOREIGN / name
     path = tmp_path / name
     shutil.copy(source, path)
     before = digest(path)
