@@ -168,11 +168,14 @@ def _ns_prefix(text: str, root: str) -> str:
     return f"{match.group(1)}:" if match else ""
 
 
-def _r_prefix(text: str) -> str:
-    match = re.search(rf'xmlns:(\w+)="{re.escape(_REL)}"', text)
-    if match is None:
-        raise UnusableInput("工作簿结构异常（缺少关系命名空间）：请用 Excel 打开并另存后再试")
-    return match.group(1)
+def _rel_id_attribute(workbook: str, rel: str) -> str:
+    """``r:id="rId9"`` with the prefix the root element declares, or a local declaration
+    (some writers declare the namespace on each <sheet> instead of on <workbook>)."""
+    root = re.search(r"<(?:\w+:)?workbook\b[^>]*>", workbook)
+    declared = re.search(rf'xmlns:(\w+)="{re.escape(_REL)}"', root.group(0)) if root else None
+    if declared is not None:
+        return f'{declared.group(1)}:id="{rel}"'
+    return f'xmlns:r="{_REL}" r:id="{rel}"'
 
 
 def _drop_print_titles(workbook: str, index: int) -> str:
@@ -195,6 +198,9 @@ def _add_print_titles(workbook: str, index: int, layout: SheetLayout, p: str) ->
     )
     if re.search(rf"</{p}definedNames>", workbook):
         return _insert_before(workbook, f"</{p}definedNames>", item)
+    empty = re.search(rf"<{p}definedNames\s*/>", workbook)
+    if empty:
+        return workbook[: empty.start()] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[empty.end() :]
     for anchor in (f"</{p}externalReferences>", f"</{p}sheets>"):
         at = workbook.find(anchor)
         if at >= 0:
@@ -266,7 +272,6 @@ def inject_sheets(
     wb_rels = pkg.wb_rels
     content_types = pkg.content_types
     p = _ns_prefix(workbook, "workbook")
-    r = _r_prefix(workbook)
     rel_ids = set(pkg.rel_ids)
     sheet_ids = [s.sheet_id for s in pkg.sheets]
     by_name = {s.name: (i, s) for i, s in enumerate(pkg.sheets)}
@@ -307,12 +312,13 @@ def inject_sheets(
             workbook = _insert_before(
                 workbook,
                 f"</{p}sheets>",
-                f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {r}:id="{rel}"/>',
+                f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {_rel_id_attribute(workbook, rel)}/>',
             )
+            q = _ns_prefix(wb_rels, "Relationships")
             wb_rels = _insert_before(
                 wb_rels,
-                "</Relationships>",
-                f'<Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>',
+                f"</{q}Relationships>",
+                f'<{q}Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>',
             )
             plan.overrides.append((part, _CT_SHEET))
             new_titles.append(layout.name)
@@ -335,10 +341,11 @@ def inject_sheets(
     plan.add = [(name, payload) for name, payload in plan.add if name not in reused]
     for removed in sorted(plan.remove):
         content_types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(removed)}"[^>]*/>', "", content_types)
+    t = _ns_prefix(content_types, "Types")
     for name, ctype in plan.overrides:
         if f'PartName="/{name}"' not in content_types:
             content_types = _insert_before(
-                content_types, "</Types>", f'<Override PartName="/{name}" ContentType="{ctype}"/>'
+                content_types, f"</{t}Types>", f'<{t}Override PartName="/{name}" ContentType="{ctype}"/>'
             )
 
     plan.replace[pkg.workbook_part] = workbook.encode("utf-8")
