@@ -8,7 +8,7 @@ the row that carries the contract's headers.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +80,27 @@ def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec, facts
     )
 
 
+def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
+    """Rows with every blank row shared as one empty tuple and trailing blanks dropped, so a
+    sheet whose used range reaches row 1,048,576 costs a pointer per row, not a list."""
+    kept: list[Sequence[Any]] = []
+    last = 0
+    blank: tuple[Any, ...] = ()
+    for row in rows:
+        if any(row) or any(v is not None and v != "" for v in row):
+            kept.append(row)
+            last = len(kept)
+        else:
+            kept.append(blank)
+    del kept[last:]
+    return kept
+
+
 def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, facts: _Facts) -> RawTable:
-    values = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    data = wb.get_sheet_by_name(sheet)
+    # iter_rows starts at row 1 but at the first used column: keep that column's offset.
+    first_col = data.start[1] if data.start else 0
+    values = _compact_rows(iter(data.iter_rows()))
     wanted = set(spec.headers)
     best, best_hits = -1, 1
     for r, row in enumerate(values[:_HEADER_SCAN_ROWS]):
@@ -98,7 +117,7 @@ def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, fact
         sheet=sheet,
         name="",
         header_row=best + 1,
-        first_col=0,
+        first_col=first_col,
         headers=list(values[best]),
         rows=values[best + 1 :],
         first_row=best + 2,

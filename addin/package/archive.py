@@ -8,6 +8,7 @@ compress 5–30 to 1; a sheet of a million identical rows about 200 to 1.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import UnusableInput
@@ -57,12 +58,33 @@ def check_workbook_file(path: Path) -> None:
         raise UnusableInput(f"“{_name(path)}”不是 Excel 工作簿：{_SAVE_AS}")
     with open_package(path) as package:
         names = set(package.namelist())
+        _refuse_document_types(package, path)
     if "xl/workbook.bin" in names:
         raise UnusableInput(f"“{_name(path)}”是二进制工作簿（.xlsb）：{_SAVE_AS}")
     if "mimetype" in names and "content.xml" in names:
         raise UnusableInput(f"“{_name(path)}”是 OpenDocument 表格（.ods）：{_SAVE_AS}")
     if "xl/workbook.xml" not in names:
         raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
+
+
+def _refuse_document_types(package: zipfile.ZipFile, path: Path) -> None:
+    """No part of a real workbook declares a DTD; one that does is an entity-expansion or
+    external-entity attack (billion laughs, XXE), refused before any XML parser sees it."""
+    for info in package.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with package.open(info) as stream:
+                head = stream.read(4096)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+            raise UnusableInput(
+                f"“{_name(path)}”已损坏（{info.filename} 无法解压）：请用 Excel 打开并修复，或使用备份文件"
+            ) from None
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise UnusableInput(
+                f"“{_name(path)}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，"
+                "已拒绝处理：请检查文件来源"
+            )
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
