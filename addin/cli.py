@@ -108,6 +108,14 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0 if ev.ok else 1
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .headless import build_templates
+
+    for path in build_templates(Path(args.output)):
+        _out(f"已生成：{path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m addin",
@@ -134,6 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("workbook", metavar="WORKBOOK")
     summary.add_argument("--json", action="store_true", help="以 JSON 输出，金额与比率为字符串")
     summary.set_defaults(run=_cmd_summary)
+    template = sub.add_parser("template", help="由 macros/*.bas 和表格约定生成模板（及示例）工作簿")
+    template.add_argument(
+        "-o",
+        "--output",
+        default="workbook_templates",
+        metavar="PATH",
+        help="输出文件夹（写入模板和示例），或以 .xlsm 结尾的模板文件名（默认 workbook_templates）",
+    )
+    template.set_defaults(run=_cmd_template)
     return parser
 
 

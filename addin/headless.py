@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .contract.file_reader import read_tables
 from .contract.parse import parse_department
@@ -16,7 +17,7 @@ from .package.save import atomic_write, backup, ensure_writable
 from .package.zipcopy import ZipLayoutError
 from .report.content import checks_layout, report_layout
 
-__all__ = ["GenerateResult", "demo", "evaluate_file", "generate", "write_report"]
+__all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
 
 
 def evaluate_file(path: Path) -> Evaluation:
@@ -82,3 +83,32 @@ def demo(folder: Path) -> GenerateResult:
             raise DataErrors(ev.findings)
         write_report(source, target, ev)
     return GenerateResult(ev, target, None)
+
+
+def build_templates(output: Path) -> list[Path]:
+    """The template, and beside it the example workbook with its report (what demo writes).
+
+    ``output`` ending in .xlsm names the template alone."""
+    from .workbook.template import EXAMPLE_NAME, TEMPLATE_NAME
+
+    if output.suffix.lower() == ".xlsm":
+        ensure_writable(output)
+        atomic_write(output, lambda out: _build_into(out, example=False))
+        return [output]
+    output.mkdir(parents=True, exist_ok=True)
+    template = output / TEMPLATE_NAME
+    ensure_writable(template)
+    atomic_write(template, lambda out: _build_into(out, example=False))
+    example = demo(output).written
+    named = output / EXAMPLE_NAME
+    example.replace(named)
+    return [template, named]
+
+
+def _build_into(out: BinaryIO, *, example: bool) -> None:
+    from .workbook.template import build_template
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-template-") as tmp:
+        path = Path(tmp) / "built.xlsm"
+        build_template(path, example=example)
+        out.write(path.read_bytes())

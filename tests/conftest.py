@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
+# xlwings' remote engine and server-side custom functions need a licence key; the
+# noncommercial one is for these tests only and is never set for users. ON_SERVER makes
+# xw.func the decorator whose functions xlwings.server.custom_functions_call can run.
+# Both must be set before anything imports xlwings.
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+os.environ["XLWINGS_ON_SERVER"] = "true"
+
 import copy
 import shutil
 from collections.abc import Callable

@@ -18,13 +18,10 @@ from ..errors import UnusableInput
 from ..package.archive import check_workbook_file, open_package, read_part
 from ..package.cellscan import scan_sheet
 from ..package.parts import sheet_parts
-from .coerce import clean_text
-from .raw import CellFacts, RawTable
+from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
 from .schema import ALL_TABLES, TableSpec
 
 __all__ = ["read_tables"]
-
-_HEADER_SCAN_ROWS = 30
 
 
 class _Facts:
@@ -48,19 +45,6 @@ class _Facts:
                 return scan_sheet(read_part(package, part))
 
         return CellFacts(load)
-
-
-def _clean(value: Any) -> str:
-    return clean_text(str(value)).replace(" ", "") if isinstance(value, str) else ""
-
-
-def _find_sheet(names: Sequence[str], wanted: str) -> str | None:
-    if wanted in names:
-        return wanted
-    for name in names:
-        if _clean(name) == wanted:
-            return name
-    return None
 
 
 def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec, facts: _Facts) -> RawTable:
@@ -101,17 +85,9 @@ def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, fact
     # iter_rows starts at row 1 but at the first used column: keep that column's offset.
     first_col = data.start[1] if data.start else 0
     values = _compact_rows(iter(data.iter_rows()))
-    wanted = set(spec.headers)
-    best, best_hits = -1, 1
-    for r, row in enumerate(values[:_HEADER_SCAN_ROWS]):
-        hits = len(wanted.intersection(_clean(v) for v in row))
-        if hits > best_hits:
-            best, best_hits = r, hits
-    if best < 0:
-        raise UnusableInput(
-            f"工作表“{sheet}”中找不到表格 {spec.table}（表头应为：{'、'.join(spec.headers)}）："
-            "请从模板复制该工作表，或把数据区域“插入→表格”并命名为 " + spec.table
-        )
+    best = header_row(values, spec)
+    if best is None:
+        raise UnusableInput(missing_table_message(sheet, spec))
     return RawTable(
         spec=spec,
         sheet=sheet,
@@ -146,6 +122,6 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
             if name is not None:
                 found[spec.table] = _from_table(wb, name, spec, facts)
                 continue
-            sheet = _find_sheet(sheets, spec.sheet)
+            sheet = find_sheet(sheets, spec.sheet)
             found[spec.table] = _from_sheet(wb, sheet, spec, facts) if sheet else None
     return found

@@ -30,7 +30,10 @@ from .coerce import DASHES, EXCEL_ERRORS, Coercer, clean_text
 from .raw import RawTable
 from .schema import Kind, TableSpec
 
-__all__ = ["parse_department"]
+__all__ = ["SAMPLE_MARK", "parse_department"]
+
+# The template's placeholder rows carry this word in a cell of their own.
+SAMPLE_MARK = "示例"
 
 
 def _blank(value: Any) -> bool:
@@ -100,6 +103,12 @@ class _Table:
                     f"{self.raw.sheet}!{r}:{r}",
                 )
                 continue
+            if SAMPLE_MARK in row:
+                self.findings.warning(
+                    "input_sample_row",
+                    f"表格 {self.spec.table} 第 {r} 行是模板中的示例行：请替换为本部门数据或删除",
+                    f"{self.raw.sheet}!{r}:{r}",
+                )
             yield r, row
 
     @staticmethod
@@ -247,6 +256,12 @@ def _info(table: _Table, findings: Findings) -> Info:
         return "" if _blank(value) else coercer.text(value)
 
     department = text("部门名称")
+    if SAMPLE_MARK in department:
+        findings.warning(
+            "input_sample_row",
+            f"部门名称“{department}”仍是模板中的示例：请填写本部门全称",
+            locations.get("部门名称", header),
+        )
     if not department:
         findings.error(
             "info_missing",

@@ -11,9 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .coerce import clean_text
 from .schema import TableSpec
 
-__all__ = ["CellFacts", "RawTable", "no_facts"]
+__all__ = ["HEADER_SCAN_ROWS", "CellFacts", "RawTable", "find_sheet", "header_row", "missing_table_message", "no_facts"]
+
+HEADER_SCAN_ROWS = 30
 
 
 @dataclass(slots=True)
@@ -55,3 +58,31 @@ class RawTable:
     rows: Sequence[Sequence[Any]]  # data rows, left to right from first_col
     first_row: int  # 1-based sheet row of rows[0]
     facts: CellFacts = field(default_factory=no_facts)
+
+
+def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:
+    """Index of the row (among the first 30) carrying most of the contract's headers."""
+    wanted = set(spec.headers)
+    best, best_hits = None, 1
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        hits = len(wanted.intersection(clean_text(v).replace(" ", "") for v in row if isinstance(v, str)))
+        if hits > best_hits:
+            best, best_hits = r, hits
+    return best
+
+
+def missing_table_message(sheet: str, spec: TableSpec) -> str:
+    return (
+        f"工作表“{sheet}”中找不到表格 {spec.table}（表头应为：{'、'.join(spec.headers)}）："
+        f"请从模板复制该工作表，或把数据区域“插入→表格”并命名为 {spec.table}"
+    )
+
+
+def find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    """The sheet called ``wanted``, tolerating stray spaces and full-width characters."""
+    if wanted in names:
+        return wanted
+    for name in names:
+        if clean_text(name).replace(" ", "") == wanted:
+            return name
+    return None

@@ -13,159 +13,39 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-from defusedxml import DefusedXmlException, ElementTree
-
+from ..core.model import column_letter
 from ..errors import UnusableInput
 from ..report.layout import SheetLayout
 from ..report.styles import STYLES
 from ..report.xml_chart import chart_xml, drawing_xml
 from ..report.xml_sheet import quote_sheet, sheet_xml
 from ..report.xml_styles import merge_styles
-from .archive import read_part
-from .parts import SheetPart, rels_path, resolve_target, sheet_parts
+from .package import (
+    REL,
+    Package,
+    Plan,
+    drop_relationship_to,
+    free_name,
+    insert_before,
+    next_rel_id,
+    ns_prefix,
+)
+from .parts import SheetPart, rels_path
 from .zipcopy import rewrite_zip
 
 __all__ = ["inject_sheets"]
 
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = REL
 _T_SHEET = f"{_REL}/worksheet"
 _T_DRAWING = f"{_REL}/drawing"
 _T_CHART = f"{_REL}/chart"
 _CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 _CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-_STRICT = "http://purl.oclc.org/ooxml/"
-
-
-@dataclass
-class _Plan:
-    replace: dict[str, bytes] = field(default_factory=dict)
-    add: list[tuple[str, bytes]] = field(default_factory=list)
-    remove: set[str] = field(default_factory=set)
-    overrides: list[tuple[str, str]] = field(default_factory=list)
-
-    def taken(self, names: set[str]) -> set[str]:
-        return (names - self.remove) | {n for n, _ in self.add}
-
-
-def _parse_safely(data: bytes, part: str) -> None:
-    try:
-        ElementTree.fromstring(data)
-    except DefusedXmlException:
-        raise UnusableInput(
-            f"工作簿的 {part} 含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源"
-        ) from None
-    except ElementTree.ParseError:
-        raise UnusableInput(f"工作簿的 {part} 已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
-
-
-def _free_name(pattern: str, taken: set[str]) -> str:
-    n = 1
-    while pattern.format(n) in taken:
-        n += 1
-    return pattern.format(n)
-
-
-def _relationships(xml: str) -> list[dict[str, str]]:
-    return [
-        dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-        for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", xml)
-    ]
-
-
-def _insert_before(text: str, closing: str, item: str) -> str:
-    at = text.rfind(closing)
-    if at < 0:
-        raise UnusableInput(f"工作簿结构异常（缺少 {closing}）：请用 Excel 打开并另存后再试")
-    return text[:at] + item + text[at:]
-
-
-class _Package:
-    def __init__(self, package: zipfile.ZipFile) -> None:
-        self.zip = package
-        self.names = set(package.namelist())
-        root_rels = self.text("_rels/.rels")
-        office = next((r for r in _relationships(root_rels) if r.get("Type", "").endswith("/officeDocument")), None)
-        if office is None:
-            raise UnusableInput("工作簿缺少主文档关系（_rels/.rels）：请用 Excel 打开并另存后再试")
-        self.workbook_part = resolve_target("", office["Target"])
-        self.workbook = self.text(self.workbook_part)
-        if _STRICT in self.workbook[:2000]:
-            raise UnusableInput("工作簿为“Strict Open XML”格式：请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再试")
-        self.wb_rels_part = rels_path(self.workbook_part)
-        self.wb_rels = self.text(self.wb_rels_part)
-        self.content_types = self.text("[Content_Types].xml")
-        self.sheets = sheet_parts(package, self.workbook_part)
-        rels = _relationships(self.wb_rels)
-        styles = next((r for r in rels if r.get("Type", "").endswith("/styles")), None)
-        self.styles_part = resolve_target(self.workbook_part, styles["Target"]) if styles else ""
-        self.rel_ids = {r.get("Id", "") for r in rels}
-
-    def read(self, part: str) -> bytes:
-        data = read_part(self.zip, part)
-        _parse_safely(data, part)
-        return data
-
-    def text(self, part: str) -> str:
-        if part not in self.names:
-            raise UnusableInput(f"工作簿缺少 {part}：文件可能已损坏，请用 Excel 打开并另存后再试")
-        return self.read(part).decode("utf-8")
-
-    def part_rels(self, part: str) -> list[dict[str, str]]:
-        path = rels_path(part)
-        return _relationships(self.text(path)) if path in self.names else []
-
-    def owned_parts(self, part: str) -> set[str]:
-        """Parts reachable only from ``part`` (its rels, drawing, charts and their rels)."""
-        owned = self._reachable([part])
-        # Anything another part still points at (a shared image, say) stays, with what it needs.
-        shared: set[str] = set()
-        for name in self.names - owned:
-            if name.endswith(".rels"):
-                source = _rels_source(name)
-                shared |= {resolve_target(source, rel.get("Target", "")) for rel in _relationships(self.text(name))}
-        kept = self._reachable(sorted((shared & owned) - {part}))
-        return owned - kept
-
-    def _reachable(self, roots: Sequence[str]) -> set[str]:
-        seen = set(roots)
-        frontier = list(roots)
-        while frontier:
-            current = frontier.pop()
-            path = rels_path(current)
-            if path in self.names:
-                seen.add(path)
-            for rel in self.part_rels(current):
-                if rel.get("TargetMode") == "External":
-                    continue
-                target = resolve_target(current, rel.get("Target", ""))
-                if target in self.names and target not in seen:
-                    seen.add(target)
-                    frontier.append(target)
-        return seen
-
-
-def _rels_source(rels_name: str) -> str:
-    """xl/worksheets/_rels/sheet1.xml.rels → xl/worksheets/sheet1.xml."""
-    folder = posixpath.dirname(posixpath.dirname(rels_name))
-    return posixpath.join(folder, posixpath.basename(rels_name)[: -len(".rels")])
-
-
-def _next_rel_id(taken: set[str]) -> str:
-    n = 1
-    while f"rId{n}" in taken:
-        n += 1
-    taken.add(f"rId{n}")
-    return f"rId{n}"
-
-
-def _ns_prefix(text: str, root: str) -> str:
-    match = re.search(rf"<(\w+):{root}\b", text)
-    return f"{match.group(1)}:" if match else ""
+STRICT = "http://purl.oclc.org/ooxml/"
 
 
 def _rel_id_attribute(workbook: str, rel: str) -> str:
@@ -178,26 +58,41 @@ def _rel_id_attribute(workbook: str, rel: str) -> str:
     return f'xmlns:r="{_REL}" r:id="{rel}"'
 
 
-def _drop_print_titles(workbook: str, index: int) -> str:
-    return re.sub(
-        rf'<(?:\w+:)?definedName\b[^>]*name="_xlnm\.Print_Titles"[^>]*localSheetId="{index}"[^>]*>.*?</(?:\w+:)?definedName>'
-        rf'|<(?:\w+:)?definedName\b[^>]*localSheetId="{index}"[^>]*name="_xlnm\.Print_Titles"[^>]*>.*?</(?:\w+:)?definedName>',
-        "",
-        workbook,
-        flags=re.S,
-    )
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area")
 
 
-def _add_print_titles(workbook: str, index: int, layout: SheetLayout, p: str) -> str:
-    rows = layout.print_setup.repeat_rows
-    if rows is None:
+def _drop_print_names(workbook: str, index: int) -> str:
+    """Remove the sheet-local print titles and print area of the sheet at ``index``."""
+
+    def local_print_name(match: re.Match[str]) -> str:
+        head = match.group(1)
+        name = re.search(r'\bname="([^"]*)"', head)
+        sheet = re.search(r'\blocalSheetId="(\d+)"', head)
+        if name and sheet and name.group(1) in _PRINT_NAMES and int(sheet.group(1)) == index:
+            return ""
+        return match.group(0)
+
+    pattern = r"<(?:\w+:)?definedName\b([^>]*)>.*?</(?:\w+:)?definedName>"
+    return re.sub(pattern, local_print_name, workbook, flags=re.S)
+
+
+def _add_print_names(workbook: str, index: int, layout: SheetLayout, p: str) -> str:
+    setup = layout.print_setup
+    sheet = escape(quote_sheet(layout.name))
+    items = []
+    if setup.print_area is not None:
+        r1, c1, r2, c2 = setup.print_area
+        area = f"{sheet}!${column_letter(c1)}${r1 + 1}:${column_letter(c2)}${r2 + 1}"
+        items.append(f'<{p}definedName name="_xlnm.Print_Area" localSheetId="{index}">{area}</{p}definedName>')
+    if setup.repeat_rows is not None:
+        first, last = setup.repeat_rows
+        rows = f"{sheet}!${first + 1}:${last + 1}"
+        items.append(f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{rows}</{p}definedName>')
+    if not items:
         return workbook
-    item = (
-        f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
-        f"{escape(quote_sheet(layout.name))}!${rows[0] + 1}:${rows[1] + 1}</{p}definedName>"
-    )
+    item = "".join(items)
     if re.search(rf"</{p}definedNames>", workbook):
-        return _insert_before(workbook, f"</{p}definedNames>", item)
+        return insert_before(workbook, f"</{p}definedNames>", item)
     empty = re.search(rf"<{p}definedNames\s*/>", workbook)
     if empty:
         return workbook[: empty.start()] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[empty.end() :]
@@ -266,12 +161,12 @@ def inject_sheets(
     package: zipfile.ZipFile, source: BinaryIO, size: int, target: BinaryIO, layouts: Sequence[SheetLayout]
 ) -> None:
     """Write ``target``: the ``source`` package with ``layouts`` added or replacing same-named sheets."""
-    pkg = _Package(package)
-    plan = _Plan()
+    pkg = Package(package)
+    plan = Plan()
     workbook = pkg.workbook
     wb_rels = pkg.wb_rels
     content_types = pkg.content_types
-    p = _ns_prefix(workbook, "workbook")
+    p = ns_prefix(workbook, "workbook")
     rel_ids = set(pkg.rel_ids)
     sheet_ids = [s.sheet_id for s in pkg.sheets]
     by_name = {s.name: (i, s) for i, s in enumerate(pkg.sheets)}
@@ -297,25 +192,25 @@ def inject_sheets(
                 if trimmed is None:
                     plan.remove.add(calc_chain)
                     plan.replace.pop(calc_chain, None)
-                    wb_rels = _drop_relationship_to(wb_rels, posixpath.basename(calc_chain))
+                    wb_rels = drop_relationship_to(wb_rels, posixpath.basename(calc_chain))
                 elif trimmed != chain.decode("utf-8"):
                     plan.replace[calc_chain] = trimmed.encode("utf-8")
-            workbook = _drop_print_titles(workbook, index)
+            workbook = _drop_print_names(workbook, index)
             is_new = False
         else:
             index = len(pkg.sheets) + len(new_titles)
-            part = _free_name("xl/worksheets/sheet{}.xml", plan.taken(pkg.names))
-            rel = _next_rel_id(rel_ids)
+            part = free_name("xl/worksheets/sheet{}.xml", plan.taken(pkg.names))
+            rel = next_rel_id(rel_ids)
             sheet_id = max([0, *sheet_ids]) + 1
             sheet_ids.append(sheet_id)
             target_name = posixpath.relpath(part, posixpath.dirname(pkg.workbook_part))
-            workbook = _insert_before(
+            workbook = insert_before(
                 workbook,
                 f"</{p}sheets>",
                 f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {_rel_id_attribute(workbook, rel)}/>',
             )
-            q = _ns_prefix(wb_rels, "Relationships")
-            wb_rels = _insert_before(
+            q = ns_prefix(wb_rels, "Relationships")
+            wb_rels = insert_before(
                 wb_rels,
                 f"</{q}Relationships>",
                 f'<{q}Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>',
@@ -323,7 +218,7 @@ def inject_sheets(
             plan.overrides.append((part, _CT_SHEET))
             new_titles.append(layout.name)
             is_new = True
-        workbook = _add_print_titles(workbook, index, layout, p)
+        workbook = _add_print_names(workbook, index, layout, p)
 
         additions, drawing_rel = _chart_parts(layout, part, plan.taken(pkg.names), plan.overrides)
         payload = sheet_xml(layout, xf, drawing_rel)
@@ -341,10 +236,10 @@ def inject_sheets(
     plan.add = [(name, payload) for name, payload in plan.add if name not in reused]
     for removed in sorted(plan.remove):
         content_types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(removed)}"[^>]*/>', "", content_types)
-    t = _ns_prefix(content_types, "Types")
+    t = ns_prefix(content_types, "Types")
     for name, ctype in plan.overrides:
         if f'PartName="/{name}"' not in content_types:
-            content_types = _insert_before(
+            content_types = insert_before(
                 content_types, f"</{t}Types>", f'<{t}Override PartName="/{name}" ContentType="{ctype}"/>'
             )
 
@@ -365,10 +260,10 @@ def _chart_parts(
     """The sheet's rels, drawing and chart parts, and the drawing's id in the sheet's rels."""
     if not layout.charts:
         return [], None
-    drawing = _free_name("xl/drawings/drawing{}.xml", taken)
+    drawing = free_name("xl/drawings/drawing{}.xml", taken)
     charts: list[str] = []
     for _ in layout.charts:
-        charts.append(_free_name("xl/charts/chart{}.xml", taken | set(charts)))
+        charts.append(free_name("xl/charts/chart{}.xml", taken | set(charts)))
     chart_rels = [f"rId{i + 1}" for i in range(len(charts))]
     parts = [
         (rels_path(sheet_part), _rels_xml([("rId1", _T_DRAWING, "../drawings/" + posixpath.basename(drawing))])),
@@ -388,10 +283,6 @@ def _chart_parts(
         parts.append((chart, chart_xml(layout, spec)))
         overrides.append((chart, _CT_CHART))
     return parts, "rId1"
-
-
-def _drop_relationship_to(rels: str, basename: str) -> str:
-    return re.sub(rf'<(?:\w+:)?Relationship\b[^>]*Target="[^"]*{re.escape(basename)}"[^>]*/>', "", rels)
 
 
 def _rels_xml(rels: Sequence[tuple[str, str, str]]) -> bytes:

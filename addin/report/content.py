@@ -17,8 +17,10 @@ from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 
 __all__ = ["checks_layout", "report_layout"]
 
-WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0)
-LAST = len(WIDTHS) - 1
+# A:J is the printed report; L:N hold the charts' data, outside the print area.
+WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
+LAST = 9
+DATA_COL = 11
 _ROW = 18.0  # points per table row
 
 
@@ -97,7 +99,7 @@ def _basics(g: _Grid, ev: Evaluation) -> None:
         g.cells([(0, 1, k1 + unit, "kv_key"), (2, 4, v1, s1), (5, 6, k2 + unit2, "kv_key"), (7, LAST, v2, s2)])
 
 
-def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
+def _budget(g: _Grid, ev: Evaluation) -> None:
     u = ev.data.info.amount_unit
     g.gap()
     g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
@@ -105,7 +107,6 @@ def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
     heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", "预算执行率", "支出数", "支出进度"]
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
-    first = g.row
     for unit in ev.budget.units:
         g.cells(
             [
@@ -119,7 +120,6 @@ def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
                 (9, 9, _pct(unit.spending_progress, 2), "td_pct2"),
             ]
         )
-    last = g.row - 1
     d = ev.budget.department
     g.cells(
         [
@@ -133,10 +133,9 @@ def _budget(g: _Grid, ev: Evaluation) -> tuple[int, int]:
             (9, 9, _pct(d.spending_progress, 2), "total_pct2"),
         ]
     )
-    return first, last
 
 
-def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
+def _procurement(g: _Grid, ev: Evaluation) -> None:
     p = ev.procurement
     u = ev.data.info.amount_unit
     g.gap()
@@ -154,7 +153,6 @@ def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
     ]
     cols = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 7), (8, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
-    first = g.row
     for c in p.categories:
         small_share = (
             c.small_micro / c.amount
@@ -174,7 +172,6 @@ def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
             ],
             max(_ROW, paragraph_height(note, g.span(9, 9), 9)),
         )
-    last = g.row - 1
     g.cells(
         [
             (0, 1, "合计", "total_center"),
@@ -188,7 +185,6 @@ def _procurement(g: _Grid, ev: Evaluation) -> tuple[int, int]:
     )
     source = {"ledger": "采购合同台账", "summary": "采购汇总表", "none": "（未填写）"}[p.source]
     g.line(f"数据来源：{source}。中小企业含中型、小型、微型企业；小微企业含小型、微型企业。", "footnote", 16)
-    return first, last
 
 
 _RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
@@ -306,41 +302,32 @@ def report_layout(ev: Evaluation) -> SheetLayout:
         meta += f"　　报告日期：{info.report_date}"
     g.line(meta, "subtitle", 18)
     _basics(g, ev)
-    unit_rows = _budget(g, ev)
-    category_rows = _procurement(g, ev)
+    _budget(g, ev)
+    _procurement(g, ev)
     _score(g, ev)
     _findings(g, ev.findings)
     g.gap()
     chart_top = g.row
     g.row += 16
+    units, categories = _chart_data(layout, ev, chart_top)
     layout.charts.append(
         ChartSpec(
             title="各单位预算执行率",
             kind="bar",
-            series=(Series("预算执行率", (unit_rows[0], unit_rows[1], 0), (unit_rows[0], unit_rows[1], 7), "0.00%"),),
+            series=(Series("预算执行率", (units[0], units[1], DATA_COL), (units[0], units[1], DATA_COL + 1), "0.00%"),),
             anchor=(chart_top, 0, chart_top + 15, 4),
             y_title="执行率",
             y_format="0%",
         )
     )
+    first, last = categories
     layout.charts.append(
         ChartSpec(
             title="政府采购支出及中小企业占比",
             kind="bar_line",
             series=(
-                Series(
-                    "支出金额",
-                    (category_rows[0], category_rows[1], 0),
-                    (category_rows[0], category_rows[1], 2),
-                    "#,##0.00",
-                ),
-                Series(
-                    "中小企业占比",
-                    (category_rows[0], category_rows[1], 0),
-                    (category_rows[0], category_rows[1], 5),
-                    "0.0%",
-                    secondary=True,
-                ),
+                Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00"),
+                Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True),
             ),
             anchor=(chart_top, 5, chart_top + 15, LAST),
             y_title=info.amount_unit,
@@ -354,8 +341,32 @@ def report_layout(ev: Evaluation) -> SheetLayout:
         "footnote",
         28,
     )
-    layout.print_setup = PrintSetup(repeat_rows=None)
+    layout.print_setup = PrintSetup(print_area=(0, 0, g.row - 1, LAST))
     return layout
+
+
+def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The charts' data beside the printed report: contiguous, so any writer can chart it."""
+    layout.put(top, DATA_COL, "图表数据（供图表引用，不打印）", "footnote")
+    row = top + 1
+    layout.put(row, DATA_COL, "单位名称", "th")
+    layout.put(row, DATA_COL + 1, "预算执行率", "th")
+    first = row + 1
+    for unit in ev.budget.units:
+        row += 1
+        layout.put(row, DATA_COL, unit.name, "td")
+        layout.put(row, DATA_COL + 1, _pct(unit.execution_rate, 2), "td_pct2")
+    units = (first, row)
+    row += 2
+    for c, head in enumerate(("采购类别", "支出金额", "中小企业占比")):
+        layout.put(row, DATA_COL + c, head, "th")
+    first = row + 1
+    for category in ev.procurement.categories:
+        row += 1
+        layout.put(row, DATA_COL, category.name, "td")
+        layout.put(row, DATA_COL + 1, _amount(category.amount), "td_amount")
+        layout.put(row, DATA_COL + 2, _pct(category.sme_share, 1), "td_pct1")
+    return units, (first, row)
 
 
 def checks_layout(findings: Sequence[Finding]) -> SheetLayout:

@@ -28,6 +28,7 @@ class PrintSetup:
     landscape: bool = False
     fit_width: bool = True
     repeat_rows: tuple[int, int] | None = None  # 0-based first and last row repeated on each page
+    print_area: tuple[int, int, int, int] | None = None  # 0-based first row, first col, last row, last col
     margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left right top bottom, inches
     footer: str = "&C第 &P 页，共 &N 页"
     center_horizontally: bool = True

@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..contract import schema
 from ..contract.schema import Kind, TableSpec
 
-__all__ = ["BuildOptions", "Formula", "build_workbook"]
+__all__ = ["BuildOptions", "Formula", "QuickCheck", "build_workbook"]
 
 _FIXED_DATE = dt.datetime(2024, 1, 1, 0, 0, 0)
 _TITLE_ROW = 0
@@ -84,17 +84,25 @@ class Formula:
     value: str | float = 0
 
 
+@dataclass(frozen=True, slots=True)
+class QuickCheck:
+    """A computed cell on the instructions sheet: a JX_* formula with the value it shows."""
+
+    label: str
+    formula: str
+    value: float | str
+    number_format: str = "0.00%"
+
+
+@dataclass(frozen=True, slots=True)
 class BuildOptions:
     """What goes into a built workbook besides the contract tables."""
 
-    def __init__(
-        self,
-        *,
-        note: str = "",
-        vba_project: bytes | None = None,
-    ) -> None:
-        self.note = note
-        self.vba_project = vba_project
+    note: str = ""
+    vba_project: bytes | None = None
+    instructions: bool = False  # the 使用说明 sheet with the four buttons
+    quick_checks: Sequence[QuickCheck] = ()
+    udf_modules: str | None = None  # an xlwings.conf sheet naming the UDF module
 
 
 class _Formats:
@@ -124,6 +132,14 @@ class _Formats:
         return self.text
 
 
+def _rule_names(rows: Sequence[Sequence[Any]]) -> list[str]:
+    names: list[str] = []
+    for row in rows:
+        if row and isinstance(row[0], str) and row[0] not in names:
+            names.append(row[0])
+    return names
+
+
 def _write_table(
     wb: xlsxwriter.Workbook,
     ws: Worksheet,
@@ -131,6 +147,7 @@ def _write_table(
     rows: Sequence[Sequence[Any]],
     fmt: _Formats,
     note: str,
+    rows_by_table: Mapping[str, Sequence[Sequence[Any]]],
 ) -> None:
     headers = spec.headers
     ws.write(_TITLE_ROW, 0, _TITLES.get(spec.table, spec.sheet), fmt.title)
@@ -163,6 +180,21 @@ def _write_table(
     for c, name in enumerate(headers):
         width = _WIDE.get((spec.table, name)) or _WIDTHS.get(name, 12)
         ws.set_column(c, c, width)
+        if name == "计分方法":
+            # Rule names are the clerk's own: offer the usual ones, accept any with a hint.
+            ws.data_validation(
+                _HEADER_ROW + 1,
+                c,
+                max(last_row, _HEADER_ROW + 500),
+                c,
+                {
+                    "validate": "list",
+                    "source": [*schema.BUILT_IN_METHODS, *_rule_names(rows_by_table.get("tblRules", []))],
+                    "error_type": "information",
+                    "error_title": "计分方法",
+                    "error_message": "计分方法应为 比率/定性/不适用，或“计分规则”表中的规则名称。",
+                },
+            )
         choices = _CHOICES.get(name)
         if choices:
             ws.data_validation(
@@ -193,6 +225,8 @@ def _info_validation(ws: Worksheet, rows: Sequence[Sequence[Any]]) -> None:
 
 def build_workbook(path: Path, tables: Mapping[str, Sequence[Sequence[Any]]], options: BuildOptions) -> None:
     """Write a contract workbook with every table of the contract, filled from ``tables``."""
+    from .instructions import write_config_sheet, write_instructions
+
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"created": _FIXED_DATE, "author": "", "company": "", "title": "部门整体支出绩效自评"})
     wb.set_custom_property("jixiao_contract", "1")
@@ -200,10 +234,14 @@ def build_workbook(path: Path, tables: Mapping[str, Sequence[Sequence[Any]]], op
         wb.add_vba_project(io.BytesIO(options.vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     fmt = _Formats(wb)
+    if options.instructions:
+        write_instructions(wb, wb.add_worksheet("使用说明"), options)
     for spec in schema.ALL_TABLES:
         ws = wb.add_worksheet(spec.sheet)
         rows = tables.get(spec.table, [])
-        _write_table(wb, ws, spec, rows, fmt, options.note if spec.table != "tblInfo" else "")
+        _write_table(wb, ws, spec, rows, fmt, options.note if spec.table != "tblInfo" else "", tables)
         if spec.table == "tblInfo":
             _info_validation(ws, rows)
+    if options.udf_modules is not None:
+        write_config_sheet(wb.add_worksheet("xlwings.conf"), options.udf_modules)
     wb.close()

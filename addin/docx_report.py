@@ -1,0 +1,180 @@
+"""The narrative report as a Word document, in the reference report's structure.
+
+一、基本情况 … 二、综合评价分析 … 三、存在的主要问题 四、下一步改进措施, with the computed figures
+in sentences (全年预算数 9,647.82 万元，执行数 9,326.11 万元，完成预算的 96.67%) and the clerk's
+paragraphs from 文字材料. Chinese text carries an explicit East-Asian font (w:eastAsia), so
+Word and WPS show 仿宋/黑体/楷体 rather than a Latin fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from .core.evaluation import Evaluation
+from .core.numbers import format_amount, round_half_up
+from .package.save import atomic_write, ensure_writable
+from .report import sentences
+
+__all__ = ["write_docx"]
+
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体"
+TITLE_FONT = "宋体"
+BODY_SIZE = Pt(16)  # 三号, as official documents are set
+_FIXED_DATE = dt.datetime(2024, 1, 1)
+
+
+def _font(run: Run, name: str, size: Pt | None = None, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.bold = bold
+    if size is not None:
+        run.font.size = size
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
+
+
+def _paragraph(
+    doc: DocxDocument,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    bold: bool = False,
+    indent: bool = True,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size: Pt = BODY_SIZE,
+) -> Paragraph:
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(size.pt * 2)
+    if align is not None:
+        p.alignment = align
+    _font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _narrative(ev: Evaluation) -> dict[str, str]:
+    texts: dict[str, list[str]] = {}
+    for item in ev.data.narrative:
+        if item.content:
+            texts.setdefault(item.section.strip(), []).append(item.content.strip())
+    return {section: "\n".join(parts) for section, parts in texts.items()}
+
+
+def _paragraphs(doc: DocxDocument, texts: Iterable[str]) -> None:
+    for text in texts:
+        for part in text.split("\n"):
+            if part.strip():
+                _paragraph(doc, part.strip())
+
+
+def _score_table(doc: DocxDocument, ev: Evaluation) -> None:
+    s = ev.score
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, ("评价维度", "分值", "得分", "得分率"), strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), HEADING_FONT, Pt(12))
+    for d in s.dimensions:
+        cells = table.add_row().cells
+        rate = "-" if d.score is None or not d.weight else f"{round_half_up(d.score / d.weight * 100, 2)}%"
+        values = (d.name, format_amount(d.weight), "-" if d.score is None else format_amount(d.score), rate)
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = ""
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12))
+    cells = table.add_row().cells
+    total = "-" if s.total is None else format_amount(s.total)
+    for cell, text in zip(
+        cells, ("合计", format_amount(s.declared_total), total, f"等级：{s.grade or '-'}"), strict=True
+    ):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12), bold=True)
+
+
+def build_document(ev: Evaluation) -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    props = doc.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.title = sentences.title(ev)
+    props.created = props.modified = _FIXED_DATE
+    props.revision = 1
+
+    text = _narrative(ev)
+    _paragraph(
+        doc, sentences.title(ev), font=TITLE_FONT, bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(22)
+    )
+    _paragraph(doc, "", indent=False)
+
+    def heading(title: str) -> None:
+        _paragraph(doc, title, font=HEADING_FONT, indent=True)
+
+    def subheading(title: str) -> None:
+        _paragraph(doc, title, font=SUBHEADING_FONT, indent=True)
+
+    heading("一、基本情况")
+    subheading("（一）部门概况")
+    _paragraphs(doc, [text.get("部门概况") or sentences.units_sentence(ev)])
+    subheading("（二）年度工作和重点工作任务")
+    _paragraphs(doc, [text.get("年度工作和重点工作任务", "")])
+    subheading("（三）部门整体收支情况")
+    _paragraphs(doc, [text.get("部门整体支出绩效目标", ""), sentences.budget_sentence(ev)])
+    subheading("（四）部门整体绩效管理情况")
+    _paragraphs(doc, [text.get("部门整体绩效管理情况", "")])
+
+    heading("二、综合评价分析")
+    subheading("（一）自评结论综述")
+    _paragraphs(doc, [sentences.score_sentence(ev)])
+    _score_table(doc, ev)
+    subheading("（二）履职效能分析")
+    _paragraphs(doc, [text.get("履职效能分析", "")])
+    subheading("（三）管理效率分析")
+    _paragraph(doc, "1.预算编制情况")
+    _paragraphs(doc, [text.get("预算编制情况", "")])
+    _paragraph(doc, "2.预算执行情况")
+    _paragraphs(doc, [sentences.spending_sentence(ev), text.get("预算执行情况", "")])
+    _paragraph(doc, "3.绩效管理情况")
+    _paragraphs(doc, [text.get("绩效管理情况", "")])
+    _paragraph(doc, "4.政府采购情况")
+    _paragraphs(doc, [text.get("政府采购情况", ""), sentences.procurement_sentence(ev)])
+    _paragraph(doc, "5.资产管理情况")
+    _paragraphs(doc, [text.get("资产管理情况", "")])
+
+    heading("三、存在的主要问题")
+    _paragraphs(doc, [text.get("存在的主要问题", "") or "（请在“文字材料”工作表的“存在的主要问题”章节填写。）"])
+    heading("四、下一步改进措施")
+    _paragraphs(doc, [text.get("下一步改进措施", "") or "（请在“文字材料”工作表的“下一步改进措施”章节填写。）"])
+    return doc
+
+
+def write_docx(ev: Evaluation, target: Path) -> None:
+    """Write the Word report atomically (a half-written .docx never replaces a good one)."""
+    ensure_writable(target)
+    doc = build_document(ev)
+    atomic_write(target, doc.save)

@@ -1,0 +1,1 @@
+"""The Excel door: reading the open workbook and writing the report through xlwings."""

@@ -1,0 +1,165 @@
+"""A workbook package opened for editing: its bookkeeping parts as text, and the plan of
+what a rewrite replaces, adds and removes. XML is parsed with defusedxml first (refusing
+entity tricks); edits are textual so that everything not edited keeps its bytes."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from defusedxml import DefusedXmlException, ElementTree
+
+from ..errors import UnusableInput
+from .archive import read_part
+from .parts import rels_path, resolve_target, sheet_parts
+
+__all__ = [
+    "REL",
+    "Package",
+    "Plan",
+    "drop_relationship_to",
+    "free_name",
+    "insert_before",
+    "next_rel_id",
+    "ns_prefix",
+    "parse_safely",
+    "relationships",
+    "rels_source",
+]
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT = "http://purl.oclc.org/ooxml/"
+
+
+@dataclass
+class Plan:
+    replace: dict[str, bytes] = field(default_factory=dict)
+    add: list[tuple[str, bytes]] = field(default_factory=list)
+    remove: set[str] = field(default_factory=set)
+    overrides: list[tuple[str, str]] = field(default_factory=list)
+
+    def taken(self, names: set[str]) -> set[str]:
+        return (names - self.remove) | {n for n, _ in self.add}
+
+
+def parse_safely(data: bytes, part: str) -> None:
+    try:
+        ElementTree.fromstring(data)
+    except DefusedXmlException:
+        raise UnusableInput(
+            f"工作簿的 {part} 含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源"
+        ) from None
+    except ElementTree.ParseError:
+        raise UnusableInput(f"工作簿的 {part} 已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
+
+
+def free_name(pattern: str, taken: set[str]) -> str:
+    n = 1
+    while pattern.format(n) in taken:
+        n += 1
+    return pattern.format(n)
+
+
+def relationships(xml: str) -> list[dict[str, str]]:
+    return [
+        dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+        for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", xml)
+    ]
+
+
+def insert_before(text: str, closing: str, item: str) -> str:
+    at = text.rfind(closing)
+    if at < 0:
+        raise UnusableInput(f"工作簿结构异常（缺少 {closing}）：请用 Excel 打开并另存后再试")
+    return text[:at] + item + text[at:]
+
+
+class Package:
+    def __init__(self, package: zipfile.ZipFile) -> None:
+        self.zip = package
+        self.names = set(package.namelist())
+        root_rels = self.text("_rels/.rels")
+        office = next((r for r in relationships(root_rels) if r.get("Type", "").endswith("/officeDocument")), None)
+        if office is None:
+            raise UnusableInput("工作簿缺少主文档关系（_rels/.rels）：请用 Excel 打开并另存后再试")
+        self.workbook_part = resolve_target("", office["Target"])
+        self.workbook = self.text(self.workbook_part)
+        if STRICT in self.workbook[:2000]:
+            raise UnusableInput("工作簿为“Strict Open XML”格式：请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再试")
+        self.wb_rels_part = rels_path(self.workbook_part)
+        self.wb_rels = self.text(self.wb_rels_part)
+        self.content_types = self.text("[Content_Types].xml")
+        self.sheets = sheet_parts(package, self.workbook_part)
+        rels = relationships(self.wb_rels)
+        styles = next((r for r in rels if r.get("Type", "").endswith("/styles")), None)
+        self.styles_part = resolve_target(self.workbook_part, styles["Target"]) if styles else ""
+        self.rel_ids = {r.get("Id", "") for r in rels}
+
+    def read(self, part: str) -> bytes:
+        data = read_part(self.zip, part)
+        parse_safely(data, part)
+        return data
+
+    def text(self, part: str) -> str:
+        if part not in self.names:
+            raise UnusableInput(f"工作簿缺少 {part}：文件可能已损坏，请用 Excel 打开并另存后再试")
+        return self.read(part).decode("utf-8")
+
+    def part_rels(self, part: str) -> list[dict[str, str]]:
+        path = rels_path(part)
+        return relationships(self.text(path)) if path in self.names else []
+
+    def owned_parts(self, part: str) -> set[str]:
+        """Parts reachable only from ``part`` (its rels, drawing, charts and their rels)."""
+        owned = self._reachable([part])
+        # Anything another part still points at (a shared image, say) stays, with what it needs.
+        shared: set[str] = set()
+        for name in self.names - owned:
+            if name.endswith(".rels"):
+                source = rels_source(name)
+                shared |= {resolve_target(source, rel.get("Target", "")) for rel in relationships(self.text(name))}
+        kept = self._reachable(sorted((shared & owned) - {part}))
+        return owned - kept
+
+    def _reachable(self, roots: Sequence[str]) -> set[str]:
+        seen = set(roots)
+        frontier = list(roots)
+        while frontier:
+            current = frontier.pop()
+            path = rels_path(current)
+            if path in self.names:
+                seen.add(path)
+            for rel in self.part_rels(current):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = resolve_target(current, rel.get("Target", ""))
+                if target in self.names and target not in seen:
+                    seen.add(target)
+                    frontier.append(target)
+        return seen
+
+
+def rels_source(rels_name: str) -> str:
+    """xl/worksheets/_rels/sheet1.xml.rels → xl/worksheets/sheet1.xml."""
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    return posixpath.join(folder, posixpath.basename(rels_name)[: -len(".rels")])
+
+
+def next_rel_id(taken: set[str]) -> str:
+    n = 1
+    while f"rId{n}" in taken:
+        n += 1
+    taken.add(f"rId{n}")
+    return f"rId{n}"
+
+
+def ns_prefix(text: str, root: str) -> str:
+    match = re.search(rf"<(\w+):{root}\b", text)
+    return f"{match.group(1)}:" if match else ""
+
+
+def drop_relationship_to(rels: str, basename: str) -> str:
+    return re.sub(rf'<(?:\w+:)?Relationship\b[^>]*Target="[^"]*{re.escape(basename)}"[^>]*/>', "", rels)

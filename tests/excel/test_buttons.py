@@ -1,0 +1,150 @@
+"""The Excel door on xlwings' own remote engine: what the buttons queue is what Excel would do."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlwings as xw
+
+from addin import buttons
+from addin.contract import schema
+from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
+from addin.headless import generate
+from addin.workbook.builder import BuildOptions, build_workbook
+
+from .payload import payload
+from .replay import Replay
+
+INPUT_SHEETS = {spec.sheet for spec in schema.ALL_TABLES}
+
+
+def run_button(entry: Callable[[Any], None], path: Path) -> tuple[Replay, list[dict[str, Any]]]:
+    data = payload(path)
+    book = xw.Book(json=copy.deepcopy(data))
+    entry(book)
+    actions = book.json()["actions"]
+    return Replay.of(data, actions), actions
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) < 1e-12
+    return a == b
+
+
+def test_generate_report_equals_the_headless_report_cell_for_cell(example_path: Path, tmp_path: Path) -> None:
+    replay, _ = run_button(buttons.generate_report, example_path)
+    excel = replay.state[schema.REPORT_SHEET]
+    out = tmp_path / "headless.xlsm"
+    generate(example_path, out)
+    ws = openpyxl.load_workbook(out)[schema.REPORT_SHEET]
+    rows, cols = ws.max_row, ws.max_column
+    assert rows > 40
+    compared = 0
+    for r in range(rows):
+        for c in range(cols):
+            cell = ws.cell(r + 1, c + 1)
+            written = excel.values.get((r, c))
+            if isinstance(written, str) and written.startswith("'"):
+                written = written[1:]  # the apostrophe Excel strips from text typed as text
+            assert _same(cell.value, written), (cell.coordinate, cell.value, written)
+            if cell.value is not None:
+                assert excel.formats.get((r, c), "General") == cell.number_format, (cell.coordinate,)
+                compared += 1
+    assert compared > 200
+    assert [a[0] for a in replay.alerts] == [
+        "报告已生成：自评得分 97.96 分，评价等级“优”。有 1 处警告，见“校验结果”工作表。"
+    ]
+
+
+def test_no_action_touches_an_input_sheet(example_path: Path) -> None:
+    replay, _ = run_button(buttons.generate_report, example_path)
+    assert replay.touched == {schema.REPORT_SHEET, schema.CHECKS_SHEET}
+    assert replay.sheets[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+
+
+def _hundredfold(path: Path) -> Path:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    contracts = []
+    for row in tables["tblContracts"]:
+        for i in range(100):
+            copy_row = list(row)
+            copy_row[0] = f"{row[0]}-{i:03d}"
+            copy_row[3] = round(row[3] / 100, 6)  # 100 × 0.7213 is exactly 72.13 in Decimal
+            contracts.append(copy_row)
+    tables["tblContracts"] = contracts
+    build_workbook(path, tables, BuildOptions(note=EXAMPLE_NOTE))
+    return path
+
+
+def test_round_trips_do_not_grow_with_contract_rows(example_path: Path, tmp_path: Path) -> None:
+    _, small = run_button(buttons.generate_report, example_path)
+    big_replay, big = run_button(buttons.generate_report, _hundredfold(tmp_path / "big.xlsx"))
+    assert big_replay.alerts[-1][3] == "info", big_replay.alerts
+    print(f"\nxlwings actions per full report: {len(small)} (9 contracts), {len(big)} (900 contracts)")
+    assert len(small) == len(big)
+    assert [a["func"] for a in small] == [a["func"] for a in big]
+    assert (
+        big_replay.state[schema.REPORT_SHEET].values
+        == run_button(buttons.generate_report, example_path)[0].state[schema.REPORT_SHEET].values
+    )
+
+
+def test_bad_data_gives_one_alert_and_the_findings_sheet(
+    make_workbook: Callable[..., Path], example_tables: dict[str, Any]
+) -> None:
+    example_tables["tblBudget"][1][4] = "约九千万"
+    replay, _ = run_button(buttons.generate_report, make_workbook(example_tables))
+    assert len(replay.alerts) == 1
+    message, _, _, mode, _ = replay.alerts[0]
+    assert mode == "critical" and "1 处错误" in message and "校验结果" in message
+    assert replay.touched == {schema.CHECKS_SHEET}
+    values = replay.state[schema.CHECKS_SHEET].values
+    row = next(r for (r, c), v in values.items() if v == "预算执行!E5")
+    assert values[(row, 0)] == "错误" and "约九千万" in values[(row, 2)]
+
+
+def test_unusable_workbook_gives_one_alert_naming_what_is_missing(make_workbook: Callable[..., Path]) -> None:
+    path = make_workbook()
+    wb = openpyxl.load_workbook(path)
+    wb.remove(wb["绩效指标"])
+    wb.save(path)
+    replay, _ = run_button(buttons.generate_report, path)
+    assert len(replay.alerts) == 1 and "绩效指标" in replay.alerts[0][0]
+    assert replay.touched == {schema.CHECKS_SHEET}
+
+
+def test_check_inputs_lists_findings_without_a_report(example_path: Path) -> None:
+    replay, _ = run_button(buttons.check_inputs, example_path)
+    assert replay.touched == {schema.CHECKS_SHEET}
+    assert replay.alerts[0][0] == "校验完成：0 处错误，1 处警告。"
+
+
+def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> None:
+    data = payload(example_path)
+    book = xw.Book(json=copy.deepcopy(data))
+    buttons.generate_report(book)
+    first = len(book.json()["actions"])
+    names = [s.name for s in book.sheets]
+    assert names[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+    buttons.generate_report(book)
+    assert [s.name for s in book.sheets] == names
+    second = book.json()["actions"][first:]
+    assert [a["func"] for a in second].count("sheetDelete") == 2
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-3", "@x"])
+def test_formula_like_text_is_written_as_text(
+    value: str, make_workbook: Callable[..., Path], example_tables: dict[str, Any]
+) -> None:
+    example_tables["tblIndicators"][3][10] = value
+    replay, _ = run_button(buttons.generate_report, make_workbook(example_tables))
+    written = [v for v in replay.state[schema.REPORT_SHEET].values.values() if isinstance(v, str) and value in v]
+    assert written and all(not v.startswith(("=", "+", "-", "@")) for v in written)

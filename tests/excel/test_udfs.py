@@ -1,0 +1,129 @@
+"""The JX_* worksheet functions: called directly, and through xlwings' server-side call path."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+import pytest
+import xlwings as xw
+from xlwings.server import custom_functions_call, custom_functions_meta
+
+from addin import udfs
+from addin.contract import schema
+from addin.example.data import EXAMPLE_TABLES
+
+
+def call(name: str, *args: Any) -> Any:
+    """As Excel's Office.js client calls a custom function: every argument a 2-D matrix."""
+    matrices = [a if isinstance(a, list) else [[a]] for a in args]
+    data = {
+        "func_name": name,
+        "args": matrices,
+        "version": xw.__version__,
+        "client": "Office.js",
+        "runtime": "1.4",
+        "culture_info_name": "zh-CN",
+        "date_format": "yyyy/m/d",
+        "caller_address": "Sheet1!A1",
+    }
+    result = asyncio.run(custom_functions_call(data, udfs))
+    return result[0][0] if len(result) == 1 and len(result[0]) == 1 else result
+
+
+def test_called_directly() -> None:
+    assert udfs.JX_EXEC_RATE(9326.11, 9647.82) == 0.9667
+    assert udfs.JX_SHARE(0, 0) == "-"
+    assert udfs.JX_GRADE(97.96) == "优"
+    assert udfs.JX_ROUND(0.125, 2) == 0.13
+    assert udfs.JX_ROUND(2.675, 2) == 2.68
+
+
+def test_exec_rate_over_ranges_with_blanks_text_numbers_and_a_zero_base() -> None:
+    executed = [[6968.33], [None], ["951.87"], ["５９８.０２"], [807.89]]
+    budget = [[7215.46], [986.20], [""], [612.58], ["833.58万元"]]
+    assert call("JX_EXEC_RATE", executed, budget) == 0.9667
+    assert call("JX_EXEC_RATE", 5, 0) == "-"
+    assert call("JX_EXEC_RATE", [[None]], [[None]]) == "-"
+
+
+def test_error_values_and_words_give_a_reason_not_value_error() -> None:
+    assert call("JX_EXEC_RATE", [[1.0], ["#DIV/0!"]], 2) == "错误：输入含错误值 #DIV/0!"
+    assert call("JX_SHARE", "约九千万", 100) == "错误：“约九千万”不是数字"
+    assert call("JX_ROUND", 1.5, "两") == "错误：“两”不是数字"
+    assert call("JX_GRADE", "#N/A") == "错误：输入含错误值 #N/A"
+
+
+def test_share_is_presented_to_one_decimal() -> None:
+    assert call("JX_SHARE", 1172.10, 1758.16) == 0.667
+    assert call("JX_SHARE", [[126.34]], [[1172.1]]) == 0.108
+    assert call("JX_SHARE", 0, 0) == "-"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"), [(0.125, 2, 0.13), (2.675, 2, 2.68), (-2.5, 0, -3.0), ("96.665", 2, 96.67)]
+)
+def test_round_half_up_on_the_decimal_value(value: Any, digits: int, expected: float) -> None:
+    assert call("JX_ROUND", value, digits) == expected
+
+
+def test_grade_boundaries() -> None:
+    assert [call("JX_GRADE", s) for s in (97.96, 89.995, 89.99, 60, 59.99)] == ["优", "优", "良", "中", "差"]
+
+
+def _with_header(spec: schema.TableSpec, rows: list[list[Any]]) -> list[list[Any]]:
+    return [list(spec.headers), *[[("" if v is None else v) for v in r] for r in rows]]
+
+
+def test_score_by_every_method() -> None:
+    rules = _with_header(schema.RULES, EXAMPLE_TABLES["tblRules"])
+    assert call("JX_SCORE", "比率", 5, 1.0, 0.92) == 4.6
+    assert call("JX_SCORE", "比率", 10, "≤10%", 0.0487, "反向") == 10
+    assert call("JX_SCORE", "比率", 10, 0.1, 0, "反向") == 10  # reverse with actual 0
+    assert call("JX_SCORE", "满意度区间", 10, 0.95, 0.92, "正向", rules) == 9.5
+    assert call("JX_SCORE", "完成率扣分", 5, "≥98%", 0.973, "正向", rules) == 4.86
+    assert call("JX_SCORE", "定性", 5, "", 4) == 4
+    assert call("JX_SCORE", "定性", 5, "", 6) == "错误：定性得分应在 0 到 5 之间"
+    assert call("JX_SCORE", "不适用", 5, "", "") == "不适用"
+    assert call("JX_SCORE", "无此规则", 5, 1, 1, "正向", rules) == "错误：计分规则中没有“无此规则”"
+
+
+def test_total_score_of_the_example_indicators() -> None:
+    rows = copy.deepcopy(EXAMPLE_TABLES["tblIndicators"])
+    computed = {"预算调整率": 0.0487, "预算执行率": 0.9667, "支出进度": 0.9702, "中小企业合同占比": 0.667}
+    for row in rows:
+        if row[6] is None:
+            row[6] = computed[row[2]]  # a UDF has no budget sheet: the clerk's typed actual
+    indicators = _with_header(schema.INDICATORS, rows)
+    rules = _with_header(schema.RULES, EXAMPLE_TABLES["tblRules"])
+    assert call("JX_TOTAL_SCORE", indicators, rules) == 97.96
+
+
+def test_procurement_is_a_dynamic_array_by_category() -> None:
+    contracts = _with_header(schema.CONTRACTS, [[*r[:5], "", ""] for r in EXAMPLE_TABLES["tblContracts"]])
+    table = call("JX_PROCUREMENT", contracts)
+    assert table[0][0] == "采购类别" and len(table) == 5
+    rows = {r[0]: r[1:] for r in table[1:]}
+    assert rows["货物"] == [213.53, 213.53, 1.0, 86.4, 0.405]
+    assert rows["工程"] == [0.0, 0.0, "-", 0.0, "-"]
+    assert rows["服务"][:3] == [1544.63, 958.57, 0.621]
+    assert rows["合计"] == [1758.16, 1172.1, 0.667, 126.34, 0.108]
+
+
+def test_every_function_is_listed_with_its_description() -> None:
+    meta = custom_functions_meta(udfs)
+    functions = {f["name"]: f for f in meta["functions"]}
+    assert set(functions) == {
+        "JX_EXEC_RATE",
+        "JX_SHARE",
+        "JX_PROCUREMENT",
+        "JX_SCORE",
+        "JX_TOTAL_SCORE",
+        "JX_GRADE",
+        "JX_ROUND",
+    }
+    for function in functions.values():
+        assert function["description"] and not function["description"].startswith("Python function")
+        for parameter in function["parameters"]:
+            assert not parameter["description"].startswith("Positional argument"), (function["name"], parameter)

@@ -1,0 +1,55 @@
+"""The Word report: its structure, its sentences with the computed figures, its fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+
+from addin.docx_report import write_docx
+from addin.headless import evaluate_file
+
+from ..libreoffice import convert, pdf_text
+
+
+def test_libreoffice_converts_it_with_every_figure_in_sentences(example_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    text = pdf_text(convert(target, "pdf", tmp_path)).replace(" ", "").replace("\n", "")
+    for sentence in (
+        "全年预算数9,647.82万元，执行数9,326.11万元，完成预算的96.67%",
+        "本年支出数9,360.25万元，支出进度为97.02%",
+        "政府采购支出总额1,758.16万元",
+        "政府采购货物支出213.53万元",
+        "政府采购服务支出1,544.63万元",
+        "授予中小企业合同金额1,172.10万元，占政府采购支出总额的66.7%",
+        "授予小微企业合同金额126.34万元，占授予中小企业合同金额的10.8%",
+        "货物采购授予中小企业合同金额占货物支出金额的100.0%",
+        "工程采购授予中小企业合同金额占工程支出金额的-（基数为0，不可比）",
+        "服务采购授予中小企业合同金额占服务支出金额的62.1%",
+        "自评得分97.96分",
+    ):
+        assert sentence in text, sentence
+
+
+def test_it_follows_the_reference_structure(example_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
+    headings = [p for p in paragraphs if p[:2] in ("一、", "二、", "三、", "四、")]
+    assert headings == ["一、基本情况", "二、综合评价分析", "三、存在的主要问题", "四、下一步改进措施"]
+    assert paragraphs[0] == "2023年度中共广州市委外事工作委员会办公室部门整体支出绩效自评报告"
+    assert any(p.startswith("一是预算编制水平和精准度有待进一步提升") for p in paragraphs)
+
+
+def test_every_run_names_an_east_asian_font(example_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    document = docx.Document(str(target))
+    runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
+    assert runs
+    for run in runs:
+        fonts = run._element.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) in ("仿宋", "黑体", "楷体", "宋体"), run.text
+    assert document.core_properties.author == ""

@@ -1,0 +1,101 @@
+"""The shareable copy: no macros, no UDF formulas, no names of people; everything else equal."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from addin.errors import UnusableInput
+from addin.headless import generate
+from addin.share import share_copy
+
+from ..libreoffice import convert, pdf_text
+
+
+def _with_people(path: Path, target: Path) -> Path:
+    """The workbook as a clerk's Excel would have saved it: names in the document properties."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dc:creator>.*?</dc:creator>", "<dc:creator>张三</dc:creator>".encode(), data)
+                data = data.replace(
+                    b"</cp:coreProperties>", "<cp:lastModifiedBy>李四</cp:lastModifiedBy></cp:coreProperties>".encode()
+                )
+                if b"<dc:creator>" not in data:
+                    data = data.replace(
+                        b"</cp:coreProperties>", "<dc:creator>张三</dc:creator></cp:coreProperties>".encode()
+                    )
+            if info.filename == "docProps/app.xml":
+                data = re.sub(rb"<Company>.*?</Company>|<Company/>", "<Company>某某局</Company>".encode(), data)
+                if "某某局".encode() not in data:
+                    data = data.replace(b"</Properties>", "<Company>某某局</Company></Properties>".encode())
+            out.writestr(info, data)
+    return target
+
+
+@pytest.fixture
+def shared(example_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    with_report = tmp_path / "report.xlsm"
+    generate(example_copy, with_report)
+    source = _with_people(with_report, tmp_path / "clerk.xlsm")
+    target = tmp_path / "shared.xlsx"
+    summary = share_copy(source, target)
+    assert summary.vba_removed and summary.formulas_frozen == 3 and summary.controls_removed == 4
+    assert summary.sheets_removed == ("xlwings.conf",)
+    return source, target
+
+
+def test_the_copy_holds_no_macros_buttons_or_udf_formulas(shared: tuple[Path, Path]) -> None:
+    _, target = shared
+    with zipfile.ZipFile(target) as z:
+        names = z.namelist()
+        assert not any("vbaProject" in n for n in names)
+        types = z.read("[Content_Types].xml").decode()
+        assert "macroEnabled" not in types and "vbaProject" not in types
+        for name in names:
+            if name.endswith((".xml", ".vml")):
+                text = z.read(name).decode("utf-8")
+                assert not re.search(r"<f[ >][^<]*JX_", text), name
+                assert "FmlaMacro" not in text and 'ObjectType="Button"' not in text, name
+
+
+def test_the_copy_holds_no_names_of_people(shared: tuple[Path, Path]) -> None:
+    source, target = shared
+    with zipfile.ZipFile(source) as z:
+        assert "张三".encode() in z.read("docProps/core.xml")
+    with zipfile.ZipFile(target) as z:
+        core = z.read("docProps/core.xml").decode()
+        app = z.read("docProps/app.xml").decode()
+    assert "张三" not in core and "李四" not in core and "某某局" not in app
+    assert "xlwings.conf" not in app
+
+
+def test_every_other_sheet_has_the_same_values(shared: tuple[Path, Path]) -> None:
+    source, target = shared
+    with (
+        python_calamine.CalamineWorkbook.from_path(str(source)) as a,
+        python_calamine.CalamineWorkbook.from_path(str(target)) as b,
+    ):
+        assert b.sheet_names == [n for n in a.sheet_names if n != "xlwings.conf"]
+        for name in b.sheet_names:
+            assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+        quick = b.get_sheet_by_name("使用说明").to_python()
+    assert 0.9667 in {v for row in quick for v in row}  # the JX_EXEC_RATE cell kept its value
+
+
+def test_libreoffice_renders_the_copy_with_the_reference_figures(shared: tuple[Path, Path], tmp_path: Path) -> None:
+    _, target = shared
+    text = pdf_text(convert(target, "pdf", tmp_path)).replace(" ", "")
+    for figure in ("9,647.82", "9,326.11", "96.67%", "1,758.16", "66.7%", "97.96", "基数为0，不可比"):
+        assert figure in text, figure
+
+
+def test_a_share_copy_must_be_xlsx(example_copy: Path, tmp_path: Path) -> None:
+    with pytest.raises(UnusableInput, match=r"\.xlsx"):
+        share_copy(example_copy, tmp_path / "copy.xlsm")
+    assert not (tmp_path / "copy.xlsm").exists()
