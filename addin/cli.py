@@ -108,6 +108,29 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0 if ev.ok else 1
 
 
+def _cmd_share(args: argparse.Namespace) -> int:
+    from .share import share_copy
+
+    summary = share_copy(Path(args.workbook), Path(args.output))
+    _out(
+        f"已导出共享副本：{args.output}（移除宏：{'是' if summary.vba_removed else '无宏'}；"
+        f"按钮等控件 {summary.controls_removed} 个；JX 公式转为数值 {summary.formulas_frozen} 个）"
+    )
+    return 0
+
+
+def _cmd_docx(args: argparse.Namespace) -> int:
+    from .docx_report import write_docx
+    from .headless import evaluate_file
+
+    ev = evaluate_file(Path(args.workbook))
+    if not ev.ok:
+        raise DataErrors(ev.findings)
+    write_docx(ev, Path(args.output))
+    _out(f"Word 报告已导出：{args.output}")
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
@@ -142,6 +165,16 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("workbook", metavar="WORKBOOK")
     summary.add_argument("--json", action="store_true", help="以 JSON 输出，金额与比率为字符串")
     summary.set_defaults(run=_cmd_summary)
+    share = sub.add_parser("share", help="导出不含宏的共享副本（.xlsx）：JX 公式转为数值，清除作者等个人信息")
+    share.add_argument("workbook", metavar="WORKBOOK")
+    share.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    share.set_defaults(run=_cmd_share)
+
+    word = sub.add_parser("docx", help="导出 Word 版自评报告")
+    word.add_argument("workbook", metavar="WORKBOOK")
+    word.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    word.set_defaults(run=_cmd_docx)
+
     template = sub.add_parser("template", help="由 macros/*.bas 和表格约定生成模板（及示例）工作簿")
     template.add_argument(
         "-o",

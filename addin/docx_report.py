@@ -23,6 +23,7 @@ from docx.text.run import Run
 
 from .core.evaluation import Evaluation
 from .core.numbers import format_amount, round_half_up
+from .errors import UnusableInput
 from .package.save import atomic_write, ensure_writable
 from .report import sentences
 
@@ -175,6 +176,8 @@ def build_document(ev: Evaluation) -> DocxDocument:
 
 def write_docx(ev: Evaluation, target: Path) -> None:
     """Write the Word report atomically (a half-written .docx never replaces a good one)."""
+    if target.suffix.lower() != ".docx":
+        raise UnusableInput(f"Word 报告应保存为 .docx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
     doc = build_document(ev)
     atomic_write(target, doc.save)
