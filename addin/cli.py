@@ -131,6 +131,25 @@ def _cmd_docx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .batch import batch
+
+    with tqdm(total=0, unit="个", desc="读取工作簿", file=sys.stderr, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        rows = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+    failed = [r for r in rows if r.failure]
+    _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
+    for row in failed:
+        _out(f"未能读取 {row.file}：{row.failure}")
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
@@ -174,6 +193,12 @@ def _parser() -> argparse.ArgumentParser:
     word.add_argument("workbook", metavar="WORKBOOK")
     word.add_argument("-o", "--output", required=True, metavar="OUT.docx")
     word.set_defaults(run=_cmd_docx)
+
+    many = sub.add_parser("batch", help="汇总一个文件夹中的全部部门工作簿（并行读取，显示进度）")
+    many.add_argument("folder", metavar="FOLDER")
+    many.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    many.add_argument("--workers", type=int, default=None, help="并行进程数（默认等于 CPU 核数）")
+    many.set_defaults(run=_cmd_batch)
 
     template = sub.add_parser("template", help="由 macros/*.bas 和表格约定生成模板（及示例）工作簿")
     template.add_argument(

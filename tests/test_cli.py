@@ -219,3 +219,15 @@ def test_a_workbook_open_in_excel_is_not_written(example_copy: Path) -> None:
     assert result.returncode == 2 and "正在 Excel" in result.stderr
     assert digest(example_copy) == before
     assert sorted(p.name for p in example_copy.parent.iterdir()) == sorted([example_copy.name, lock.name])
+
+
+def test_a_read_only_workbook_is_not_written(example_copy: Path) -> None:
+    example_copy.chmod(0o444)
+    try:
+        before = digest(example_copy)
+        result = run("generate", example_copy)
+        assert result.returncode == 2 and "只读" in result.stderr
+        assert digest(example_copy) == before
+        assert [p.name for p in example_copy.parent.iterdir()] == [example_copy.name]
+    finally:
+        example_copy.chmod(0o644)

@@ -23,7 +23,8 @@ def lock_file(path: Path) -> Path:
 def ensure_writable(path: Path) -> None:
     if lock_file(path).exists():
         raise WorkbookBusy(f"“{path.name}”正在 Excel 或 WPS 中打开：请先保存并关闭该文件，再重新生成")
-    if path.exists() and not os.access(path, os.W_OK):
+    # The mode bits too: a file marked read-only stays so even for an administrator.
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise WorkbookBusy(f"“{path.name}”是只读文件：请取消只读属性，或用 -o 另存为新文件")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():

@@ -148,3 +148,18 @@ def test_formula_like_text_is_written_as_text(
     replay, _ = run_button(buttons.generate_report, make_workbook(example_tables))
     written = [v for v in replay.state[schema.REPORT_SHEET].values.values() if isinstance(v, str) and value in v]
     assert written and all(not v.startswith(("=", "+", "-", "@")) for v in written)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_screen_updating_is_off_during_the_work_and_back_on_after(
+    broken: bool, make_workbook: Callable[..., Path], example_tables: dict[str, Any]
+) -> None:
+    if broken:
+        example_tables["tblBudget"][1][4] = "约九千万"
+    _, actions = run_button(buttons.generate_report, make_workbook(example_tables))
+    switches = [a["args"][0] for a in actions if a["func"] == "setScreenUpdating"]
+    assert switches == [False, True]
+    assert actions[0]["func"] == "setScreenUpdating"
+    writes = [i for i, a in enumerate(actions) if a["func"] == "setValues"]
+    off, on = (i for i, a in enumerate(actions) if a["func"] == "setScreenUpdating")
+    assert all(off < i < on for i in writes)

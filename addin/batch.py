@@ -1,0 +1,260 @@
+"""Many department workbooks into one summary workbook: a finance bureau's consolidation.
+
+Workbooks are read in parallel (a process pool over the cores); a file that cannot be read
+is listed with its message and the rest go on. The summary ranks departments by execution
+rate, SME share and score, counts grades, and carries one row per department with its number
+of findings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+import xlsxwriter
+
+from .core.numbers import round_half_up
+from .errors import AddinError, UnusableInput
+from .package.save import atomic_write, ensure_writable
+
+__all__ = ["DepartmentRow", "batch", "collect"]
+
+GRADES = ("优", "良", "中", "差")
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    file: str
+    department: str = ""
+    year: int = 0
+    total: Decimal | None = None
+    executed: Decimal | None = None
+    execution_rate: Decimal | None = None
+    spending_progress: Decimal | None = None
+    procurement: Decimal | None = None
+    sme_share: Decimal | None = None
+    score: Decimal | None = None
+    grade: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    failure: str = ""  # the reason a file could not be read at all
+
+
+def _one(path: str) -> DepartmentRow:
+    """Evaluate one workbook in a worker process; never raises."""
+    from .headless import evaluate_file
+
+    name = Path(path).name
+    try:
+        ev = evaluate_file(Path(path))
+    except AddinError as exc:
+        return DepartmentRow(name, failure=exc.message)
+    except Exception as exc:  # one broken file must not stop the bureau's batch
+        return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
+    d = ev.budget.department
+    return DepartmentRow(
+        file=name,
+        department=ev.data.info.department,
+        year=ev.data.info.year,
+        total=d.total,
+        executed=d.executed,
+        execution_rate=d.execution_rate,
+        spending_progress=d.spending_progress,
+        procurement=ev.procurement.total,
+        sme_share=ev.procurement.sme_share,
+        score=ev.score.total,
+        grade=ev.score.grade,
+        errors=len(ev.findings.errors),
+        warnings=len(ev.findings.warnings),
+    )
+
+
+def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
+            continue
+        if ".backup-" in path.name or (exclude is not None and path.resolve() == exclude.resolve()):
+            continue
+        found.append(path)
+    return found
+
+
+def collect(
+    paths: Iterable[Path], *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[DepartmentRow]:
+    """Evaluate every workbook, in parallel; rows come back in the order of ``paths``."""
+    items = [str(p) for p in paths]
+    results: dict[str, DepartmentRow] = {}
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(items) < 2:
+        for done, item in enumerate(items, start=1):
+            results[item] = _one(item)
+            if progress:
+                progress(done, len(items))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_one, item): item for item in items}
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(done, len(items))
+    return [results[item] for item in items]
+
+
+def _rank(rows: list[DepartmentRow], key: Callable[[DepartmentRow], Decimal | None]) -> dict[str, int]:
+    """Competition ranking (1, 2, 2, 4) on the presented values, highest first."""
+    valued = [(round_half_up(v, 6), r.file) for r in rows if (v := key(r)) is not None]
+    valued.sort(key=lambda item: item[0], reverse=True)
+    ranks: dict[str, int] = {}
+    for position, (value, file) in enumerate(valued, start=1):
+        previous = valued[position - 2] if position > 1 else None
+        ranks[file] = ranks[previous[1]] if previous is not None and previous[0] == value else position
+    return ranks
+
+
+def _num(value: Decimal | None, places: int) -> float | str:
+    return "-" if value is None else float(round_half_up(value, places))
+
+
+def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
+    good = [r for r in rows if not r.failure]
+    ranks = {
+        "exec": _rank(good, lambda r: r.execution_rate),
+        "sme": _rank(good, lambda r: r.sme_share),
+        "score": _rank(good, lambda r: r.score),
+    }
+
+    def build(out: BinaryIO) -> None:
+        wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        base = {"font_name": "宋体", "font_size": 10, "border": 1}
+        head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center"})
+        text = wb.add_format(base)
+        amount = wb.add_format({**base, "num_format": "#,##0.00"})
+        pct2 = wb.add_format({**base, "num_format": "0.00%"})
+        pct1 = wb.add_format({**base, "num_format": "0.0%"})
+        score = wb.add_format({**base, "num_format": "0.00"})
+        title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
+        ws = wb.add_worksheet("汇总")
+        ws.write(0, 0, f"部门整体支出绩效自评汇总（{len(good)} 个部门，{len(rows) - len(good)} 个文件未能读取）", title)
+        heads = [
+            "序号",
+            "文件",
+            "部门名称",
+            "年度",
+            "全年预算数",
+            "执行数",
+            "预算执行率",
+            "执行率排名",
+            "支出进度",
+            "政府采购支出总额",
+            "中小企业合同占比",
+            "中小企业占比排名",
+            "自评得分",
+            "得分排名",
+            "等级",
+            "错误数",
+            "警告数",
+        ]
+        ws.write_row(2, 0, heads, head)
+        formats = [
+            text,
+            text,
+            text,
+            text,
+            amount,
+            amount,
+            pct2,
+            text,
+            pct2,
+            amount,
+            pct1,
+            text,
+            score,
+            text,
+            text,
+            text,
+            text,
+        ]
+        for i, r in enumerate(good, start=1):
+            values = [
+                i,
+                r.file,
+                r.department,
+                r.year,
+                _num(r.total, 2),
+                _num(r.executed, 2),
+                "-" if r.execution_rate is None else float(round_half_up(r.execution_rate * 100, 2).scaleb(-2)),
+                ranks["exec"].get(r.file, "-"),
+                "-" if r.spending_progress is None else float(round_half_up(r.spending_progress * 100, 2).scaleb(-2)),
+                _num(r.procurement, 2),
+                "-" if r.sme_share is None else float(round_half_up(r.sme_share * 100, 1).scaleb(-2)),
+                ranks["sme"].get(r.file, "-"),
+                _num(r.score, 2),
+                ranks["score"].get(r.file, "-"),
+                r.grade or "-",
+                r.errors,
+                r.warnings,
+            ]
+            for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+                ws.write(2 + i, c, value, fmt)
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 2, 24)
+        ws.set_column(3, 16, 12)
+        ws.freeze_panes(3, 3)
+        if good:
+            ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)
+
+        grades = wb.add_worksheet("等级统计")
+        counts = Counter(r.grade for r in good if r.grade)
+        grades.write_row(0, 0, ["等级", "部门数"], head)
+        for i, grade in enumerate(GRADES, start=1):
+            grades.write(i, 0, grade, text)
+            grades.write(i, 1, counts.get(grade, 0), text)
+        grades.write(len(GRADES) + 1, 0, "合计", head)
+        grades.write(len(GRADES) + 1, 1, sum(counts.values()), head)
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "部门数",
+                "categories": ["等级统计", 1, 0, len(GRADES), 0],
+                "values": ["等级统计", 1, 1, len(GRADES), 1],
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": "自评等级分布", "name_font": {"name": "宋体"}})
+        chart.set_legend({"none": True})
+        grades.insert_chart(0, 3, chart)
+
+        failed = wb.add_worksheet("未能读取")
+        failed.write_row(0, 0, ["文件", "原因"], head)
+        for i, r in enumerate((r for r in rows if r.failure), start=1):
+            failed.write(i, 0, r.file, text)
+            failed.write(i, 1, r.failure, text)
+        failed.set_column(0, 0, 30)
+        failed.set_column(1, 1, 100)
+        wb.close()
+
+    atomic_write(target, build)
+
+
+def batch(
+    folder: Path, target: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[DepartmentRow]:
+    if not folder.is_dir():
+        raise UnusableInput(f"“{folder}”不是文件夹：请指定存放各部门工作簿的文件夹")
+    if target.suffix.lower() != ".xlsx":
+        raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
+    ensure_writable(target)
+    paths = workbooks(folder, exclude=target)
+    if not paths:
+        raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
+    rows = collect(paths, workers=workers, progress=progress)
+    write_summary(target, rows)
+    return rows

@@ -1,0 +1,186 @@
+"""The performance benchmark: ratios measured in one run, on this machine.
+
+    python -m benchmarks.run [--runs 5] [--workdir DIR] [--departments 200]
+
+Whole processes, median of --runs: `summary --json` on a 200,000-contract workbook against the
+read floor (pandas + python-calamine reading the same sheets and nothing else) and against a
+naive pandas + openpyxl reader; `generate` against `summary`; peak RSS; xlwings actions per
+report at 1×, 10× and 100× contracts; each UDF on 200,000-row ranges; and batch throughput
+over generated department workbooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SCALAR_UDFS = ("JX_SCORE", "JX_GRADE", "JX_ROUND")
+SHEETS = ["基本信息", "预算执行", "采购合同", "采购汇总", "绩效指标", "计分规则", "文字材料"]
+FLOOR = "import pandas as pd, sys; pd.read_excel(sys.argv[1], sheet_name={sheets!r}, header=2, engine='{engine}')"
+
+
+def run_process(args: list[str]) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{args} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_of(args: list[str], runs: int) -> tuple[float, int]:
+    results = [run_process(args) for _ in range(runs)]
+    return statistics.median(t for t, _ in results), max(m for _, m in results)
+
+
+def xlwings_actions(folder: Path) -> dict[int, int]:
+    """Actions queued by generate_report on xlwings' remote engine, per contract multiple."""
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # this benchmark process only
+    import xlwings as xw
+
+    from addin import buttons
+    from addin.example.data import EXAMPLE_TABLES
+    from addin.workbook.builder import BuildOptions, build_workbook
+    from tests.excel.payload import payload
+
+    counts = {}
+    for factor in (1, 10, 100):
+        tables = copy.deepcopy(EXAMPLE_TABLES)
+        tables["tblContracts"] = [
+            [f"{row[0]}-{i}", *row[1:3], round(row[3] / factor, 6), *row[4:]]
+            for row in EXAMPLE_TABLES["tblContracts"]
+            for i in range(factor)
+        ]
+        path = folder / f"x{factor}.xlsx"
+        build_workbook(path, tables, BuildOptions())
+        book = xw.Book(json=payload(path))
+        buttons.generate_report(book)
+        counts[factor] = len(book.json()["actions"])
+    return counts
+
+
+def udf_timings(rows: int = 200_000) -> dict[str, float]:
+    """Seconds per call of each UDF on ranges of ``rows`` rows (direct Python calls)."""
+    import random
+
+    from addin import udfs
+    from addin.contract import schema
+
+    rng = random.Random(7)
+    executed = [[rng.randint(100, 10_000_00) / 100] for _ in range(rows)]
+    budget = [[v[0] * 1.05] for v in executed]
+    contracts = [list(schema.CONTRACTS.headers)] + [
+        [
+            "C",
+            "单位",
+            rng.choice(("货物", "工程", "服务")),
+            rng.randint(100, 50_000) / 100,
+            rng.choice(("大型", "中型", "小型", "微型")),
+            None,
+            None,
+        ]
+        for _ in range(rows)
+    ]
+    indicators = [list(schema.INDICATORS.headers)] + [
+        ["维度", "二级", f"指标{i}", 100 / rows, "正向", 1.0, rng.uniform(0.8, 1.0), "", "比率", None, ""]
+        for i in range(rows)
+    ]
+    calls: dict[str, Any] = {
+        "JX_EXEC_RATE": lambda: udfs.JX_EXEC_RATE(executed, budget),
+        "JX_SHARE": lambda: udfs.JX_SHARE(executed, budget),
+        "JX_PROCUREMENT": lambda: udfs.JX_PROCUREMENT(contracts),
+        "JX_TOTAL_SCORE": lambda: udfs.JX_TOTAL_SCORE(indicators),
+        "JX_SCORE": lambda: udfs.JX_SCORE("比率", 5, 1.0, 0.92),
+        "JX_GRADE": lambda: udfs.JX_GRADE(97.96),
+        "JX_ROUND": lambda: udfs.JX_ROUND(2.675, 2),
+    }
+    timings = {}
+    for name, call in calls.items():
+        samples = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = call()
+            samples.append(time.perf_counter() - start)
+            assert not (isinstance(result, str) and result.startswith("错误")), (name, result)
+        timings[name] = statistics.median(samples)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--departments", type=int, default=200)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    big = workdir / "contracts-200k.xlsx"
+    if not big.exists():
+        print("generating the 200,000-contract workbook …", file=sys.stderr)
+        subprocess.run([python, "-m", "benchmarks.generate", str(big)], check=True, stdout=subprocess.DEVNULL)
+
+    floor, floor_rss = median_of([python, "-c", FLOOR.format(sheets=SHEETS, engine="calamine"), str(big)], args.runs)
+    ours, ours_rss = median_of([python, "-m", "addin", "summary", str(big), "--json"], args.runs)
+    naive, _ = median_of([python, "-c", FLOOR.format(sheets=SHEETS, engine="openpyxl"), str(big)], args.runs)
+    out = workdir / "with-report.xlsx"
+    gen, gen_rss = median_of([python, "-m", "addin", "generate", str(big), "-o", str(out)], args.runs)
+
+    actions = xlwings_actions(workdir)
+    udf = udf_timings()
+
+    batch_dir = workdir / "departments"
+    if not batch_dir.exists() or len(list(batch_dir.glob("*.xlsx"))) < args.departments:
+        print(f"generating {args.departments} department workbooks …", file=sys.stderr)
+        subprocess.run(
+            [python, "-m", "benchmarks.generate", "--batch", str(batch_dir), "--departments", str(args.departments)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    batch_time, batch_rss = run_process(
+        [python, "-m", "addin", "batch", str(batch_dir), "-o", str(workdir / "bureau.xlsx")]
+    )
+    per_hour = args.departments / batch_time * 3600
+
+    cpu = platform.processor() or platform.machine()
+    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, runs={args.runs} (median)")
+    print("| measure | value | ratio / target |")
+    print("|---|---|---|")
+    print(f"| read floor: pandas + python-calamine, same sheets | {floor:.2f} s | 1.00× |")
+    print(
+        f"| `summary --json`, 200,000 contracts, 500 units, 300 indicators | {ours:.2f} s | "
+        f"{ours / floor:.2f}× the floor (target ≤ 1.5×) |"
+    )
+    print(f"| naive pandas + openpyxl reader, same sheets | {naive:.2f} s | summary is {naive / ours:.1f}× faster |")
+    print(f"| `generate -o` (summary + writing the report) | {gen:.2f} s | {gen / ours:.2f}× summary |")
+    print(
+        f"| peak RSS: summary / generate / floor | {ours_rss // 1024} / {gen_rss // 1024} / "
+        f"{floor_rss // 1024} MiB | target ≤ 600 MiB |"
+    )
+    print(
+        f"| xlwings actions per report at 1× / 10× / 100× contracts | "
+        f"{actions[1]} / {actions[10]} / {actions[100]} | constant: {len(set(actions.values())) == 1} |"
+    )
+    for name, seconds in udf.items():
+        what = "scalar arguments" if name in SCALAR_UDFS else "200,000-row ranges"
+        value = f"{seconds * 1e6:.0f} µs" if seconds < 1e-3 else f"{seconds * 1000:.0f} ms"
+        print(f"| {name} on {what} | {value} per call | |")
+    print(
+        f"| `batch`: {args.departments} department workbooks (2,000 contracts each) | {batch_time:.1f} s, "
+        f"peak {batch_rss // 1024} MiB | {per_hour:,.0f} workbooks per hour |"
+    )
+
+
+if __name__ == "__main__":
+    main()
