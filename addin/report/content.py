@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ..contract.coerce import parse_number_text
 from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
+from ..core.budget import ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
 from ..core.numbers import round_half_up
@@ -108,29 +109,22 @@ def _budget(g: _Grid, ev: Evaluation) -> None:
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     for unit in ev.budget.units:
-        g.cells(
-            [
-                (0, 2, unit.name, "td"),
-                (3, 3, unit.level, "td_center"),
-                (4, 4, None if unit.initial is None else _amount(unit.initial), "td_amount"),
-                (5, 5, _amount(unit.total), "td_amount"),
-                (6, 6, _amount(unit.executed), "td_amount"),
-                (7, 7, _pct(unit.execution_rate, 2), "td_pct2"),
-                (8, 8, _amount(unit.spent), "td_amount"),
-                (9, 9, _pct(unit.spending_progress, 2), "td_pct2"),
-            ]
-        )
-    d = ev.budget.department
+        _execution_row(g, unit, unit.name, unit.level, "td")
+    _execution_row(g, ev.budget.department, "合计", "", "total")
+
+
+def _execution_row(g: _Grid, fig: ExecutionFigures, name: str, level: str, kind: str) -> None:
+    """One row of the budget table: a unit (styles td_*) or the total (styles total_*)."""
     g.cells(
         [
-            (0, 2, "合计", "total_center"),
-            (3, 3, "", "total"),
-            (4, 4, None if d.initial is None else _amount(d.initial), "total_amount"),
-            (5, 5, _amount(d.total), "total_amount"),
-            (6, 6, _amount(d.executed), "total_amount"),
-            (7, 7, _pct(d.execution_rate, 2), "total_pct2"),
-            (8, 8, _amount(d.spent), "total_amount"),
-            (9, 9, _pct(d.spending_progress, 2), "total_pct2"),
+            (0, 2, name, "td" if kind == "td" else "total_center"),
+            (3, 3, level, "td_center" if kind == "td" else "total"),
+            (4, 4, None if fig.initial is None else _amount(fig.initial), f"{kind}_amount"),
+            (5, 5, _amount(fig.total), f"{kind}_amount"),
+            (6, 6, _amount(fig.executed), f"{kind}_amount"),
+            (7, 7, _pct(fig.execution_rate, 2), f"{kind}_pct2"),
+            (8, 8, _amount(fig.spent), f"{kind}_amount"),
+            (9, 9, _pct(fig.spending_progress, 2), f"{kind}_pct2"),
         ]
     )
 

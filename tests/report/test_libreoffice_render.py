@@ -9,25 +9,7 @@ import openpyxl
 from addin.headless import generate
 
 from ..libreoffice import convert, pdf_text
-
-REFERENCE = (
-    "9,647.82",
-    "9,326.11",
-    "96.67%",
-    "9,360.25",
-    "97.02%",
-    "1,758.16",
-    "213.53",
-    "1,544.63",
-    "1,172.10",
-    "66.7%",
-    "126.34",
-    "10.8%",
-    "100.0%",
-    "62.1%",
-    "97.96",
-    "基数为0，不可比",
-)
+from ..reference import REFERENCE_FIGURES
 
 
 def test_libreoffice_renders_the_report_with_every_reference_figure(example_copy: Path, tmp_path: Path) -> None:
@@ -35,7 +17,7 @@ def test_libreoffice_renders_the_report_with_every_reference_figure(example_copy
     generate(example_copy, out)
     pdf = convert(out, "pdf", tmp_path)
     text = pdf_text(pdf).replace(" ", "")
-    for figure in REFERENCE:
+    for figure in REFERENCE_FIGURES:
         assert figure.replace(" ", "") in text, figure
 
 
