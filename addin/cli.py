@@ -136,7 +136,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     from .batch import batch
 
-    with tqdm(total=0, unit="个", desc="读取工作簿", file=sys.stderr, disable=None) as bar:
+    with tqdm(total=0, unit="个", desc="读取工作簿", file=sys.stderr, mininterval=0.2) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total

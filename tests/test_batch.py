@@ -76,4 +76,5 @@ def test_the_command_names_the_broken_file_and_goes_on(bureau: Path, tmp_path: P
     )
     assert result.returncode == 0, result.stderr
     assert "已汇总 3 个部门" in result.stdout and "未能读取 损坏的文件.xlsx" in result.stdout
+    assert "读取工作簿" in result.stderr and "4/4" in result.stderr  # the progress bar
     assert out.is_file()
