@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,219 +18,17 @@ from ..core.model import (
     NarrativeItem,
     ProcurementLine,
     ProcurementSummary,
-    RowRef,
     RuleRow,
-    TableRef,
-    column_letter,
 )
 from ..core.numbers import to_decimal
 from ..errors import UnusableInput
 from . import schema
-from .coerce import DASHES, EXCEL_ERRORS, Coercer, clean_text
+from .coerce import Coercer, clean_text
 from .raw import RawTable
-from .schema import Kind, TableSpec
+from .rows import SAMPLE_MARK, ContractTable, is_blank
+from .schema import TableSpec
 
 __all__ = ["SAMPLE_MARK", "parse_department"]
-
-# The template's placeholder rows carry this word in a cell of their own.
-SAMPLE_MARK = "示例"
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-class _Table:
-    """One raw table with its headers resolved to the contract's columns."""
-
-    def __init__(self, raw: RawTable, findings: Findings) -> None:
-        self.raw = raw
-        self.spec = raw.spec
-        self.findings = findings
-        self.index = self._resolve_headers()
-        self.ref = TableRef(
-            raw.sheet,
-            raw.name or raw.spec.table,
-            {name: raw.first_col + i for name, i in self.index.items()},
-            raw.header_row,
-        )
-
-    def _resolve_headers(self) -> dict[str, int]:
-        raw = self.raw
-        exact: dict[str, int] = {}
-        loose: dict[str, int] = {}
-        for i, header in enumerate(raw.headers):
-            if _blank(header):
-                continue
-            text = str(header)
-            exact.setdefault(text.strip(" \t\r\n"), i)
-            loose.setdefault(clean_text(text).replace(" ", ""), i)
-        index: dict[str, int] = {}
-        for column in self.spec.columns:
-            if column.name in exact:
-                index[column.name] = exact[column.name]
-            elif column.name in loose:
-                i = loose[column.name]
-                index[column.name] = i
-                self.findings.warning(
-                    "input_header_normalised",
-                    f"表头“{raw.headers[i]}”含多余空格或全角字符，已按“{column.name}”读取：建议改为标准表头",
-                    self.header_cell(i),
-                )
-            elif column.present:
-                raise UnusableInput(
-                    f"{self.header_cell(0)}：表格 {self.spec.table} 缺少列“{column.name}”："
-                    f"请恢复该列（表头须为：{'、'.join(self.spec.headers)}）"
-                )
-        return index
-
-    def header_cell(self, i: int) -> str:
-        return f"{self.raw.sheet}!{column_letter(self.raw.first_col + i)}{self.raw.header_row}"
-
-    def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        """(sheet row, values) of the data rows; interior blank rows reported and skipped."""
-        rows = self.raw.rows
-        last = len(rows) - 1
-        while last >= 0 and self._is_blank_row(rows[last]):
-            last -= 1
-        for i in range(last + 1):
-            row = rows[i]
-            r = self.raw.first_row + i
-            if self._is_blank_row(row):
-                self.findings.warning(
-                    "input_blank_row",
-                    f"表格 {self.spec.table} 第 {r} 行为空行，已跳过：建议删除空行",
-                    f"{self.raw.sheet}!{r}:{r}",
-                )
-                continue
-            if SAMPLE_MARK in row:
-                self.findings.warning(
-                    "input_sample_row",
-                    f"表格 {self.spec.table} 第 {r} 行是模板中的示例行：请替换为本部门数据或删除",
-                    f"{self.raw.sheet}!{r}:{r}",
-                )
-            yield r, row
-
-    @staticmethod
-    def _is_blank_row(row: Sequence[Any]) -> bool:
-        # any() settles almost every row in C; only all-falsy rows need the exact test.
-        return not any(row) and all(_blank(v) for v in row)
-
-    def cells(self, r: int, row: Sequence[Any], coercer: Coercer) -> _Row:
-        return _Row(self, r, row, coercer)
-
-
-class _Row:
-    """Typed access to one data row; records whether any required cell failed."""
-
-    def __init__(self, table: _Table, r: int, row: Sequence[Any], coercer: Coercer) -> None:
-        self.table = table
-        self.r = r
-        self.row = row
-        self.coercer = coercer
-        self.ok = True
-        self.ref = RowRef(table.ref, r)
-
-    def raw(self, name: str) -> Any:
-        i = self.table.index.get(name)
-        if i is None or i >= len(self.row):
-            return None
-        return self.row[i]
-
-    def where(self, name: str) -> str:
-        return self.ref.cell(name)
-
-    def _facts(self, name: str) -> tuple[str | None, bool]:
-        col = self.table.ref.columns.get(name)
-        if col is None:
-            return None, False
-        facts = self.table.raw.facts
-        return facts.error_at(self.r, col), facts.merged_at(self.r, col)
-
-    def _blank_required(self, name: str) -> bool:
-        """For a blank cell: report it (error value, merged cell or missing) when required."""
-        error, merged = self._facts(name)
-        if error is not None:
-            self.coercer._error_value(error, self.where(name), name)
-            self.ok = False
-            return True
-        if self.table.spec.column(name).required:
-            self.coercer.missing(self.where(name), name, merged=merged)
-            self.ok = False
-            return True
-        return False
-
-    def text(self, name: str) -> str:
-        value = self.raw(name)
-        if _blank(value):
-            self._blank_required(name)
-            return ""
-        return self.coercer.text(value)
-
-    def choice(self, name: str) -> str:
-        value = self.raw(name)
-        if _blank(value):
-            self._blank_required(name)
-            return ""
-        got = self.coercer.choice(value, self.where(name), name, self.table.spec.column(name).choices)
-        if got is None:
-            self.ok = False
-            return ""
-        return got
-
-    def number(self, name: str) -> Decimal | None:
-        value = self.raw(name)
-        if type(value) is float or type(value) is int:
-            number = to_decimal(value)
-            if self.table.spec.column(name).kind is Kind.AMOUNT and number < 0:
-                return self._checked_amount(value, name)
-            return number
-        if _blank(value):
-            self._blank_required(name)
-            return None
-        if isinstance(value, str) and value.strip() in DASHES:
-            if self.table.spec.column(name).required:
-                self.coercer.findings.error(
-                    "input_not_number",
-                    f"{name}应为数字，现为“{value.strip()}”：若为零请填 0",
-                    self.where(name),
-                )
-                self.ok = False
-            else:
-                self.coercer.findings.warning(
-                    "input_dash",
-                    f"{name}“{value.strip()}”按未填写处理",
-                    self.where(name),
-                )
-            return None
-        return self._checked_amount(value, name)
-
-    def _checked_amount(self, value: Any, name: str) -> Decimal | None:
-        kind = self.table.spec.column(name).kind
-        error, _ = self._facts(name) if _blank(value) else (None, False)
-        if kind is Kind.AMOUNT:
-            got = self.coercer.amount(value, self.where(name), name, error)
-        else:
-            got = self.coercer.number(value, self.where(name), name, error)
-        if got is None:
-            self.ok = False
-        return got
-
-    def value(self, name: str) -> tuple[Decimal | None, str]:
-        value = self.raw(name)
-        error = None
-        if _blank(value):
-            error, _ = self._facts(name)
-            if error is None:
-                return None, ""
-        got = self.coercer.value(value, self.where(name), name, error)
-        if error is not None or (isinstance(value, str) and value.strip() in EXCEL_ERRORS):
-            self.ok = False
-        return got
-
-    def date(self, name: str) -> dt.date | None:
-        value = self.raw(name)
-        return self.coercer.date(value, self.where(name), name)
 
 
 def _is_total(label: str) -> bool:
@@ -240,7 +38,7 @@ def _is_total(label: str) -> bool:
 # -- tables ------------------------------------------------------------------------------------
 
 
-def _info(table: _Table, findings: Findings) -> Info:
+def _info(table: ContractTable, findings: Findings) -> Info:
     items: dict[str, tuple[Any, str]] = {}
     for r, row in table.rows():
         cells = table.cells(r, row, Coercer(findings))
@@ -253,7 +51,7 @@ def _info(table: _Table, findings: Findings) -> Info:
 
     def text(key: str) -> str:
         value = items.get(key, (None, ""))[0]
-        return "" if _blank(value) else coercer.text(value)
+        return "" if is_blank(value) else coercer.text(value)
 
     department = text("部门名称")
     if SAMPLE_MARK in department:
@@ -296,7 +94,7 @@ def _info(table: _Table, findings: Findings) -> Info:
     basis = choice("小微占比口径", schema.BASES)
     total_weight = Decimal(100)
     weight_value = items.get("指标总分", (None, ""))[0]
-    if not _blank(weight_value):
+    if not is_blank(weight_value):
         got = coercer.number(weight_value, locations["指标总分"], "指标总分")
         if got is not None and got > 0:
             total_weight = got
@@ -315,7 +113,7 @@ def _info(table: _Table, findings: Findings) -> Info:
     )
 
 
-def _budget(table: _Table, coercer: Coercer) -> Budget:
+def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
     for r, row in table.rows():
@@ -338,7 +136,7 @@ def _budget(table: _Table, coercer: Coercer) -> Budget:
     return Budget(table.ref, lines, declared)
 
 
-def _contracts(table: _Table, coercer: Coercer) -> ContractLedger:
+def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     numbers: list[str] = []
     units: list[str] = []
     categories: list[str] = []
@@ -367,7 +165,7 @@ def _contracts(table: _Table, coercer: Coercer) -> ContractLedger:
             and size in size_choices
             and type(unit) is str
             and unit.strip()
-            and (i_date is None or _blank(row[i_date]) or isinstance(row[i_date], dt.date))
+            and (i_date is None or is_blank(row[i_date]) or isinstance(row[i_date], dt.date))
         ):
             units.append(unit.strip())
             categories.append(category)
@@ -394,7 +192,7 @@ def _contracts(table: _Table, coercer: Coercer) -> ContractLedger:
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
 
-def _procurement(table: _Table, coercer: Coercer) -> ProcurementSummary:
+def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     lines: list[ProcurementLine] = []
     declared: ProcurementLine | None = None
     for r, row in table.rows():
@@ -415,7 +213,7 @@ def _procurement(table: _Table, coercer: Coercer) -> ProcurementSummary:
     return ProcurementSummary(table.ref, lines, declared)
 
 
-def _indicators(table: _Table, coercer: Coercer) -> list[Indicator]:
+def _indicators(table: ContractTable, coercer: Coercer) -> list[Indicator]:
     indicators: list[Indicator] = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
@@ -456,7 +254,7 @@ def _indicators(table: _Table, coercer: Coercer) -> list[Indicator]:
     return indicators
 
 
-def _rules(table: _Table, coercer: Coercer) -> list[RuleRow]:
+def _rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
     rules: list[RuleRow] = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
@@ -479,7 +277,7 @@ def _rules(table: _Table, coercer: Coercer) -> list[RuleRow]:
     return rules
 
 
-def _narrative(table: _Table, coercer: Coercer) -> list[NarrativeItem]:
+def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     items = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
@@ -489,7 +287,7 @@ def _narrative(table: _Table, coercer: Coercer) -> list[NarrativeItem]:
     return items
 
 
-def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Findings) -> _Table | None:
+def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Findings) -> ContractTable | None:
     raw = tables.get(spec.table)
     if raw is None:
         if spec.required:
@@ -497,14 +295,14 @@ def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Fin
                 f"缺少工作表“{spec.sheet}”（表格 {spec.table}）：请使用模板中的工作表，或把改名的工作表改回原名"
             )
         return None
-    return _Table(raw, findings)
+    return ContractTable(raw, findings)
 
 
 def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) -> DepartmentData:
     """Parse every contract table; raises UnusableInput for a missing sheet or column."""
     resolved = {spec.table: _table(tables, spec, findings) for spec in schema.ALL_TABLES}
 
-    def need(spec: TableSpec) -> _Table:
+    def need(spec: TableSpec) -> ContractTable:
         table = resolved[spec.table]
         assert table is not None
         return table
