@@ -18,12 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from addin.example.build import build_example
 from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from addin.workbook.builder import BuildOptions, build_workbook
 
 Tables = dict[str, list[list[Any]]]
+
+# A shared CI machine can be slow on any one example; the properties are about values, not time.
+settings.register_profile("jixiao", deadline=None)
+settings.load_profile("jixiao")
 
 
 @pytest.fixture(scope="session")
