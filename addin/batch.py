@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from .core.numbers import round_half_up
+from .core.numbers import cell_fraction, round_half_up
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
@@ -190,11 +190,11 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.year,
                 _num(r.total, 2),
                 _num(r.executed, 2),
-                "-" if r.execution_rate is None else float(round_half_up(r.execution_rate * 100, 2).scaleb(-2)),
+                cell_fraction(r.execution_rate, 2),
                 ranks["exec"].get(r.file, "-"),
-                "-" if r.spending_progress is None else float(round_half_up(r.spending_progress * 100, 2).scaleb(-2)),
+                cell_fraction(r.spending_progress, 2),
                 _num(r.procurement, 2),
-                "-" if r.sme_share is None else float(round_half_up(r.sme_share * 100, 1).scaleb(-2)),
+                cell_fraction(r.sme_share, 1),
                 ranks["sme"].get(r.file, "-"),
                 _num(r.score, 2),
                 ranks["score"].get(r.file, "-"),

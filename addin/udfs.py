@@ -18,6 +18,7 @@ from .contract.coerce import EXCEL_ERRORS, Coercer, clean_text, parse_number_tex
 from .contract.schema import CONTRACTS, INDICATORS, RULES, TableSpec
 from .core.findings import Findings
 from .core.model import ContractLedger, Indicator, RowRef, RuleRow, TableRef
+from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up, to_decimal
 from .core.procurement import CATEGORIES, SIZES, from_ledger
 from .core.rules import BandRule, band_score, compile_rules, deduction_score, ratio_score
@@ -32,8 +33,6 @@ __all__ = [
     "JX_SHARE",
     "JX_TOTAL_SCORE",
 ]
-
-NOT_COMPARABLE = "-"
 
 
 class _Refused(Exception):
@@ -90,12 +89,6 @@ def _sum(value: Any) -> Decimal:
             if number is not None:
                 total += number
     return total
-
-
-def _fraction(ratio: Decimal | None, places: int) -> float | str:
-    if ratio is None:
-        return NOT_COMPARABLE
-    return float(round_half_up(ratio * 100, places).scaleb(-2))
 
 
 def _exec_rate(executed: Any, budget: Any) -> Any:

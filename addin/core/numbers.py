@@ -12,16 +12,20 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = [
     "HUNDRED",
+    "NOT_COMPARABLE",
     "ONE",
     "ZERO",
+    "cell_fraction",
     "divide",
     "format_amount",
     "format_percent",
     "percent_text",
+    "presented_fraction",
     "round_half_up",
     "to_decimal",
 ]
 
+NOT_COMPARABLE = "-"  # what a cell or a sentence shows for a zero base
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -70,12 +74,26 @@ def percent_text(ratio: Decimal | None, places: int) -> str | None:
     return str(round_half_up(ratio * HUNDRED, places))
 
 
+def presented_fraction(ratio: Decimal | None, places: int) -> Decimal | None:
+    """A ratio rounded as its percentage is presented, kept as a fraction for a % cell format:
+    0.96665 at 2 places → 0.9667 (shown 96.67%). None (not comparable) stays None."""
+    if ratio is None:
+        return None
+    return round_half_up(ratio * HUNDRED, places).scaleb(-2)
+
+
+def cell_fraction(ratio: Decimal | None, places: int) -> float | str:
+    """What a cell holds for a ratio: the presented fraction as a number, "-" on a zero base."""
+    presented = presented_fraction(ratio, places)
+    return NOT_COMPARABLE if presented is None else float(presented)
+
+
 def format_amount(value: Decimal, places: int = 2) -> str:
     """Amount with thousands separators as printed in reports: 9647.82 → "9,647.82"."""
     return f"{round_half_up(value, places):,.{places}f}"
 
 
-def format_percent(ratio: Decimal | None, places: int, *, not_comparable: str = "-") -> str:
+def format_percent(ratio: Decimal | None, places: int, *, not_comparable: str = NOT_COMPARABLE) -> str:
     """Ratio for a sentence: 0.9667 → "96.67%"; a zero base → "-"."""
     text = percent_text(ratio, places)
     return not_comparable if text is None else f"{text}%"

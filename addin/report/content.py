@@ -11,7 +11,7 @@ from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
 from ..core.budget import ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
-from ..core.numbers import round_half_up
+from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import NOT_COMPARABLE_NOTE
 from . import sentences
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
@@ -29,11 +29,7 @@ def _amount(value: Decimal) -> Decimal:
     return round_half_up(value, 2)
 
 
-def _pct(ratio: Decimal | None, places: int) -> Decimal | None:
-    """A ratio rounded as presented (96.67% → 0.9667), kept as a fraction for a % format."""
-    if ratio is None:
-        return None
-    return round_half_up(ratio * 100, places).scaleb(-2)
+_pct = presented_fraction
 
 
 def _text_units(text: str) -> float:

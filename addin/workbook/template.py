@@ -11,7 +11,8 @@ from ..contract.parse import SAMPLE_MARK, parse_department
 from ..contract.raw import RawTable
 from ..contract.schema import ALL_TABLES
 from ..core import Evaluation, Findings, evaluate
-from ..core.numbers import round_half_up
+from ..core.numbers import cell_fraction as _fraction
+from ..core.procurement import from_summary
 from ..example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from .builder import BuildOptions, QuickCheck, build_workbook
 from .vba import vba_project_bytes
@@ -71,21 +72,11 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
     return evaluate(parse_department(_raw(tables), findings), findings)
 
 
-def _fraction(ratio: Any, places: int) -> float | str:
-    if ratio is None:
-        return "-"
-    return float(round_half_up(ratio * 100, places).scaleb(-2))
-
-
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
     ev = evaluate_tables(tables)
     d = ev.budget.department
-    summary = [row for row in tables.get("tblProcurement", []) if row and row[0] != "合计"]
-    sme = sum(float(row[2] or 0) for row in summary)
-    total = sum(float(row[1] or 0) for row in summary)
-    from ..core.numbers import divide, to_decimal
-
-    share = divide(to_decimal(round(sme, 6)), to_decimal(round(total, 6)))
+    # The quick check reads the category summary, whatever the ledger says.
+    share = from_summary(ev.data.procurement).sme_share if ev.data.procurement else None
     return [
         QuickCheck(
             "预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", _fraction(d.execution_rate, 2)
