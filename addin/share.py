@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import UnusableInput
 from .package.archive import check_workbook_file, open_package
-from .package.package import Package, Plan, relationships
+from .package.package import Package, Plan, drop_override, drop_relationship, relationships
 from .package.parts import rels_path, resolve_target
 from .package.save import atomic_write, ensure_writable
 from .package.zipcopy import rewrite_zip
@@ -67,20 +67,16 @@ class _Share:
         self.plan.remove |= parts
         for part in parts:
             self.plan.replace.pop(part, None)
-            self.types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>', "", self.types)
-
-    @staticmethod
-    def drop_rel(rels: str, rel_id: str) -> str:
-        return re.sub(rf'<(?:\w+:)?Relationship\b[^>]*\bId="{re.escape(rel_id)}"[^>]*/>', "", rels)
+            self.types = drop_override(self.types, part)
 
     # -- VBA -----------------------------------------------------------------------------------
     def drop_vba(self) -> bool:
         found = False
-        for rel in self.pkg_relationships(self.wb_rels):
+        for rel in relationships(self.wb_rels):
             if rel.get("Type", "").endswith("/vbaProject"):
                 part = resolve_target(self.pkg.workbook_part, rel.get("Target", ""))
                 self.drop(self.pkg.owned_parts(part))
-                self.wb_rels = self.drop_rel(self.wb_rels, rel.get("Id", ""))
+                self.wb_rels = drop_relationship(self.wb_rels, rel.get("Id", ""))
                 found = True
         for main in _MACRO_MAIN:
             self.types = self.types.replace(f'ContentType="{main}"', f'ContentType="{_SHEET_MAIN}"')
@@ -91,22 +87,18 @@ class _Share:
             self.types,
         )
         # Ribbon customisations call macros that no longer exist.
-        for rel in self.pkg_relationships(self.root_rels):
+        for rel in relationships(self.root_rels):
             if "extensibility" in rel.get("Type", ""):
                 self.drop(self.pkg.owned_parts(resolve_target("", rel.get("Target", ""))))
-                self.root_rels = self.drop_rel(self.root_rels, rel.get("Id", ""))
+                self.root_rels = drop_relationship(self.root_rels, rel.get("Id", ""))
         return found
-
-    @staticmethod
-    def pkg_relationships(xml: str) -> list[dict[str, str]]:
-        return relationships(xml)
 
     # -- buttons and form controls -------------------------------------------------------------
     def drop_controls(self, sheet_part: str) -> str:
         sheet = self.text(sheet_part)
         rels_name = rels_path(sheet_part)
         rels = self.text(rels_name) if rels_name in self.pkg.names else ""
-        for rel in self.pkg_relationships(rels):
+        for rel in relationships(rels):
             kind = rel.get("Type", "")
             target = resolve_target(sheet_part, rel.get("Target", ""))
             if kind.endswith("/vmlDrawing") and target in self.pkg.names:
@@ -117,10 +109,10 @@ class _Share:
                         self.put(target, kept)
                     else:
                         sheet = re.sub(rf'<(?:\w+:)?legacyDrawing\b[^>]*r:id="{rel.get("Id")}"[^>]*/>', "", sheet)
-                        rels = self.drop_rel(rels, rel.get("Id", ""))
+                        rels = drop_relationship(rels, rel.get("Id", ""))
                         self.drop({target})
             elif kind.endswith("/ctrlProp"):
-                rels = self.drop_rel(rels, rel.get("Id", ""))
+                rels = drop_relationship(rels, rel.get("Id", ""))
                 self.drop({target})
                 self.controls += 1
             elif kind.endswith("/drawing") and target in self.pkg.names:
@@ -183,7 +175,7 @@ class _Share:
     def drop_sheet(self, index: int, name: str, rel_id: str, part: str) -> None:
         self.drop(self.pkg.owned_parts(part))
         self.workbook = re.sub(rf'<(?:\w+:)?sheet\b[^>]*\bname="{re.escape(name)}"[^>]*/>', "", self.workbook, count=1)
-        self.wb_rels = self.drop_rel(self.wb_rels, rel_id)
+        self.wb_rels = drop_relationship(self.wb_rels, rel_id)
 
         def defined(match: re.Match[str]) -> str:
             element = match.group(0)
@@ -260,10 +252,10 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
                 share.put(sheet.part, xml)
         if share.frozen:
             # Excel rebuilds the calculation chain; a stale one pointing at frozen cells is an error.
-            for rel in share.pkg_relationships(share.wb_rels):
+            for rel in relationships(share.wb_rels):
                 if rel.get("Type", "").endswith("/calcChain"):
                     share.drop({resolve_target(pkg.workbook_part, rel.get("Target", ""))})
-                    share.wb_rels = share.drop_rel(share.wb_rels, rel.get("Id", ""))
+                    share.wb_rels = drop_relationship(share.wb_rels, rel.get("Id", ""))
         share.clear_people()
         share.put(pkg.workbook_part, share.workbook)
         share.put(pkg.wb_rels_part, share.wb_rels)

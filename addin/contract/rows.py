@@ -196,12 +196,11 @@ class Cells:
         return self._checked_amount(value, name)
 
     def _checked_amount(self, value: Any, name: str) -> Decimal | None:
-        kind = self.table.spec.column(name).kind
-        error, _ = self._facts(name) if is_blank(value) else (None, False)
-        if kind is Kind.AMOUNT:
-            got = self.coercer.amount(value, self.where(name), name, error)
+        """A non-blank cell as the column's number kind (blank cells never get here)."""
+        if self.table.spec.column(name).kind is Kind.AMOUNT:
+            got = self.coercer.amount(value, self.where(name), name)
         else:
-            got = self.coercer.number(value, self.where(name), name, error)
+            got = self.coercer.number(value, self.where(name), name)
         if got is None:
             self.ok = False
         return got

@@ -27,6 +27,7 @@ from .package import (
     REL,
     Package,
     Plan,
+    drop_override,
     drop_relationship_to,
     free_name,
     insert_before,
@@ -235,7 +236,7 @@ def inject_sheets(
     plan.replace.update((name, payload) for name, payload in plan.add if name in reused)
     plan.add = [(name, payload) for name, payload in plan.add if name not in reused]
     for removed in sorted(plan.remove):
-        content_types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(removed)}"[^>]*/>', "", content_types)
+        content_types = drop_override(content_types, removed)
     t = ns_prefix(content_types, "Types")
     for name, ctype in plan.overrides:
         if f'PartName="/{name}"' not in content_types:

@@ -20,6 +20,8 @@ __all__ = [
     "REL",
     "Package",
     "Plan",
+    "drop_override",
+    "drop_relationship",
     "drop_relationship_to",
     "free_name",
     "insert_before",
@@ -159,6 +161,16 @@ def next_rel_id(taken: set[str]) -> str:
 def ns_prefix(text: str, root: str) -> str:
     match = re.search(rf"<(\w+):{root}\b", text)
     return f"{match.group(1)}:" if match else ""
+
+
+def drop_relationship(rels: str, rel_id: str) -> str:
+    """The rels text without the relationship ``rel_id``."""
+    return re.sub(rf'<(?:\w+:)?Relationship\b[^>]*\bId="{re.escape(rel_id)}"[^>]*/>', "", rels)
+
+
+def drop_override(content_types: str, part: str) -> str:
+    """[Content_Types].xml without the Override of ``part`` (a zip member name)."""
+    return re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>', "", content_types)
 
 
 def drop_relationship_to(rels: str, basename: str) -> str:
