@@ -12,10 +12,8 @@ from .contract.parse import parse_department
 from .core import Evaluation, Findings, evaluate
 from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
-from .package.inject import inject_sheets
 from .package.save import atomic_write, backup, ensure_writable
 from .package.zipcopy import ZipLayoutError
-from .report.content import checks_layout, report_layout
 
 __all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
 
@@ -29,6 +27,10 @@ def evaluate_file(path: Path) -> Evaluation:
 
 def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced; atomic."""
+    # Imported here: summary and check never write, and need not load the writer.
+    from .package.inject import inject_sheets
+    from .report.content import checks_layout, report_layout
+
     layouts = [report_layout(ev), checks_layout(ev.findings)]
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:

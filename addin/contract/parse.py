@@ -171,7 +171,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             categories.append(category)
             amounts.append(Decimal(repr(amount)))
             sizes.append(size)
-            numbers.append("" if i_number is None else coercer.text(row[i_number]))
+            number = "" if i_number is None else row[i_number]
+            numbers.append(number.strip() if type(number) is str else coercer.text(number))
             rows.append(r)
             continue
         cells = table.cells(r, row, coercer)

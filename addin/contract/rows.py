@@ -83,9 +83,14 @@ class ContractTable:
         last = len(rows) - 1
         while last >= 0 and self._is_blank_row(rows[last]):
             last -= 1
+        first = self.raw.first_row
         for i in range(last + 1):
             row = rows[i]
-            r = self.raw.first_row + i
+            # any() settles almost every row in C; only all-falsy rows need the exact test.
+            if any(row) and SAMPLE_MARK not in row:
+                yield first + i, row
+                continue
+            r = first + i
             if self._is_blank_row(row):
                 self.findings.warning(
                     "input_blank_row",
