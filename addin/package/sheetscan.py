@@ -35,6 +35,7 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_TEXT_TYPE = re.compile(rb'\bt="(?:str|s|inlineStr)"')
 _ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 # A cell whose column has two or three letters (AA or beyond): the far-column test for
 # sheets whose tables end by column Z; three letters for tables reaching beyond it.
@@ -131,7 +132,11 @@ def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
             if b"f" not in body:
                 continue
             formula = _FORMULA.search(body)
-            if formula is None or _VALUE.search(body) is not None or b"<v/>" in body:
+            if formula is None:
+                continue
+            value = _VALUE.search(body)
+            # An empty <v></v> is a saved empty text only on a text-typed cell (t="str").
+            if value is not None and (value.group(1) or _TEXT_TYPE.search(match.group(2))):
                 continue
             ref = _REF.search(match.group(2))
             if ref is not None:
