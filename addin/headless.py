@@ -18,8 +18,20 @@ from .package.zipcopy import ZipLayoutError
 __all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
 
 
-def evaluate_file(path: Path) -> Evaluation:
-    """Every figure and finding of the workbook at ``path``; raises UnusableInput."""
+def evaluate_file(path: Path, *, recalc: bool = False) -> Evaluation:
+    """Every figure and finding of the workbook at ``path``; raises UnusableInput.
+
+    ``recalc``: read a copy recalculated by LibreOffice (``addin.recalc``), with a warning
+    saying so; the file itself is not touched."""
+    if recalc:
+        from .recalc import RECALC_NOTE, recalculated
+
+        check_workbook_file(path)
+        with recalculated(path) as copy:
+            findings = Findings()
+            findings.warning("input_recalculated", RECALC_NOTE, "")
+            data = parse_department(read_tables(copy), findings)
+            return evaluate(data, findings)
     findings = Findings()
     data = parse_department(read_tables(path), findings)
     return evaluate(data, findings)
@@ -49,7 +61,9 @@ class GenerateResult:
     backup: Path | None
 
 
-def generate(workbook: Path, output: Path | None = None, data_from: Path | None = None) -> GenerateResult:
+def generate(
+    workbook: Path, output: Path | None = None, data_from: Path | None = None, *, recalc: bool = False
+) -> GenerateResult:
     """Compute from ``data_from`` (default: the workbook itself) and write the report sheets
     into ``output`` (default: the workbook, in place, after a backup). Nothing is written
     when the data have errors."""
@@ -59,7 +73,7 @@ def generate(workbook: Path, output: Path | None = None, data_from: Path | None 
         raise UnusableInput(
             f"输出文件“{destination.name}”的扩展名应与“{workbook.name}”一致（{workbook.suffix}）：请修改 -o 的文件名"
         )
-    ev = evaluate_file(data_from or workbook)
+    ev = evaluate_file(data_from or workbook, recalc=recalc)
     if not ev.ok:
         raise DataErrors(ev.findings)
     ensure_writable(destination)
