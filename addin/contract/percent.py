@@ -173,16 +173,16 @@ def _check_scale(ind: Indicator, rule_bounds: Sequence[Decimal], rules: Sequence
             for value, column in ((rule.lower, "下限"), (rule.upper, "上限")):
                 if value is not None and value > 0:
                     cells.append((value, rule.where.cell(column), f"规则“{rule.name}”的{column}"))
-    small = [c for c in cells if c[0] <= _ONE]
+    small = [c for c in cells if c[0] <= _TWO]
     for value, where, label in cells:
         if value <= _TWO:
             continue
-        near = [s for s in small if s[0] / _TEN <= value / _HUNDRED <= s[0] * _TEN]
+        near = [s for s in small if value >= _TEN * s[0]]
         if near:
             other = near[0]
             findings.error(
                 "input_percent_ambiguous",
-                f"指标“{ind.level3}”的{label} {_fmt(value)} 与{other[2]} {_fmt(other[0])}（{other[1]}）量级相差约百倍："
+                f"指标“{ind.level3}”的{label} {_fmt(value)} 与{other[2]} {_fmt(other[0])}（{other[1]}）量级相差十倍以上："
                 f"若为比率请填写 {_fmt(value)}%（即 {_fmt(value / _HUNDRED)}）；"
                 f"若为数量请在数值后加单位（如“{_fmt(value)}个”）",
                 where,
