@@ -182,7 +182,8 @@ def _check_scale(ind: Indicator, rule_bounds: Sequence[Decimal], rules: Sequence
             other = near[0]
             findings.error(
                 "input_percent_ambiguous",
-                f"指标“{ind.level3}”的{label} {_fmt(value)} 与{other[2]} {_fmt(other[0])}（{other[1]}）量级相差十倍以上："
+                f"指标“{ind.level3}”的{label} {_fmt(value)} 与{other[2]} {_fmt(other[0])}"
+                f"（{other[1]}）量级相差十倍以上："
                 f"若为比率请填写 {_fmt(value)}%（即 {_fmt(value / _HUNDRED)}）；"
                 f"若为数量请在数值后加单位（如“{_fmt(value)}个”）",
                 where,
