@@ -154,7 +154,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
         rows = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
     failed = [r for r in rows if r.failure]
+    erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
+    for row in erroneous:
+        _out(f"有错误、未计分 {row.file}：{row.errors} 处错误（运行 check 查看）")
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0

@@ -473,16 +473,33 @@ def test_batch_over_good_stray_truncated_and_erroneous_workbooks(
     assert grades == {"优": 2, "良": 0, "中": 0, "差": 0}
 
 
-def test_batch_worker_that_dies_costs_only_its_file(tmp_path: Path, edited: Callable[..., Path]) -> None:
-    from addin.batch import collect
+def test_batch_worker_that_dies_or_hangs_costs_only_its_file(
+    edited: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from addin import batch
 
     good = edited(name="good.xlsx")
-    # A zip whose sheet claims to be 900 MiB is refused; one that makes the worker hang past
-    # its time limit is stopped. Here: the time limit, with a tiny limit on a normal file.
-    rows = collect([good], workers=1, time_limit=0.0001)
-    assert rows[0].failure and "秒" in rows[0].failure
-    rows = collect([good, good], workers=2)
-    assert all(r.score == Decimal("97.96") or r.score is not None for r in rows)
+    dies = edited(name="dies.xlsx")
+    hangs = edited(name="hangs.xlsx")
+    real = batch._one
+
+    def worker(path: str) -> batch.DepartmentRow:
+        # Workers are forked, so they run this: a native crash and a hang, as a process would.
+        if path.endswith("dies.xlsx"):
+            os.abort()
+        if path.endswith("hangs.xlsx"):
+            time.sleep(60)
+        return real(path)
+
+    monkeypatch.setattr(batch, "_one", worker)
+    start = time.monotonic()
+    rows = batch.collect([good, dies, hangs], workers=2, time_limit=5)
+    assert time.monotonic() - start < 30
+    assert rows[0].score == Decimal("97.96") and not rows[0].failure
+    assert "意外退出" in rows[1].failure
+    assert "秒" in rows[2].failure
 
 
 def test_a_truncated_zip_is_refused_with_a_message(tmp_path: Path, edited: Callable[..., Path]) -> None:
