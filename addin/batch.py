@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from .core.numbers import cell_fraction, round_half_up
-from .errors import AddinError, UnusableInput
+from .errors import AddinError, UnusableInput, is_native_panic
 from .package.save import atomic_write, ensure_writable
 
 __all__ = ["DepartmentRow", "batch", "collect"]
@@ -57,7 +57,9 @@ def _one(path: str) -> DepartmentRow:
         ev = evaluate_file(Path(path))
     except AddinError as exc:
         return DepartmentRow(name, failure=exc.message)
-    except Exception as exc:  # one broken file must not stop the bureau's batch
+    except BaseException as exc:  # one broken file must not stop the bureau's batch
+        if not (isinstance(exc, Exception) or is_native_panic(exc)):
+            raise
         return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
     d = ev.budget.department
     return DepartmentRow(

@@ -15,7 +15,7 @@ from pathlib import Path
 from .core import Evaluation
 from .core.numbers import format_amount, format_percent
 from .core.procurement import NOT_COMPARABLE_NOTE
-from .errors import AddinError, DataErrors
+from .errors import AddinError, DataErrors, is_native_panic
 
 __all__ = ["main"]
 
@@ -268,8 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("已取消。")
         return 130
-    except Exception as exc:
-        if args.debug:
+    except BaseException as exc:
+        # A Rust panic in a native library derives from BaseException: it is an internal error too.
+        if args.debug or not (isinstance(exc, Exception) or is_native_panic(exc)):
             raise
         _err(f"程序内部错误（{type(exc).__name__}）：文件未被修改。请加 --debug 重新运行，并把输出发给技术支持")
         return INTERNAL_ERROR_EXIT

@@ -6,6 +6,8 @@
      └── DataErrors             exit 1: the data contradict themselves; carries the findings
 
 Anything else escaping is a bug: the CLI shows one line and the traceback only with --debug.
+A Rust panic in a native library (pyo3's PanicException) is such a bug too, but it derives from
+BaseException: ``is_native_panic`` tells it from KeyboardInterrupt and SystemExit.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 
 from .core.findings import Finding
 
-__all__ = ["AddinError", "DataErrors", "UnusableInput", "WorkbookBusy"]
+__all__ = ["AddinError", "DataErrors", "UnusableInput", "WorkbookBusy", "is_native_panic"]
 
 
 class AddinError(Exception):
@@ -46,3 +48,10 @@ class DataErrors(AddinError):
         more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
         super().__init__(f"数据有 {len(errors)} 处错误，未生成报告。{first}{more}")
         self.findings = list(findings)
+
+
+def is_native_panic(exc: BaseException) -> bool:
+    """True for ``pyo3_runtime.PanicException`` (python-calamine, any pyo3 extension), which no
+    module exports for an ``except`` clause."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
