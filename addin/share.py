@@ -9,14 +9,16 @@ bytes, by the same package surgery as the report writer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UnusableInput
 from .package.archive import check_workbook_file, open_package
-from .package.package import Package, Plan, drop_override, drop_relationship, relationships
+from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
 from .package.parts import rels_path, resolve_target
 from .package.save import atomic_write, ensure_writable
+from .package.xmlspans import Element, drop_empty_alternates, elements, remove_elements
 from .package.zipcopy import rewrite_zip
 
 __all__ = ["CONFIG_SHEETS", "ShareSummary", "share_copy"]
@@ -31,9 +33,21 @@ _SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 _VBA_TYPE = "application/vnd.ms-office.vbaProject"
 _PRINTER_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"
 _FORM_CONTROLS = ("Button", "Checkbox", "Drop", "List", "Spin", "Scroll", "Radio", "GBox", "Label", "Dialog", "EditBox")
-_CELL = re.compile(r"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
+_OBJECT_TYPE = re.compile(r'ObjectType\s*=\s*"(\w+)"')
+_SHAPE_NUMBER = re.compile(r"_s(\d+)$")  # VML "_x0000_s1025" is the control of shapeId 1025
+# A cell with content; an empty <c …/> before it must not start the match (it has no formula).
+_CELL = re.compile(r"<(?:\w+:)?c\b[^>]*(?<!/)>(?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
 _FORMULA = re.compile(r"<((?:\w+:)?)f\b([^>]*)(?:/>|>(.*?)</\1f>)", re.S)
 _UDF = re.compile(r"\bJX_[A-Z_]+\s*\(", re.I)
+
+
+def _is_form_control(shape: Element, text: str) -> bool:
+    kind = _OBJECT_TYPE.search(text, shape.inner_start, shape.inner_end)
+    return kind is not None and kind.group(1) in _FORM_CONTROLS
+
+
+def _with_id(rel_id: str) -> Callable[[Element, str], bool]:
+    return lambda element, _text: element.attr("id") == rel_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,59 +109,67 @@ class _Share:
 
     # -- buttons and form controls -------------------------------------------------------------
     def drop_controls(self, sheet_part: str) -> str:
-        sheet = self.text(sheet_part)
+        original = self.text(sheet_part)
+        # <controls> (form and ActiveX controls) sits in mc:AlternateContent, and each control in
+        # its own inside it (Excel and LibreOffice alike): removed whole, then the emptied wrappers.
+        sheet, removed = remove_elements(original, ("controls",))
+        if removed:
+            sheet = drop_empty_alternates(sheet)
+        shapes = {
+            shape_id
+            for block in removed
+            for control in elements(original[block.start : block.end], ("control",))
+            if (shape_id := control.attr("shapeId"))
+        }
+        in_sheet = len(shapes)
         rels_name = rels_path(sheet_part)
         rels = self.text(rels_name) if rels_name in self.pkg.names else ""
+        in_vml = 0
+        drawings: list[str] = []
         for rel in relationships(rels):
             kind = rel.get("Type", "")
+            rel_id = rel.get("Id", "")
             target = resolve_target(sheet_part, rel.get("Target", ""))
             if kind.endswith("/vmlDrawing") and target in self.pkg.names:
                 vml = self.text(target)
-                kept = self._without_form_controls(vml)
-                if kept != vml:
-                    if re.search(r"<v:shape\b", kept):
+                kept, gone = remove_elements(vml, ("shape",), _is_form_control)
+                if gone:
+                    in_vml += len(gone)
+                    shapes |= {m.group(1) for e in gone if (m := _SHAPE_NUMBER.search(e.attr("id") or ""))}
+                    if elements(kept, ("shape",)):
                         self.put(target, kept)
                     else:
-                        sheet = re.sub(rf'<(?:\w+:)?legacyDrawing\b[^>]*r:id="{rel.get("Id")}"[^>]*/>', "", sheet)
-                        rels = drop_relationship(rels, rel.get("Id", ""))
+                        sheet, _ = remove_elements(sheet, ("legacyDrawing",), _with_id(rel_id))
+                        rels = drop_relationship(rels, rel_id)
                         self.drop({target})
             elif kind.endswith("/ctrlProp"):
-                rels = drop_relationship(rels, rel.get("Id", ""))
+                rels = drop_relationship(rels, rel_id)
                 self.drop({target})
-                self.controls += 1
             elif kind.endswith("/drawing") and target in self.pkg.names:
-                drawing = self.text(target)
-                # DrawingML twins of legacy controls, and shapes that run a macro on click.
-                cleaned = re.sub(
-                    r"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?a14:compatExt(?:(?!</mc:AlternateContent>).)*"
-                    r"</mc:AlternateContent>",
-                    "",
-                    drawing,
-                    flags=re.S,
-                )
-                cleaned = re.sub(r'\bmacro="[^"]+"', 'macro=""', cleaned)
-                if cleaned != drawing:
-                    self.put(target, cleaned)
-        sheet = re.sub(
-            r"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?<(?:\w+:)?controls\b.*?</mc:AlternateContent>",
-            "",
-            sheet,
-            flags=re.S,
-        )
-        sheet = re.sub(r"<(?:\w+:)?controls\b.*?</(?:\w+:)?controls>", "", sheet, flags=re.S)
+                drawings.append(target)
+        for target in drawings:
+            self._drop_drawing_twins(target, shapes)
+        # A form control appears in the sheet's <controls>, in the VML, or both: count it once.
+        self.controls += max(in_sheet, in_vml)
         if rels_name in self.pkg.names and rels != self.text(rels_name):
             self.put(rels_name, rels)
         return sheet
 
-    def _without_form_controls(self, vml: str) -> str:
-        def keep(match: re.Match[str]) -> str:
-            kind = re.search(r'ObjectType="(\w+)"', match.group(0))
-            if kind and kind.group(1) in _FORM_CONTROLS:
-                self.controls += 1
-                return ""
-            return match.group(0)
+    def _drop_drawing_twins(self, target: str, shapes: set[str]) -> None:
+        """DrawingML twins of removed controls (Excel marks them a14:compatExt, LibreOffice gives
+        them the control's shape id), and the macro of any shape that runs one on click."""
+        drawing = self.text(target)
 
-        return re.sub(r"<v:shape\b.*?</v:shape>", keep, vml, flags=re.S)
+        def twin(element: Element, text: str) -> bool:
+            inner = text[element.start : element.end]
+            if elements(inner, ("compatExt",)):
+                return True
+            return any(e.attr("id") in shapes for e in elements(inner, ("cNvPr",)))
+
+        cleaned, _ = remove_elements(drawing, ("AlternateContent",), twin)
+        cleaned = re.sub(r'\bmacro="[^"]+"', 'macro=""', cleaned)
+        if cleaned != drawing:
+            self.put(target, cleaned)
 
     # -- JX_* formulas -------------------------------------------------------------------------
     def freeze_formulas(self, sheet: str) -> str:
@@ -186,7 +208,12 @@ class _Share:
                 return element.replace(local.group(0), f'localSheetId="{int(local.group(1)) - 1}"', 1)
             return element
 
-        self.workbook = re.sub(r"<(?:\w+:)?definedName\b.*?</(?:\w+:)?definedName>", defined, self.workbook, flags=re.S)
+        self.workbook = re.sub(
+            r"<(?:\w+:)?definedName\b[^>]*/>|<(?:\w+:)?definedName\b.*?</(?:\w+:)?definedName>",
+            defined,
+            self.workbook,
+            flags=re.S,
+        )
 
         def view(match: re.Match[str]) -> str:
             value = int(match.group(2))
@@ -262,5 +289,6 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         share.put("[Content_Types].xml", share.types)
         share.put("_rels/.rels", share.root_rels)
         plan = share.plan
+        verify_xml(plan, source.name)
         atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
     return ShareSummary(share.frozen, share.controls, vba, tuple(removed))

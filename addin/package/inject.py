@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,6 +33,7 @@ from .package import (
     insert_before,
     next_rel_id,
     ns_prefix,
+    verify_xml,
 )
 from .parts import SheetPart, rels_path
 from .zipcopy import rewrite_zip
@@ -267,6 +269,7 @@ def inject_sheets(
         updated = _update_app(app, new_titles)
         if updated != app:
             plan.replace["docProps/app.xml"] = updated.encode("utf-8")
+    verify_xml(plan, Path(package.filename or "").name)
     rewrite_zip(source, size, target, plan.replace, plan.add, plan.remove)
 
 
