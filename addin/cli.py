@@ -122,10 +122,16 @@ def _cmd_share(args: argparse.Namespace) -> int:
     from .share import share_copy
 
     summary = share_copy(Path(args.workbook), Path(args.output))
+    computed = summary.formulas_computed
     _out(
         f"已导出共享副本：{args.output}（移除宏：{'是' if summary.vba_removed else '无宏'}；"
-        f"按钮等控件 {summary.controls_removed} 个；JX 公式转为数值 {summary.formulas_frozen} 个）"
+        f"按钮等控件 {summary.controls_removed} 个；JX 公式转为数值 {summary.formulas_frozen} 个"
+        + (f"，其中 {computed} 个没有保存的结果，已按工作簿中的数据重新计算" if computed else "")
+        + (f"；{len(summary.formulas_kept)} 个未能转换，见下方警告" if summary.formulas_kept else "")
+        + "）"
     )
+    for line in summary.kept_lines():
+        _out(line)
     return 0
 
 

@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .errors import UnusableInput
+from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package
 from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
 from .package.parts import rels_path, resolve_target
@@ -52,21 +54,66 @@ def _with_id(rel_id: str) -> Callable[[Element, str], bool]:
 
 @dataclass(frozen=True, slots=True)
 class ShareSummary:
-    formulas_frozen: int
+    formulas_frozen: int  # JX_* formulas replaced by their value (saved or computed)
     controls_removed: int
     vba_removed: bool
     sheets_removed: tuple[str, ...]
+    formulas_computed: int = 0  # of formulas_frozen: saved without a result, computed from the cells
+    formulas_kept: tuple[tuple[str, str], ...] = ()  # (cell, why): no result and not computable
+
+    def kept_lines(self) -> list[str]:
+        """One warning per JX formula left in the copy, naming its cell and what to do."""
+        return [
+            f"警告 {cell}：JX 公式没有保存的计算结果，且无法直接计算（{why}），副本中保留了公式，"
+            "没有安装本插件的同事会看到 #NAME?：请先在装有本插件的 Excel 中打开并保存原工作簿，再导出共享副本"
+            for cell, why in self.formulas_kept
+        ]
+
+
+def _has_result(cell: str) -> bool:
+    """Whether a cell (its formula taken out) holds a saved result. An empty <v/> is an empty
+    text only on a text-typed cell; #NAME? is what Excel saved where the add-in was not loaded."""
+    if re.search(r"<(?:\w+:)?is\b", cell):
+        return True
+    value = re.search(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", cell)
+    if value is None:
+        return False
+    typed = re.search(r'^<[^>]*\bt="(\w+)"', cell)
+    kind = typed.group(1) if typed else "n"
+    if kind == "e":
+        return value.group(1) != "#NAME?"
+    return bool(value.group(1)) or kind == "str"
+
+
+def _with_value(cell: str, value: object) -> str:
+    """The cell (formula taken out) holding ``value``: a number, inline text, or nothing."""
+    start = re.match(r"<((?:\w+:)?)c\b([^>]*?)/?>", cell)
+    assert start is not None  # _CELL matched a <c> element
+    p = start.group(1)
+    attrs = re.sub(r'\s+t="[^"]*"', "", start.group(2))
+    if value is None:
+        return f"<{p}c{attrs}/>"
+    if isinstance(value, bool):
+        return f'<{p}c{attrs} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, int | float):
+        return f"<{p}c{attrs}><{p}v>{float(value)!r}</{p}v></{p}c>"
+    text = escape(str(value))
+    return f'<{p}c{attrs} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
 
 
 class _Share:
-    def __init__(self, pkg: Package) -> None:
+    def __init__(self, pkg: Package, path: Path) -> None:
         self.pkg = pkg
+        self.path = path
         self.plan = Plan()
         self.workbook = pkg.workbook
         self.wb_rels = pkg.wb_rels
         self.types = pkg.content_types
         self.root_rels = pkg.text("_rels/.rels")
         self.frozen = 0
+        self.computed = 0  # of the frozen: formulas saved without a result, computed here
+        self.kept: list[tuple[str, str]] = []  # (cell, why) of JX formulas left in place
+        self.values: FormulaValues | None = None
         self.controls = 0
 
     # -- helpers -------------------------------------------------------------------------------
@@ -172,7 +219,10 @@ class _Share:
             self.put(target, cleaned)
 
     # -- JX_* formulas -------------------------------------------------------------------------
-    def freeze_formulas(self, sheet: str) -> str:
+    def freeze_formulas(self, name: str, sheet: str) -> str:
+        """The sheet with each JX_* formula replaced by its saved result; a formula saved without
+        one (a file written by a program) is computed (``jx_values``), or kept and named in
+        ``self.kept`` when it cannot be."""
         shared_masters: set[str] = set()
 
         def freeze(cell: re.Match[str]) -> str:
@@ -187,11 +237,33 @@ class _Share:
                 return text
             if si is not None and body:
                 shared_masters.add(si.group(1))
+            frozen = text[: formula.start()] + text[formula.end() :]
+            frozen = re.sub(r'\s(?:cm|vm)="\d+"', "", frozen, count=2)
+            if _has_result(frozen):
+                self.frozen += 1
+                return frozen
+            ref = re.search(r'\br="([A-Z]+\d+)"', text)
+            where = f"{name}!{ref.group(1) if ref else '?'}"
+            try:
+                if follower:
+                    raise NotComputable("共享公式中的单元格")
+                spans = re.search(r'\bref="([A-Z]+\d+):([A-Z]+\d+)"', attrs)
+                if spans and spans.group(1) != spans.group(2):
+                    raise NotComputable("数组公式")
+                value = self.formula_values().compute(name, body)
+            except NotComputable as exc:
+                self.kept.append((where, str(exc)))
+                return text
             self.frozen += 1
-            text = text[: formula.start()] + text[formula.end() :]
-            return re.sub(r'\s(?:cm|vm)="\d+"', "", text, count=2)
+            self.computed += 1
+            return _with_value(frozen, value)
 
         return _CELL.sub(freeze, sheet)
+
+    def formula_values(self) -> FormulaValues:
+        if self.values is None:
+            self.values = FormulaValues(self.path, self.pkg.zip)
+        return self.values
 
     # -- the xlwings.conf sheet ----------------------------------------------------------------
     def drop_sheet(self, index: int, name: str, rel_id: str, part: str) -> None:
@@ -263,7 +335,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
         pkg = Package(package)
-        share = _Share(pkg)
+        share = _Share(pkg, source)
         vba = share.drop_vba()
         removed: list[str] = []
         for index, sheet in reversed(list(enumerate(pkg.sheets))):
@@ -274,7 +346,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
             if sheet.name in CONFIG_SHEETS or sheet.part not in pkg.names:
                 continue
             xml = share.drop_controls(sheet.part)
-            xml = share.freeze_formulas(xml)
+            xml = share.freeze_formulas(sheet.name, xml)
             if xml != pkg.text(sheet.part):
                 share.put(sheet.part, xml)
         if share.frozen:
@@ -288,7 +360,9 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         share.put(pkg.wb_rels_part, share.wb_rels)
         share.put("[Content_Types].xml", share.types)
         share.put("_rels/.rels", share.root_rels)
+        if share.values is not None:
+            share.values.close()
         plan = share.plan
         verify_xml(plan, source.name)
         atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
-    return ShareSummary(share.frozen, share.controls, vba, tuple(removed))
+    return ShareSummary(share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept))
