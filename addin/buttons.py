@@ -166,6 +166,8 @@ def _share(book: Any, progress: Progress) -> None:
     if summary.formulas_kept:
         cells = "、".join(cell for cell, _ in summary.formulas_kept)
         text += f"注意：{cells} 的 JX 公式没有保存的计算结果，副本中保留了公式：请保存工作簿后重新导出。"
+    if summary.backup is not None:
+        text += f"原有的副本已备份为：{summary.backup.name}。"
     alert(book.app, text, critical=bool(summary.formulas_kept))
 
 
@@ -180,8 +182,10 @@ def _docx(book: Any, progress: Progress) -> None:
     source = _saved_path(book)
     target = source.with_name(f"{source.stem}-自评报告.docx")
     progress("正在生成 Word 报告……")
-    write_docx(ev, target)
-    alert(book.app, f"Word 报告已导出：{target}")
+    kept = write_docx(ev, target)
+    # The clerk may have edited the earlier report in Word: it is kept, and said so.
+    extra = f"原有的报告已备份为：{kept.name}。" if kept is not None else ""
+    alert(book.app, f"Word 报告已导出：{target}。{extra}")
 
 
 generate_report = _guarded(_generate)

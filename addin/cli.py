@@ -74,8 +74,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     result = demo(Path(args.output))
     for line in headline(result.evaluation):
         _out(line)
+    _kept(result.backup)
     _out(f"示例工作簿已生成：{result.written}")
     return 0
+
+
+def _kept(backup: Path | None) -> None:
+    """The line that says where the file an output replaced was kept."""
+    if backup is not None:
+        _out(f"原有文件已备份为：{backup}")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -89,8 +96,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     )
     for line in headline(result.evaluation):
         _out(line)
-    if result.backup is not None:
-        _out(f"原文件已备份为：{result.backup}")
+    _kept(result.backup)
     _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”）")
     return 0
 
@@ -132,6 +138,7 @@ def _cmd_share(args: argparse.Namespace) -> int:
     )
     for line in summary.kept_lines():
         _out(line)
+    _kept(summary.backup)
     return 0
 
 
@@ -142,7 +149,7 @@ def _cmd_docx(args: argparse.Namespace) -> int:
     ev = evaluate_file(Path(args.workbook))
     if not ev.ok:
         raise DataErrors(ev.findings)
-    write_docx(ev, Path(args.output))
+    _kept(write_docx(ev, Path(args.output)))
     _out(f"Word 报告已导出：{args.output}")
     return 0
 
@@ -158,7 +165,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             bar.total = total
             bar.update(done - bar.n)
 
-        rows = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+        result = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+    rows = result.rows
+    _kept(result.backup)
+    for name in result.skipped:
+        _out(f"已跳过 {name}：这是先前生成的汇总工作簿，不是部门工作簿")
     failed = [r for r in rows if r.failure]
     erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
@@ -172,7 +183,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
-    for path in build_templates(Path(args.output)):
+    for path, backup in build_templates(Path(args.output)):
+        _kept(backup)
         _out(f"已生成：{path}")
     return 0
 

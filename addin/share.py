@@ -19,7 +19,7 @@ from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package
 from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
 from .package.parts import rels_path, resolve_target
-from .package.save import atomic_write, ensure_writable
+from .package.save import atomic_write, ensure_writable, not_an_input
 from .package.xmlspans import Element, drop_empty_alternates, elements, remove_elements
 from .package.zipcopy import rewrite_zip
 
@@ -60,6 +60,7 @@ class ShareSummary:
     sheets_removed: tuple[str, ...]
     formulas_computed: int = 0  # of formulas_frozen: saved without a result, computed from the cells
     formulas_kept: tuple[tuple[str, str], ...] = ()  # (cell, why): no result and not computable
+    backup: Path | None = None  # what was at the target before, when it differed
 
     def kept_lines(self) -> list[str]:
         """One warning per JX formula left in the copy, naming its cell and what to do."""
@@ -331,6 +332,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"共享副本应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     check_workbook_file(source)
+    not_an_input(target, [source], "要导出的工作簿本身")
     ensure_writable(target)
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
@@ -364,5 +366,5 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
             share.values.close()
         plan = share.plan
         verify_xml(plan, source.name)
-        atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
-    return ShareSummary(share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept))
+        kept = atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
+    return ShareSummary(share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept), kept)

@@ -43,7 +43,7 @@ def bureau(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> None:
     out = tmp_path / "汇总.xlsx"
-    rows = batch(bureau, out, workers=workers)
+    rows = batch(bureau, out, workers=workers).rows
     assert [r.file for r in rows] == ["丙局.xlsx", "乙局.xlsx", "损坏的文件.xlsx", "甲局.xlsx"]
     ws = openpyxl.load_workbook(out)["汇总"]
     table = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
