@@ -4,11 +4,8 @@ located message: never a Rust backtrace, a traceback or a crashed batch."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +19,7 @@ from addin.cli import main
 from addin.contract.calamine_guard import calamine_guard
 from addin.errors import UnusableInput, is_native_panic
 from addin.headless import evaluate_file
-from tests.contract.test_real_input import assert_reference, edited
+from tests.contract.test_real_input import assert_reference, edited, summary_json_and_peak_rss
 
 __all__ = ["edited", "empty_ledger"]
 
@@ -104,17 +101,9 @@ def test_header_only_table_every_command_exits_0(
 def test_a_table_over_whole_columns_costs_what_its_data_cost(edited: Callable[..., Path]) -> None:
     # Select columns A:G and press Ctrl+T: the table reaches row 1,048,576. python-calamine's
     # table reader allocates every row of it (about 480 MiB and 3 s for seven columns).
-    path = edited(table_ref("A3:G1048576"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "addin", "summary", "--json", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    data = json.loads(out)
+    data, peak = summary_json_and_peak_rss(edited(table_ref("A3:G1048576")))
     assert data["score"]["total"] == "97.96" and data["procurement"]["total"] == "1758.16"
-    assert usage.ru_maxrss / 1024 <= 150, f"peak RSS {usage.ru_maxrss / 1024:.0f} MiB"
+    assert peak <= 150, f"peak RSS {peak:.0f} MiB"
 
 
 def test_a_table_range_that_is_not_a_range_is_a_located_message(edited: Callable[..., Path], tmp_path: Path) -> None:
