@@ -23,7 +23,7 @@ from .core.numbers import cell_fraction, round_half_up
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
-__all__ = ["DepartmentRow", "batch", "collect"]
+__all__ = ["DepartmentRow", "batch", "collect", "summary_row", "write_summary"]
 
 GRADES = ("优", "良", "中", "差")
 
@@ -75,6 +75,12 @@ def _one(path: str) -> DepartmentRow:
     )
 
 
+def summary_row(path: Path) -> DepartmentRow:
+    """One workbook's row of the summary, evaluated in this process; never raises (a file that
+    cannot be read gets a row with its ``failure``). The web door runs it in its own workers."""
+    return _one(str(path))
+
+
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
     found = []
     for path in sorted(folder.iterdir()):
@@ -124,6 +130,7 @@ def _num(value: Decimal | None, places: int) -> float | str:
 
 
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
+    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
     good = [r for r in rows if not r.failure]
     ranks = {
         "exec": _rank(good, lambda r: r.execution_rate),
