@@ -73,11 +73,6 @@ def _static_files(config: WebConfig) -> dict[str, tuple[bytes, str]]:
     return files
 
 
-def _stem(upload: Upload) -> tuple[str, str]:
-    path = PurePath(upload.filename)
-    return path.stem or "工作簿", path.suffix
-
-
 class _Door:
     """The handlers, around one pool and one temp folder."""
 
@@ -131,14 +126,22 @@ class _Door:
         )
 
     async def _with_upload(
-        self, request: Request, work: Callable[[RequestSpace, Upload], Awaitable[Response]]
+        self,
+        request: Request,
+        work: Callable[[RequestSpace, list[Upload]], Awaitable[Response]],
+        *,
+        max_files: int = 1,
+        missing: str = "未收到文件：请以字段名 file 上传一个 .xlsx 或 .xlsm 工作簿",
     ) -> Response:
+        """Receive the upload into a fresh request folder, run ``work`` on it, answer every
+        failure as the API's JSON error; the folder goes when the request does (or with the
+        streamed answer that ``work`` handed it to, see RequestSpace.hand_over)."""
         space = RequestSpace(self.root)
         try:
-            files = await receive_files(request, space, max_bytes=self.config.max_upload_bytes, max_files=1)
+            files = await receive_files(request, space, max_bytes=self.config.max_upload_bytes, max_files=max_files)
             if not files:
-                return error(400, "未收到文件：请以字段名 file 上传一个 .xlsx 或 .xlsm 工作簿")
-            return await work(space, files[0])
+                return error(400, missing)
+            return await work(space, files)
         except UploadTooLarge:
             return error(413, self._limit_message())
         except BadUpload as exc:
@@ -148,48 +151,48 @@ class _Door:
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening any more
         finally:
-            space.close()
+            if not space.handed_over:
+                space.close()
 
     async def _job(self, space: RequestSpace, func: Callable[..., Any], *args: Any) -> Any:
         return await self.pool.run(func, *args, track=space.track)
 
+    async def _json(self, request: Request, job: Callable[[str], dict[str, Any]]) -> Response:
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
+            return JSONResponse(await self._job(space, job, str(files[0].path)))
+
+        return await self._with_upload(request, work)
+
+    async def _file(
+        self, request: Request, job: Callable[[str, str], bytes], name: Callable[[str, str], str]
+    ) -> Response:
+        """``job(upload, output)`` → a download named ``name(stem, suffix)`` of the clerk's file."""
+
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
+            path = PurePath(files[0].filename)
+            filename = name(path.stem or "工作簿", path.suffix)
+            content = await self._job(space, job, str(files[0].path), str(space.file(filename)))
+            return download(content, filename)
+
+        return await self._with_upload(request, work)
+
     # -- API: one workbook --------------------------------------------------------------------
     async def summary(self, request: Request) -> Response:
-        async def work(space: RequestSpace, upload: Upload) -> Response:
-            return JSONResponse(await self._job(space, jobs.summary, str(upload.path)))
-
-        return await self._with_upload(request, work)
+        return await self._json(request, jobs.summary)
 
     async def preview(self, request: Request) -> Response:
-        async def work(space: RequestSpace, upload: Upload) -> Response:
-            return JSONResponse(await self._job(space, jobs.preview, str(upload.path)))
-
-        return await self._with_upload(request, work)
+        return await self._json(request, jobs.preview)
 
     async def generate(self, request: Request) -> Response:
-        async def work(space: RequestSpace, upload: Upload) -> Response:
-            stem, suffix = _stem(upload)
-            name = f"{stem}-自评报告{suffix or '.xlsx'}"
-            content = await self._job(space, jobs.generate_workbook, str(upload.path), str(space.file(name)))
-            return download(content, name)
-
-        return await self._with_upload(request, work)
+        return await self._file(
+            request, jobs.generate_workbook, lambda stem, suffix: f"{stem}-自评报告{suffix or '.xlsx'}"
+        )
 
     async def docx(self, request: Request) -> Response:
-        async def work(space: RequestSpace, upload: Upload) -> Response:
-            name = f"{_stem(upload)[0]}-自评报告.docx"
-            content = await self._job(space, jobs.docx, str(upload.path), str(space.file(name)))
-            return download(content, name)
-
-        return await self._with_upload(request, work)
+        return await self._file(request, jobs.docx, lambda stem, _: f"{stem}-自评报告.docx")
 
     async def share(self, request: Request) -> Response:
-        async def work(space: RequestSpace, upload: Upload) -> Response:
-            name = f"{_stem(upload)[0]}-共享副本.xlsx"
-            content = await self._job(space, jobs.share, str(upload.path), str(space.file(name)))
-            return download(content, name)
-
-        return await self._with_upload(request, work)
+        return await self._file(request, jobs.share, lambda stem, _: f"{stem}-共享副本.xlsx")
 
     # -- API: templates -----------------------------------------------------------------------
     async def _template(self, name: str) -> Response:
@@ -212,42 +215,31 @@ class _Door:
 
     # -- API: batch ---------------------------------------------------------------------------
     async def batch(self, request: Request) -> Response:
-        space = RequestSpace(self.root)
-        streaming = False
-        try:
-            files = await receive_files(
-                request, space, max_bytes=self.config.max_upload_bytes, max_files=self.config.max_batch_files
-            )
-            if not files:
-                return error(400, "未收到文件：请以字段名 file 上传多个工作簿，或一个包含工作簿的 zip 文件")
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
             paths: list[Path] = []
             for i, upload in enumerate(files):
                 if upload.filename.lower().endswith(".zip"):
-                    folder = space.folder(f"zip-{i}")
+                    folder = str(space.folder(f"zip-{i}"))
                     limit = 4 * self.config.max_upload_bytes
-                    extracted, _ = await self._job(space, jobs.unzip, str(upload.path), str(folder), limit)
+                    extracted, _ = await self._job(space, jobs.unzip, str(upload.path), folder, limit)
                     paths.extend(Path(p) for p in extracted)
                 else:
                     paths.append(upload.path)
-            zips = [u for u in files if u.filename.lower().endswith(".zip")]
-            name = f"{_stem(zips[0])[0]}-汇总.xlsx" if len(files) == 1 and zips else "部门整体支出绩效自评汇总.xlsx"
+            single_zip = len(files) == 1 and files[0].filename.lower().endswith(".zip")
+            name = f"{PurePath(files[0].filename).stem}-汇总.xlsx" if single_zip else "部门整体支出绩效自评汇总.xlsx"
             if "application/x-ndjson" in request.headers.get("accept", ""):
-                streaming = True
+                space.hand_over()
                 return StreamingResponse(self._batch_stream(space, paths, name), media_type="application/x-ndjson")
             rows = await asyncio.gather(*(self._row(space, p) for p in paths))
             content = await self._job(space, jobs.batch_summary, list(rows), str(space.file(name)))
             return download(content, name)
-        except UploadTooLarge:
-            return error(413, self._limit_message())
-        except BadUpload as exc:
-            return error(400, str(exc.args[0]))
-        except JobFailed as exc:
-            return error(exc.status, exc.message, exc.findings)
-        except ClientDisconnect:
-            return Response(status_code=400)
-        finally:
-            if not streaming:
-                space.close()
+
+        return await self._with_upload(
+            request,
+            work,
+            max_files=self.config.max_batch_files,
+            missing="未收到文件：请以字段名 file 上传多个工作簿，或一个包含工作簿的 zip 文件",
+        )
 
     async def _row(self, space: RequestSpace, path: Path) -> DepartmentRow:
         """A file whose worker died or timed out is listed with the reason, like one that

@@ -51,6 +51,16 @@ def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "middle",
     )
 
 
+def _fit(text: str, width: float, size: int) -> str:
+    """``text`` cut with … to about ``width`` pixels (a CJK character is about ``size`` wide)."""
+    used = 0.0
+    for i, ch in enumerate(text):
+        used += size if ord(ch) > 0x2E7F else size * 0.55
+        if used > width:
+            return text[: max(1, i - 1)] + "…"
+    return text
+
+
 def chart_svg(layout: SheetLayout, spec: ChartSpec, width: int, height: int) -> str:
     bars = [s for s in spec.series if not s.secondary]
     lines = [s for s in spec.series if s.secondary]
@@ -116,7 +126,7 @@ def chart_svg(layout: SheetLayout, spec: ChartSpec, width: int, height: int) -> 
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"/>')
             out.append(_text(x, y - 7, format_number(value, s.number_format), 9, extra=f' fill="{color}"'))
     for i, name in enumerate(categories):
-        out.append(_text(left + group * i + group / 2, top + plot_h + 15, name, 10))
+        out.append(_text(left + group * i + group / 2, top + plot_h + 15, _fit(name, group - 4, 10), 10))
     if len(spec.series) > 1:
         x = left
         for k, s in enumerate(bars + lines):

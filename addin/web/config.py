@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import AddinError
+
 __all__ = ["MIB", "WebConfig"]
 
 MIB = 1024 * 1024
@@ -45,7 +47,10 @@ class WebConfig:
 
         def number(key: str, default: float) -> float:
             text = env.get(key, "").strip()
-            return float(text) if text else default
+            try:
+                return float(text) if text else default
+            except ValueError:
+                raise AddinError(f"环境变量 {key} 应为数字（现为“{text}”）：请改正后重新启动") from None
 
         origins = tuple(o.strip() for o in env.get("JIXIAO_ALLOW_ORIGINS", "").split(",") if o.strip())
         temp = env.get("JIXIAO_TEMP_DIR", "").strip()

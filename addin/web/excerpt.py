@@ -24,6 +24,7 @@ __all__ = ["excerpts", "parse_location"]
 _CONTEXT = 2  # rows shown before and after the location
 _MAX_ROWS = 12
 _MAX_COLS = 16
+_MAX_EXCERPTS = 200  # a ledger with thousands of bad rows: the first are shown, the rest listed
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)$")
 
 
@@ -118,6 +119,8 @@ def excerpts(tables: Mapping[str, RawTable | None], locations: Iterable[str]) ->
             by_sheet.setdefault(table.sheet, []).append(table)
     found: dict[str, str] = {}
     for location in dict.fromkeys(locations):
+        if len(found) >= _MAX_EXCERPTS:
+            break
         where = parse_location(location)
         if where is None or where[0] not in by_sheet:
             continue

@@ -68,6 +68,7 @@ class RequestSpace:
     def __init__(self, root: Path) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="req-", dir=root))
         self._jobs: set[asyncio.Future[Any]] = set()
+        self.handed_over = False
 
     def file(self, name: str) -> Path:
         """A new path in the folder for ``name`` (renamed ``name (2)`` when taken)."""
@@ -82,6 +83,10 @@ class RequestSpace:
         path = self.path / name
         path.mkdir(exist_ok=True)
         return path
+
+    def hand_over(self) -> None:
+        """The folder now belongs to a streamed answer, which closes it when it ends."""
+        self.handed_over = True
 
     def track(self, job: asyncio.Future[Any]) -> None:
         """Keep the folder until ``job`` (a worker's job on these files) is over."""

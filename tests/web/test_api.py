@@ -3,6 +3,7 @@ the upload limit, file names, and no uploaded byte left in the server's temp fol
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import io
@@ -10,6 +11,7 @@ import json
 import socket
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -286,3 +288,39 @@ def test_files_are_removed_when_the_client_leaves_while_the_work_runs(
     assert wait_empty(guarded_server.temp) == []
     with guarded_server.client(TOKEN) as client:  # and the service goes on
         assert client.post("/api/summary", files=_files(example_path)).status_code == 200
+
+
+def test_preview_of_data_with_errors_shows_the_checks_only(api: httpx.Client, broken_data: Path) -> None:
+    body = api.post("/api/preview", files=_files(broken_data)).json()
+    assert body["summary"]["ok"] is False
+    assert [s["name"] for s in body["sheets"]] == ["校验结果"]  # a report is never shown for such data
+    location = next(c["location"] for c in body["summary"]["checks"] if c["severity"] == "error")
+    assert 'class="hit">九百<' in body["cells"][location]
+
+
+def test_allowed_origins_get_cors_and_others_do_not() -> None:
+    from addin.web import WebConfig, create_app
+
+    app = create_app(WebConfig(token=TOKEN, allow_origins=("http://wps.intranet",)))
+
+    async def calls() -> list[httpx.Response]:
+        # In-process, without the lifespan: none of these answers needs a worker.
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://door") as client:
+            preflight = client.options(
+                "/api/summary",
+                headers={
+                    "Origin": "http://wps.intranet",
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "authorization",
+                },
+            )
+            refused = client.post("/api/summary", headers={"Origin": "http://wps.intranet"})
+            other = client.post("/api/summary", headers={"Origin": "http://elsewhere"})
+            return list(await asyncio.gather(preflight, refused, other))
+
+    with ThreadPoolExecutor(1) as thread:  # Playwright's sync API may hold this thread's loop
+        preflight, refused, other = thread.submit(asyncio.run, calls()).result()
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "http://wps.intranet"
+    assert refused.status_code == 401 and refused.headers["access-control-allow-origin"] == "http://wps.intranet"
+    assert other.status_code == 401 and "access-control-allow-origin" not in other.headers

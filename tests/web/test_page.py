@@ -15,28 +15,16 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from addin.headless import evaluate_file
 
 from ..libreoffice import require
+from .browser import CHROMIUM, launch
 from .conftest import TOKEN
 from .server import Server, wait_empty
-
-CHROMIUM = "/usr/bin/chromium"
-# The machine's network is closed: without these Chromium stalls on refused connections.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     require(CHROMIUM)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

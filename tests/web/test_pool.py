@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -24,7 +25,9 @@ def _with_pool(test: Callable[[WorkerPool], Awaitable[Any]], size: int = 2, **op
         finally:
             pool.close()
 
-    return asyncio.run(main())
+    # Its own thread: Playwright's sync API keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_a_dying_worker_costs_its_job_only_and_is_replaced() -> None:

@@ -23,17 +23,24 @@
 
   const dash = (value, suffix) => (value === null || value === undefined ? "-" : value + (suffix || ""));
 
+  // "9647.82" → "9,647.82", as the report prints amounts (string work: no float rounding).
+  function amount(value) {
+    if (value === null || value === undefined) return "-";
+    const [whole, part] = String(value).split(".");
+    return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (part !== undefined ? "." + part : "");
+  }
+
   function figures(summary) {
     const unit = summary.amount_unit || "";
     const b = summary.budget || {};
     const p = summary.procurement || {};
     const s = summary.score || {};
     const items = [
-      ["预算执行率", dash(b.execution_rate, "%"), "执行数 " + dash(b.executed) + " / 全年预算数 " + dash(b.total) + " " + unit],
-      ["支出进度", dash(b.spending_progress, "%"), "支出数 " + dash(b.spent) + " " + unit],
-      ["政府采购支出总额", dash(p.total), unit],
-      ["中小企业合同占比", dash(p.sme_share, "%"), "授予中小企业 " + dash(p.sme) + " " + unit],
-      ["小微企业占中小企业比", dash(p.small_micro_share_of_sme, "%"), "小微企业 " + dash(p.small_micro) + " " + unit],
+      ["预算执行率", dash(b.execution_rate, "%"), "执行数 " + amount(b.executed) + " / 全年预算数 " + amount(b.total) + " " + unit],
+      ["支出进度", dash(b.spending_progress, "%"), "支出数 " + amount(b.spent) + " " + unit],
+      ["政府采购支出总额", amount(p.total), unit],
+      ["中小企业合同占比", dash(p.sme_share, "%"), "授予中小企业 " + amount(p.sme) + " " + unit],
+      ["小微企业占中小企业比", dash(p.small_micro_share_of_sme, "%"), "小微企业 " + amount(p.small_micro) + " " + unit],
       ["自评得分", dash(s.total) + (s.grade ? " " + s.grade : ""), s.grade ? "评价等级：" + s.grade : "未能评分"],
     ];
     const box = $("figures");

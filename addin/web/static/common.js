@@ -10,9 +10,25 @@ const Jixiao = (() => {
     return sessionStorage.getItem(TOKEN_KEY) || "";
   }
 
+  // The question for the token, built once (both pages share it).
+  function tokenDialog() {
+    let dialog = document.getElementById("token-dialog");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "token-dialog";
+    dialog.innerHTML =
+      '<form method="dialog" id="token-form">' +
+      "<p>此服务需要访问令牌，请输入管理员提供的令牌（只保存在本浏览器窗口，关闭后需重新输入）。</p>" +
+      '<input type="password" id="token-input" autocomplete="off" aria-label="访问令牌" required>' +
+      '<div class="dialog-buttons"><button type="submit" value="ok">确定</button>' +
+      '<button type="button" id="token-cancel">取消</button></div></form>';
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
   // Asks once per browser session; resolves false when the clerk cancels.
   function askToken(again) {
-    const dialog = document.getElementById("token-dialog");
+    const dialog = tokenDialog();
     const input = document.getElementById("token-input");
     const form = document.getElementById("token-form");
     const cancel = document.getElementById("token-cancel");
