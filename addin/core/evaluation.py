@@ -57,6 +57,25 @@ class Evaluation:
     def ok(self) -> bool:
         return not self.findings.has_errors
 
+    @property
+    def untrusted(self) -> frozenset[str]:
+        """Which groups of figures ("budget", "procurement", "score") depend on input that had
+        errors: they are not shown (null in JSON). The score depends on everything it may draw
+        from, so any error withholds it (never a score rescaled from surviving indicators)."""
+        if self.ok:
+            return frozenset()
+        errors = self.findings.errors
+        sheets = {f.location.partition("!")[0] for f in errors}
+        data = self.data
+        unit_wrong = data.info.locations.get("金额单位") in {f.location for f in errors}
+        out = {"score"}
+        if unit_wrong or data.budget.table.sheet in sheets:
+            out.add("budget")
+        procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
+        if unit_wrong or sheets & procurement_sheets:
+            out.add("procurement")
+        return frozenset(out)
+
     def as_json(self) -> dict[str, Any]:
         return _summary_json(self)
 
@@ -144,6 +163,19 @@ def _execution_json(fig: ExecutionFigures) -> dict[str, Any]:
 
 
 def _summary_json(ev: Evaluation) -> dict[str, Any]:
+    out = _figures_json(ev)
+    withheld = ev.untrusted
+    if "budget" in withheld:
+        out["budget"] = {key: None for key in out["budget"]} | {"units": []}
+    if "procurement" in withheld:
+        out["procurement"] = {key: None for key in out["procurement"]} | {"categories": {}}
+    if "score" in withheld:
+        out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
+    out["interpretations"] = [f.as_json() for f in ev.findings.interpretations]
+    return out
+
+
+def _figures_json(ev: Evaluation) -> dict[str, Any]:
     info = ev.data.info
     dept = ev.budget.department
     proc = ev.procurement
