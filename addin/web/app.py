@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from pathlib import Path, PurePath
@@ -79,8 +78,7 @@ class _Door:
     def __init__(self, config: WebConfig) -> None:
         self.config = config
         self.pool = WorkerPool(config.pool_size, memory_bytes=config.worker_memory_bytes, time_limit=config.time_limit)
-        root = config.temp_dir or Path(tempfile.gettempdir()) / "jixiao-web"
-        self.root = root
+        self.root = config.upload_root
         self.static = _static_files(config)
         self.templates: dict[str, bytes] = {}
         self.templates_lock = asyncio.Lock()

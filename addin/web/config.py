@@ -15,6 +15,7 @@ when a bureau runs the app under its own uvicorn (``uvicorn --factory addin.web:
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,11 @@ class WebConfig:
     temp_dir: Path | None = None
     allow_origins: tuple[str, ...] = ()
     max_batch_files: int = 2000
+
+    @property
+    def upload_root(self) -> Path:
+        """Where each request's private folder is made."""
+        return self.temp_dir or Path(tempfile.gettempdir()) / "jixiao-web"
 
     @property
     def pool_size(self) -> int:

@@ -32,6 +32,15 @@ def serve(config: WebConfig, host: str = "127.0.0.1", port: int = 8000) -> None:
     from .app import create_app
 
     _check_port(host, port)
+    try:
+        config.upload_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = config.upload_root / f".probe-{port}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise UnusableInput(
+            f"临时文件夹“{config.upload_root}”无法写入（{exc.strerror}）：请用 --temp-dir 指定一个可写的文件夹"
+        ) from None
     shown = f"[{host}]" if ":" in host else host
     print(f"部门整体支出绩效自评网页版：http://{shown}:{port}/ （按 Ctrl+C 停止）", file=sys.stderr)
     if config.token:

@@ -11,6 +11,7 @@ import json
 import socket
 import time
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,8 +21,9 @@ import httpx
 import openpyxl
 import pytest
 
-from addin.headless import evaluate_file
+from addin.headless import evaluate_file, generate
 
+from ..package.test_hostile_inputs import BILLION_LAUGHS, rewrite
 from .conftest import TOKEN
 from .server import Server, multipart, raw_request, read_response, wait_empty
 
@@ -153,9 +155,13 @@ def test_docx_and_share(api: httpx.Client, example_path: Path) -> None:
         assert not [n for n in package.namelist() if "vbaProject" in n]
 
 
-def test_preview_renders_the_report_sheets(api: httpx.Client, example_path: Path) -> None:
+def test_preview_renders_the_report_sheets(api: httpx.Client, example_path: Path, tmp_path: Path) -> None:
     body = api.post("/api/preview", files=_files(example_path)).json()
-    assert [s["name"] for s in body["sheets"]] == ["自评报告", "校验结果"]
+    # The preview shows exactly the sheets the writer adds (a sheet added to the report shows too).
+    generate(example_path, tmp_path / "written.xlsm")
+    before = openpyxl.load_workbook(example_path, read_only=True).sheetnames
+    added = [n for n in openpyxl.load_workbook(tmp_path / "written.xlsm", read_only=True).sheetnames if n not in before]
+    assert [s["name"] for s in body["sheets"]] == added == ["自评报告", "校验结果"]
     report = body["sheets"][0]["html"]
     for figure in ("9,647.82", "96.67%", "66.7%", "97.96", "基数为0，不可比"):
         assert figure in report
@@ -225,6 +231,27 @@ def test_unusable_uploads_are_400(api: httpx.Client, text_as_workbook: Path, tmp
     assert "没有 .xlsx/.xlsm 工作簿" in str(body["error"])
     _error(api.get("/api/nothing"), 404)
     _error(api.get("/api/summary"), 405)
+
+
+FOREIGN = Path(__file__).resolve().parents[1] / "data" / "foreign"
+
+
+@pytest.mark.parametrize(
+    ("hostile", "said"),
+    [
+        (lambda wb: FOREIGN / "password.xlsx", "密码"),
+        (lambda wb: FOREIGN / "base.xls", "旧版 .xls"),
+        (lambda wb: rewrite(wb, "xl/workbook.xml", lambda x: BILLION_LAUGHS + x[x.index(b"?>") + 2 :]), "DOCTYPE"),
+        (lambda wb: rewrite(wb, "xl/media/bomb.xml", lambda _: b" " * (8 * 1024 * 1024)), "解压后过大"),
+    ],
+    ids=["encrypted", "xls", "entities", "zip-bomb"],
+)
+def test_the_headless_doors_refusals_apply(
+    api: httpx.Client, make_workbook: Callable[..., Path], hostile: Callable[[Path], Path], said: str
+) -> None:
+    path = hostile(make_workbook())
+    for endpoint in ("/api/summary", "/api/generate", "/api/share"):
+        assert said in str(_error(api.post(endpoint, files=_files(path)), 400)["error"])
 
 
 def test_upload_over_the_limit_is_413_before_the_body_is_read(guarded_server: Server) -> None:
