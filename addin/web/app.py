@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..batch import DepartmentRow
+from ..core.numbers import round_half_up
 from . import jobs
 from .config import MIB, WebConfig
 from .http import SecurityHeaders, TokenGuard, download, error, ndjson
@@ -281,7 +282,7 @@ def _row_json(row: DepartmentRow) -> dict[str, Any]:
     return {
         "file": row.file,
         "department": row.department,
-        "score": None if row.score is None else f"{row.score:.2f}",
+        "score": None if row.score is None else str(round_half_up(row.score, 2)),  # 四舍五入, as printed
         "grade": row.grade,
         "errors": row.errors,
         "warnings": row.warnings,

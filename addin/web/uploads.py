@@ -25,7 +25,6 @@ from starlette.requests import Request
 
 __all__ = ["BadUpload", "RequestSpace", "Upload", "UploadTooLarge", "clean_filename", "receive_files"]
 
-_FIELD_LIMIT = 64 * 1024  # a non-file form field (none is used; a client may send one)
 _NAME_LIMIT = 120
 _cleanups: set[asyncio.Task[None]] = set()  # removals waiting for a job (kept from the GC)
 
@@ -115,7 +114,7 @@ class _Part:
     handle: IO[bytes] | None = None
     path: Path | None = None
     size: int = 0
-    data: bytearray = field(default_factory=bytearray)
+    skip: bool = False
 
 
 class _Receiver:
@@ -145,7 +144,9 @@ class _Receiver:
         _, options = parse_options_header(self.part.headers.get(b"content-disposition", b""))
         self.part.name = options.get(b"name", b"").decode("utf-8", "replace")
         raw = options.get(b"filename")
-        if raw is None and self.part.name != "file":
+        if self.part.name != "file":
+            # Another field (the API reads only ``file``): its bytes are skipped, not stored.
+            self.part.skip = True
             return
         if len(self.files) + 1 > self.max_files:
             raise BadUpload(f"一次最多上传 {self.max_files} 个文件：请分批上传")
@@ -158,13 +159,9 @@ class _Receiver:
         self.opened.append(self.part.handle)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if self.part.handle is not None:
+        if self.part.handle is not None and not self.part.skip:
             self.part.handle.write(data[start:end])
             self.part.size += end - start
-        elif len(self.part.data) + end - start <= _FIELD_LIMIT:
-            self.part.data.extend(data[start:end])
-        else:
-            raise BadUpload("表单字段过长：请只上传文件（字段名 file）")
 
     def on_part_end(self) -> None:
         part = self.part
@@ -178,7 +175,7 @@ class _Receiver:
 
 
 async def receive_files(request: Request, space: RequestSpace, *, max_bytes: int, max_files: int) -> list[Upload]:
-    """The uploaded files (fields with a file name, or named ``file``), stored in ``space``.
+    """The uploaded files (the parts named ``file``), stored in ``space``.
     Raises UploadTooLarge past ``max_bytes`` of body, BadUpload for a body that is not
     multipart/form-data; a client that goes away raises starlette's ClientDisconnect."""
     declared = request.headers.get("content-length")

@@ -13,6 +13,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -214,6 +215,9 @@ def test_batch_streams_progress_then_the_workbook(api: httpx.Client, bureau: lis
     assert done["event"] == "done"
     failed = [d for d in done["departments"] if d["failure"]]
     assert [d["file"] for d in failed] == ["损坏.xlsx"] and "损坏" in failed[0]["failure"]
+    for department in done["departments"][:3]:
+        path = next(p for p in bureau if p.name == department["file"])
+        assert department["score"] == evaluate_file(path).as_json()["score"]["total"]
     (tmp_path / "s.xlsx").write_bytes(base64.b64decode(done["content"]))
     assert openpyxl.load_workbook(tmp_path / "s.xlsx")["等级统计"]["B6"].value == 3
 
@@ -222,7 +226,9 @@ def test_unusable_uploads_are_400(api: httpx.Client, text_as_workbook: Path, tmp
     body = _error(api.post("/api/summary", files=_files(text_as_workbook)), 400)
     assert "“数据.xlsx”不是 Excel 工作簿" in str(body["error"])
     _error(api.post("/api/generate", files=_files(text_as_workbook)), 400)
-    _error(api.post("/api/summary", data={"other": "x"}, files={"other": ("", b"")}), 400)
+    for wrong_field in ({"other": ("甲局.xlsx", b"PK")}, {"file_1": ("甲局.xlsx", b"PK")}):
+        assert "字段名 file" in str(_error(api.post("/api/summary", files=wrong_field), 400)["error"])
+    assert "空文件" in str(_error(api.post("/api/summary", files={"file": ("", b"")}), 400)["error"])
     _error(api.post("/api/summary", content=b"{}", headers={"Content-Type": "application/json"}), 400)
     zip_without = io.BytesIO()
     with zipfile.ZipFile(zip_without, "w") as z:
@@ -351,3 +357,10 @@ def test_allowed_origins_get_cors_and_others_do_not() -> None:
     assert preflight.headers["access-control-allow-origin"] == "http://wps.intranet"
     assert refused.status_code == 401 and refused.headers["access-control-allow-origin"] == "http://wps.intranet"
     assert other.status_code == 401 and "access-control-allow-origin" not in other.headers
+
+
+def test_batch_rows_show_scores_rounded_half_up() -> None:
+    from addin.batch import DepartmentRow
+    from addin.web.app import _row_json
+
+    assert _row_json(DepartmentRow("甲局.xlsx", score=Decimal("92.385")))["score"] == "92.39"  # not 92.38
