@@ -364,3 +364,21 @@ def test_batch_rows_show_scores_rounded_half_up() -> None:
     from addin.web.app import _row_json
 
     assert _row_json(DepartmentRow("甲局.xlsx", score=Decimal("92.385")))["score"] == "92.39"  # not 92.38
+
+
+def test_files_are_removed_when_the_client_leaves_a_streamed_batch(guarded_server: Server, bureau: list[Path]) -> None:
+    body, kind = multipart([(p.name, p.read_bytes()) for p in bureau * 4])
+    head = (
+        "POST /api/batch HTTP/1.1\r\nHost: x\r\nAccept: application/x-ndjson\r\n"
+        f"Authorization: Bearer {TOKEN}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    sock = raw_request(guarded_server.port, head, body)
+    seen = b""
+    while b'"progress"' not in seen:  # the work has begun (files on disk, workers busy)…
+        chunk = sock.recv(4096)
+        assert chunk, seen
+        seen += chunk
+    sock.close()  # …and the client goes away: the jobs not started are dropped, the folder removed
+    assert wait_empty(guarded_server.temp) == []
+    with guarded_server.client(TOKEN) as client:
+        assert client.post("/api/summary", files=_files(bureau[0])).status_code == 200
