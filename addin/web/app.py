@@ -183,9 +183,7 @@ class _Door:
         return await self._json(request, jobs.preview)
 
     async def generate(self, request: Request) -> Response:
-        return await self._file(
-            request, jobs.generate_workbook, lambda stem, suffix: f"{stem}-自评报告{suffix or '.xlsx'}"
-        )
+        return await self._file(request, jobs.generate_workbook, lambda stem, suffix: f"{stem}-自评报告{suffix}")
 
     async def docx(self, request: Request) -> Response:
         return await self._file(request, jobs.docx, lambda stem, _: f"{stem}-自评报告.docx")
