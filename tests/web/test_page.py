@@ -76,7 +76,22 @@ def test_upload_shows_the_figures_findings_and_report_then_downloads_it(
     assert "部门整体支出绩效自评报告" in text and "9,647.82" in text and "基数为0，不可比" in text
     assert report.locator("svg[role=img]").count() == 2
     page.click('.tab:text("校验结果")')
-    assert page.locator('.sheet-pane[data-sheet="校验结果"]').is_visible()
+    checks = page.locator('.sheet-pane[data-sheet="校验结果"]')
+    assert checks.is_visible() and not report.is_visible()
+    checks.locator('a.loc[data-loc="预算执行!F4"]').click()  # the sheet's link opens the same cells
+    assert warning.locator(".cell-view").is_visible()
+    # A link from one preview sheet to another (as a summary sheet links its project sheets)
+    # opens that sheet's tab.
+    page.evaluate(
+        """() => {
+            const link = document.createElement("a");
+            link.className = "loc"; link.href = "#"; link.dataset.loc = "'自评报告'!A1"; link.id = "to-report";
+            link.textContent = "自评报告";
+            document.querySelector('.sheet-pane[data-sheet="校验结果"]').appendChild(link);
+        }"""
+    )
+    page.click("#to-report")
+    assert report.is_visible() and not checks.is_visible()
 
     with page.expect_download() as got:
         page.click("#get-workbook")

@@ -86,8 +86,16 @@
     }
   }
 
-  // A location link (in the findings or in the 校验结果 preview) opens the cells around it.
+  // A location link (in the findings or in a preview sheet) opens the clerk's cells around
+  // it; a link to another preview sheet (a summary sheet's row → its project sheet) opens that tab.
   function showLocation(where) {
+    const sheet = where.slice(0, where.lastIndexOf("!")).replace(/^'|'$/g, "");
+    const tab = Array.from(document.querySelectorAll("#tabs .tab")).find((t) => t.textContent === sheet);
+    if (tab) {
+      tab.click();
+      $("tabs").scrollIntoView({ behavior: "smooth", block: "start" });
+      return;
+    }
     const views = Array.from(document.querySelectorAll(".cell-view")).filter((v) => v.dataset.loc === where);
     if (!views.length) return;
     const view = views[0];
