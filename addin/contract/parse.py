@@ -83,15 +83,20 @@ def _info(table: ContractTable, findings: Findings) -> Info:
             year_where or header,
         )
 
-    def choice(key: str, choices: Sequence[str]) -> str:
+    def choice(key: str, choices: Sequence[str], unknown: str | None = None) -> str:
         value = text(key)
         if not value:
             return choices[0]
         got = coercer.choice(value, locations[key], key, choices)
-        return got if got is not None else choices[0]
+        if got is not None:
+            return got
+        return choices[0] if unknown is None else unknown
 
-    unit = choice("金额单位", schema.AMOUNT_UNITS)
+    # An unknown unit stays unknown (""): one located error, and every figure is still
+    # computed in whatever unit the amounts share; nothing is printed as 万元 by default.
+    unit = choice("金额单位", schema.AMOUNT_UNITS, unknown="")
     basis = choice("小微占比口径", schema.BASES)
+    execution_basis = choice("执行率口径", schema.EXECUTION_BASES)
     total_weight = Decimal(100)
     weight_value = items.get("指标总分", (None, ""))[0]
     if not is_blank(weight_value):
@@ -110,6 +115,7 @@ def _info(table: ContractTable, findings: Findings) -> Info:
         report_date=text("报告日期"),
         total_weight=total_weight,
         locations=locations,
+        execution_basis=execution_basis,
     )
 
 
@@ -126,7 +132,7 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
         executed = cells.number("执行数")
         spent = cells.number("支出数")
         note = cells.text("备注")
-        if not cells.ok or total is None or executed is None or spent is None:
+        if not cells.ok or total is None or executed is None:
             continue
         line = BudgetLine(name, level, initial, total, executed, spent, note, cells.ref)
         if is_total:
@@ -203,7 +209,7 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
         amount = cells.number("支出金额")
         sme = cells.number("授予中小企业合同金额")
         small = cells.number("其中授予小微企业合同金额")
-        if not cells.ok or amount is None or sme is None or small is None:
+        if not cells.ok or amount is None:
             continue
         line = ProcurementLine(category, amount, sme, small, cells.ref)
         if is_total:
@@ -229,6 +235,7 @@ def _indicators(table: ContractTable, coercer: Coercer) -> list[Indicator]:
         actual, actual_text = cells.value("实际值")
         source = clean_text(cells.text("数据来源"))
         method = clean_text(cells.text("计分方法")).replace(" ", "")
+        coefficient = cells.number("得分系数")
         manual = cells.number("自评得分")
         reason = cells.text("偏差原因")
         if not cells.ok or weight is None:
@@ -249,6 +256,7 @@ def _indicators(table: ContractTable, coercer: Coercer) -> list[Indicator]:
                 manual,
                 reason,
                 cells.ref,
+                coefficient,
             )
         )
     return indicators
@@ -260,10 +268,13 @@ def _rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         cells = table.cells(r, row, coercer)
         name = clean_text(cells.text("规则名称")).replace(" ", "")
         kind = cells.choice("规则类型")
-        lower = cells.number("下限")
-        upper = cells.number("上限")
+        lower_is_target = _is_target_word(cells.raw("下限"))
+        upper_is_target = _is_target_word(cells.raw("上限"))
+        lower = None if lower_is_target else cells.number("下限")
+        upper = None if upper_is_target else cells.number("上限")
         ratio = cells.number("得分比例")
         points = cells.number("每点扣分")
+        step = cells.number("每档")
         if not cells.ok:
             continue
         if name in schema.BUILT_IN_METHODS:
@@ -273,8 +284,15 @@ def _rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
                 cells.where("规则名称"),
             )
             continue
-        rules.append(RuleRow(name, kind, lower, upper, ratio, points, cells.ref))
+        rules.append(
+            RuleRow(name, kind, lower, upper, ratio, points, cells.ref, step, lower_is_target, upper_is_target)
+        )
     return rules
+
+
+def _is_target_word(value: Any) -> bool:
+    """A 扣分 bound typed as the word 目标值 (the indicator's own target)."""
+    return isinstance(value, str) and clean_text(value).replace(" ", "") == schema.TARGET_WORD
 
 
 def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
