@@ -141,6 +141,9 @@ def test_tables_validations_and_formats_survive_libreoffice(rebuilt: Path, tmp_p
         schema.DIRECTIONS,
         schema.AMOUNT_UNITS,
         schema.BASES,
+        schema.EXECUTION_BASES,
+        schema.RULE_KINDS,
+        schema.BUILT_IN_METHODS,
     ):
         assert any(all(c in (formula or "") for c in choices) for formula in lists), choices
 
