@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,24 +120,26 @@ class _Scorer:
 
     def compare_typed(self, ind: Indicator, typed: Decimal, computed: Decimal) -> None:
         """A typed 实际值 beside a computed one: a warning when they differ, naming the other
-        base when the typed figure is the one computed there."""
-        places = min(max(0, -int(typed.as_tuple().exponent)), 10)
-        if round_half_up(computed, places) == typed:
+        base when the typed figure is the one computed there (105.42% typed, 100.00% on
+        全年预算数, 105.42% on 年初预算数)."""
+        same = _same_as_typed(typed, rate=_is_rate(ind))
+        if same(computed):
             return
-        shown = _fmt(round_half_up(computed, 6))
+        show = _figure_text(ind)
         for label, other in self.alternatives.get(ind.source, ()):
-            if other is not None and round_half_up(other, places) == typed:
+            if other is not None and same(other):
                 self.findings.warning(
                     "score_actual_other_basis",
-                    f"指标“{ind.level3}”填写的实际值 {_fmt(typed)} 与按{label}计算的“{ind.source}” "
-                    f"{_fmt(round_half_up(other, 6))} 一致，而按当前口径计算为 {shown}：已采用 {shown}；"
+                    f"指标“{ind.level3}”填写的实际值 {show(typed)} 是按{label}计算的“{ind.source}”"
+                    f"（{show(other)}），按当前口径计算为 {show(computed)}，已采用 {show(computed)}："
                     "如报告应按另一口径，请修改基本信息中的执行率口径",
                     ind.where.cell("实际值"),
                 )
                 return
         self.findings.warning(
             "score_actual_differs",
-            f"指标“{ind.level3}”填写的实际值 {_fmt(typed)} 与按数据计算的“{ind.source}” {shown} 不一致，已采用计算值",
+            f"指标“{ind.level3}”填写的实际值 {_fmt(typed)} 与按数据计算的“{ind.source}” "
+            f"{_fmt(round_half_up(computed, 6))} 不一致，已采用计算值",
             ind.where.cell("实际值"),
         )
 
@@ -281,13 +283,32 @@ class _Scorer:
         return outcome.score, outcome.basis
 
 
+def _is_rate(ind: Indicator) -> bool:
+    return is_rate_row(ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=(ind.target,))
+
+
+def _same_as_typed(typed: Decimal, *, rate: bool) -> Callable[[Decimal], bool]:
+    """Whether a computed figure is what the clerk typed, to the places typed: on a rate row the
+    places of the percentage (100% typed is not 105.42%; 96.7% typed is 96.67%)."""
+    scale = 100 if rate else 1
+    shown = (typed * scale).normalize()
+    places = min(max(0, -int(shown.as_tuple().exponent)), 10)
+    return lambda computed: round_half_up(computed * scale, places) == shown
+
+
+def _figure_text(ind: Indicator) -> Callable[[Decimal], str]:
+    """How this indicator's figures read in a message: 72.74% on a rate row, 60 on a count row."""
+    if _is_rate(ind):
+        return lambda value: f"{_fmt(round_half_up(value * 100, 2))}%"
+    return _fmt
+
+
 def _value_text(ind: Indicator, value: Decimal, *, target: bool = False) -> str:
-    """A target or actual as the clerk reads it: 72.74% on a rate row, 60 on a count row."""
-    rate = is_rate_row(ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=(ind.target,))
-    shown = f"{_fmt(round_half_up(value * 100, 4))}%" if rate else _fmt(value)
-    text = ind.target_text if target else ""
-    # Keep the clerk's own comparison sign ("≤100%"): it says which way the target points.
-    return f"{text[0]}{shown}" if text[:1] in ("≥", "≤", ">", "<") else shown
+    """A target or actual as the clerk reads it, keeping the clerk's own comparison sign on a
+    target ("≤100%"): it says which way the target points."""
+    shown = _figure_text(ind)(value)
+    sign = ind.target_text.strip()[:1] if target else ""
+    return f"{sign}{shown}" if sign in ("≥", "≤", ">", "<") else shown
 
 
 def score_indicators(
