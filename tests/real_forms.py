@@ -115,10 +115,10 @@ def project_budget(department: str, line: tuple[str, float, float, float], **inf
     computed 预算执行率."""
     name, initial, total, executed = line
     return {
-        "tblInfo": _info(department, 2022, "万元", 指标总分=10, **info),
+        "tblInfo": _info(department, 2022, "万元", **info),
         "tblBudget": [[name, "本级", initial, total, executed, "项目支出"]],
         "tblIndicators": [
-            ["项目管理", "资金管理", "预算执行率", 10, "正向", "100%", None, "预算执行率", "比率", None, "", None],
+            ["项目管理", "资金管理", "预算执行率", 100, "正向", "100%", None, "预算执行率", "比率", None, "", None],
         ],
     }
 

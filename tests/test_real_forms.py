@@ -133,7 +133,7 @@ def test_a_project_budget_without_a_spent_column(tmp_path: Path) -> None:
     assert b["units"][0]["notes"] == {"spent": "未填报", "spending_progress": "未填报"}
     codes = [c["code"] for c in s["checks"]]
     assert "budget_executed_vs_spent" not in codes and s["ok"] is True
-    assert s["score"]["total"] == "10.00"
+    assert s["score"]["total"] == "100.00"
 
 
 @pytest.mark.parametrize(

@@ -318,7 +318,7 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     g.gap()
     chart_top = g.row
     g.row += 16
-    units, categories = _chart_data(layout, ev, chart_top)
+    units, categories, with_shares = _chart_data(layout, ev, chart_top)
     layout.charts.append(
         ChartSpec(
             title="各单位预算执行率",
@@ -330,17 +330,17 @@ def report_layout(ev: Evaluation) -> SheetLayout:
         )
     )
     first, last = categories
+    amounts = Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00")
+    shares = Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True)
     layout.charts.append(
         ChartSpec(
-            title="政府采购支出及中小企业占比",
-            kind="bar_line",
-            series=(
-                Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00"),
-                Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True),
-            ),
+            # No SME line where no SME share was stated (a line of "-" would only mislead).
+            title="政府采购支出及中小企业占比" if with_shares else "政府采购支出",
+            kind="bar_line" if with_shares else "bar",
+            series=(amounts, shares) if with_shares else (amounts,),
             anchor=(chart_top, 5, chart_top + 15, LAST),
             y_title=info.amount_unit,
-            y2_title="占比",
+            y2_title="占比" if with_shares else "",
             y_format="#,##0",
             y2_format="0%",
         )
@@ -354,8 +354,10 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     return layout
 
 
-def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The charts' data beside the printed report: contiguous, so any writer can chart it."""
+def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
+    """The charts' data beside the printed report: contiguous, so any writer can chart it. A
+    statement without categories is charted as its 合计; the flag says whether any SME share
+    is there to plot."""
     layout.put(top, DATA_COL, "图表数据（供图表引用，不打印）", "footnote")
     row = top + 1
     layout.put(row, DATA_COL, "单位名称", "th")
@@ -370,12 +372,14 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
     for c, head in enumerate(("采购类别", "支出金额", "中小企业占比")):
         layout.put(row, DATA_COL + c, head, "th")
     first = row + 1
-    for category in ev.procurement.categories:
+    p = ev.procurement
+    bars = [(c.name, c.amount, c.sme_share) for c in p.categories] or [("合计", p.total, p.sme_share)]
+    for name, amount, share in bars:
         row += 1
-        layout.put(row, DATA_COL, category.name, "td")
-        layout.put(row, DATA_COL + 1, _amount(category.amount), "td_amount")
-        layout.put(row, DATA_COL + 2, _pct(category.sme_share, 1), "td_pct1")
-    return units, (first, row)
+        layout.put(row, DATA_COL, name, "td")
+        layout.put(row, DATA_COL + 1, _amount(amount), "td_amount")
+        layout.put(row, DATA_COL + 2, _pct(share, 1), "td_pct1")
+    return units, (first, row), any(share is not None for _, _, share in bars)
 
 
 def checks_layout(findings: Sequence[Finding]) -> SheetLayout:

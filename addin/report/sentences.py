@@ -96,10 +96,11 @@ def procurement_sentence(ev: Evaluation) -> str:
         text += f"，其中：{small}" if small else ""
     elif small:
         text += small
+    # Per-category SME shares only when every category states its SME amount: a lone "工程 -"
+    # beside categories whose split was not given would read as if the others were missing.
+    stated = p.categories and all(c.sme is not None for c in p.categories)
     categories = "，".join(
-        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}"
-        for c in p.categories
-        if c.sme is not None
+        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}" for c in p.categories if stated
     )
     if categories:
         return text + ("；" if p.sme is not None or small else "") + categories + "。"
