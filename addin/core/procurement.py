@@ -85,6 +85,11 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return None if a is None or b is None else a + b
 
 
+def _stated_notes(sme: Decimal | None, small_micro: Decimal | None) -> dict[str, str]:
+    """未填报 for the SME and small-micro amounts that were not stated."""
+    return {key: NOT_GIVEN_NOTE for key, value in (("sme", sme), ("small_micro", small_micro)) if value is None}
+
+
 def _share_note(part: Decimal | None, whole: Decimal | None) -> str:
     """Why a share is missing: its part was not stated, or its base is zero; "" when it exists."""
     if part is None or whole is None:
@@ -119,11 +124,7 @@ class CategoryFigures:
 
     def notes(self) -> dict[str, str]:
         """Field → note for every figure of this category that is missing."""
-        found: dict[str, str] = {}
-        if self.sme is None:
-            found["sme"] = NOT_GIVEN_NOTE
-        if self.small_micro is None:
-            found["small_micro"] = NOT_GIVEN_NOTE
+        found = _stated_notes(self.sme, self.small_micro)
         if self.sme_note:
             found["sme_share"] = self.sme_note
         return found
@@ -163,11 +164,7 @@ class ProcurementFigures:
 
     def notes(self) -> dict[str, str]:
         """Figure → note (未填报 or 基数为0，不可比) for every department-level figure missing."""
-        found: dict[str, str] = {}
-        if self.sme is None:
-            found["sme"] = NOT_GIVEN_NOTE
-        if self.small_micro is None:
-            found["small_micro"] = NOT_GIVEN_NOTE
+        found = _stated_notes(self.sme, self.small_micro)
         for key, part, whole in (
             ("sme_share", self.sme, self.total),
             ("small_micro_share_of_sme", self.small_micro, self.sme),

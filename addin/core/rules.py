@@ -367,32 +367,30 @@ def _compile_deduction(name: str, rows: Sequence[RuleRow], findings: Findings) -
     return DeductionRule(name, lower, upper, row.points, row.where.cell("下限"), row.step)
 
 
+def _one_value(
+    kind: str, name: str, rows: Sequence[RuleRow], findings: Findings, column: str, code: str, advice: str
+) -> tuple[RuleRow, Decimal] | None:
+    """The one row of a single-row rule and its one required, non-negative number."""
+    row = _one_row(kind, name, rows, findings)
+    if not _no_target_word(kind, name, row, findings):
+        return None
+    value = row.upper if column == "上限" else row.ratio
+    if value is None or value < 0:
+        findings.error(code, f"{kind}规则“{name}”{advice}", row.where.cell(column))
+        return None
+    return row, value
+
+
 def _compile_overshoot(name: str, rows: Sequence[RuleRow], findings: Findings) -> OvershootRule | None:
-    row = _one_row(KIND_OVERSHOOT, name, rows, findings)
-    if not _no_target_word(KIND_OVERSHOOT, name, row, findings):
-        return None
-    if row.upper is None or row.upper < 0:
-        findings.error(
-            "rule_overshoot_limit",
-            f"超额规则“{name}”的上限应为允许超过目标值的比例（如“超过目标值30%以上不得分”填 30%）：请填写上限",
-            row.where.cell("上限"),
-        )
-        return None
-    return OvershootRule(name, row.upper, row.where.cell("上限"))
+    advice = "的上限应为允许超过目标值的比例（如“超过目标值30%以上不得分”填 30%）：请填写上限"
+    got = _one_value(KIND_OVERSHOOT, name, rows, findings, "上限", "rule_overshoot_limit", advice)
+    return None if got is None else OvershootRule(name, got[1], got[0].where.cell("上限"))
 
 
 def _compile_linear(name: str, rows: Sequence[RuleRow], findings: Findings) -> LinearRule | None:
-    row = _one_row(KIND_LINEAR, name, rows, findings)
-    if not _no_target_word(KIND_LINEAR, name, row, findings):
-        return None
-    if row.ratio is None or row.ratio < 0:
-        findings.error(
-            "rule_linear_slope",
-            f"线性规则“{name}”的得分比例应为系数 a（得分 =（1 − a × 实际值）× 分值，如 10）：请填写非负数",
-            row.where.cell("得分比例"),
-        )
-        return None
-    return LinearRule(name, row.ratio, row.upper, row.where.cell("得分比例"))
+    advice = "的得分比例应为系数 a（得分 =（1 − a × 实际值）× 分值，如 10）：请填写非负数"
+    got = _one_value(KIND_LINEAR, name, rows, findings, "得分比例", "rule_linear_slope", advice)
+    return None if got is None else LinearRule(name, got[1], got[0].upper, got[0].where.cell("得分比例"))
 
 
 def compile_rules(rows: Iterable[RuleRow], findings: Findings) -> dict[str, Rule]:
