@@ -76,7 +76,7 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
     ev = evaluate_tables(tables)
     d = ev.budget.department
-    # The quick check reads the category summary, whatever the ledger says.
+    # The quick check reads the category summary (its 合计 row first), whatever the ledger says.
     share = from_summary(ev.data.procurement).sme_share if ev.data.procurement else None
     return [
         QuickCheck(
@@ -87,7 +87,12 @@ def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCh
         ),
         QuickCheck(
             "中小企业合同占比（采购汇总）",
-            "=JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额])",
+            # A 合计 row, when there is one, states the totals (often the only SME figure);
+            # summing it with the category rows would count the amounts twice.
+            '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
+            'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
+            'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
+            "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
             _fraction(share, 1),
             "0.0%",
         ),
