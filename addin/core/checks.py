@@ -13,7 +13,7 @@ from .budget import BASIS_INITIAL, BudgetFigures
 from .findings import Findings
 from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary, RowRef
 from .numbers import ZERO, format_amount
-from .procurement import ProcurementFigures, Split, summary_splits
+from .procurement import ProcurementFigures, Split, from_summary, summary_splits
 from .units import with_unit
 
 __all__ = ["check_budget", "check_ledger_units", "check_procurement_sources", "check_summary"]
@@ -171,7 +171,8 @@ def _check_partial_split(summary: ProcurementSummary, findings: Findings) -> Non
     """Some category rows with their SME amount, some without: probably a forgotten cell.
     (All without is a form that states SME only in total: no finding.)"""
     given = [line for line in summary.lines if line.sme is not None]
-    blank = [line for line in summary.lines if line.sme is None and line.amount != 0]
+    figures = from_summary(summary)  # a blank that follows from the 合计 row is no doubt
+    blank = [line for line in summary.lines if figures.category(line.category).sme is None]
     if given and blank:
         findings.warning(
             "procurement_partial_split",

@@ -186,3 +186,10 @@ class TestRealForms:
         reader.error("input_not_number", "支出金额应为数字", "采购汇总!B5")
         ev = evaluate(data(procurement=stated), reader)
         assert "procurement_category_sum" not in [f.code for f in ev.findings]  # its own rows failed
+
+
+def test_a_blank_split_that_follows_from_the_total_row_is_no_doubt() -> None:
+    stated = summary(("货物", "50", "50", "10"), ("服务", "50", None, None), total=("合计", "100", "80", "10"))
+    ev = evaluate(data(procurement=stated))
+    assert [f.code for f in ev.findings] == []
+    assert ev.procurement.category("服务").sme == D(30)
