@@ -186,6 +186,9 @@ class TestRealForms:
         reader.error("input_not_number", "支出金额应为数字", "采购汇总!B5")
         ev = evaluate(data(procurement=stated), reader)
         assert "procurement_category_sum" not in [f.code for f in ev.findings]  # its own rows failed
+        units = budget(budget_line("办本级", "100", "90", "90"), total=budget_line("合计", "120", "90", "90", row=5))
+        ev = evaluate(data(budget=units), reader)
+        assert "budget_units_vs_total" in [f.code for f in ev.findings.errors]  # units vs 合计 still checked
 
 
 def test_a_blank_split_that_follows_from_the_total_row_is_no_doubt() -> None:
