@@ -66,8 +66,8 @@ def test_an_unknown_unit_is_one_located_error_and_the_other_checks_still_run(tmp
         ("input_unknown_choice", "基本信息!B4"),
         ("procurement_category_sum", "采购汇总!B5"),
     ]
-    assert s["amount_unit"] is None
-    assert s["procurement"]["sme_share"] == "74.4"  # figures that do not depend on the unit
+    # Amounts in an unknown unit are withheld (null), as every figure that depends on bad input.
+    assert s["amount_unit"] is None and s["procurement"]["total"] is None
 
 
 def test_a_total_only_statement_of_the_ministry_of_finance(tmp_path: Path) -> None:
@@ -173,7 +173,7 @@ def test_rules_typed_as_published(tmp_path: Path) -> None:
     tables: dict[str, list[list[Any]]] = copy.deepcopy(EXAMPLE_TABLES)
     tables["tblRules"] += [
         ["每相差3%扣1分", "扣分", "目标值", None, None, 1, 3],
-        ["超过30%不得分", "超额", None, 0.3, None, None],
+        ["超过30%不得分", "超额", None, 30, None, None],  # 30 typed for 30%: read as 0.3
         ["调剂率线性", "线性", None, 0.1, 10, None],
         ["每例扣1分", "扣分", 0, 0, None, 1],
     ]
@@ -188,4 +188,5 @@ def test_rules_typed_as_published(tmp_path: Path) -> None:
             row[1] = 40
     ev = evaluate_file(forms.write_form(tmp_path / "rules.xlsx", tables))
     assert [f.code for f in ev.findings.errors] == []
+    assert [(f.code, f.location) for f in ev.findings.interpretations] == [("input_percent_points", "计分规则!D9")]
     assert [r.score for r in ev.score.indicators] == [9, 0, 5, 8]

@@ -55,8 +55,9 @@ CHECKS_SHEET = "校验结果"
 LEVELS = ("本级", "二级", "三级")
 BASES = (BASIS_SME, BASIS_TOTAL)
 BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, METHOD_COEFFICIENT)
-# A row whose first column says one of these is the clerk's own total, checked against the sum.
-TOTAL_LABELS = frozenset({"合计", "总计", "合 计", "总 计"})
+# A row whose first column says one of these (spaces and full-width spaces ignored) is the
+# clerk's own total, checked against the sum; 汇总 is also Excel's own totals-row label.
+TOTAL_LABELS = frozenset({"合计", "总计", "汇总", "小计"})
 
 
 class Kind(Enum):

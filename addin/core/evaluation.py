@@ -46,10 +46,31 @@ class Evaluation:
     procurement: ProcurementFigures
     score: ScoreFigures
     findings: Findings
+    unreadable: frozenset[str] = frozenset()  # sheets where the reader left input out
 
     @property
     def ok(self) -> bool:
         return not self.findings.has_errors
+
+    @property
+    def untrusted(self) -> frozenset[str]:
+        """Which groups of figures ("budget", "procurement", "score") depend on input that could
+        not be read or is missing: they are not shown (null in JSON). The score depends on
+        everything it may draw from, so any error withholds it (never a score rescaled from
+        surviving indicators). A contradiction between figures that were all read (a 合计 off
+        the category sum by 0.1) is flagged but withholds nothing: each stated figure stands."""
+        if self.ok:
+            return frozenset()
+        errors = self.findings.errors
+        data = self.data
+        unit_wrong = data.info.locations.get("金额单位") in {f.location for f in errors}
+        out = {"score"}
+        if unit_wrong or data.budget.table.sheet in self.unreadable or not data.budget.lines:
+            out.add("budget")
+        procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
+        if unit_wrong or self.unreadable & procurement_sheets:
+            out.add("procurement")
+        return frozenset(out)
 
     def as_json(self) -> dict[str, Any]:
         from .summary_json import summary_json
@@ -160,7 +181,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         notes=notes,
         alternatives=alternatives,
     )
-    return Evaluation(data, budget, procurement, score, findings)
+    return Evaluation(data, budget, procurement, score, findings, frozenset(broken))
 
 
 def _sheet(table: Any) -> str:

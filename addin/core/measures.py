@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["RATE_ENDINGS", "is_rate_row"]
+from .model import Indicator
+
+__all__ = ["RATE_ENDINGS", "indicator_is_rate", "is_rate_row"]
 
 RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
 _COUNT_ENDINGS = ("数", "量", "次", "场", "个", "例", "件", "项", "人", "家", "天", "户", "所", "起", "批")
@@ -41,3 +43,12 @@ def is_rate_row(
     if name.strip().endswith(_COUNT_ENDINGS):
         return False
     return not any(v is not None and v >= 2 and v == v.to_integral_value() for v in values)
+
+
+def indicator_is_rate(ind: Indicator, actual: Decimal | None = None) -> bool:
+    """What the reader found (``Indicator.rate``: a percent format, a %, a computed rate, a
+    count unit), else the evidence of the row's own words and numbers."""
+    if ind.rate is not None:
+        return ind.rate
+    values = (ind.target, ind.actual if actual is None else actual)
+    return is_rate_row(ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=values)

@@ -153,6 +153,9 @@ class Indicator:
     deviation_reason: str
     where: RowRef
     coefficient: Decimal | None = None  # 得分系数 as a fraction (0.76 for 76%)
+    # Whether the reader found the row to be a rate (a % or percent format, a computed rate) or
+    # a count (a unit word); None: not evident from the cells (core.measures then decides).
+    rate: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

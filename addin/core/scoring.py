@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .findings import Findings
-from .measures import is_rate_row
+from .measures import indicator_is_rate
 from .model import Indicator, RuleRow
 from .numbers import ONE, ZERO, divide, round_half_up
 from .rules import Case, Rule, apply_rule, compile_rules, meets_target, ratio_score
@@ -122,7 +122,7 @@ class _Scorer:
         """A typed 实际值 beside a computed one: a warning when they differ, naming the other
         base when the typed figure is the one computed there (105.42% typed, 100.00% on
         全年预算数, 105.42% on 年初预算数)."""
-        same = _same_as_typed(typed, rate=_is_rate(ind))
+        same = _same_as_typed(typed, rate=indicator_is_rate(ind))
         if same(computed):
             return
         show = _figure_text(ind)
@@ -273,18 +273,12 @@ class _Scorer:
             actual,
             ind.target,
             reverse=ind.direction == DIRECTION_REVERSE,
-            rate=is_rate_row(
-                ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=(ind.target, actual)
-            ),
+            rate=indicator_is_rate(ind, actual),
         )
         outcome = apply_rule(rule, case)
         if outcome.score is None:
             self.findings.error(outcome.code, f"指标“{ind.level3}”：{outcome.problem}", ind.where.cell(outcome.column))
         return outcome.score, outcome.basis
-
-
-def _is_rate(ind: Indicator) -> bool:
-    return is_rate_row(ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=(ind.target,))
 
 
 def _same_as_typed(typed: Decimal, *, rate: bool) -> Callable[[Decimal], bool]:
@@ -298,7 +292,7 @@ def _same_as_typed(typed: Decimal, *, rate: bool) -> Callable[[Decimal], bool]:
 
 def _figure_text(ind: Indicator) -> Callable[[Decimal], str]:
     """How this indicator's figures read in a message: 72.74% on a rate row, 60 on a count row."""
-    if _is_rate(ind):
+    if indicator_is_rate(ind):
         return lambda value: f"{_fmt(round_half_up(value * 100, 2))}%"
     return _fmt
 

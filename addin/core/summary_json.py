@@ -79,6 +79,20 @@ def _procurement_json(proc: ProcurementFigures) -> dict[str, Any]:
 
 
 def summary_json(ev: Evaluation) -> dict[str, Any]:
+    """The figures, with the groups that depend on unreadable input withheld (null)."""
+    out = _figures_json(ev)
+    withheld = ev.untrusted
+    if "budget" in withheld:
+        out["budget"] = {key: None for key in out["budget"]} | {"units": []}
+    if "procurement" in withheld:
+        out["procurement"] = {key: None for key in out["procurement"]} | {"categories": {}}
+    if "score" in withheld:
+        out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
+    out["interpretations"] = [f.as_json() for f in ev.findings.interpretations]
+    return out
+
+
+def _figures_json(ev: Evaluation) -> dict[str, Any]:
     info = ev.data.info
     dept = ev.budget.department
     score = ev.score

@@ -11,7 +11,7 @@ from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
 from ..core.budget import BASIS_INITIAL, ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
-from ..core.measures import is_rate_row
+from ..core.measures import indicator_is_rate
 from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
@@ -231,9 +231,7 @@ def _score(g: _Grid, ev: Evaluation) -> None:
             r = s.indicators[i]
             ind = r.indicator
             note = "；".join(t for t in (r.basis, ind.deviation_reason) if t)
-            rate = is_rate_row(
-                ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=(ind.target, ind.actual)
-            )
+            rate = indicator_is_rate(ind)
             target = _value_cell(ind.target, ind.target_text, rate)
             computed = r.actual is not None and r.actual != ind.actual
             actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)

@@ -248,3 +248,15 @@ def test_a_typed_rate_on_the_other_base_is_named_as_such() -> None:
     assert [f.code for f in findings] == ["score_actual_other_basis"]
     message = findings[0].message
     assert "105.42%" in message and "100%" in message and "年初预算数" in message
+
+
+def test_what_the_reader_saw_decides_what_a_point_is() -> None:
+    """A 扣分 point is 0.01 on a rate row and 1 on a count row; the reader's finding (a percent
+    format, a count unit) overrides the guess from the indicator's name."""
+    per_point = rule("每点扣1分", "扣分", "0", "0", points="1")
+    counted = replace(indicator("违规问题发现数", "10", method="每点扣1分", target="0", actual="2"), rate=None)
+    result, findings = score([counted], [per_point], total="10")
+    assert not findings and result.indicators[0].score == D(8)  # …数: a count, 2 points off
+    as_rate = replace(counted, rate=True)  # the reader saw a percent format: 2 = 200 points
+    result, _ = score([as_rate], [per_point], total="10")
+    assert result.indicators[0].score == D(0)

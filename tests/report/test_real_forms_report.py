@@ -126,6 +126,8 @@ def test_batch_compares_departments_in_wan_yuan(tmp_path: Path) -> None:
         row[2:6] = [round(v * 10000) for v in row[2:6]]
     for row in yuan["tblContracts"]:
         row[3] = round(row[3] * 10000)
+    for row in yuan["tblProcurement"]:
+        row[1:4] = [round(v * 10000) for v in row[1:4]]
     forms.write_form(folder / "元.xlsx", yuan)
     forms.write_form(folder / "全国.xlsx", forms.procurement_statement("全国", 2023, forms.NATIONAL_2023))
     out = tmp_path / "汇总.xlsx"
@@ -135,9 +137,9 @@ def test_batch_compares_departments_in_wan_yuan(tmp_path: Path) -> None:
     rows = {r[1]: dict(zip(heads, r, strict=True)) for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
     assert rows["万元.xlsx"]["全年预算数（万元）"] == rows["元.xlsx"]["全年预算数（万元）"] == 9647.82
     assert rows["元.xlsx"]["政府采购支出总额（万元）"] == 1758.16
-    assert rows["全国.xlsx"]["政府采购支出总额（万元）"] == 339296000  # 33,929.6 亿元
     assert [rows[f]["填报金额单位"] for f in ("万元.xlsx", "元.xlsx", "全国.xlsx")] == ["万元", "元", "亿元"]
-    assert rows["全国.xlsx"]["错误数"] == 2 and rows["全国.xlsx"]["中小企业合同占比"] == 0.744
+    # The national disclosure has errors (no budget; the 0.1 gap): listed, without figures.
+    assert rows["全国.xlsx"]["错误数"] == 2 and rows["全国.xlsx"]["政府采购支出总额（万元）"] == "-"
 
 
 def test_libreoffice_prints_a_category_amounts_report_whole(tmp_path: Path) -> None:

@@ -1,0 +1,195 @@
+"""Reading 绩效指标 (tblIndicators) and 计分规则 (tblRules) as published 自评表 write them.
+
+一级指标/二级指标 merged over several rows are filled down (one warning per merged range);
+目标值/实际值 may carry a comparison and a unit ("≥60场", "92百分比", "≤90万元"); a phrase
+where 比率 needs a number is an error that suggests 定性. Percent points are read afterwards,
+over the whole table and its rules (``percent.read_percent_points``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..core.findings import Findings
+from ..core.model import Indicator, RuleRow, column_letter
+from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
+from . import schema
+from .coerce import Coercer, clean_text
+from .percent import RATE_SOURCES, read_percent_points
+from .rows import Cells, ContractTable, is_blank
+from .values import amount_factor, read_value_text
+
+__all__ = ["read_indicators", "read_rules", "read_scoring"]
+
+_FILLED = ("一级指标", "二级指标")
+
+
+def fill_merged(table: ContractTable) -> None:
+    """Fill 一级指标/二级指标 down their merged ranges, one warning per range."""
+    raw = table.raw
+    columns = {table.index[n]: n for n in _FILLED if n in table.index}
+    if not columns or not any(is_blank(row[i]) for row in raw.rows for i in columns if i < len(row)):
+        return
+    rows: list[Sequence[Any]] = list(raw.rows)
+    for r1, c1, r2, c2 in raw.facts.merged_ranges():
+        i = c1 - raw.first_col
+        if c1 != c2 or r2 <= r1 or i not in columns:
+            continue
+        top = r1 - raw.first_row
+        if not 0 <= top < len(rows) or i >= len(rows[top]) or is_blank(rows[top][i]):
+            continue
+        value = rows[top][i]
+        for k in range(top + 1, min(r2 - raw.first_row + 1, len(rows))):
+            row = list(rows[k])
+            if i < len(row) and is_blank(row[i]):
+                row[i] = value
+                rows[k] = row
+        letter = column_letter(c1)
+        where = f"{raw.sheet}!{letter}{r1}:{letter}{r2}"
+        table.findings.interpretation(
+            "input_merged_filled",
+            f"{columns[i]}合并单元格 {letter}{r1}:{letter}{r2} 已按“{value}”填入每一行",
+            where,
+            f"合并单元格 {letter}{r1}:{letter}{r2}",
+            str(value),
+        )
+    raw.rows = rows
+
+
+def _value(cells: Cells, name: str, amount_unit: str) -> tuple[Decimal | None, str, str]:
+    """(number, text as typed, unit) of 目标值/实际值; the unit is "%" for a percentage."""
+    number, text = cells.value(name)
+    raw = cells.raw(name)
+    if not isinstance(raw, str) or not text:
+        return number, text, ""
+    typed = read_value_text(text)
+    if typed is None:
+        return number, text, ""
+    unit = typed.unit
+    factor = amount_factor(unit, amount_unit) if unit else None
+    if factor is not None:
+        value = typed.number * factor
+        if factor != 1:
+            cells.coercer.findings.interpretation(
+                "input_unit_converted",
+                f"{name}“{text}”的单位与金额单位（{amount_unit}）不同，已换算为 {value.normalize():f} {amount_unit}",
+                cells.where(name),
+                text,
+                f"{value.normalize():f} {amount_unit}",
+            )
+        return value, text.replace("百分比", "%"), amount_unit
+    return typed.number, text.replace("百分比", "%"), unit
+
+
+def read_indicators(
+    table: ContractTable, coercer: Coercer, amount_unit: str
+) -> tuple[list[Indicator], dict[int, tuple[str, str]]]:
+    """The indicators, and per sheet row the units of 目标值 and 实际值 ("%" for percent)."""
+    fill_merged(table)
+    findings = coercer.findings
+    indicators: list[Indicator] = []
+    units: dict[int, tuple[str, str]] = {}
+    for r, row in table.rows():
+        cells = table.cells(r, row, coercer)
+        level1 = cells.text("一级指标")
+        level2 = cells.text("二级指标")
+        level3 = cells.text("三级指标")
+        weight = cells.number("分值")
+        if weight is not None and weight < 0:
+            findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
+            cells.ok = False
+        direction = cells.choice("指标方向")
+        target, target_text, t_unit = _value(cells, "目标值", amount_unit)
+        actual, actual_text, a_unit = _value(cells, "实际值", amount_unit)
+        source = clean_text(cells.text("数据来源"))
+        method = clean_text(cells.text("计分方法")).replace(" ", "")
+        coefficient = cells.number("得分系数")
+        manual = cells.number("自评得分")
+        reason = cells.text("偏差原因")
+        quantitative = method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, "")
+        if quantitative and t_unit and a_unit and t_unit != a_unit:
+            findings.error(
+                "input_unit_mismatch",
+                f"指标“{level3}”的目标值“{target_text}”（{cells.where('目标值')}）与实际值“{actual_text}”"
+                f"（{cells.where('实际值')}）单位不同：请统一单位",
+                cells.where("实际值"),
+            )
+            cells.ok = False
+        computed = source in RATE_SOURCES or source == "政府采购支出总额"
+        if quantitative and actual is None and actual_text and not computed:
+            findings.error(
+                "input_phrase_actual",
+                f"指标“{level3}”按“{method}”计分需要数值，实际值却是文字“{actual_text}”："
+                "若为定性评价，请将计分方法改为“定性”并填写自评得分；否则请填写数值",
+                cells.where("实际值"),
+            )
+            cells.ok = False
+        if not cells.ok or weight is None:
+            continue
+        units[r] = (t_unit, a_unit)
+        indicators.append(
+            Indicator(
+                level1,
+                level2,
+                level3,
+                weight,
+                direction,
+                target,
+                target_text,
+                actual,
+                actual_text,
+                source,
+                method,
+                manual,
+                reason,
+                cells.ref,
+                coefficient,
+            )
+        )
+    return indicators, units
+
+
+def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
+    rules: list[RuleRow] = []
+    for r, row in table.rows():
+        cells = table.cells(r, row, coercer)
+        name = clean_text(cells.text("规则名称")).replace(" ", "")
+        kind = cells.choice("规则类型")
+        lower_is_target = _is_target_word(cells.raw("下限"))
+        upper_is_target = _is_target_word(cells.raw("上限"))
+        lower = None if lower_is_target else cells.number("下限")
+        upper = None if upper_is_target else cells.number("上限")
+        ratio = cells.number("得分比例")
+        points = cells.number("每点扣分")
+        step = cells.number("每档")
+        if not cells.ok:
+            continue
+        if name in schema.BUILT_IN_METHODS:
+            coercer.findings.error(
+                "rule_reserved_name",
+                f"规则名称“{name}”与内置计分方法重名：请换一个名称",
+                cells.where("规则名称"),
+            )
+            continue
+        rules.append(
+            RuleRow(name, kind, lower, upper, ratio, points, cells.ref, step, lower_is_target, upper_is_target)
+        )
+    return rules
+
+
+def _is_target_word(value: Any) -> bool:
+    """A 扣分 bound typed as the word 目标值 (the indicator's own target)."""
+    return isinstance(value, str) and clean_text(value).replace(" ", "") == schema.TARGET_WORD
+
+
+def read_scoring(
+    indicator_table: ContractTable, rule_table: ContractTable, coercer: Coercer, amount_unit: str
+) -> tuple[list[Indicator], list[RuleRow]]:
+    """Indicators and rules, with percent points read as fractions (each a warning)."""
+    indicators, units = read_indicators(indicator_table, coercer, amount_unit)
+    rules = read_rules(rule_table, coercer)
+    cells = frozenset((t.raw.sheet, r, c) for t in (indicator_table, rule_table) for r, c in t.raw.percent_cells)
+    findings: Findings = coercer.findings
+    return read_percent_points(indicators, units, rules, cells, findings)
