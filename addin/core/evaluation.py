@@ -57,8 +57,9 @@ class Evaluation:
         """Which groups of figures ("budget", "procurement", "score") depend on input that could
         not be read or is missing: they are not shown (null in JSON). The score depends on
         everything it may draw from, so any error withholds it (never a score rescaled from
-        surviving indicators). A contradiction between figures that were all read (a 合计 off
-        the category sum by 0.1) is flagged but withholds nothing: each stated figure stands."""
+        surviving indicators). A contradiction between budget or procurement figures that were
+        all read (a 合计 off the category sum by 0.1) is flagged but withholds none of them:
+        each stated figure stands, and the shares are taken over the declared total."""
         if self.ok:
             return frozenset()
         errors = self.findings.errors
