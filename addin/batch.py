@@ -22,12 +22,14 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from .core.numbers import cell_fraction, round_half_up
+from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
 __all__ = ["DepartmentRow", "batch", "collect", "summary_row", "write_summary"]
 
 GRADES = ("优", "良", "中", "差")
+BATCH_UNIT = "万元"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class DepartmentRow:
     errors: int = 0
     warnings: int = 0
     failure: str = ""  # the reason a file could not be read at all
+    unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
 
 
 def _one(path: str) -> DepartmentRow:
@@ -60,20 +63,27 @@ def _one(path: str) -> DepartmentRow:
     except Exception as exc:  # one broken file must not stop the bureau's batch
         return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
     d = ev.budget.department
+    unit = ev.data.info.amount_unit
+
+    def in_wan(value: Decimal) -> Decimal | None:
+        # Departments state 元, 万元 or 亿元; the bureau compares them in 万元.
+        return convert(value, unit, BATCH_UNIT) if unit in UNIT_FACTORS else None
+
     return DepartmentRow(
         file=name,
         department=ev.data.info.department,
         year=ev.data.info.year,
-        total=d.total,
-        executed=d.executed,
+        total=in_wan(d.total),
+        executed=in_wan(d.executed),
         execution_rate=d.execution_rate,
         spending_progress=d.spending_progress,
-        procurement=ev.procurement.total,
+        procurement=in_wan(ev.procurement.total),
         sme_share=ev.procurement.sme_share,
         score=ev.score.total,
         grade=ev.score.grade,
         errors=len(ev.findings.errors),
         warnings=len(ev.findings.warnings),
+        unit=unit,
     )
 
 
@@ -225,12 +235,12 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "文件",
             "部门名称",
             "年度",
-            "全年预算数",
-            "执行数",
+            f"全年预算数（{BATCH_UNIT}）",
+            f"执行数（{BATCH_UNIT}）",
             "预算执行率",
             "执行率排名",
             "支出进度",
-            "政府采购支出总额",
+            f"政府采购支出总额（{BATCH_UNIT}）",
             "中小企业合同占比",
             "中小企业占比排名",
             "自评得分",
@@ -238,6 +248,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "等级",
             "错误数",
             "警告数",
+            "填报金额单位",
         ]
         ws.write_row(2, 0, heads, head)
         formats = [
@@ -258,10 +269,15 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
             text,
             text,
+            text,
         ]
         for i, r in enumerate(good, start=1):
             if r.errors:
-                blank: list[object] = [i, r.file, r.department, r.year or "-", *(["-"] * 11), r.errors, r.warnings]
+                blank: list[object] = [
+                    *(i, r.file, r.department, r.year or "-"),
+                    *(["-"] * 11),
+                    *(r.errors, r.warnings, r.unit or "未知"),
+                ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
                 continue
@@ -283,12 +299,13 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.grade or "-",
                 r.errors,
                 r.warnings,
+                r.unit or "未知",
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 2, 24)
-        ws.set_column(3, 16, 12)
+        ws.set_column(3, len(heads) - 1, 12)
         ws.freeze_panes(3, 3)
         if good:
             ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)

@@ -10,11 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from .core import Evaluation
-from .core.numbers import format_amount, format_percent
-from .core.procurement import NOT_COMPARABLE_NOTE
+from .core.budget import BASIS_INITIAL
+from .core.numbers import ZERO, format_amount, format_percent
+from .core.procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
+from .core.units import with_unit
 from .errors import AddinError, DataErrors
 
 __all__ = ["main"]
@@ -30,32 +33,45 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _money(value: Decimal | None, unit: str) -> str:
+    return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
+
+
+def _rate(value: Decimal | None, places: int, part: Decimal | None = ZERO) -> str:
+    return NOT_GIVEN_NOTE if part is None else format_percent(value, places)
+
+
 def headline(ev: Evaluation) -> list[str]:
-    """The figures a clerk checks first, one per line."""
+    """The figures a clerk checks first, one per line (未填报 for what the workbook does not state)."""
     info = ev.data.info
     u = info.amount_unit
     d = ev.budget.department
     p = ev.procurement
+    basis = "（年初预算数口径）" if ev.budget.basis == BASIS_INITIAL else ""
     withheld = ev.untrusted
-    lines = [f"{info.year}年度 {info.department}（金额单位：{u}）"]
+    lines = [f"{info.year}年度 {info.department}（金额单位：{u or '未知'}）"]
     if withheld:
         lines.append("数据有错误：依赖出错数据的数字不予显示（见下方错误）")
     budget = [
-        f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，"
-        f"预算执行率 {format_percent(d.execution_rate, 2)}",
-        f"本年支出数 {format_amount(d.spent)} {u}，支出进度 {format_percent(d.spending_progress, 2)}",
+        f"全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，"
+        f"预算执行率{basis} {format_percent(d.execution_rate, 2)}",
+        f"本年支出数 {_money(d.spent, u)}，支出进度 {_rate(d.spending_progress, 2, d.spent)}",
     ]
     procurement = [
-        f"政府采购支出总额 {format_amount(p.total)} {u}："
-        + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
-        f"授予中小企业合同 {format_amount(p.sme)} {u}，占 {format_percent(p.sme_share, 1)}；"
-        f"其中小微企业 {format_amount(p.small_micro)} {u}，占中小企业 {format_percent(p.small_micro_share_of_sme, 1)}",
-        "各类别中小企业占比："
-        + "，".join(
-            f"{c.name} {format_percent(c.sme_share, 1)}" + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme_share is None else "")
-            for c in p.categories
-        ),
+        f"政府采购支出总额 {_money(p.total, u)}"
+        + ("：" + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories) if p.categories else ""),
+        f"授予中小企业合同 {_money(p.sme, u)}，占 {_rate(p.sme_share, 1, p.sme)}；"
+        f"其中小微企业 {_money(p.small_micro, u)}，占中小企业 {_rate(p.small_micro_share_of_sme, 1, p.small_micro)}",
     ]
+    if p.categories:
+        procurement.append(
+            "各类别中小企业占比："
+            + "，".join(
+                f"{c.name} {_rate(c.sme_share, 1, c.sme)}"
+                + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme is not None and c.sme_share is None else "")
+                for c in p.categories
+            )
+        )
     if "budget" not in withheld:
         lines.extend(budget)
     if "procurement" not in withheld:
