@@ -67,9 +67,8 @@ def _printed_whole(text: str, printed: str) -> bool:
     return False
 
 
-def test_nothing_is_cut_off(rendered: tuple[Path, Path, list[Path]]) -> None:
-    """Every text cell of the printed area reaches the page whole (no clipped wraps)."""
-    workbook, pdf, _ = rendered
+def _clipped(workbook: Path, pdf: Path) -> list[tuple[str, str]]:
+    """Text cells of the printed area (A:J) that do not reach the page whole."""
     printed = _squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     ws = openpyxl.load_workbook(workbook)["自评报告"]
     missing = []
@@ -77,6 +76,13 @@ def test_nothing_is_cut_off(rendered: tuple[Path, Path, list[Path]]) -> None:
         for cell in row:
             if isinstance(cell.value, str) and cell.value.strip() and not _printed_whole(_squash(cell.value), printed):
                 missing.append((cell.coordinate, cell.value))
+    return missing
+
+
+def test_nothing_is_cut_off(rendered: tuple[Path, Path, list[Path]]) -> None:
+    """Every text cell of the printed area reaches the page whole (no clipped wraps)."""
+    workbook, pdf, _ = rendered
+    missing = _clipped(workbook, pdf)
     assert len(missing) == 0, missing[:5]
 
 
@@ -92,11 +98,8 @@ def _word_boxes(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
     return boxes
 
 
-def test_no_text_runs_into_other_text(rendered: tuple[Path, Path, list[Path]]) -> None:
-    """A row too short for its wrapped text pushes lines over the next row's text."""
-    _, pdf, _ = rendered
-    boxes = _word_boxes(pdf)
-    assert len(boxes) > 100
+def _overlaps(boxes: list[tuple[int, float, float, float, float, str]]) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other on one page."""
     overlaps = []
     for i, (p1, ax1, ay1, ax2, ay2, a) in enumerate(boxes):
         for p2, bx1, by1, bx2, by2, b in boxes[i + 1 :]:
@@ -105,6 +108,15 @@ def test_no_text_runs_into_other_text(rendered: tuple[Path, Path, list[Path]]) -
             # a little slack for glyph boxes that touch
             if min(ax2, bx2) - max(ax1, bx1) > 1.0 and min(ay2, by2) - max(ay1, by1) > 1.5:
                 overlaps.append((a, b))
+    return overlaps
+
+
+def test_no_text_runs_into_other_text(rendered: tuple[Path, Path, list[Path]]) -> None:
+    """A row too short for its wrapped text pushes lines over the next row's text."""
+    _, pdf, _ = rendered
+    boxes = _word_boxes(pdf)
+    assert len(boxes) > 100
+    overlaps = _overlaps(boxes)
     assert not overlaps, overlaps[:5]
 
 
