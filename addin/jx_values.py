@@ -3,11 +3,13 @@
 A workbook written by a program (openpyxl, a script, a converter) and never opened in Excel keeps
 its JX_* formulas without the value Excel would show. The shareable copy replaces each JX_*
 formula by its value; here that value is computed by the same functions Excel runs
-(``addin.udfs``), from the cells the formula names, read with python-calamine. Only a formula
-that is one JX_* call whose arguments are literals, cell ranges (A1, B2:C9, 'Sheet'!A1) or table
-references (tblBudget[执行数], tblRules[#All], T[[#Data],[Col]]) is computed; anything else, a
-referenced cell that is itself a formula without a saved result, a dynamic array (JX_PROCUREMENT)
-or a sheet whose used range is too large to read raises ``NotComputable`` with the reason.
+(``addin.udfs``), from the cells the formula names, read with python-calamine. The formula may
+combine them with the small part of Excel's language the template's own formulas use
+(``formula_expr``: IF, SUM, COUNTIF, SUMIF(S), arithmetic, comparisons); its references are
+cells and ranges (A1, B2:C9, 'Sheet'!A1) and tables (tblBudget[执行数], tblRules[#All],
+T[[#Data],[Col]]). Anything else, a referenced cell that is itself a formula without a saved
+result, JX_PROCUREMENT's dynamic array, or a sheet whose used range is too large to read raises
+``NotComputable`` with the reason.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import python_calamine as calamine
 
 from .contract.table_geometry import table_bounds
 from .core.model import column_letter
+from .formula_expr import NotComputable, evaluate, parse
 from .package.archive import read_part
 from .package.parts import TablePart, sheet_parts, table_parts
 from .package.sheetscan import cell_index, last_row, scan_facts, scan_sheet
@@ -33,18 +36,12 @@ __all__ = ["FormulaValues", "NotComputable"]
 # Reading a referenced sheet allocates its used range: refuse beyond this many cells.
 MAX_CELLS = 20_000_000
 
-_CALL = re.compile(r"^\s*(?:_xludf\.)?(JX_[A-Z_]+)\s*\((.*)\)\s*$", re.I | re.S)
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _SHEET = r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^\s!'(),\[\]:]+))!"
 _RANGE = re.compile(
     rf"^(?:{_SHEET})?\$?(?P<c1>[A-Z]{{1,3}})\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]{{1,3}})\$?(?P<r2>\d+))?$", re.I
 )
 _TABLE = re.compile(r"^(?P<name>(?:[^\W\d]|\\)[\w.\\]*)(?P<spec>\[.*\])?$", re.S)  # names may be Chinese
 _SPECIALS = {"#all", "#data", "#headers", "#totals"}
-
-
-class NotComputable(Exception):
-    """The formula's value cannot be computed from the file; the message (Chinese) says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,32 +64,25 @@ def _functions() -> dict[str, _Function]:
     }
 
 
-def _split_arguments(text: str) -> list[str]:
-    """Top-level comma-separated arguments; a nested call or an operator is not plain."""
-    args: list[str] = []
-    depth = 0
-    quoted = False
-    current: list[str] = []
-    for ch in text:
-        if quoted:
-            current.append(ch)
-            quoted = ch != '"'
-            continue
-        if ch == '"':
-            quoted = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch in "()" and depth == 0:
-            raise NotComputable("参数中含有嵌套的函数或括号")
-        elif ch == "," and depth == 0:
-            args.append("".join(current).strip())
-            current = []
-            continue
-        current.append(ch)
-    args.append("".join(current).strip())
-    return args
+def _calling(name: str, function: _Function) -> Callable[[list[Any]], Any]:
+    """The UDF called as Excel calls it through xlwings: a one-cell range where the parameter
+    takes a value is that value, an omitted required argument is a blank."""
+
+    def call(args: list[Any]) -> Any:
+        if len(args) > len(function.grids):
+            raise NotComputable(f"{name} 的参数过多")
+        values = [
+            a[0][0] if not grid and isinstance(a, list) and len(a) == 1 and len(a[0]) == 1 else a
+            for a, grid in zip(args, function.grids, strict=False)
+        ]
+        values += [None] * (function.required - len(values))
+        return function.call(*values)
+
+    return call
+
+
+def _dynamic_array(args: list[Any]) -> Any:
+    raise NotComputable("JX_PROCUREMENT 返回动态数组，无法在副本中直接计算")
 
 
 def _bracket_items(spec: str) -> list[str]:
@@ -126,52 +116,25 @@ class FormulaValues:
                     self.tables.setdefault(table.name.lower(), (name, table))
         self._book: calamine.CalamineWorkbook | None = None
         self._grids: dict[str, tuple[tuple[int, int], list[list[Any]], dict[tuple[int, int], str], set[Any]]] = {}
-        self._functions: dict[str, _Function] | None = None
+        self._functions: dict[str, Callable[[list[Any]], Any]] | None = None
 
     def close(self) -> None:
         if self._book is not None:
             self._book.close()
 
     def compute(self, sheet: str, formula: str) -> Any:
-        """The value the formula shows in Excel (float, text or None); NotComputable when not."""
-        text = html.unescape(formula)
-        call = _CALL.match(text)
-        if call is None:
-            raise NotComputable("公式不是单独一个 JX 函数调用")
+        """The value the formula on ``sheet`` shows in Excel (float, text or None); NotComputable
+        when it cannot be computed here."""
+        node = parse(html.unescape(formula))
         if self._functions is None:
-            self._functions = _functions()
-        name = call.group(1).upper()
-        function = self._functions.get(name)
-        if function is None:
-            raise NotComputable(
-                f"{name} 返回动态数组，无法在副本中直接计算" if name == "JX_PROCUREMENT" else f"未知函数 {name}"
-            )
-        raw = _split_arguments(call.group(2)) if call.group(2).strip() else []
-        if len(raw) > len(function.grids):
-            raise NotComputable(f"{name} 的参数过多")
-        args = [self._argument(sheet, a, grid) for a, grid in zip(raw, function.grids, strict=False)]
-        args += [None] * (function.required - len(args))
-        value = function.call(*args)
+            self._functions = {name: _calling(name, f) for name, f in _functions().items()}
+            self._functions["JX_PROCUREMENT"] = _dynamic_array
+        value = evaluate(node, lambda text: self._reference(sheet, text), self._functions)
         if isinstance(value, list):
-            raise NotComputable(f"{name} 返回了多个值")
+            if len(value) != 1 or len(value[0]) != 1:
+                raise NotComputable("公式的结果是多个值")
+            value = value[0][0]
         return value
-
-    # -- arguments -----------------------------------------------------------------------------
-    def _argument(self, sheet: str, text: str, grid: bool) -> Any:
-        if not text:
-            return None
-        if text.startswith('"') and text.endswith('"') and len(text) >= 2:
-            return text[1:-1].replace('""', '"')
-        if _NUMBER.match(text):
-            return float(text)
-        if text.upper() in ("TRUE", "FALSE"):
-            return text.upper() == "TRUE"
-        values = self._reference(sheet, text)
-        if grid:
-            return values
-        if len(values) == 1 and len(values[0]) == 1:
-            return values[0][0]
-        return values
 
     def _reference(self, sheet: str, text: str) -> list[list[Any]]:
         cells = _RANGE.match(text)

@@ -83,7 +83,7 @@ def _jx_cells(wb: openpyxl.Workbook) -> None:
     ws["E2"] = "=E1*2"  # a formula openpyxl saves without a result
     ws["E3"] = "#DIV/0!"
     ws["F1"] = "=JX_ROUND(E1,1)"
-    ws["F2"] = "=JX_ROUND(SUM(E1:E1),1)"  # a nested call: not computed here
+    ws["F2"] = "=JX_ROUND(VLOOKUP(1,E1:E2,1,FALSE),1)"  # a function outside the subset: not computed
     ws["F3"] = "=JX_GRADE(E2)"  # refers to a formula without a result
     ws["F4"] = "=JX_EXEC_RATE(预算执行!E4:E7,'预算执行'!D4:D7)"
     ws["F5"] = '=JX_SCORE("比率",10,0.98,0.9667,"正向",tblRules[#All])'
@@ -107,7 +107,7 @@ def test_what_can_be_computed_is_and_the_rest_is_kept_and_named(
     assert str(shown["F6"]).startswith("错误：指标“预算调整率”按“比率”计分，但实际值为空")
     assert shown["F8"] == "优"
     kept = {f for f in formulas(target) if "JX_" in f.upper()}
-    assert kept == {"JX_ROUND(SUM(E1:E1),1)", "JX_GRADE(E2)", "JX_PROCUREMENT(tblContracts[#All])"}
+    assert kept == {"JX_ROUND(VLOOKUP(1,E1:E2,1,FALSE),1)", "JX_GRADE(E2)", "JX_PROCUREMENT(tblContracts[#All])"}
     for cell in ("使用说明!F2", "使用说明!F3", "使用说明!F7"):
         assert re.search(rf"警告 {cell}：JX 公式没有保存的计算结果", out), cell
     assert "使用说明!E2 也是没有保存结果的公式" in out
@@ -142,6 +142,10 @@ def test_a_saved_name_error_is_computed_again(with_report: Path, tmp_path: Path)
         ("JX_EXEC_RATE(1,0)", "-"),
         ("JX_ROUND(2.675,2)", 2.68),
         ("JX_GRADE()", None),
+        ('IF(COUNTIF(tblProcurement[采购类别],"合计")>0,1,JX_ROUND(SUM(tblBudget[执行数]),2))', 9326.11),
+        ('SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"货物")', 213.53),
+        ('JX_ROUND(SUMIF(tblBudget[单位级次],"<>本级",tblBudget[执行数]),2)', 2357.78),
+        ('COUNTIF(tblBudget[单位级次],"二级")', 3.0),
         ("JX_EXEC_RATE(tblBudget[&#25191;&#34892;&#25968;],tblBudget[全年预算数])", 0.9667),
     ],
 )
@@ -157,7 +161,9 @@ def test_formula_forms(with_report: Path, formula: str, expected: Any) -> None:
 @pytest.mark.parametrize(
     "formula",
     [
-        "JX_EXEC_RATE(A1+1,B1)",
+        "JX_EXEC_RATE(VLOOKUP(1,A1:B2,2),B1)",
+        "JX_ROUND(1/0,2)",
+        'JX_GRADE(IF("x",1,2))',
         "SUM(A1)+JX_GRADE(1)",
         "JX_EXEC_RATE(tblBudget[@执行数],tblBudget[全年预算数])",
         "JX_EXEC_RATE(tblBudget[没有这列],tblBudget[全年预算数])",
