@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from .budget import BudgetFigures, ExecutionFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
 from .findings import Findings
-from .model import DepartmentData
+from .model import DepartmentData, Indicator
 from .numbers import percent_text, round_half_up
 from .procurement import (
     NOT_COMPARABLE_NOTE,
@@ -18,7 +19,9 @@ from .procurement import (
     from_ledger,
     from_summary,
 )
-from .scoring import ScoreFigures, score_indicators
+from .projects import NO_PROJECTS, ProjectFigures, ProjectsFigures, evaluate_projects
+from .rules import compile_rules
+from .scoring import IndicatorScore, ScoreFigures, score_indicators
 
 __all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
 
@@ -31,6 +34,7 @@ FIGURE_SOURCES = (
     "小微企业合同占比",
     "小微企业占中小企业比",
     "政府采购支出总额",
+    "项目绩效自评完成率",
 )
 
 
@@ -52,6 +56,7 @@ class Evaluation:
     procurement: ProcurementFigures
     score: ScoreFigures
     findings: Findings
+    projects: ProjectsFigures = NO_PROJECTS
 
     @property
     def ok(self) -> bool:
@@ -79,7 +84,9 @@ def _procurement(data: DepartmentData, findings: Findings) -> ProcurementFigures
     return from_amounts({}, source="none", basis=basis)
 
 
-def _sources(budget: BudgetFigures, procurement: ProcurementFigures) -> dict[str, Decimal | None]:
+def _sources(
+    budget: BudgetFigures, procurement: ProcurementFigures, projects: ProjectsFigures
+) -> dict[str, Decimal | None]:
     dept = budget.department
     figures: dict[str, Decimal | None] = {
         "预算执行率": dept.execution_rate,
@@ -92,6 +99,9 @@ def _sources(budget: BudgetFigures, procurement: ProcurementFigures) -> dict[str
     # Without 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used instead.
     if dept.initial is not None:
         figures["预算调整率"] = dept.adjustment_rate
+    # Without project tables the clerk's typed 实际值 of 项目绩效自评完成率 stands.
+    if projects.listed:
+        figures["项目绩效自评完成率"] = projects.completion_rate
     return figures
 
 
@@ -114,15 +124,28 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
+    rules = compile_rules(data.rules, findings)
+    # Projects first (the department's 项目绩效自评完成率 counts them); their findings follow
+    # the department's.
+    project_findings = Findings()
+
+    def score_project(indicators: Sequence[Indicator], points: Decimal, found: Findings) -> ScoreFigures:
+        return score_indicators(indicators, data.rules, {}, points, found, check_weights=False, rules=rules)
+
+    projects = evaluate_projects(
+        data.projects, score_project, project_findings, unit=data.info.amount_unit, complete_input=complete
+    )
     score = score_indicators(
         data.indicators,
         data.rules,
-        _sources(budget, procurement),
+        _sources(budget, procurement, projects),
         data.info.total_weight,
         findings,
         check_weights=complete,
+        rules=rules,
     )
-    return Evaluation(data, budget, procurement, score, findings)
+    findings.extend(project_findings)
+    return Evaluation(data, budget, procurement, score, findings, projects)
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -192,18 +215,50 @@ def _summary_json(ev: Evaluation) -> dict[str, Any]:
             "dimensions": [
                 {"name": d.name, "weight": _amount(d.weight), "score": _amount(d.score)} for d in score.dimensions
             ],
-            "indicators": [
+            "indicators": [_indicator_json(r) for r in score.indicators],
+        },
+        "projects": [_project_json(p) for p in ev.projects.projects],
+        "checks": [f.as_json() for f in ev.findings],
+    }
+
+
+def _indicator_json(r: IndicatorScore) -> dict[str, Any]:
+    return {
+        "dimension": r.indicator.level1,
+        "category": r.indicator.level2,
+        "name": r.indicator.level3,
+        "method": r.indicator.method,
+        "weight": _amount(r.weight),
+        "score": _amount(r.score),
+        "applicable": r.applicable,
+    }
+
+
+def _project_json(p: ProjectFigures) -> dict[str, Any]:
+    """DESIGN.md, "Project self-evaluation": one project, amounts and rates as strings."""
+    funds = p.funds
+    return {
+        "name": p.project.name,
+        "budget": {
+            "initial": _amount(funds.initial),
+            "total": _amount(funds.total),
+            "executed": _amount(funds.executed),
+            "execution_rate": percent_text(funds.execution_rate, 2),
+            "sources": [
                 {
-                    "dimension": r.indicator.level1,
-                    "category": r.indicator.level2,
-                    "name": r.indicator.level3,
-                    "method": r.indicator.method,
-                    "weight": _amount(r.weight),
-                    "score": _amount(r.score),
-                    "applicable": r.applicable,
+                    "source": s.source,
+                    "initial": _amount(s.initial),
+                    "total": _amount(s.total),
+                    "executed": _amount(s.executed),
+                    "execution_rate": percent_text(s.execution_rate, 2),
                 }
-                for r in score.indicators
+                for s in p.sources
             ],
         },
-        "checks": [f.as_json() for f in ev.findings],
+        "execution_score": _amount(p.execution_score),
+        "score": {
+            "total": _amount(p.total),
+            "grade": p.grade,
+            "indicators": [] if p.score is None else [_indicator_json(r) for r in p.score.indicators],
+        },
     }

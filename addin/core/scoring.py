@@ -9,7 +9,7 @@ from decimal import Decimal
 from .findings import Findings
 from .model import Indicator, RuleRow
 from .numbers import ZERO, divide, round_half_up
-from .rules import BandRule, DeductionRule, band_score, compile_rules, deduction_score, ratio_score
+from .rules import BandRule, DeductionRule, Rule, band_score, compile_rules, deduction_score, ratio_score
 
 __all__ = [
     "DIRECTIONS",
@@ -218,10 +218,14 @@ def score_indicators(
     findings: Findings,
     *,
     check_weights: bool = True,
+    rules: Mapping[str, Rule] | None = None,
 ) -> ScoreFigures:
-    """Score every indicator, drop 不适用 ones and rescale the rest to the declared total."""
-    rules = compile_rules(rule_rows, findings)
-    scorer = _Scorer(rules, figures, findings)
+    """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
+
+    ``rules`` already compiled from ``rule_rows`` (``compile_rules``) are used as given, so
+    one set of rules scores many indicator tables (the projects) and is reported once."""
+    compiled = compile_rules(rule_rows, findings) if rules is None else rules
+    scorer = _Scorer(compiled, figures, findings)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
     if check_weights and indicators and weights != declared_total:
