@@ -80,13 +80,15 @@ def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
     return kept
 
 
-def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, facts: _Facts) -> RawTable:
+def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, facts: _Facts) -> RawTable | None:
     data = wb.get_sheet_by_name(sheet)
     # iter_rows starts at row 1 but at the first used column: keep that column's offset.
     first_col = data.start[1] if data.start else 0
     values = _compact_rows(iter(data.iter_rows()))
     best = header_row(values, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet, spec))
     return RawTable(
         spec=spec,

@@ -25,10 +25,10 @@ from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
 from .raw import RawTable
-from .rows import SAMPLE_MARK, ContractTable, is_blank
+from .rows import SAMPLE_MARK, Cells, ContractTable, is_blank
 from .schema import TableSpec
 
-__all__ = ["SAMPLE_MARK", "parse_department"]
+__all__ = ["SAMPLE_MARK", "indicator_row", "parse_department"]
 
 
 def _is_total(label: str) -> bool:
@@ -213,44 +213,51 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     return ProcurementSummary(table.ref, lines, declared)
 
 
+def indicator_row(
+    cells: Cells, *, target: str = "目标值", actual: str = "实际值", reason: str = "偏差原因"
+) -> Indicator | None:
+    """One indicator row; the department's table and the projects' (年度指标值, 实际完成值,
+    偏差原因分析及改进措施) name the same fields differently. None when the row is unusable."""
+    level1 = cells.text("一级指标")
+    level2 = cells.text("二级指标")
+    level3 = cells.text("三级指标")
+    weight = cells.number("分值")
+    if weight is not None and weight < 0:
+        cells.coercer.findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
+        cells.ok = False
+    direction = cells.choice("指标方向")
+    target_value, target_text = cells.value(target)
+    actual_value, actual_text = cells.value(actual)
+    source = clean_text(cells.text("数据来源")) if "数据来源" in cells.table.index else ""
+    method = clean_text(cells.text("计分方法")).replace(" ", "")
+    manual = cells.number("自评得分")
+    deviation = cells.text(reason)
+    if not cells.ok or weight is None:
+        return None
+    return Indicator(
+        level1,
+        level2,
+        level3,
+        weight,
+        direction,
+        target_value,
+        target_text,
+        actual_value,
+        actual_text,
+        source,
+        method,
+        manual,
+        deviation,
+        cells.ref,
+    )
+
+
 def _indicators(table: ContractTable, coercer: Coercer) -> list[Indicator]:
     indicators: list[Indicator] = []
     for r, row in table.rows():
-        cells = table.cells(r, row, coercer)
-        level1 = cells.text("一级指标")
-        level2 = cells.text("二级指标")
-        level3 = cells.text("三级指标")
-        weight = cells.number("分值")
-        if weight is not None and weight < 0:
-            coercer.findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
-            cells.ok = False
-        direction = cells.choice("指标方向")
-        target, target_text = cells.value("目标值")
-        actual, actual_text = cells.value("实际值")
-        source = clean_text(cells.text("数据来源"))
-        method = clean_text(cells.text("计分方法")).replace(" ", "")
-        manual = cells.number("自评得分")
-        reason = cells.text("偏差原因")
-        if not cells.ok or weight is None:
-            continue
-        indicators.append(
-            Indicator(
-                level1,
-                level2,
-                level3,
-                weight,
-                direction,
-                target,
-                target_text,
-                actual,
-                actual_text,
-                source,
-                method,
-                manual,
-                reason,
-                cells.ref,
-            )
-        )
+        indicator = indicator_row(table.cells(r, row, coercer))
+        if indicator is not None:
+            indicators.append(indicator)
     return indicators
 
 
@@ -310,6 +317,8 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
     info = _info(need(schema.INFO), findings)
     coercer = Coercer(findings, info.amount_unit)
     narrative_table = resolved[schema.NARRATIVE.table]
+    from .projects import parse_projects  # the project tables build on this module's row readers
+
     return DepartmentData(
         info=info,
         budget=_budget(need(schema.BUDGET), coercer),
@@ -318,4 +327,5 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         indicators=_indicators(need(schema.INDICATORS), coercer),
         rules=_rules(need(schema.RULES), coercer),
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
+        projects=parse_projects(resolved, coercer),
     )

@@ -51,11 +51,13 @@ def _try_bool(get: Any) -> bool:
         return False
 
 
-def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable:
+def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable | None:
     used = sheet.used_range
     values = _grid(used.options(ndim=2, err_to_str=True).value)
     best = header_row(values, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet.name, spec))
     return RawTable(
         spec=spec,
