@@ -13,9 +13,11 @@ from .core import Evaluation, Findings, evaluate
 from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
 from .package.inject import inject_sheets
+from .package.package import Package
 from .package.save import atomic_write, backup, ensure_writable
 from .package.zipcopy import ZipLayoutError
 from .report.content import checks_layout, report_layout
+from .report.project_content import is_project_sheet, project_layouts
 
 __all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
 
@@ -28,12 +30,15 @@ def evaluate_file(path: Path) -> Evaluation:
 
 
 def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
-    """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced; atomic."""
-    layouts = [report_layout(ev), checks_layout(ev.findings)]
+    """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
+    项目自评汇总 and one 项目自评-<序号> per project; project sheets of an earlier run that no
+    longer have a project are removed. Atomic."""
+    layouts = [report_layout(ev), checks_layout(ev.findings), *project_layouts(ev)]
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
+        stale = [sheet.name for sheet in Package(package).sheets if is_project_sheet(sheet.name)]
         try:
-            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts))
+            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts, stale))
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"

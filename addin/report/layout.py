@@ -27,6 +27,7 @@ class PrintSetup:
     paper: int = 9  # A4
     landscape: bool = False
     fit_width: bool = True
+    fit_height: bool = False  # also scale down to one page tall (a form that should print on one page)
     repeat_rows: tuple[int, int] | None = None  # 0-based first and last row repeated on each page
     print_area: tuple[int, int, int, int] | None = None  # 0-based first row, first col, last row, last col
     margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left right top bottom, inches

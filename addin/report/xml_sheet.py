@@ -107,7 +107,7 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
         f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.3" footer="0.3"/>'
     )
     orientation = "landscape" if ps.landscape else "portrait"
-    fit_attrs = ' fitToWidth="1" fitToHeight="0"' if ps.fit_width else ""
+    fit_attrs = f' fitToWidth="1" fitToHeight="{int(ps.fit_height)}"' if ps.fit_width else ""
     out.append(f'<pageSetup paperSize="{ps.paper}" orientation="{orientation}"{fit_attrs}/>')
     if ps.footer:
         out.append(f"<headerFooter><oddFooter>{escape(ps.footer)}</oddFooter></headerFooter>")
