@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .contract.parse import parse_department
-from .contract.schema import CHECKS_SHEET, REPORT_SHEET
+from .contract.schema import CHECKS_SHEET, PROJECTS_SUMMARY_SHEET, REPORT_SHEET
 from .core import Evaluation, Findings, evaluate
 from .core.findings import Finding, Severity
-from .core.numbers import format_amount
+from .core.numbers import format_amount, format_percent
 from .errors import AddinError, UnusableInput
 from .excel.reader import read_tables
 from .excel.session import alert, excel_session
 from .excel.writer import write_layout
 from .report.content import checks_layout, report_layout
 from .report.layout import SheetLayout
+from .report.project_content import is_project_sheet, project_layouts
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -115,7 +116,8 @@ def _log_crash() -> Path:
 
 
 def _generate(book: Any, progress: Progress) -> None:
-    """生成报告: compute from the sheets and write 自评报告 and 校验结果."""
+    """生成报告: compute from the sheets and write 自评报告 and 校验结果, and with projects
+    项目自评汇总 and each project's 项目支出绩效自评表 (one button writes both)."""
     ev = _evaluate(book, progress)
     if not ev.ok:
         errors = len(ev.findings.errors)
@@ -128,13 +130,32 @@ def _generate(book: Any, progress: Progress) -> None:
     progress("正在写入报告……")
     report = _write(book, report_layout(ev))
     _write(book, checks_layout(ev.findings))
+    _write_projects(book, ev, progress)
     _activate(report)
     score = ev.score
     warnings = len(ev.findings.warnings)
     summary = f"报告已生成：自评得分 {format_amount(score.total)} 分，评价等级“{score.grade}”。" if score.total else ""
+    projects = ev.projects
+    if projects.projects:
+        summary += (
+            f"已生成 {len(projects.projects)} 个项目的项目支出绩效自评表（项目绩效自评完成率 "
+            f"{format_percent(projects.completion_rate, 2)}），汇总见“{PROJECTS_SUMMARY_SHEET}”。"
+        )
     if warnings:
         summary += f"有 {warnings} 处警告，见“{CHECKS_SHEET}”工作表。"
     alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")
+
+
+def _write_projects(book: Any, ev: Evaluation, progress: Progress) -> None:
+    """项目自评汇总 and one 项目自评-<序号> per project; sheets of projects no longer listed go."""
+    layouts = project_layouts(ev)
+    wanted = {layout.name for layout in layouts}
+    for sheet in list(book.sheets):
+        if is_project_sheet(sheet.name) and sheet.name not in wanted:
+            sheet.delete()
+    for done, layout in enumerate(layouts):
+        progress(f"正在写入项目自评表（{done}/{len(layouts) - 1}）……")
+        _write(book, layout)
 
 
 def _check(book: Any, progress: Progress) -> None:
