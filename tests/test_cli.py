@@ -82,7 +82,7 @@ def test_the_report_sheets_are_in_the_demo_workbook(demo_dir: Path) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(demo_dir / "example.xlsm")
-    assert wb.sheetnames[-2:] == ["自评报告", "校验结果"]
+    assert wb.sheetnames[-6:] == ["自评报告", "校验结果", "项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"]
     texts = [str(v) for row in wb["自评报告"].iter_rows(values_only=True) for v in row if v is not None]
     assert any("97.96" in t for t in texts)
 
@@ -152,7 +152,7 @@ def test_summary_with_data_errors_still_prints_json_and_exits_1(make_workbook: M
 def test_check_on_clean_data_exits_0(example_path: Path) -> None:
     result = run("check", example_path)
     assert result.returncode == 0
-    assert "0 处错误，1 处警告" in result.stdout
+    assert "0 处错误，2 处警告" in result.stdout
 
 
 @pytest.mark.parametrize(

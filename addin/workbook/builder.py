@@ -55,6 +55,17 @@ _WIDTHS: Mapping[str, float] = {
     "得分比例": 10,
     "每点扣分": 10,
     "章节": 22,
+    "项目名称": 26,
+    "主管部门": 22,
+    "实施单位": 20,
+    "执行率分值": 10,
+    "年度总体目标": 40,
+    "实际完成情况": 40,
+    "资金来源": 13,
+    "全年执行数": 12,
+    "年度指标值": 11,
+    "实际完成值": 11,
+    "偏差原因分析及改进措施": 30,
 }
 _WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
 _TITLES: Mapping[str, str] = {
@@ -65,6 +76,11 @@ _TITLES: Mapping[str, str] = {
     "tblIndicators": "绩效指标（分值合计应等于指标总分；计分方法为 比率/定性/不适用 或计分规则中的规则名称）",
     "tblRules": "计分规则（区间：同名多行，下限含、上限不含；扣分：一行，区间外每个百分点扣分）",
     "tblNarrative": "文字材料（报告中的叙述段落，按章节填写）",
+    "tblProjects": "项目（每个项目一行；执行率分值默认 10，生成报告时每个项目生成一张项目支出绩效自评表）",
+    "tblProjectFunds": "项目资金（每个项目每个资金来源一行；年度资金总额行须等于各资金来源之和，不填则按各来源合计）",
+    "tblProjectIndicators": (
+        "项目指标（指标分值合计 = 100 − 执行率分值；计分方法与绩效指标相同；未达目标须填写偏差原因分析及改进措施）"
+    ),
 }
 _CHOICES: Mapping[str, Sequence[str]] = {
     "单位级次": schema.LEVELS,
@@ -72,6 +88,7 @@ _CHOICES: Mapping[str, Sequence[str]] = {
     "供应商规模": schema.SIZES,
     "指标方向": schema.DIRECTIONS,
     "规则类型": schema.RULE_KINDS,
+    "资金来源": schema.FUND_SOURCES,
 }
 _PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例"})
 
@@ -127,7 +144,7 @@ class _Formats:
             return self.percent
         if column.kind is Kind.NUMBER:
             return self.number
-        if name in ("内容", "偏差原因"):
+        if name in ("内容", "偏差原因", "年度总体目标", "实际完成情况", "偏差原因分析及改进措施"):
             return self.wrap
         return self.text
 
@@ -169,7 +186,7 @@ def _write_table(
                 continue
             name = headers[c]
             cell_format = columns[c]["format"]
-            if name in ("目标值", "实际值") and isinstance(value, float):
+            if name in ("目标值", "实际值", "年度指标值", "实际完成值") and isinstance(value, float):
                 cell_format = fmt.percent
             if isinstance(value, Formula):
                 ws.write_formula(r, c, value.formula, cell_format, value.value)

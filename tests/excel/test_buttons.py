@@ -39,35 +39,47 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def test_generate_report_equals_the_headless_report_cell_for_cell(example_path: Path, tmp_path: Path) -> None:
-    replay, _ = run_button(buttons.generate_report, example_path)
-    excel = replay.state[schema.REPORT_SHEET]
-    out = tmp_path / "headless.xlsm"
-    generate(example_path, out)
-    ws = openpyxl.load_workbook(out)[schema.REPORT_SHEET]
-    rows, cols = ws.max_row, ws.max_column
-    assert rows > 40
+def _compare(excel: Any, ws: Any) -> int:
+    """Cells (values and number formats) of the Excel door's sheet against the headless one's."""
     compared = 0
-    for r in range(rows):
-        for c in range(cols):
+    for r in range(ws.max_row):
+        for c in range(ws.max_column):
             cell = ws.cell(r + 1, c + 1)
             written = excel.values.get((r, c))
             if isinstance(written, str) and written.startswith("'"):
                 written = written[1:]  # the apostrophe Excel strips from text typed as text
-            assert _same(cell.value, written), (cell.coordinate, cell.value, written)
+            assert _same(cell.value, written), (ws.title, cell.coordinate, cell.value, written)
             if cell.value is not None:
-                assert excel.formats.get((r, c), "General") == cell.number_format, (cell.coordinate,)
+                assert excel.formats.get((r, c), "General") == cell.number_format, (ws.title, cell.coordinate)
                 compared += 1
-    assert compared > 200
+    return compared
+
+
+def test_generate_report_equals_the_headless_report_cell_for_cell(example_path: Path, tmp_path: Path) -> None:
+    replay, _ = run_button(buttons.generate_report, example_path)
+    out = tmp_path / "headless.xlsm"
+    generate(example_path, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[schema.REPORT_SHEET]
+    assert ws.max_row > 40
+    assert _compare(replay.state[schema.REPORT_SHEET], ws) > 200
+    projects = ["项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"]
+    assert replay.sheets[-4:] == projects == wb.sheetnames[-4:]
+    for name in projects:
+        assert _compare(replay.state[name], wb[name]) > 40
+    links = replay.state["项目自评汇总"].links
+    assert sorted(links.values()) == ["#'项目自评-1'!A1", "#'项目自评-2'!A1", "#'项目自评-3'!A1"]
     assert [a[0] for a in replay.alerts] == [
-        "报告已生成：自评得分 97.96 分，评价等级“优”。有 1 处警告，见“校验结果”工作表。"
+        "报告已生成：自评得分 97.96 分，评价等级“优”。已生成 3 个项目的项目支出绩效自评表（项目绩效自评完成率 "
+        "100.00%），汇总见“项目自评汇总”。有 2 处警告，见“校验结果”工作表。"
     ]
 
 
 def test_no_action_touches_an_input_sheet(example_path: Path) -> None:
     replay, _ = run_button(buttons.generate_report, example_path)
-    assert replay.touched == {schema.REPORT_SHEET, schema.CHECKS_SHEET}
-    assert replay.sheets[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+    projects = {"项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"}
+    assert replay.touched == {schema.REPORT_SHEET, schema.CHECKS_SHEET} | projects
+    assert replay.sheets[-6:-4] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
 
 
 def _hundredfold(path: Path) -> Path:
@@ -124,7 +136,7 @@ def test_unusable_workbook_gives_one_alert_naming_what_is_missing(make_workbook:
 def test_check_inputs_lists_findings_without_a_report(example_path: Path) -> None:
     replay, _ = run_button(buttons.check_inputs, example_path)
     assert replay.touched == {schema.CHECKS_SHEET}
-    assert replay.alerts[0][0] == "校验完成：0 处错误，1 处警告。"
+    assert replay.alerts[0][0] == "校验完成：0 处错误，2 处警告。"
 
 
 def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> None:
@@ -133,11 +145,11 @@ def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> No
     buttons.generate_report(book)
     first = len(book.json()["actions"])
     names = [s.name for s in book.sheets]
-    assert names[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+    assert names[-6:-4] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
     buttons.generate_report(book)
     assert [s.name for s in book.sheets] == names
     second = book.json()["actions"][first:]
-    assert [a["func"] for a in second].count("sheetDelete") == 2
+    assert [a["func"] for a in second].count("sheetDelete") == 6  # two report sheets, four project sheets
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-3", "@x"])
