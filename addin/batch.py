@@ -43,6 +43,8 @@ class DepartmentRow:
     grade: str | None = None
     errors: int = 0
     warnings: int = 0
+    projects: int = 0  # projects listed in 项目 (项目支出绩效自评)
+    projects_completed: int = 0  # of which with a complete self-evaluation
     failure: str = ""  # the reason a file could not be read at all
 
 
@@ -72,6 +74,8 @@ def _one(path: str) -> DepartmentRow:
         grade=ev.score.grade,
         errors=len(ev.findings.errors),
         warnings=len(ev.findings.warnings),
+        projects=len(ev.projects.projects),
+        projects_completed=ev.projects.completed,
     )
 
 
@@ -161,6 +165,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "等级",
             "错误数",
             "警告数",
+            "项目数",
+            "完成自评项目数",
         ]
         ws.write_row(2, 0, heads, head)
         formats = [
@@ -177,6 +183,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             pct1,
             text,
             score,
+            text,
+            text,
             text,
             text,
             text,
@@ -201,12 +209,14 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.grade or "-",
                 r.errors,
                 r.warnings,
+                r.projects,
+                r.projects_completed,
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 2, 24)
-        ws.set_column(3, 16, 12)
+        ws.set_column(3, len(heads) - 1, 12)
         ws.freeze_panes(3, 3)
         if good:
             ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)

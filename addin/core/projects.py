@@ -126,6 +126,13 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _differing(a: Decimal, b: Decimal) -> tuple[str, str]:
+    """Two amounts that differ, as a message shows them: to the cent, or exactly when the
+    cents would show them equal (341.864 against 341.86)."""
+    shown = format_amount(a), format_amount(b)
+    return shown if shown[0] != shown[1] else (_fmt(a), _fmt(b))
+
+
 class _Projects:
     """One pass over the project tables; findings are collected per project."""
 
@@ -227,10 +234,11 @@ class _Projects:
             ):
                 if typed_value is None or summed_value is None or typed_value == summed_value:
                     continue
+                typed_text, summed_text = _differing(typed_value, summed_value)
                 found.error(
                     "project_fund_total",
-                    f"项目“{project.name}”年度资金总额的{column} {format_amount(typed_value)} {self.unit}"
-                    f"与各资金来源之和 {format_amount(summed_value)} {self.unit}（{where}）不一致："
+                    f"项目“{project.name}”年度资金总额的{column} {typed_text} {self.unit}"
+                    f"与各资金来源之和 {summed_text} {self.unit}（{where}）不一致："
                     "请更正年度资金总额行或资金来源行",
                     typed.where.cell(column),
                 )
@@ -371,10 +379,11 @@ class _Projects:
                 ("全年执行数", row.executed, sum((f.executed for f in picked), ZERO)),
             ):
                 if typed != summed:
+                    typed_text, summed_text = _differing(typed, summed)
                     self.findings.error(
                         "project_total_vs_sum",
-                        f"合计行{row.source}的{column} {format_amount(typed)} {self.unit}与各项目之和 "
-                        f"{format_amount(summed)} {self.unit}不一致（相差 {format_amount(typed - summed)}）："
+                        f"合计行{row.source}的{column} {typed_text} {self.unit}与各项目之和 "
+                        f"{summed_text} {self.unit}不一致（相差 {_fmt(typed - summed)}）："
                         "请核对各项目数据或合计行",
                         row.where.cell(column),
                     )
