@@ -24,7 +24,10 @@ def paragraph_height(text: str, width: float, size: float = 11) -> float:
     # Calibrated on LibreOffice's and Excel's rendering of 仿宋/宋体: a little under the
     # nominal width, so wrapped text is never clipped.
     per_line = max(1.0, width * 9.4 / size - 1.0)
-    lines = sum(max(1, math.ceil(_text_units(part) / per_line)) for part in text.split("\n"))
+    if 2 * len(text) <= per_line and "\n" not in text:
+        lines = 1  # fits on one line even if every character is wide (most cells: no counting)
+    else:
+        lines = sum(max(1, math.ceil(_text_units(part) / per_line)) for part in text.split("\n"))
     return round(lines * size * 1.45 + 4, 1)
 
 

@@ -6,6 +6,7 @@ this description into a workbook.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,8 +80,18 @@ class SheetLayout:
 
     def merge(self, row: int, col: int, last_row: int, last_col: int, value: Value, style: str) -> None:
         """Write the value in the top-left cell and style every cell of the range (borders)."""
+        cells = self.cells
+        if row == last_row and col == last_col:
+            cells[(row, col)] = Cell(value, style)
+            return
+        covered = _covered(style)  # cells are immutable: the covered ones can be one object
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
-                self.cells[(r, c)] = Cell(value if (r, c) == (row, col) else None, style)
-        if (row, col) != (last_row, last_col):
-            self.merges.append((row, col, last_row, last_col))
+                cells[(r, c)] = covered
+        cells[(row, col)] = Cell(value, style)
+        self.merges.append((row, col, last_row, last_col))
+
+
+@functools.cache
+def _covered(style: str) -> Cell:
+    return Cell(None, style)
