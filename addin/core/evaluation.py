@@ -132,6 +132,8 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
     def score_project(indicators: Sequence[Indicator], points: Decimal, found: Findings) -> ScoreFigures:
         return score_indicators(indicators, data.rules, {}, points, found, check_weights=False, rules=rules)
 
+    # 执行率口径 applies to projects too: the workbook cannot name it yet (tblInfo 执行率口径),
+    # so the basis is evaluate_projects' default, 全年预算数 (pass basis= once it can).
     projects = evaluate_projects(
         data.projects, score_project, project_findings, unit=data.info.amount_unit, complete_input=complete
     )

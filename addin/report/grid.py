@@ -12,6 +12,7 @@ from .layout import SheetLayout
 __all__ = ["ROW_HEIGHT", "Grid", "paragraph_height"]
 
 ROW_HEIGHT = 18.0  # points per table row
+_NUMBER_STYLES = ("_pct1", "_pct2", "_amount", "_score")  # a missing number shows "-" in td_dash
 
 
 def _text_units(text: str) -> float:
@@ -58,11 +59,13 @@ class Grid:
 
     def cells(self, spec: Sequence[tuple[int, int, object, str]], height: float = ROW_HEIGHT) -> int:
         """One table row: (first col, last col, value, style) per cell. Returns its row."""
+        merge = self.layout.merge
         for first, last, value, style in spec:
-            shown = "-" if value is None else value
-            if style.endswith(("_pct1", "_pct2", "_amount", "_score")) and value is None:
-                style = "td_dash"
-            self.layout.merge(self.row, first, self.row, last, shown, style)  # type: ignore[arg-type]
+            if value is None:
+                value = "-"
+                if style.endswith(_NUMBER_STYLES):
+                    style = "td_dash"
+            merge(self.row, first, self.row, last, value, style)  # type: ignore[arg-type]
         self.layout.heights[self.row] = height
         self.row += 1
         return self.row - 1

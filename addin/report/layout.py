@@ -10,14 +10,16 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 __all__ = ["Cell", "ChartSpec", "PrintSetup", "Series", "SheetLayout", "Value"]
 
 Value = str | Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell of a layout (a named tuple: sheets of hundreds of projects make many)."""
+
     value: Value
     style: str
     link: str | None = None  # an in-workbook target such as 预算执行!F4

@@ -74,15 +74,15 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
         out.append(f'<row r="{r + 1}"{ht}>')
         number = r + 1
         for c in sorted(rows.get(r, [])):
-            cell = cells[(r, c)]
+            value, style, _ = cells[(r, c)]
             ref = f"{letters[c]}{number}"
-            s = xf[cell.style]
-            if cell.value is None or cell.value == "":
+            s = xf[style]
+            if value is None or value == "":
                 out.append(f'<c r="{ref}" s="{s}"/>')
-            elif isinstance(cell.value, Decimal):
-                out.append(f'<c r="{ref}" s="{s}"><v>{_number(cell.value)}</v></c>')
+            elif isinstance(value, Decimal):
+                out.append(f'<c r="{ref}" s="{s}"><v>{_number(value)}</v></c>')
             else:
-                text = str(cell.value)
+                text = str(value)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>')
         out.append("</row>")

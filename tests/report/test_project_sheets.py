@@ -232,3 +232,22 @@ def test_removing_project_sheets_keeps_later_sheets_print_settings(written: Path
     assert wb.sheetnames[-3:] == ["项目自评汇总", "项目自评-1", "备注"]
     assert wb["备注"].print_area == "'备注'!$A$1:$C$9" and wb["备注"].print_title_rows == "$1:$1"
     assert wb.active is not None and wb.active.title == "备注"  # the active tab follows its sheet
+
+
+def test_a_long_form_flows_onto_pages_with_its_header_repeated() -> None:
+    from addin.report.project_content import project_layout
+    from addin.workbook.template import evaluate_tables
+
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    name = tables["tblProjects"][0][0]
+    rows = [r for r in tables["tblProjectIndicators"] if r[0] != name]
+    long_form = [
+        [name, "产出指标", "数量指标", f"指标{i:02d}", 1.5, "正向", 1.0, 1.0, "比率", None, ""] for i in range(60)
+    ]
+    tables["tblProjectIndicators"] = long_form + rows
+    ev = evaluate_tables(tables)
+    assert ev.ok
+    short = project_layout(ev, ev.projects.projects[1]).print_setup
+    assert short.fit_height and short.repeat_rows is None  # one page
+    long = project_layout(ev, ev.projects.projects[0]).print_setup
+    assert not long.fit_height and long.repeat_rows is not None  # sixty indicators: pages, header repeated
