@@ -8,14 +8,16 @@ of findings.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
@@ -90,25 +92,85 @@ def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
     return found
 
 
+# A workbook that takes longer than this in its worker is stopped and listed as failed.
+FILE_TIME_LIMIT_S = 120.0
+
+
+def _child(path: str, conn: Any) -> None:
+    """Worker process body: one workbook, the result sent back through the pipe."""
+    try:
+        conn.send(_one(path))
+    finally:
+        conn.close()
+
+
+def _context() -> Any:
+    # fork shares the parent's imports (cheap per file); where there is no fork, spawn.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
 def collect(
-    paths: Iterable[Path], *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    paths: Iterable[Path],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    time_limit: float = FILE_TIME_LIMIT_S,
 ) -> list[DepartmentRow]:
-    """Evaluate every workbook, in parallel; rows come back in the order of ``paths``."""
+    """Evaluate every workbook, each in its own process; rows come back in the order of ``paths``.
+
+    A worker that dies (a crash in a native library, memory exhausted) or runs past
+    ``time_limit`` seconds costs only its own file, which is listed with a message."""
+    from . import headless  # noqa: F401  (imported before forking, so each child has it)
+
     items = [str(p) for p in paths]
     results: dict[str, DepartmentRow] = {}
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(items) < 2:
-        for done, item in enumerate(items, start=1):
-            results[item] = _one(item)
+    workers = max(1, workers or os.cpu_count() or 1)
+    ctx = _context()
+    pending = list(reversed(items))
+    running: dict[Any, tuple[str, Any, float]] = {}  # reader connection → (item, process, deadline)
+    done = 0
+    while pending or running:
+        while pending and len(running) < workers:
+            item = pending.pop()
+            reader, writer = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_child, args=(item, writer), daemon=True)
+            process.start()
+            writer.close()
+            running[reader] = (item, process, time.monotonic() + time_limit)
+        now = time.monotonic()
+        timeout = max(0.0, min(deadline for _, _, deadline in running.values()) - now)
+        ready = multiprocessing.connection.wait(list(running), timeout=timeout)
+        finished: list[Any] = []
+        for ready_end in ready:
+            end: Any = ready_end  # wait() is typed loosely; it returns our pipe ends
+            item, process, _ = running[end]
+            try:
+                results[item] = end.recv()
+            except (EOFError, OSError):
+                process.join(5)
+                code = process.exitcode
+                results[item] = DepartmentRow(
+                    Path(item).name,
+                    failure=f"处理该文件的进程意外退出（退出码 {code}），文件可能已损坏：请用 Excel 打开并另存后再试",
+                )
+            finished.append(end)
+        now = time.monotonic()
+        for reader, (item, process, deadline) in running.items():
+            if reader not in finished and now >= deadline:
+                process.kill()
+                results[item] = DepartmentRow(
+                    Path(item).name,
+                    failure=f"处理超过 {time_limit:g} 秒仍未完成，已停止：请检查该文件是否过大或已损坏",
+                )
+                finished.append(reader)
+        for reader in finished:
+            _, process, _ = running.pop(reader)
+            process.join(5)
+            reader.close()
+            done += 1
             if progress:
                 progress(done, len(items))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_one, item): item for item in items}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done, len(items))
     return [results[item] for item in items]
 
 
@@ -129,10 +191,12 @@ def _num(value: Decimal | None, places: int) -> float | str:
 
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
     good = [r for r in rows if not r.failure]
+    # A workbook with errors is listed with its error count only: no figure, rank or grade.
+    valid = [r for r in good if not r.errors]
     ranks = {
-        "exec": _rank(good, lambda r: r.execution_rate),
-        "sme": _rank(good, lambda r: r.sme_share),
-        "score": _rank(good, lambda r: r.score),
+        "exec": _rank(valid, lambda r: r.execution_rate),
+        "sme": _rank(valid, lambda r: r.sme_share),
+        "score": _rank(valid, lambda r: r.score),
     }
 
     def build(out: BinaryIO) -> None:
@@ -146,7 +210,13 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
         score = wb.add_format({**base, "num_format": "0.00"})
         title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
         ws = wb.add_worksheet("汇总")
-        ws.write(0, 0, f"部门整体支出绩效自评汇总（{len(good)} 个部门，{len(rows) - len(good)} 个文件未能读取）", title)
+        ws.write(
+            0,
+            0,
+            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{len(good) - len(valid)} 个有错误未计分，"
+            f"{len(rows) - len(good)} 个文件未能读取）",
+            title,
+        )
         heads = [
             "序号",
             "文件",
@@ -191,6 +261,12 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
         ]
         for i, r in enumerate(good, start=1):
+            if r.errors:
+                blank: list[object] = [i, r.file, r.department, r.year or "-", *(["-"] * 11), r.errors, r.warnings]
+                blank += [r.projects, "-"]  # projects listed; whether complete waits for the fixes
+                for c, cell in enumerate(blank):
+                    ws.write(2 + i, c, cell, text)
+                continue
             values = [
                 i,
                 r.file,
@@ -222,7 +298,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)
 
         grades = wb.add_worksheet("等级统计")
-        counts = Counter(r.grade for r in good if r.grade)
+        counts = Counter(r.grade for r in valid if r.grade)
         grades.write_row(0, 0, ["等级", "部门数"], head)
         for i, grade in enumerate(GRADES, start=1):
             grades.write(i, 0, grade, text)

@@ -36,11 +36,16 @@ def headline(ev: Evaluation) -> list[str]:
     u = info.amount_unit
     d = ev.budget.department
     p = ev.procurement
-    lines = [
-        f"{info.year}年度 {info.department}（金额单位：{u}）",
+    withheld = ev.untrusted
+    lines = [f"{info.year}年度 {info.department}（金额单位：{u}）"]
+    if withheld:
+        lines.append("数据有错误：依赖出错数据的数字不予显示（见下方错误）")
+    budget = [
         f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，"
         f"预算执行率 {format_percent(d.execution_rate, 2)}",
         f"本年支出数 {format_amount(d.spent)} {u}，支出进度 {format_percent(d.spending_progress, 2)}",
+    ]
+    procurement = [
         f"政府采购支出总额 {format_amount(p.total)} {u}："
         + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
         f"授予中小企业合同 {format_amount(p.sme)} {u}，占 {format_percent(p.sme_share, 1)}；"
@@ -51,8 +56,12 @@ def headline(ev: Evaluation) -> list[str]:
             for c in p.categories
         ),
     ]
+    if "budget" not in withheld:
+        lines.extend(budget)
+    if "procurement" not in withheld:
+        lines.extend(procurement)
     s = ev.score
-    if s.total is not None:
+    if s.total is not None and "score" not in withheld:
         lines.append(f"自评得分 {format_amount(s.total)} 分，评价等级：{s.grade}")
     for finding in ev.findings:
         lines.append(finding.as_line())
@@ -76,6 +85,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         Path(args.workbook),
         Path(args.output) if args.output else None,
         Path(args.data_from) if args.data_from else None,
+        recalc=args.recalc,
     )
     for line in headline(result.evaluation):
         _out(line)
@@ -90,7 +100,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .headless import evaluate_file
 
-    ev = evaluate_file(Path(args.workbook))
+    ev = evaluate_file(Path(args.workbook), recalc=args.recalc)
     for finding in ev.findings:
         _out(finding.as_line())
     errors, warnings = len(ev.findings.errors), len(ev.findings.warnings)
@@ -101,7 +111,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     from .headless import evaluate_file
 
-    ev = evaluate_file(Path(args.workbook))
+    ev = evaluate_file(Path(args.workbook), recalc=args.recalc)
     if args.json:
         _out(json.dumps(ev.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -146,7 +156,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
         rows = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
     failed = [r for r in rows if r.failure]
+    erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
+    for row in erroneous:
+        _out(f"有错误、未计分 {row.file}：{row.errors} 处错误（运行 check 查看）")
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0
@@ -158,6 +171,14 @@ def _cmd_template(args: argparse.Namespace) -> int:
     for path in build_templates(Path(args.output)):
         _out(f"已生成：{path}")
     return 0
+
+
+def _recalc_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recalc",
+        action="store_true",
+        help="先用 LibreOffice 重新计算临时副本中的公式（适用于程序生成、未在 Excel/WPS 中保存过的文件）",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,15 +197,18 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("workbook", metavar="WORKBOOK")
     gen.add_argument("-o", "--output", metavar="OUT", help="另存为此文件（默认原地写入并保留备份）")
     gen.add_argument("--from", dest="data_from", metavar="DATA", help="从另一个工作簿读取数据，报告写入 WORKBOOK")
+    _recalc_option(gen)
     gen.set_defaults(run=_cmd_generate)
 
     check = sub.add_parser("check", help="只校验数据，不写入；有错误时退出码为 1")
     check.add_argument("workbook", metavar="WORKBOOK")
+    _recalc_option(check)
     check.set_defaults(run=_cmd_check)
 
     summary = sub.add_parser("summary", help="输出全部指标（--json 为 JSON 格式）")
     summary.add_argument("workbook", metavar="WORKBOOK")
     summary.add_argument("--json", action="store_true", help="以 JSON 输出，金额与比率为字符串")
+    _recalc_option(summary)
     summary.set_defaults(run=_cmd_summary)
     share = sub.add_parser("share", help="导出不含宏的共享副本（.xlsx）：JX 公式转为数值，清除作者等个人信息")
     share.add_argument("workbook", metavar="WORKBOOK")
@@ -219,7 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure: Callable[..., None] | None = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # "请加 --debug 重新运行": a clerk appends it after the verb as often as before it.
+    debug = "--debug" in arguments
+    args = _parser().parse_args([a for a in arguments if a != "--debug"])
+    args.debug = debug
     try:
         code: int = args.run(args)
         return code

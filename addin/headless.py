@@ -12,18 +12,26 @@ from .contract.parse import parse_department
 from .core import Evaluation, Findings, evaluate
 from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
-from .package.inject import inject_sheets
-from .package.package import Package
 from .package.save import atomic_write, backup, ensure_writable
 from .package.zipcopy import ZipLayoutError
-from .report.content import checks_layout, report_layout
-from .report.project_content import is_project_sheet, project_layouts
 
 __all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
 
 
-def evaluate_file(path: Path) -> Evaluation:
-    """Every figure and finding of the workbook at ``path``; raises UnusableInput."""
+def evaluate_file(path: Path, *, recalc: bool = False) -> Evaluation:
+    """Every figure and finding of the workbook at ``path``; raises UnusableInput.
+
+    ``recalc``: read a copy recalculated by LibreOffice (``addin.recalc``), with a warning
+    saying so; the file itself is not touched."""
+    if recalc:
+        from .recalc import RECALC_NOTE, recalculated
+
+        check_workbook_file(path)
+        with recalculated(path) as copy:
+            findings = Findings()
+            findings.warning("input_recalculated", RECALC_NOTE, "")
+            data = parse_department(read_tables(copy), findings)
+            return evaluate(data, findings)
     findings = Findings()
     data = parse_department(read_tables(path), findings)
     return evaluate(data, findings)
@@ -33,6 +41,12 @@ def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
     项目自评汇总 and one 项目自评-<序号> per project; project sheets of an earlier run that no
     longer have a project are removed. Atomic."""
+    # Imported here: summary and check never write, and need not load the writer.
+    from .package.inject import inject_sheets
+    from .package.package import Package
+    from .report.content import checks_layout, report_layout
+    from .report.project_content import is_project_sheet, project_layouts
+
     layouts = [report_layout(ev), checks_layout(ev.findings), *project_layouts(ev)]
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
@@ -52,7 +66,9 @@ class GenerateResult:
     backup: Path | None
 
 
-def generate(workbook: Path, output: Path | None = None, data_from: Path | None = None) -> GenerateResult:
+def generate(
+    workbook: Path, output: Path | None = None, data_from: Path | None = None, *, recalc: bool = False
+) -> GenerateResult:
     """Compute from ``data_from`` (default: the workbook itself) and write the report sheets
     into ``output`` (default: the workbook, in place, after a backup). Nothing is written
     when the data have errors."""
@@ -62,7 +78,7 @@ def generate(workbook: Path, output: Path | None = None, data_from: Path | None 
         raise UnusableInput(
             f"输出文件“{destination.name}”的扩展名应与“{workbook.name}”一致（{workbook.suffix}）：请修改 -o 的文件名"
         )
-    ev = evaluate_file(data_from or workbook)
+    ev = evaluate_file(data_from or workbook, recalc=recalc)
     if not ev.ok:
         raise DataErrors(ev.findings)
     ensure_writable(destination)

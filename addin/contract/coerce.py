@@ -16,7 +16,7 @@ from decimal import Decimal
 from ..core.findings import Findings
 from ..core.numbers import to_decimal
 
-__all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text"]
+__all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text", "visible"]
 
 EXCEL_ERRORS = frozenset(
     {
@@ -40,10 +40,28 @@ EXCEL_ERRORS = frozenset(
 DASHES = frozenset({"-", "—", "——", "–", "/", "无", "N/A", "n/a"})
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?$")
 _COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=)\s*")
+# Digits grouped by spaces ("7 215.46", often a no-break space U+00A0 or U+202F that NFKC
+# turned into a plain space): the ISO way of writing thousands.
+_SPACE_GROUPED = re.compile(r"^([+-]?\d{1,3}(?: \d{3})+)(\.\d+)?$")
+_INVISIBLE = {
+    "\u00a0": "U+00A0 不间断空格",
+    "\u202f": "U+202F 窄不间断空格",
+    "\u2009": "U+2009 窄空格",
+    "\u3000": "全角空格",
+}
 _TEN_THOUSAND = Decimal(10000)
 _HUNDRED = Decimal(100)
 
 Raw = object  # a cell value as a reader gives it: str, float, int, bool, date, None
+
+
+def visible(text: str) -> str:
+    """The text with invisible spaces shown (␣), so a clerk can see what is in the cell."""
+    notes = [name for ch, name in _INVISIBLE.items() if ch in text]
+    if not notes:
+        return text
+    shown = "".join("␣" if ch in _INVISIBLE else ch for ch in text)
+    return f"{shown}（␣为{'、'.join(notes)}）"
 
 
 def clean_text(value: str) -> str:
@@ -60,6 +78,9 @@ def parse_number_text(text: str) -> tuple[Decimal, str] | None:
             suffix = "万元" if candidate == "万" else candidate
             t = t[: -len(candidate)].rstrip()
             break
+    grouped = _SPACE_GROUPED.match(t)
+    if grouped is not None:
+        t = grouped.group(1).replace(" ", "") + (grouped.group(2) or "")
     match = _NUMBER.match(t)
     if match is None:
         return None
@@ -150,7 +171,7 @@ class Coercer:
             expected = "金额（如 1234.56）" if amount else "数字（如 95% 或 0.95）"
             self.findings.error(
                 "input_not_number",
-                f"{column}应为{expected}，现为“{text}”：请改为数字",
+                f"{column}应为{expected}，现为“{visible(text)}”：请改为数字",
                 where,
             )
             return None
@@ -166,17 +187,21 @@ class Coercer:
             number = number / _HUNDRED
         elif suffix in ("万元", "元") and amount and suffix != self.amount_unit:
             number = number * _TEN_THOUSAND if suffix == "万元" else number / _TEN_THOUSAND
-            self.findings.warning(
+            self.findings.interpretation(
                 "input_unit_converted",
                 f"{column}“{text}”的单位与金额单位（{self.amount_unit}）不同，已换算为 "
                 f"{number.normalize():f} {self.amount_unit}：请核对",
                 where,
+                text,
+                f"{number.normalize():f} {self.amount_unit}",
             )
             return number
-        self.findings.warning(
+        self.findings.interpretation(
             "input_text_number",
-            f"{column}“{text}”是以文本形式存储的数字，已按 {number.normalize():f} 读取：建议改为数值格式",
+            f"{column}“{visible(text)}”是以文本形式存储的数字，已按 {number.normalize():f} 读取：建议改为数值格式",
             where,
+            text,
+            f"{number.normalize():f}",
         )
         return number
 
@@ -227,10 +252,12 @@ class Coercer:
                 cleaned = cleaned[: -len(suffix)]
                 break
         if cleaned in choices:
-            self.findings.warning(
+            self.findings.interpretation(
                 "input_choice_normalised",
                 f"{column}“{text}”已按“{cleaned}”读取：建议从下拉列表中选择",
                 where,
+                text,
+                cleaned,
             )
             return cleaned
         self.findings.error(

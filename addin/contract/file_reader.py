@@ -1,14 +1,23 @@
-"""Reading the contract tables from an .xlsx/.xlsm file with python-calamine.
+"""Reading the contract tables from an .xlsx/.xlsm file with python-calamine, bounded.
 
 Tables are found by name (Excel Table names are case-insensitive); a sheet that holds the
 data without an Excel Table (pasted, or saved by a tool that dropped the table) is read from
 the row that carries the contract's headers.
+
+Before python-calamine sees a sheet, its XML is scanned once (``package.sheetscan``): a sheet
+with a cell far outside its data (a stray cell at XFD1048576 makes python-calamine allocate
+the whole used range and abort the process) is handed over without those cells, so reading
+costs what the data cost. The same pass finds hidden rows, formulas without a saved result
+and, on the indicator and rule sheets, the cells with a percent number format.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,30 +25,138 @@ import python_calamine as calamine
 
 from ..errors import UnusableInput
 from ..package.archive import check_workbook_file, open_package, read_part
-from ..package.cellscan import scan_sheet
-from ..package.parts import sheet_parts
+from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, table_parts
+from ..package.sheetscan import (
+    SheetScan,
+    bounded_sheet,
+    cell_styles,
+    parse_ref,
+    percent_styles,
+    scan_facts,
+    scan_sheet,
+)
+from ..package.zipcopy import ZipLayoutError, rewrite_zip
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
-from .schema import ALL_TABLES, TableSpec
+from .schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
 
 __all__ = ["read_tables"]
+
+# A sheet read by its header row keeps this many columns (contract tables are ≤ 11 wide).
+_FALLBACK_COLUMNS = 26
+# Rows after a gap this long below the data of a table-less sheet are left unread.
+_ROW_GAP = 1000
+_FORMAT_SPECS = frozenset({INDICATORS.table, RULES.table, PROJECT_INDICATORS.table})
+
+
+def _open_error(path: Path, exc: BaseException) -> UnusableInput:
+    return UnusableInput(
+        f"“{path.name}”无法读取，文件可能已损坏（{type(exc).__name__}）：请用 Excel 打开并另存为 .xlsx 后再试"
+    )
+
+
+@dataclass(slots=True)
+class _Sheet:
+    """What the XML pass learnt about one input sheet."""
+
+    part: str
+    tables: list[TablePart]
+    scan: SheetScan = field(default_factory=SheetScan)
+    stray: list[str] = field(default_factory=list)
+    bounded: bytes | None = None  # the sheet without its far cells, when it has any
+    percent: frozenset[tuple[int, int]] = frozenset()
+
+
+def _fallback_rows(xml: bytes) -> int:
+    """The last row of a table-less sheet's data: rows after a gap of _ROW_GAP are strays."""
+
+    last = 0
+    for match in re.finditer(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?(/?)>', xml):
+        if match.group(2):
+            continue  # an empty <row/> holds no cell
+        row = int(match.group(1))
+        if last and row - last > _ROW_GAP:
+            break
+        last = row
+    return last
+
+
+def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None]) -> dict[str, _Sheet]:
+    """Scan each wanted sheet (name → its contract tables, None for a header-row sheet)."""
+    parts = {s.name: s for s in sheet_parts(package)}
+    names = set(package.namelist())
+    percent_xfs: frozenset[int] | None = None
+    out: dict[str, _Sheet] = {}
+    for name, tables in wanted.items():
+        sheet: SheetPart | None = parts.get(name)
+        if sheet is None or sheet.part not in names:
+            continue
+        xml = read_part(package, sheet.part)
+        if tables:
+            bounds = [_bounds(t.ref) for t in tables]
+            keep_rows = max(b[2] for b in bounds)
+            keep_cols = max(b[3] for b in bounds) + 1
+        else:
+            keep_rows, keep_cols = _fallback_rows(xml), _FALLBACK_COLUMNS
+        info = _Sheet(sheet.part, tables or [], scan_facts(xml, keep_rows, keep_cols))
+        if info.scan.far:
+            info.bounded, info.stray = bounded_sheet(xml, keep_rows, keep_cols)
+        if tables is None or any(t.name.lower() in _FORMAT_TABLES for t in tables):
+            if percent_xfs is None:
+                percent_xfs = _percent_xfs(package)
+            if percent_xfs:
+                styles = cell_styles(
+                    xml, ((r, c) for r in range(1, min(keep_rows, 5000) + 1) for c in range(keep_cols))
+                )
+                info.percent = frozenset(cell for cell, s in styles.items() if s in percent_xfs)
+        out[name] = info
+        del xml
+    return out
+
+
+_FORMAT_TABLES = frozenset(t.lower() for t in _FORMAT_SPECS)
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    first, _, last = ref.partition(":")
+    r1, c1 = parse_ref(first)
+    r2, c2 = parse_ref(last or first)
+    return r1, c1, r2, c2
+
+
+def _percent_xfs(package: zipfile.ZipFile) -> frozenset[int]:
+    part = styles_part(package)
+    return percent_styles(read_part(package, part)) if part else frozenset()
+
+
+def _bounded_copy(path: Path, survey: dict[str, _Sheet]) -> io.BytesIO | None:
+    """The package with far cells removed from the sheets that have them, in memory."""
+    replace = {info.part: info.bounded for info in survey.values() if info.bounded is not None}
+    if not replace:
+        return None
+    out = io.BytesIO()
+    try:
+        with path.open("rb") as source:
+            rewrite_zip(source, path.stat().st_size, out, replace, ())
+    except ZipLayoutError:
+        raise UnusableInput(
+            f"“{path.name}”使用了不常见的压缩格式（ZIP64），且含有远离数据的单元格："
+            "请在 Excel 中另存为 .xlsx/.xlsm 后再试"
+        ) from None
+    out.seek(0)
+    return out
 
 
 class _Facts:
     """Lazy per-sheet error/merge scans over the package (opened only if ever needed)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parts: dict[str, str]) -> None:
         self.path = path
-        self._parts: dict[str, str] | None = None
-
-    def parts(self, package: zipfile.ZipFile) -> dict[str, str]:
-        if self._parts is None:
-            self._parts = {s.name: s.part for s in sheet_parts(package)}
-        return self._parts
+        self.parts = parts
 
     def for_sheet(self, sheet: str) -> CellFacts:
         def load() -> tuple[dict[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
             with open_package(self.path) as package:
-                part = self.parts(package).get(sheet)
+                part = self.parts.get(sheet)
                 if not part or part not in package.namelist():
                     return {}, ()
                 return scan_sheet(read_part(package, part))
@@ -47,7 +164,27 @@ class _Facts:
         return CellFacts(load)
 
 
-def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec, facts: _Facts) -> RawTable:
+def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: set[str]) -> RawTable:
+    if info is None:
+        raw.facts = facts.for_sheet(raw.sheet)
+        return raw
+    last = raw.first_row + len(raw.rows) - 1
+    width = len(raw.headers)
+    raw.facts = facts.for_sheet(raw.sheet)
+    raw.hidden_rows = frozenset(r for r in info.scan.hidden_rows if raw.first_row <= r <= last)
+    raw.uncached = {
+        (r, c): f
+        for (r, c), f in info.scan.uncached.items()
+        if raw.first_row <= r <= last and raw.first_col <= c < raw.first_col + width
+    }
+    raw.percent_cells = info.percent
+    if info.stray and raw.sheet not in stray_owner:
+        stray_owner.add(raw.sheet)  # one warning per sheet, carried by its first table
+        raw.stray = tuple(info.stray)
+    return raw
+
+
+def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec) -> RawTable:
     table = wb.get_table_by_name(name)
     start = table.start or (1, 0)
     data = table.to_python()
@@ -60,13 +197,11 @@ def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec, facts
         headers=list(table.columns),
         rows=data,
         first_row=start[0] + 1,
-        facts=facts.for_sheet(table.sheet),
     )
 
 
 def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
-    """Rows with every blank row shared as one empty tuple and trailing blanks dropped, so a
-    sheet whose used range reaches row 1,048,576 costs a pointer per row, not a list."""
+    """Rows with every blank row shared as one empty tuple and trailing blanks dropped."""
     kept: list[Sequence[Any]] = []
     last = 0
     blank: tuple[Any, ...] = ()
@@ -80,7 +215,7 @@ def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
     return kept
 
 
-def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, facts: _Facts) -> RawTable | None:
+def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> RawTable | None:
     data = wb.get_sheet_by_name(sheet)
     # iter_rows starts at row 1 but at the first used column: keep that column's offset.
     first_col = data.start[1] if data.start else 0
@@ -99,22 +234,58 @@ def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec, fact
         headers=list(values[best]),
         rows=values[best + 1 :],
         first_row=best + 2,
-        facts=facts.for_sheet(sheet),
     )
+
+
+def _plan(package: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list[TablePart] | None], dict[str, str]]:
+    """(sheet → part, sheet → contract tables or None for a header-row sheet, table → sheet)."""
+    sheets = sheet_parts(package)
+    parts = {s.name: s.part for s in sheets}
+    names = set(package.namelist())
+    by_table: dict[str, tuple[str, TablePart]] = {}
+    for s in sheets:
+        if s.part not in names:
+            continue
+        for t in table_parts(package, s.part):
+            by_table.setdefault(t.name.lower(), (s.name, t))
+    wanted: dict[str, list[TablePart] | None] = {}
+    where: dict[str, str] = {}
+    for spec in ALL_TABLES:
+        hit = by_table.get(spec.table.lower())
+        if hit is not None:
+            existing = wanted.get(hit[0])
+            wanted[hit[0]] = [*(existing or []), hit[1]]
+            where[spec.table] = hit[0]
+            continue
+        sheet = find_sheet(list(parts), spec.sheet)
+        if sheet is not None and sheet not in wanted:
+            wanted[sheet] = None
+    return parts, wanted, where
 
 
 def read_tables(path: Path) -> dict[str, RawTable | None]:
     """Every contract table found in the file, keyed by table name; None where absent."""
     check_workbook_file(path)
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
+        with open_package(path) as package:
+            parts, wanted, _ = _plan(package)
+            survey = _survey(package, wanted)
+        bounded = _bounded_copy(path, survey)
+    except UnusableInput:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise _open_error(path, exc) from None
+    try:
+        if bounded is not None:
+            wb = calamine.CalamineWorkbook.from_filelike(bounded, load_tables=True)
+        else:
+            wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except calamine.PasswordError:
         raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
     except (calamine.CalamineError, OSError, ValueError) as exc:
-        raise UnusableInput(
-            f"“{path.name}”无法读取，文件可能已损坏（{type(exc).__name__}）：请用 Excel 打开并另存为 .xlsx 后再试"
-        ) from None
-    facts = _Facts(path)
+        raise _open_error(path, exc) from None
+    facts = _Facts(path, parts)
+    stray_owner: set[str] = set()
     with wb:
         table_names = {n.lower(): n for n in (wb.table_names or [])}
         sheets = list(wb.sheet_names)
@@ -122,8 +293,16 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
         for spec in ALL_TABLES:
             name = table_names.get(spec.table.lower())
             if name is not None:
-                found[spec.table] = _from_table(wb, name, spec, facts)
-                continue
-            sheet = find_sheet(sheets, spec.sheet)
-            found[spec.table] = _from_sheet(wb, sheet, spec, facts) if sheet else None
+                raw = _from_table(wb, name, spec)
+            else:
+                sheet = find_sheet(sheets, spec.sheet)
+                if sheet is None:
+                    found[spec.table] = None
+                    continue
+                from_sheet = _from_sheet(wb, sheet, spec)
+                if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                    found[spec.table] = None
+                    continue
+                raw = from_sheet
+            found[spec.table] = _with_facts(raw, survey.get(raw.sheet), facts, stray_owner)
     return found

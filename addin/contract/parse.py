@@ -13,26 +13,22 @@ from ..core.model import (
     BudgetLine,
     ContractLedger,
     DepartmentData,
-    Indicator,
     Info,
     NarrativeItem,
     ProcurementLine,
     ProcurementSummary,
-    RuleRow,
 )
 from ..core.numbers import to_decimal
 from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
+from .indicators import read_scoring
+from .projects import read_projects
 from .raw import RawTable
-from .rows import SAMPLE_MARK, Cells, ContractTable, is_blank
+from .rows import SAMPLE_MARK, ContractTable, is_blank, is_total_label
 from .schema import TableSpec
 
-__all__ = ["SAMPLE_MARK", "indicator_row", "parse_department"]
-
-
-def _is_total(label: str) -> bool:
-    return clean_text(label).replace(" ", "") in schema.TOTAL_LABELS
+__all__ = ["SAMPLE_MARK", "parse_department"]
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -119,7 +115,7 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = cells.text("单位名称")
-        is_total = _is_total(name)
+        is_total = is_total_label(name)
         level = "" if is_total else cells.choice("单位级次")
         initial = cells.number("年初预算数")
         total = cells.number("全年预算数")
@@ -151,6 +147,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_size = table.index["供应商规模"]
     i_number = table.index.get("合同编号")
     i_date = table.index.get("签订日期")
+    declared: Decimal | None = None
+    declared_where = ""
     for r, row in table.rows():
         # The ledger can hold hundreds of thousands of rows: well-formed rows take this
         # path of type checks and set lookups; anything unusual goes through _Row.
@@ -171,8 +169,14 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             categories.append(category)
             amounts.append(Decimal(repr(amount)))
             sizes.append(size)
-            numbers.append("" if i_number is None else coercer.text(row[i_number]))
+            number = "" if i_number is None else row[i_number]
+            numbers.append(number.strip() if type(number) is str else coercer.text(number))
             rows.append(r)
+            continue
+        label = row[i_number] if i_number is not None and not is_blank(row[i_number]) else row[i_unit]
+        if isinstance(label, str) and is_total_label(label):
+            declared = (cells_total := table.cells(r, row, coercer)).number("合同金额")
+            declared_where = cells_total.where("合同金额")
             continue
         cells = table.cells(r, row, coercer)
         unit_text = cells.text("单位名称")
@@ -189,7 +193,20 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         sizes.append(size_text)
         numbers.append(cells.text("合同编号"))
         rows.append(r)
+    if declared is not None:
+        _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
+
+
+def _check_declared_total(declared: Decimal, where: str, summed: Decimal, coercer: Coercer) -> None:
+    """A 合计/汇总 row of the ledger is the clerk's own total: it must equal the contracts' sum."""
+    if declared != summed:
+        coercer.findings.error(
+            "contracts_total_mismatch",
+            f"采购合同的合计行金额 {declared.normalize():f} 与各合同金额之和 {summed.normalize():f} 不一致"
+            f"（相差 {(declared - summed).normalize():f}）：请核对合计行或合同明细",
+            where,
+        )
 
 
 def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
@@ -198,7 +215,7 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         label = cells.coercer.text(cells.raw("采购类别"))
-        is_total = _is_total(label)
+        is_total = is_total_label(label)
         category = label if is_total else cells.choice("采购类别")
         amount = cells.number("支出金额")
         sme = cells.number("授予中小企业合同金额")
@@ -213,77 +230,6 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     return ProcurementSummary(table.ref, lines, declared)
 
 
-def indicator_row(
-    cells: Cells, *, target: str = "目标值", actual: str = "实际值", reason: str = "偏差原因"
-) -> Indicator | None:
-    """One indicator row; the department's table and the projects' (年度指标值, 实际完成值,
-    偏差原因分析及改进措施) name the same fields differently. None when the row is unusable."""
-    level1 = cells.text("一级指标")
-    level2 = cells.text("二级指标")
-    level3 = cells.text("三级指标")
-    weight = cells.number("分值")
-    if weight is not None and weight < 0:
-        cells.coercer.findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
-        cells.ok = False
-    direction = cells.choice("指标方向")
-    target_value, target_text = cells.value(target)
-    actual_value, actual_text = cells.value(actual)
-    source = clean_text(cells.text("数据来源")) if "数据来源" in cells.table.index else ""
-    method = clean_text(cells.text("计分方法")).replace(" ", "")
-    manual = cells.number("自评得分")
-    deviation = cells.text(reason)
-    if not cells.ok or weight is None:
-        return None
-    return Indicator(
-        level1,
-        level2,
-        level3,
-        weight,
-        direction,
-        target_value,
-        target_text,
-        actual_value,
-        actual_text,
-        source,
-        method,
-        manual,
-        deviation,
-        cells.ref,
-    )
-
-
-def _indicators(table: ContractTable, coercer: Coercer) -> list[Indicator]:
-    indicators: list[Indicator] = []
-    for r, row in table.rows():
-        indicator = indicator_row(table.cells(r, row, coercer))
-        if indicator is not None:
-            indicators.append(indicator)
-    return indicators
-
-
-def _rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
-    rules: list[RuleRow] = []
-    for r, row in table.rows():
-        cells = table.cells(r, row, coercer)
-        name = clean_text(cells.text("规则名称")).replace(" ", "")
-        kind = cells.choice("规则类型")
-        lower = cells.number("下限")
-        upper = cells.number("上限")
-        ratio = cells.number("得分比例")
-        points = cells.number("每点扣分")
-        if not cells.ok:
-            continue
-        if name in schema.BUILT_IN_METHODS:
-            coercer.findings.error(
-                "rule_reserved_name",
-                f"规则名称“{name}”与内置计分方法重名：请换一个名称",
-                cells.where("规则名称"),
-            )
-            continue
-        rules.append(RuleRow(name, kind, lower, upper, ratio, points, cells.ref))
-    return rules
-
-
 def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     items = []
     for r, row in table.rows():
@@ -294,7 +240,9 @@ def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     return items
 
 
-def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Findings) -> ContractTable | None:
+def _table(
+    tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Findings, amount_unit: str = ""
+) -> ContractTable | None:
     raw = tables.get(spec.table)
     if raw is None:
         if spec.required:
@@ -302,30 +250,44 @@ def _table(tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Fin
                 f"缺少工作表“{spec.sheet}”（表格 {spec.table}）：请使用模板中的工作表，或把改名的工作表改回原名"
             )
         return None
-    return ContractTable(raw, findings)
+    return ContractTable(raw, findings, amount_unit)
 
 
 def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) -> DepartmentData:
     """Parse every contract table; raises UnusableInput for a missing sheet or column."""
-    resolved = {spec.table: _table(tables, spec, findings) for spec in schema.ALL_TABLES}
+    info_table = _table(tables, schema.INFO, findings)
+    assert info_table is not None
+    info = _info(info_table, findings)
+    # Headers may carry the unit ("全年预算数（万元）"): resolved once 金额单位 is known.
+    resolved = {spec.table: _table(tables, spec, findings, info.amount_unit) for spec in schema.ALL_TABLES[1:]}
 
     def need(spec: TableSpec) -> ContractTable:
         table = resolved[spec.table]
         assert table is not None
         return table
 
-    info = _info(need(schema.INFO), findings)
     coercer = Coercer(findings, info.amount_unit)
     narrative_table = resolved[schema.NARRATIVE.table]
-    from .projects import parse_projects  # the project tables build on this module's row readers
-
+    # The projects' indicators are read with the department's: one pass over percent points, so
+    # a rule is read the same way for every table that uses it.
+    project_tables = read_projects(resolved, coercer, info.amount_unit)
+    others = []
+    if project_tables is not None and project_tables.indicator_table is not None:
+        inds = [p.indicator for p in project_tables.data.indicators]
+        others.append((project_tables.indicator_table, inds, project_tables.units))
+    indicators, rules, read = read_scoring(
+        need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit, others
+    )
+    projects = None
+    if project_tables is not None:
+        projects = project_tables.with_indicators(read[0]) if others else project_tables.data
     return DepartmentData(
         info=info,
         budget=_budget(need(schema.BUDGET), coercer),
         contracts=_contracts(need(schema.CONTRACTS), coercer),
         procurement=_procurement(need(schema.PROCUREMENT), coercer),
-        indicators=_indicators(need(schema.INDICATORS), coercer),
-        rules=_rules(need(schema.RULES), coercer),
+        indicators=indicators,
+        rules=rules,
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
-        projects=parse_projects(resolved, coercer),
+        projects=projects,
     )

@@ -35,6 +35,10 @@ class CellFacts:
         """The Excel error text (#DIV/0!, …) of the cell at 1-based row, 0-based column."""
         return self._facts()[0].get((row, col))
 
+    def merged_ranges(self) -> Sequence[tuple[int, int, int, int]]:
+        """(row1, col1, row2, col2) of every merged range: 1-based rows, 0-based columns."""
+        return self._facts()[1]
+
     def merged_at(self, row: int, col: int) -> bool:
         """True when the cell is inside a merged range but not its top-left cell."""
         for r1, c1, r2, c2 in self._facts()[1]:
@@ -58,6 +62,11 @@ class RawTable:
     rows: Sequence[Sequence[Any]]  # data rows, left to right from first_col
     first_row: int  # 1-based sheet row of rows[0]
     facts: CellFacts = field(default_factory=no_facts)
+    # What the reader could tell beyond the values (empty when it could not):
+    hidden_rows: frozenset[int] = frozenset()  # 1-based sheet rows hidden or filtered out
+    uncached: Mapping[tuple[int, int], str] = field(default_factory=dict)  # formula without a saved result
+    percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) with a percent number format
+    stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
 
 
 def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:

@@ -58,8 +58,9 @@ RULE_KINDS = (KIND_BANDS, KIND_DEDUCTION)
 AMOUNT_UNITS = ("万元", "元")
 BASES = (BASIS_SME, BASIS_TOTAL)
 BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
-# A row whose first column says one of these is the clerk's own total, checked against the sum.
-TOTAL_LABELS = frozenset({"合计", "总计", "合 计", "总 计"})
+# A row whose first column says one of these (spaces and full-width spaces ignored) is the
+# clerk's own total, checked against the sum; 汇总 is also Excel's own totals-row label.
+TOTAL_LABELS = frozenset({"合计", "总计", "汇总", "小计"})
 
 
 class Kind(Enum):

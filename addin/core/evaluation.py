@@ -62,6 +62,27 @@ class Evaluation:
     def ok(self) -> bool:
         return not self.findings.has_errors
 
+    @property
+    def untrusted(self) -> frozenset[str]:
+        """Which groups of figures ("budget", "procurement", "score") depend on input that had
+        errors: they are not shown (null in JSON). The score depends on everything it may draw
+        from, so any error withholds it (never a score rescaled from surviving indicators)."""
+        if self.ok:
+            return frozenset()
+        errors = self.findings.errors
+        sheets = {f.location.partition("!")[0] for f in errors}
+        data = self.data
+        unit_wrong = data.info.locations.get("金额单位") in {f.location for f in errors}
+        out = {"score"}
+        if unit_wrong or data.budget.table.sheet in sheets:
+            out.add("budget")
+        procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
+        if unit_wrong or sheets & procurement_sheets:
+            out.add("procurement")
+        if unit_wrong or sheets & _project_sheets(data):
+            out.add("projects")
+        return frozenset(out)
+
     def as_json(self) -> dict[str, Any]:
         return _summary_json(self)
 
@@ -169,6 +190,26 @@ def _execution_json(fig: ExecutionFigures) -> dict[str, Any]:
 
 
 def _summary_json(ev: Evaluation) -> dict[str, Any]:
+    out = _figures_json(ev)
+    withheld = ev.untrusted
+    if "budget" in withheld:
+        out["budget"] = {key: None for key in out["budget"]} | {"units": []}
+    if "procurement" in withheld:
+        out["procurement"] = {key: None for key in out["procurement"]} | {"categories": {}}
+    if "score" in withheld:
+        out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
+    for project in out["projects"]:
+        if "projects" in withheld:  # amounts (and so every figure) depend on rows with errors
+            budget = project["budget"]
+            project["budget"] = {key: None for key in budget} | {"sources": []}
+            project["execution_score"] = None
+        if "score" in withheld:  # as the department's: any error withholds every score
+            project["score"] = {"total": None, "grade": None, "indicators": []}
+    out["interpretations"] = [f.as_json() for f in ev.findings.interpretations]
+    return out
+
+
+def _figures_json(ev: Evaluation) -> dict[str, Any]:
     info = ev.data.info
     dept = ev.budget.department
     proc = ev.procurement
@@ -222,6 +263,11 @@ def _summary_json(ev: Evaluation) -> dict[str, Any]:
         "projects": [_project_json(p) for p in ev.projects.projects],
         "checks": [f.as_json() for f in ev.findings],
     }
+
+
+def _project_sheets(data: DepartmentData) -> frozenset[str]:
+    """The sheets the projects are read from (项目, 项目资金, 项目指标)."""
+    return frozenset() if data.projects is None else data.projects.sheets
 
 
 def _indicator_json(r: IndicatorScore) -> dict[str, Any]:

@@ -28,14 +28,21 @@ class Finding:
     code: str
     message: str
     location: str = ""
+    # For a reader's interpretation: what the clerk typed and how it was read (else None).
+    typed: str | None = None
+    read_as: str | None = None
 
     def as_json(self) -> dict[str, str]:
-        return {
+        out = {
             "severity": self.severity.value,
             "code": self.code,
             "message": self.message,
             "location": self.location,
         }
+        if self.typed is not None and self.read_as is not None:
+            out["typed"] = self.typed
+            out["read_as"] = self.read_as
+        return out
 
     def as_line(self) -> str:
         where = f" {self.location}" if self.location else ""
@@ -50,6 +57,14 @@ class Findings(list[Finding]):
 
     def warning(self, code: str, message: str, location: str = "") -> None:
         self.append(Finding(Severity.WARNING, code, message, location))
+
+    def interpretation(self, code: str, message: str, location: str, typed: str, read_as: str) -> None:
+        """A warning that records how a reader read what the clerk typed in one cell."""
+        self.append(Finding(Severity.WARNING, code, message, location, typed, read_as))
+
+    @property
+    def interpretations(self) -> list[Finding]:
+        return [f for f in self if f.typed is not None]
 
     @property
     def errors(self) -> list[Finding]:

@@ -97,3 +97,4 @@ class ProjectData:
     declared_funds: Sequence[ProjectFund] = ()  # 合计 rows of 项目资金: totals over every project
     declared_total: RowRef | None = None  # a 合计 row in tblProjects (not a project)
     projects_header: str = ""  # 项目!A3: where a finding about the table as a whole points
+    sheets: frozenset[str] = frozenset()  # the sheets the three tables were read from

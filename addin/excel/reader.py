@@ -2,6 +2,12 @@
 
 Error values come back as their text (#DIV/0!, …) and are reported by the same coercion as
 the file reader's; everything after the read is shared with the headless door.
+
+A sheet without its Excel Table is read from its header row, bounded like the file reader: the
+first rows are searched for the headers, then the data are read in blocks below them until a
+block is empty, so a stray cell at XFD1048576 (a used range of billions of cells) costs nothing.
+The number formats of 目标值/实际值 and rule bounds are asked per cell where the engine can tell
+them (desktop Excel); the remote engine cannot, and reports none.
 """
 
 from __future__ import annotations
@@ -9,11 +15,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..contract.raw import RawTable, find_sheet, header_row, missing_table_message
-from ..contract.schema import ALL_TABLES, TableSpec
+from ..contract.coerce import clean_text
+from ..contract.raw import HEADER_SCAN_ROWS, RawTable, find_sheet, header_row, missing_table_message
+from ..contract.schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
 from ..errors import UnusableInput
 
 __all__ = ["read_tables"]
+
+_FALLBACK_COLUMNS = 26
+_BLOCK_ROWS = 5000
+_FORMAT_COLUMNS = {
+    INDICATORS.table: ("目标值", "实际值"),
+    RULES.table: ("下限", "上限"),
+    PROJECT_INDICATORS.table: ("年度指标值", "实际完成值"),
+}
 
 
 def _grid(value: Any) -> list[list[Any]]:
@@ -51,24 +66,66 @@ def _try_bool(get: Any) -> bool:
         return False
 
 
+def _block(sheet: Any, first: int, last: int, c1: int, c2: int) -> list[list[Any]]:
+    return _grid(sheet.range((first, c1), (last, c2)).options(ndim=2, err_to_str=True).value)
+
+
+def _blank(row: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
 def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable | None:
     used = sheet.used_range
-    values = _grid(used.options(ndim=2, err_to_str=True).value)
-    best = header_row(values, spec)
+    top, left = used.row, used.column
+    bottom = used.row + used.shape[0] - 1
+    right = min(left + used.shape[1] - 1, left + _FALLBACK_COLUMNS - 1)
+    head = _block(sheet, top, min(bottom, top + HEADER_SCAN_ROWS - 1), left, right)
+    best = header_row(head, spec)
     if best is None:
         if not spec.required:
             return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet.name, spec))
+    rows: list[Sequence[Any]] = [list(r) for r in head[best + 1 :]]
+    start = top + len(head)
+    while start <= bottom:
+        block = _block(sheet, start, min(bottom, start + _BLOCK_ROWS - 1), left, right)
+        if all(_blank(r) for r in block):
+            break  # past the data: a used range far beyond it is not read
+        rows.extend(block)
+        start += _BLOCK_ROWS
+    while rows and _blank(rows[-1]):
+        rows.pop()
     return RawTable(
         spec=spec,
         sheet=sheet.name,
         name="",
-        header_row=used.row + best,
-        first_col=used.column - 1,
-        headers=values[best],
-        rows=values[best + 1 :],
-        first_row=used.row + best + 1,
+        header_row=top + best,
+        first_col=left - 1,
+        headers=head[best],
+        rows=rows,
+        first_row=top + best + 1,
     )
+
+
+def _percent_cells(sheet: Any, raw: RawTable) -> frozenset[tuple[int, int]]:
+    """Cells of 目标值/实际值 (or rule bounds) whose number format shows a percentage."""
+    wanted = _FORMAT_COLUMNS.get(raw.spec.table, ())
+    columns = [
+        raw.first_col + i
+        for i, h in enumerate(raw.headers)
+        if isinstance(h, str) and clean_text(h).replace(" ", "") in wanted
+    ]
+    found: set[tuple[int, int]] = set()
+    for col in columns:
+        for i in range(len(raw.rows)):
+            row = raw.first_row + i
+            try:
+                fmt = sheet.range((row, col + 1)).number_format
+            except NotImplementedError:  # xlwings' remote engine cannot read formats synchronously
+                return frozenset()
+            if isinstance(fmt, str) and "%" in fmt:
+                found.add((row, col))
+    return frozenset(found)
 
 
 def read_tables(book: Any) -> dict[str, RawTable | None]:
@@ -82,8 +139,20 @@ def read_tables(book: Any) -> dict[str, RawTable | None]:
     for spec in ALL_TABLES:
         hit = tables.get(spec.table.lower())
         if hit is not None:
-            found[spec.table] = _from_table(hit[0], hit[1], spec)
-            continue
-        name = find_sheet(list(sheets), spec.sheet)
-        found[spec.table] = _from_sheet(sheets[name], spec) if name else None
+            raw = _from_table(hit[0], hit[1], spec)
+            sheet = hit[0]
+        else:
+            name = find_sheet(list(sheets), spec.sheet)
+            if name is None:
+                found[spec.table] = None
+                continue
+            sheet = sheets[name]
+            from_sheet = _from_sheet(sheet, spec)
+            if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                found[spec.table] = None
+                continue
+            raw = from_sheet
+        if spec.table in _FORMAT_COLUMNS:
+            raw.percent_cells = _percent_cells(sheet, raw)
+        found[spec.table] = raw
     return found

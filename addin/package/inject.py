@@ -17,12 +17,11 @@ from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..core.model import column_letter
-from ..errors import UnusableInput
 from ..report.layout import SheetLayout
 from ..report.styles import STYLES
 from ..report.xml_chart import chart_xml, drawing_xml
 from ..report.xml_sheet import quote_sheet, sheet_xml
-from ..report.xml_styles import merge_styles
+from ..report.xml_styles import EMPTY_STYLES, merge_styles
 from .package import (
     REL,
     Package,
@@ -45,6 +44,8 @@ _REL = REL
 _T_SHEET = f"{_REL}/worksheet"
 _T_DRAWING = f"{_REL}/drawing"
 _T_CHART = f"{_REL}/chart"
+_T_STYLES = f"{_REL}/styles"
+_CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 _CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -215,12 +216,26 @@ def inject_sheets(
     sheets = [s for s in pkg.sheets if s.name not in dropped]
     by_name = {s.name: (i, s) for i, s in enumerate(sheets)}
 
-    styles_xml = pkg.read(pkg.styles_part) if pkg.styles_part in pkg.names else None
-    if styles_xml is None:
-        raise UnusableInput("工作簿缺少样式表（styles.xml）：请用 Excel 打开并另存后再试")
     used = {cell.style for layout in layouts for cell in layout.cells.values()}
-    new_styles, xf = merge_styles(styles_xml, {name: STYLES[name] for name in sorted(used)})
-    plan.replace[pkg.styles_part] = new_styles
+    if pkg.styles_part in pkg.names:
+        new_styles, xf = merge_styles(pkg.read(pkg.styles_part), {name: STYLES[name] for name in sorted(used)})
+        plan.replace[pkg.styles_part] = new_styles
+    else:
+        # A package without a styles part is valid OOXML (some generators write none): add one.
+        new_styles, xf = merge_styles(EMPTY_STYLES, {name: STYLES[name] for name in sorted(used)})
+        taken = {n.lower() for n in plan.taken(pkg.names)}
+        styles_part = "xl/styles.xml"
+        if styles_part in taken:
+            styles_part = free_name("xl/styles{}.xml", taken)
+        plan.add.append((styles_part, new_styles))
+        plan.overrides.append((styles_part, _CT_STYLES))
+        q = ns_prefix(wb_rels, "Relationships")
+        relative = posixpath.relpath(styles_part, posixpath.dirname(pkg.workbook_part))
+        wb_rels = insert_before(
+            wb_rels,
+            f"</{q}Relationships>",
+            f'<{q}Relationship Id="{next_rel_id(rel_ids)}" Type="{_T_STYLES}" Target="{relative}"/>',
+        )
 
     for layout in layouts:
         existing: SheetPart | None = by_name.get(layout.name, (0, None))[1]

@@ -59,8 +59,11 @@ def parse_safely(data: bytes, part: str) -> None:
 
 
 def free_name(pattern: str, taken: set[str]) -> str:
+    """The first free part name of ``pattern``. OPC part names are case-insensitive, so
+    "xl/worksheets/Sheet1.xml" takes "xl/worksheets/sheet1.xml" too."""
+    lowered = {name.lower() for name in taken}
     n = 1
-    while pattern.format(n) in taken:
+    while pattern.format(n).lower() in lowered:
         n += 1
     return pattern.format(n)
 

@@ -10,7 +10,7 @@ from defusedxml import ElementTree
 
 from .archive import read_part
 
-__all__ = ["NS", "SheetPart", "rels_path", "resolve_target", "sheet_parts"]
+__all__ = ["NS", "SheetPart", "TablePart", "rels_path", "resolve_target", "sheet_parts", "styles_part", "table_parts"]
 
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -60,3 +60,46 @@ def sheet_parts(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml"
             )
         )
     return sheets
+
+
+_T_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+@dataclass(frozen=True, slots=True)
+class TablePart:
+    name: str
+    ref: str  # e.g. A3:G12, header row included
+
+
+def table_parts(package: zipfile.ZipFile, sheet_part: str) -> list[TablePart]:
+    """The Excel Tables (ListObjects) of one worksheet, by name and range."""
+    rels_name = rels_path(sheet_part)
+    if rels_name not in package.namelist():
+        return []
+    rels = ElementTree.fromstring(read_part(package, rels_name))
+    found = []
+    for rel in rels.findall("rel:Relationship", NS):
+        if rel.get("Type") != _T_TABLE or rel.get("TargetMode") == "External":
+            continue
+        part = resolve_target(sheet_part, rel.get("Target", ""))
+        if part not in package.namelist():
+            continue
+        table = ElementTree.fromstring(read_part(package, part))
+        name = table.get("displayName") or table.get("name") or ""
+        ref = table.get("ref") or ""
+        if name and ref:
+            found.append(TablePart(name, ref))
+    return found
+
+
+def styles_part(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml") -> str:
+    """The styles part the workbook's relationships name, "" when there is none."""
+    rels_name = rels_path(workbook_part)
+    if rels_name not in package.namelist():
+        return ""
+    rels = ElementTree.fromstring(read_part(package, rels_name))
+    for rel in rels.findall("rel:Relationship", NS):
+        if rel.get("Type", "").endswith("/styles"):
+            part = resolve_target(workbook_part, rel.get("Target", ""))
+            return part if part in package.namelist() else ""
+    return ""

@@ -16,7 +16,7 @@ from defusedxml import ElementTree
 
 from .styles import Style
 
-__all__ = ["merge_styles"]
+__all__ = ["EMPTY_STYLES", "merge_styles"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
@@ -146,12 +146,65 @@ def _insert(text: str, prefix: str, tag: str, items: list[str], count: int) -> s
     return text[: match.start()] + new_open + text[match.end() : close] + body + text[close:]
 
 
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles")
+# What a styles part must hold before anything is appended (ECMA-376 §18.8): a default font,
+# the two fills Excel reserves (none, gray125: a solid fill at index 0 or 1 is shown as neither),
+# a default border and the default cell formats. Other writers may leave any of them out.
+_REQUIRED = {
+    "fonts": ("font", ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']),
+    "fills": (
+        "fill",
+        ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>'],
+    ),
+    "borders": ("border", ["<border><left/><right/><top/><bottom/><diagonal/></border>"]),
+    "cellStyleXfs": ("xf", ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>']),
+    "cellXfs": ("xf", ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']),
+}
+EMPTY_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}"></styleSheet>'
+).encode()
+
+
+def _create(text: str, prefix: str, tag: str) -> str:
+    """An empty <tag/> in its schema position (before the first later section present)."""
+    p = f"{prefix}:" if prefix else ""
+    closed = re.search(rf"<{p}styleSheet\b([^>]*?)/>", text)
+    if closed is not None:
+        text = text[: closed.start()] + f"<{p}styleSheet{closed.group(1)}></{p}styleSheet>" + text[closed.end() :]
+    for later in _ORDER[_ORDER.index(tag) + 1 :]:
+        found = re.search(rf"<{p}{later}\b", text)
+        if found is not None:
+            return text[: found.start()] + f'<{p}{tag} count="0"/>' + text[found.start() :]
+    at = text.index(f"</{p}styleSheet>")
+    ext = re.search(rf"<{p}(?:colors|extLst)\b", text)
+    at = ext.start() if ext is not None else at
+    return text[:at] + f'<{p}{tag} count="0"/>' + text[at:]
+
+
+def _complete(text: str, prefix: str) -> str:
+    """Add whatever of _REQUIRED the part lacks; existing indices are unchanged."""
+    root = ElementTree.fromstring(text.encode("utf-8"))
+    for tag, (child, items) in _REQUIRED.items():
+        parent = root.find(_q(tag))
+        have = 0 if parent is None else len(parent.findall(_q(child)))
+        if have >= len(items):
+            continue
+        if parent is None:
+            text = _create(text, prefix, tag)
+        text = _insert(text, prefix, tag, items[have:], len(items))
+    return text
+
+
 def merge_styles(styles_xml: bytes, styles: Mapping[str, Style]) -> tuple[bytes, dict[str, int]]:
-    """Return the new styles.xml and the cellXfs index of every named style."""
-    root = ElementTree.fromstring(styles_xml)
+    """Return the new styles.xml and the cellXfs index of every named style.
+
+    A minimal styles part (no reserved fills, no default font or cell format; or
+    ``EMPTY_STYLES`` for a package without one) is first completed with what Excel requires."""
     text = styles_xml.decode("utf-8")
     prefix_match = re.search(r"<(\w+):styleSheet\b", text)
     prefix = prefix_match.group(1) if prefix_match else ""
+    text = _complete(text, prefix)
+    root = ElementTree.fromstring(text.encode("utf-8"))
 
     def children(tag: str, child: str) -> list[Element]:
         parent = root.find(_q(tag))
@@ -165,8 +218,6 @@ def merge_styles(styles_xml: bytes, styles: Mapping[str, Style]) -> tuple[bytes,
     fills = _Section("fills", children("fills", "fill"), _fill_key)
     borders = _Section("borders", children("borders", "border"), _border_key)
     xfs = _Section("cellXfs", children("cellXfs", "xf"), _xf_key)
-    if fills.count < 2:
-        raise ValueError("styles.xml lacks the two reserved fills")
 
     mapping: dict[str, int] = {}
     for name, s in styles.items():

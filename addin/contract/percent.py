@@ -1,0 +1,191 @@
+"""Rates typed as percent points (95 for 95%) in 目标值, 实际值 and rule bounds.
+
+DESIGN.md, "Reading what clerks really type": a rate lives in a cell as a fraction. A row is a
+rate row when its 目标值 or 实际值 carries % (or 百分比), one of those cells has a percent number
+format, its 数据来源 names a computed rate, or the 区间/扣分 rule it uses is applied to rate rows
+(or has a percent-formatted bound). In a rate row and in such a rule, a plain number above 2 is
+percent points: it is read ÷100 with a warning naming the cell. Between 1 and 2 (105% and 1.05%
+look alike) it is points only when the row's other fractions are ten times smaller. Outside rate
+rows, a fraction beside a number a hundred times larger is an error naming the cell: the scale
+is not evident, so the clerk is asked which was meant. A count (a unit word such as 场 or 个)
+is never a rate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from ..core.evaluation import FIGURE_SOURCES
+from ..core.findings import Findings
+from ..core.model import Indicator, RowRef, RuleRow
+from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
+from .values import PERCENT
+
+__all__ = ["RATE_SOURCES", "read_percent_points"]
+
+RATE_SOURCES = frozenset(s for s in FIGURE_SOURCES if s != "政府采购支出总额")
+_ONE, _TWO, _TEN, _HUNDRED = Decimal(1), Decimal(2), Decimal(10), Decimal(100)
+Cells = frozenset[tuple[str, int, int]]  # (sheet, 1-based row, 0-based column)
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _formatted(ref: RowRef, column: str, cells: Cells) -> bool:
+    col = ref.table.columns.get(column)
+    return col is not None and (ref.table.sheet, ref.row, col) in cells
+
+
+def _points(value: Decimal, refs: Sequence[Decimal]) -> bool:
+    """Whether a plain number in a rate row or rule is percent points."""
+    if value > _TWO:
+        return True
+    return value > _ONE and bool(refs) and value > _TEN * max(refs)
+
+
+def _read_as(findings: Findings, where: str, column: str, text: str, value: Decimal) -> Decimal:
+    fraction = value / _HUNDRED
+    findings.interpretation(
+        "input_percent_points",
+        f"{column}“{text}”是比率，按百分点读取为 {_fmt(value)}%：比率请填写 {_fmt(value)}% 或 {_fmt(fraction)}",
+        where,
+        text,
+        f"{_fmt(value)}%",
+    )
+    return fraction
+
+
+def _rules(
+    rules: Sequence[RuleRow], rate_rules: set[str], findings: Findings
+) -> tuple[list[RuleRow], dict[str, list[Decimal]]]:
+    out: list[RuleRow] = []
+    bounds: dict[str, list[Decimal]] = {}
+    grouped: dict[str, list[RuleRow]] = {}
+    for rule in rules:
+        grouped.setdefault(rule.name, []).append(rule)
+    for rule in rules:
+        lower, upper = rule.lower, rule.upper
+        if rule.name in rate_rules:
+            fractions = [v for r in grouped[rule.name] for v in (r.lower, r.upper) if v is not None and _ONE >= v > 0]
+            if lower is not None and _points(lower, fractions):
+                lower = _read_as(findings, rule.where.cell("下限"), "下限", _fmt(lower), lower)
+            if upper is not None and _points(upper, fractions):
+                upper = _read_as(findings, rule.where.cell("上限"), "上限", _fmt(upper), upper)
+        converted = dataclasses.replace(rule, lower=lower, upper=upper)
+        out.append(converted)
+        bounds.setdefault(rule.name, []).extend(v for v in (lower, upper) if v is not None and v > 0)
+    return out, bounds
+
+
+def read_percent_points(
+    indicators: Sequence[Indicator],
+    units: Mapping[tuple[str, int], tuple[str, str]],
+    rules: Sequence[RuleRow],
+    percent_cells: Cells,
+    findings: Findings,
+) -> tuple[list[Indicator], list[RuleRow]]:
+    """Indicators and rules with percent points read as fractions; a finding for each.
+
+    ``units`` maps an indicator's (sheet, row) to the units its 目标值 and 实际值 were typed with
+    ("%" for a percentage, "" for a bare number, a word for a count); ``percent_cells`` holds
+    the (sheet, row, col) of cells with a percent number format.
+    """
+    rule_names = {rule.name for rule in rules}
+    scored = [ind for ind in indicators if ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)]
+
+    def unit_of(ind: Indicator) -> tuple[str, str]:
+        return units.get((ind.where.table.sheet, ind.where.row), ("", ""))
+
+    def counted(ind: Indicator) -> bool:
+        return any(u not in ("", PERCENT) for u in unit_of(ind))
+
+    def direct(ind: Indicator) -> bool:
+        return (
+            PERCENT in unit_of(ind)
+            or _formatted(ind.where, "目标值", percent_cells)
+            or _formatted(ind.where, "实际值", percent_cells)
+            or ind.source in RATE_SOURCES
+        )
+
+    rate_rules = {ind.method for ind in scored if ind.method in rule_names and direct(ind) and not counted(ind)}
+    rate_rules |= {
+        rule.name
+        for rule in rules
+        if _formatted(rule.where, "下限", percent_cells) or _formatted(rule.where, "上限", percent_cells)
+    }
+    new_rules, bounds = _rules(rules, rate_rules, findings)
+
+    out: list[Indicator] = []
+    for ind in indicators:
+        if ind not in scored or counted(ind):
+            out.append(ind)
+            continue
+        t_unit, a_unit = unit_of(ind)
+        rule_bounds = bounds.get(ind.method, [])
+        if direct(ind) or ind.method in rate_rules:
+            out.append(_rate_row(ind, t_unit, a_unit, rule_bounds, percent_cells, findings))
+        else:
+            _check_scale(ind, rule_bounds, new_rules, findings)
+            out.append(ind)
+    return out, new_rules
+
+
+def _rate_row(
+    ind: Indicator, t_unit: str, a_unit: str, rule_bounds: Sequence[Decimal], cells: Cells, findings: Findings
+) -> Indicator:
+    def known_fraction(value: Decimal | None, unit: str, column: str) -> list[Decimal]:
+        if value is None or value <= 0:
+            return []
+        if unit == PERCENT or (_formatted(ind.where, column, cells) and value <= _TWO):
+            return [value]
+        return [value] if value <= _ONE else []
+
+    target, target_text = ind.target, ind.target_text
+    actual, actual_text = ind.actual, ind.actual_text
+    fractions = [b for b in rule_bounds if b <= _ONE]
+    if target is not None and t_unit == "" and target > 0:
+        refs = fractions + known_fraction(actual, a_unit, "实际值")
+        if _points(target, refs):
+            target = _read_as(findings, ind.where.cell("目标值"), "目标值", target_text, target)
+            target_text = f"{target_text}%"
+    if actual is not None and a_unit == "" and actual > 0:
+        refs = fractions + known_fraction(target, PERCENT if target != ind.target else t_unit, "目标值")
+        if _points(actual, refs):
+            actual = _read_as(findings, ind.where.cell("实际值"), "实际值", actual_text, actual)
+            actual_text = f"{actual_text}%"
+    if target is ind.target and actual is ind.actual:
+        return ind
+    return dataclasses.replace(ind, target=target, target_text=target_text, actual=actual, actual_text=actual_text)
+
+
+def _check_scale(ind: Indicator, rule_bounds: Sequence[Decimal], rules: Sequence[RuleRow], findings: Findings) -> None:
+    """Outside rate rows: a fraction beside a number ~100 times larger is ambiguous."""
+    cells: list[tuple[Decimal, str, str]] = []
+    if ind.target is not None and ind.target > 0:
+        cells.append((ind.target, ind.where.cell("目标值"), "目标值"))
+    if ind.actual is not None and ind.actual > 0:
+        cells.append((ind.actual, ind.where.cell("实际值"), "实际值"))
+    for rule in rules:
+        if rule.name == ind.method:
+            for value, column in ((rule.lower, "下限"), (rule.upper, "上限")):
+                if value is not None and value > 0:
+                    cells.append((value, rule.where.cell(column), f"规则“{rule.name}”的{column}"))
+    small = [c for c in cells if c[0] <= _TWO]
+    for value, where, label in cells:
+        if value <= _TWO:
+            continue
+        near = [s for s in small if value >= _TEN * s[0]]
+        if near:
+            other = near[0]
+            findings.error(
+                "input_percent_ambiguous",
+                f"指标“{ind.level3}”的{label} {_fmt(value)} 与{other[2]} {_fmt(other[0])}"
+                f"（{other[1]}）量级相差十倍以上："
+                f"若为比率请填写 {_fmt(value)}%（即 {_fmt(value / _HUNDRED)}）；"
+                f"若为数量请在数值后加单位（如“{_fmt(value)}个”）",
+                where,
+            )
+            return

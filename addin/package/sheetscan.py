@@ -1,0 +1,222 @@
+"""What python-calamine does not say about a worksheet, read straight from its XML.
+
+python-calamine reads an error cell (#DIV/0!, …) and a formula without a saved result as an
+empty cell, does not report hidden rows or number formats, and allocates the whole rectangle
+from the first to the last cell it finds (a stray cell at XFD1048576 asks for terabytes and
+aborts the process). These scans answer those questions with regular expressions over the
+part's bytes; each one looks for a marker first, so a sheet without it costs one ``in`` test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "SheetScan",
+    "bounded_sheet",
+    "cell_index",
+    "cell_styles",
+    "last_row",
+    "parse_ref",
+    "percent_styles",
+    "scan_facts",
+    "scan_sheet",
+]
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_STYLE = re.compile(rb'\bs="(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_TEXT_TYPE = re.compile(rb'\bt="(?:str|s|inlineStr)"')
+_ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
+# A cell whose column has two or three letters (AA or beyond): the far-column test for
+# sheets whose tables end by column Z; three letters for tables reaching beyond it.
+_FAR_2 = re.compile(rb'r="[A-Z]{2,3}\d')
+_FAR_3 = re.compile(rb'r="[A-Z]{3}\d')
+
+
+def cell_index(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """ "B12" → (12, 1): 1-based row, 0-based column."""
+    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", ref.upper())
+    if m is None:
+        raise ValueError(ref)
+    return int(m.group(2)), cell_index(m.group(1))
+
+
+def scan_sheet(xml: bytes) -> tuple[dict[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
+    """({(row, col): '#DIV/0!'}, [(row1, col1, row2, col2)]) with 1-based rows, 0-based cols."""
+    errors: dict[tuple[int, int], str] = {}
+    if b't="e"' in xml:
+        for match in _ERROR_CELL.finditer(xml):
+            ref = _REF.search(match.group(1))
+            value = _VALUE.search(match.group(2))
+            if ref is None:
+                continue
+            text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+            errors[(int(ref.group(2)), cell_index(ref.group(1).decode()))] = text
+    merged: list[tuple[int, int, int, int]] = []
+    if b"mergeCell" in xml:
+        for match in _MERGE.finditer(xml):
+            c1, r1, c2, r2 = match.groups()
+            c2 = c2 or c1
+            r2 = r2 or r1
+            merged.append((int(r1), cell_index(c1.decode()), int(r2), cell_index(c2.decode())))
+    return errors, merged
+
+
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """The facts one pass over a sheet's XML gives, for the rows of its tables.
+
+    ``uncached`` maps (row, col) to the formula text of a cell that has a formula and no saved
+    result; ``far`` is True when a cell lies so far outside ``keep`` (rows, cols) that reading
+    the sheet whole would cost what its used range claims rather than what its data hold.
+    """
+
+    last_row: int = 0
+    hidden_rows: frozenset[int] = frozenset()
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
+    far: bool = False
+
+
+def last_row(xml: bytes) -> int:
+    """The number of the sheet's last <row> element (rows are stored in order)."""
+    tail = xml[-(1 << 16) :]
+    rows = _ROW.findall(tail) or _ROW.findall(xml)
+    for attrs in reversed(rows):
+        number = _ROW_NUMBER.search(attrs)
+        if number is not None:
+            return int(number.group(1))
+    return 0
+
+
+def _prefix(xml: bytes) -> bytes:
+    root = _ROOT_PREFIX.search(xml[:4096])
+    return root.group(1) or b"" if root else b""
+
+
+def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
+    """Hidden rows, formulas without a saved result, and whether a cell lies far out.
+
+    ``keep_rows``/``keep_cols`` bound the data (last row, number of columns); a cell beyond
+    column Z (beyond ZZ when the data reach past Z) or more than 1,000 rows below the data is far.
+    """
+    hidden: set[int] = set()
+    if b"hidden=" in xml:
+        for attrs in _ROW.findall(xml):
+            if _HIDDEN.search(attrs):
+                number = _ROW_NUMBER.search(attrs)
+                if number is not None:
+                    hidden.add(int(number.group(1)))
+    uncached: dict[tuple[int, int], str] = {}
+    prefix = _prefix(xml)
+    if re.search(b"<" + re.escape(prefix) + rb"f[\s>/]", xml):
+        for match in _CELL.finditer(xml):
+            body = match.group(3) or b""
+            if b"f" not in body:
+                continue
+            formula = _FORMULA.search(body)
+            if formula is None:
+                continue
+            value = _VALUE.search(body)
+            # An empty <v></v> is a saved empty text only on a text-typed cell (t="str").
+            if value is not None and (value.group(1) or _TEXT_TYPE.search(match.group(2))):
+                continue
+            ref = _REF.search(match.group(2))
+            if ref is not None:
+                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                uncached[(int(ref.group(2)), cell_index(ref.group(1).decode()))] = text
+    last = last_row(xml)
+    far_cols = (_FAR_2 if keep_cols <= 26 else _FAR_3).search(xml) is not None
+    return SheetScan(last, frozenset(hidden), uncached, far_cols or last > keep_rows + 1000)
+
+
+def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> tuple[bytes, list[str]]:
+    """The sheet without the cells beyond ``keep_rows`` × ``keep_cols``, and the references
+    of the non-empty cells dropped (for the warning that names them)."""
+    dropped: list[str] = []
+
+    def cell(match: re.Match[bytes]) -> bytes:
+        ref = _REF.search(match.group(2))
+        if ref is None:
+            return match.group(0)
+        row, col = int(ref.group(2)), cell_index(ref.group(1).decode())
+        if row <= keep_rows and col < keep_cols:
+            return match.group(0)
+        if match.group(3):
+            dropped.append(f"{ref.group(1).decode()}{row}")
+        return b""
+
+    return _CELL.sub(cell, xml), dropped
+
+
+def cell_styles(xml: bytes, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The style index (``s``) of each wanted cell that has one; for small sheets only."""
+    wanted = set(cells)
+    styles: dict[tuple[int, int], int] = {}
+    if not wanted:
+        return styles
+    last = max(r for r, _ in wanted)
+    for match in _CELL.finditer(xml):
+        ref = _REF.search(match.group(2))
+        if ref is None:
+            continue
+        row = int(ref.group(2))
+        if row > last:
+            break
+        key = (row, cell_index(ref.group(1).decode()))
+        if key in wanted:
+            style = _STYLE.search(match.group(2))
+            if style is not None:
+                styles[key] = int(style.group(1))
+    return styles
+
+
+_NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"')
+_NUMFMT_REV = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bformatCode="([^"]*)"[^>]*?\bnumFmtId="(\d+)"')
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
+_XF_NUMFMT = re.compile(rb'\bnumFmtId="(\d+)"')
+_BUILTIN_PERCENT = frozenset({9, 10})
+
+
+def _is_percent_code(code: str) -> bool:
+    # A % inside quotes or after a backslash is literal text, not the percent format.
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    return "%" in bare
+
+
+def percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
+    percent_ids = set(_BUILTIN_PERCENT)
+    for num_id, code in _NUMFMT.findall(styles_xml):
+        if _is_percent_code(code.decode("utf-8", "replace")):
+            percent_ids.add(int(num_id))
+    for code, num_id in _NUMFMT_REV.findall(styles_xml):
+        if _is_percent_code(code.decode("utf-8", "replace")):
+            percent_ids.add(int(num_id))
+    xfs = _CELL_XFS.search(styles_xml)
+    if xfs is None:
+        return frozenset()
+    found = set()
+    for i, attrs in enumerate(_XF.findall(xfs.group(1))):
+        num = _XF_NUMFMT.search(attrs)
+        if num is not None and int(num.group(1)) in percent_ids:
+            found.add(i)
+    return frozenset(found)
