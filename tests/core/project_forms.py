@@ -5,9 +5,8 @@
    分值 10; indicators 产出 50 / 效益 30 / 满意度 10). Retrieved from the copy published at
    http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2 (the file's own metadata
    names the town government's office). The stored copy ends inside the 满意度 row (“公众满…”):
-   its target, actual and score below (≥90%, 95%, 10 of 10) are ours, marked as such.
-   Targets written with unit words on the form (“≥50个”, “≥100百分比”, “≤90万元”) are typed
-   here as the contract reads numbers (≥50, ≥100%, ≤90).
+   its target, actual and score below (≥90%, 95%, 10 of 10) are ours, marked as such. Targets
+   and actuals are typed as the form prints them (“≥50个” | 50, “≥100百分比” | 100, “≤90万元” | 90).
 2. 青神县发展和改革局, 2023年度, 项目“51000021R000000019951-工资性支出”: 部门预算项目支出绩效
    自评表 published at https://www.scqs.gov.cn/info/13206/211004.htm (报表编号 510000_0013zp):
    总额 and 其中：财政资金 238.93 | 251.89 | 251.89, 100.00%, 权重 10; indicators 发放（缴纳）
@@ -41,11 +40,11 @@ CHIZHOU_FUNDS_AS_PUBLISHED: list[Row] = [
 CHIZHOU_FUNDS: list[Row] = [[CHIZHOU, "财政拨款", 90, 89.974, 89.974]]
 _DONE = "达成预期指标"
 CHIZHOU_INDICATORS: list[Row] = [
-    [CHIZHOU, "产出指标", "数量指标", "基建工程委托业务项目数量", 8, "正向", "≥50", 50, "比率", None, ""],
-    [CHIZHOU, "产出指标", "质量指标", "委托业务报告合格率", 8, "正向", "≥100%", 1.0, "比率", None, ""],
+    [CHIZHOU, "产出指标", "数量指标", "基建工程委托业务项目数量", 8, "正向", "≥50个", 50, "比率", None, ""],
+    [CHIZHOU, "产出指标", "质量指标", "委托业务报告合格率", 8, "正向", "≥100百分比", 100, "比率", None, ""],
     [CHIZHOU, "产出指标", "质量指标", "经费支出合规性", 8, "定性", "严格执行相关制度规定", _DONE, "定性", 8, ""],
     [CHIZHOU, "产出指标", "时效指标", "提交报告及时性", 8, "定性", "在项目计划完成时间内完成", _DONE, "定性", 8, ""],
-    [CHIZHOU, "产出指标", "成本指标", "项目总成本", 8, "反向", "≤90", 90, "比率", None, ""],
+    [CHIZHOU, "产出指标", "成本指标", "项目总成本", 8, "反向", "≤90万元", 90, "比率", None, ""],
     [CHIZHOU, "产出指标", "成本指标", "单项业务成本", 10, "定性", "符合相关规定", _DONE, "定性", 10, ""],
     [
         CHIZHOU,

@@ -54,6 +54,11 @@ def test_chizhou_89_974_of_89_974_is_100_percent_and_10_points_whatever_the_init
     assert p["execution_score"] == "10.00"
     assert p["score"]["total"] == "100.00" and p["score"]["grade"] == "优"
     assert project(ev, forms.CHIZHOU).funds.total == D("89.974")  # exact, rounded only when shown
+    # read as the form prints them: “≥50个” a count, “≥100百分比” a rate whose actual 100 is
+    # percent points (a warning naming the cell), “≤90万元” in the workbook's 万元
+    points = [f for f in ev.findings if f.code == "input_percent_points"]
+    assert [f.location for f in points] == ["项目指标!H5"]
+    assert [r.score for r in project(ev, forms.CHIZHOU).score.indicators[:5]] == [8] * 5  # type: ignore[union-attr]
 
 
 def test_chizhou_as_published_a_zero_total_row_over_a_filled_source_is_an_error_naming_both() -> None:
