@@ -120,7 +120,8 @@ def read_percent_points(
 
     out: list[Indicator] = []
     for ind in indicators:
-        if ind not in scored or counted(ind):
+        # (by method, not `ind in scored`: a list search per row is quadratic over the projects)
+        if ind.method in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE) or counted(ind):
             out.append(ind)
             continue
         t_unit, a_unit = unit_of(ind)

@@ -251,3 +251,19 @@ def test_a_long_form_flows_onto_pages_with_its_header_repeated() -> None:
     assert short.fit_height and short.repeat_rows is None  # one page
     long = project_layout(ev, ev.projects.projects[0]).print_setup
     assert not long.fit_height and long.repeat_rows is not None  # sixty indicators: pages, header repeated
+
+
+def test_project_indicators_read_as_printed_forms_write_them(make_workbook: Make) -> None:
+    """一级指标 merged down its rows, as published 自评表 print it: filled down, as in 绩效指标."""
+    path = make_workbook(**forms.public_forms())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目指标"]
+    for row in range(5, 10):  # 产出指标 over rows 4–9 of 委托业务项目
+        ws.cell(row, 2).value = None
+    ws.merge_cells("B4:B9")
+    wb.save(path)
+    ev = evaluate_file(path)
+    assert ev.ok, [f.as_line() for f in ev.findings.errors]
+    merged = [f for f in ev.findings if f.code == "input_merged_filled"]
+    assert [f.location for f in merged] == ["项目指标!B4:B9"]
+    assert ev.as_json()["projects"][0]["score"]["total"] == "100.00"
