@@ -22,12 +22,14 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from .core.numbers import cell_fraction, round_half_up
+from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
-__all__ = ["DepartmentRow", "batch", "collect"]
+__all__ = ["DepartmentRow", "batch", "collect", "summary_row", "write_summary"]
 
 GRADES = ("优", "良", "中", "差")
+BATCH_UNIT = "万元"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class DepartmentRow:
     projects: int = 0  # projects listed in 项目 (项目支出绩效自评)
     projects_completed: int = 0  # of which with a complete self-evaluation
     failure: str = ""  # the reason a file could not be read at all
+    unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
 
 
 def _one(path: str) -> DepartmentRow:
@@ -62,15 +65,21 @@ def _one(path: str) -> DepartmentRow:
     except Exception as exc:  # one broken file must not stop the bureau's batch
         return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
     d = ev.budget.department
+    unit = ev.data.info.amount_unit
+
+    def in_wan(value: Decimal) -> Decimal | None:
+        # Departments state 元, 万元 or 亿元; the bureau compares them in 万元.
+        return convert(value, unit, BATCH_UNIT) if unit in UNIT_FACTORS else None
+
     return DepartmentRow(
         file=name,
         department=ev.data.info.department,
         year=ev.data.info.year,
-        total=d.total,
-        executed=d.executed,
+        total=in_wan(d.total),
+        executed=in_wan(d.executed),
         execution_rate=d.execution_rate,
         spending_progress=d.spending_progress,
-        procurement=ev.procurement.total,
+        procurement=in_wan(ev.procurement.total),
         sme_share=ev.procurement.sme_share,
         score=ev.score.total,
         grade=ev.score.grade,
@@ -78,7 +87,14 @@ def _one(path: str) -> DepartmentRow:
         warnings=len(ev.findings.warnings),
         projects=len(ev.projects.projects),
         projects_completed=ev.projects.completed,
+        unit=unit,
     )
+
+
+def summary_row(path: Path) -> DepartmentRow:
+    """One workbook's row of the summary, evaluated in this process; never raises (a file that
+    cannot be read gets a row with its ``failure``). The web door runs it in its own workers."""
+    return _one(str(path))
 
 
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -190,6 +206,7 @@ def _num(value: Decimal | None, places: int) -> float | str:
 
 
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
+    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade.
     valid = [r for r in good if not r.errors]
@@ -222,12 +239,12 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "文件",
             "部门名称",
             "年度",
-            "全年预算数",
-            "执行数",
+            f"全年预算数（{BATCH_UNIT}）",
+            f"执行数（{BATCH_UNIT}）",
             "预算执行率",
             "执行率排名",
             "支出进度",
-            "政府采购支出总额",
+            f"政府采购支出总额（{BATCH_UNIT}）",
             "中小企业合同占比",
             "中小企业占比排名",
             "自评得分",
@@ -235,6 +252,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "等级",
             "错误数",
             "警告数",
+            "填报金额单位",
             "项目数",
             "完成自评项目数",
         ]
@@ -259,11 +277,16 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
             text,
             text,
+            text,
         ]
         for i, r in enumerate(good, start=1):
             if r.errors:
-                blank: list[object] = [i, r.file, r.department, r.year or "-", *(["-"] * 11), r.errors, r.warnings]
-                blank += [r.projects, "-"]  # projects listed; whether complete waits for the fixes
+                blank: list[object] = [
+                    *(i, r.file, r.department, r.year or "-"),
+                    *(["-"] * 11),
+                    *(r.errors, r.warnings, r.unit or "未知"),
+                    *(r.projects, "-"),  # projects listed; whether complete waits for the fixes
+                ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
                 continue
@@ -285,6 +308,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.grade or "-",
                 r.errors,
                 r.warnings,
+                r.unit or "未知",
                 r.projects,
                 r.projects_completed,
             ]

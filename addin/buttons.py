@@ -25,9 +25,9 @@ from .errors import AddinError, UnusableInput
 from .excel.reader import read_tables
 from .excel.session import alert, excel_session
 from .excel.writer import write_layout
-from .report.content import checks_layout, report_layout
+from .report.content import checks_layout, report_layouts
 from .report.layout import SheetLayout
-from .report.project_content import is_project_sheet, project_layouts
+from .report.project_content import is_project_sheet
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -128,10 +128,14 @@ def _generate(book: Any, progress: Progress) -> None:
         )
         return
     progress("正在写入报告……")
-    report = _write(book, report_layout(ev))
-    _write(book, checks_layout(ev.findings))
-    _write_projects(book, ev, progress)
-    _activate(report)
+    layouts = report_layouts(ev)  # the same sheets as every other door writes
+    _drop_stale_project_sheets(book, {layout.name for layout in layouts})
+    written = []
+    for done, layout in enumerate(layouts):
+        if is_project_sheet(layout.name):
+            progress(f"正在写入项目自评表（{done - 1}/{len(layouts) - 2}）……")
+        written.append(_write(book, layout))
+    _activate(written[0])
     score = ev.score
     warnings = len(ev.findings.warnings)
     summary = f"报告已生成：自评得分 {format_amount(score.total)} 分，评价等级“{score.grade}”。" if score.total else ""
@@ -146,16 +150,11 @@ def _generate(book: Any, progress: Progress) -> None:
     alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")
 
 
-def _write_projects(book: Any, ev: Evaluation, progress: Progress) -> None:
-    """项目自评汇总 and one 项目自评-<序号> per project; sheets of projects no longer listed go."""
-    layouts = project_layouts(ev)
-    wanted = {layout.name for layout in layouts}
+def _drop_stale_project_sheets(book: Any, wanted: set[str]) -> None:
+    """Project sheets of an earlier run whose project is no longer listed."""
     for sheet in list(book.sheets):
         if is_project_sheet(sheet.name) and sheet.name not in wanted:
             sheet.delete()
-    for done, layout in enumerate(layouts):
-        progress(f"正在写入项目自评表（{done}/{len(layouts) - 1}）……")
-        _write(book, layout)
 
 
 def _check(book: Any, progress: Progress) -> None:

@@ -10,11 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from .core import Evaluation
-from .core.numbers import format_amount, format_percent
-from .core.procurement import NOT_COMPARABLE_NOTE
+from .core.budget import BASIS_INITIAL
+from .core.numbers import ZERO, format_amount, format_percent
+from .core.procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
+from .core.units import with_unit
 from .errors import AddinError, DataErrors
 
 __all__ = ["main"]
@@ -30,32 +33,45 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _money(value: Decimal | None, unit: str) -> str:
+    return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
+
+
+def _rate(value: Decimal | None, places: int, part: Decimal | None = ZERO) -> str:
+    return NOT_GIVEN_NOTE if part is None else format_percent(value, places)
+
+
 def headline(ev: Evaluation) -> list[str]:
-    """The figures a clerk checks first, one per line."""
+    """The figures a clerk checks first, one per line (未填报 for what the workbook does not state)."""
     info = ev.data.info
     u = info.amount_unit
     d = ev.budget.department
     p = ev.procurement
+    basis = "（年初预算数口径）" if ev.budget.basis == BASIS_INITIAL else ""
     withheld = ev.untrusted
-    lines = [f"{info.year}年度 {info.department}（金额单位：{u}）"]
+    lines = [f"{info.year}年度 {info.department}（金额单位：{u or '未知'}）"]
     if withheld:
         lines.append("数据有错误：依赖出错数据的数字不予显示（见下方错误）")
     budget = [
-        f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，"
-        f"预算执行率 {format_percent(d.execution_rate, 2)}",
-        f"本年支出数 {format_amount(d.spent)} {u}，支出进度 {format_percent(d.spending_progress, 2)}",
+        f"全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，"
+        f"预算执行率{basis} {format_percent(d.execution_rate, 2)}",
+        f"本年支出数 {_money(d.spent, u)}，支出进度 {_rate(d.spending_progress, 2, d.spent)}",
     ]
     procurement = [
-        f"政府采购支出总额 {format_amount(p.total)} {u}："
-        + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
-        f"授予中小企业合同 {format_amount(p.sme)} {u}，占 {format_percent(p.sme_share, 1)}；"
-        f"其中小微企业 {format_amount(p.small_micro)} {u}，占中小企业 {format_percent(p.small_micro_share_of_sme, 1)}",
-        "各类别中小企业占比："
-        + "，".join(
-            f"{c.name} {format_percent(c.sme_share, 1)}" + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme_share is None else "")
-            for c in p.categories
-        ),
+        f"政府采购支出总额 {_money(p.total, u)}"
+        + ("：" + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories) if p.categories else ""),
+        f"授予中小企业合同 {_money(p.sme, u)}，占 {_rate(p.sme_share, 1, p.sme)}；"
+        f"其中小微企业 {_money(p.small_micro, u)}，占中小企业 {_rate(p.small_micro_share_of_sme, 1, p.small_micro)}",
     ]
+    if p.categories:
+        procurement.append(
+            "各类别中小企业占比："
+            + "，".join(
+                f"{c.name} {_rate(c.sme_share, 1, c.sme)}"
+                + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme is not None and c.sme_share is None else "")
+                for c in p.categories
+            )
+        )
     if "budget" not in withheld:
         lines.extend(budget)
     if "procurement" not in withheld:
@@ -165,6 +181,29 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.config import MIB, WebConfig
+    from .web.server import serve
+
+    env = WebConfig.from_env()
+    config = WebConfig(
+        token=args.token or env.token,
+        max_upload_bytes=int(args.max_upload_mb * MIB) if args.max_upload_mb is not None else env.max_upload_bytes,
+        workers=args.workers if args.workers is not None else env.workers,
+        time_limit=args.time_limit if args.time_limit is not None else env.time_limit,
+        worker_memory_bytes=(
+            int(args.worker_memory_mb * MIB) if args.worker_memory_mb is not None else env.worker_memory_bytes
+        ),
+        temp_dir=Path(args.temp_dir) if args.temp_dir else env.temp_dir,
+        allow_origins=tuple(args.allow_origin) or env.allow_origins,
+    )
+    if config.max_upload_bytes <= 0 or config.time_limit <= 0:
+        _err("--max-upload-mb 与 --time-limit 须大于 0")
+        return 2
+    serve(config, host=args.host, port=args.port)
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
@@ -225,6 +264,28 @@ def _parser() -> argparse.ArgumentParser:
     many.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     many.add_argument("--workers", type=int, default=None, help="并行进程数（默认等于 CPU 核数）")
     many.set_defaults(run=_cmd_batch)
+
+    web = sub.add_parser("serve", help="启动网页版（页面与 HTTP API），供无 Python 的电脑、WPS 和信创终端使用")
+    web.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
+    web.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    web.add_argument(
+        "--token", default=None, help="访问令牌：调用 /api/* 须带 Authorization: Bearer 令牌（或环境变量 JIXIAO_TOKEN）"
+    )
+    web.add_argument("--max-upload-mb", type=float, default=None, help="每次上传的大小上限，MiB（默认 50）")
+    web.add_argument("--workers", type=int, default=None, help="计算进程数（默认等于 CPU 核数）")
+    web.add_argument("--time-limit", type=float, default=None, help="每个文件的处理时间上限，秒（默认 120）")
+    web.add_argument(
+        "--worker-memory-mb", type=float, default=None, help="每个计算进程的内存上限，MiB（默认 2048；0 为不限）"
+    )
+    web.add_argument("--temp-dir", default=None, help="上传文件在处理期间的临时文件夹（处理完即删除）")
+    web.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="允许跨域调用 API 的来源（如 WPS 加载项的地址），可重复",
+    )
+    web.set_defaults(run=_cmd_serve)
 
     template = sub.add_parser("template", help="由 macros/*.bas 和表格约定生成模板（及示例）工作簿")
     template.add_argument(

@@ -17,12 +17,20 @@ import xlwings as xw
 from .contract.coerce import EXCEL_ERRORS, Coercer, clean_text, parse_number_text
 from .contract.schema import CONTRACTS, INDICATORS, RULES, TableSpec
 from .core.findings import Findings
+from .core.measures import is_rate_row
 from .core.model import ContractLedger, Indicator, RowRef, RuleRow, TableRef
 from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up, to_decimal
 from .core.procurement import CATEGORIES, SIZES, from_ledger
-from .core.rules import BandRule, band_score, compile_rules, deduction_score, ratio_score
-from .core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE, METHOD_RATIO, grade, score_indicators
+from .core.rules import TARGET_WORD, Case, apply_rule, compile_rules, ratio_score
+from .core.scoring import (
+    METHOD_COEFFICIENT,
+    METHOD_NOT_APPLICABLE,
+    METHOD_QUALITATIVE,
+    METHOD_RATIO,
+    grade,
+    score_indicators,
+)
 
 __all__ = [
     "JX_EXEC_RATE",
@@ -175,18 +183,26 @@ def _rules(rules: Any) -> list[RuleRow]:
         name = _cell(row, index, "规则名称")
         if name is None or not str(name).strip():
             continue
+        lower, upper = _cell(row, index, "下限"), _cell(row, index, "上限")
         out.append(
             RuleRow(
                 clean_text(str(name)).replace(" ", ""),
                 clean_text(str(_cell(row, index, "规则类型") or "")),
-                _number(_cell(row, index, "下限")),
-                _number(_cell(row, index, "上限")),
+                None if _is_target(lower) else _number(lower),
+                None if _is_target(upper) else _number(upper),
                 _number(_cell(row, index, "得分比例")),
                 _number(_cell(row, index, "每点扣分")),
                 RowRef(ref, n),
+                _number(_cell(row, index, "每档")),
+                _is_target(lower),
+                _is_target(upper),
             )
         )
     return out
+
+
+def _is_target(value: Any) -> bool:
+    return isinstance(value, str) and clean_text(value).replace(" ", "") == TARGET_WORD
 
 
 def _first_error(findings: Findings) -> None:
@@ -198,13 +214,18 @@ def _value(value: Any, column: str) -> Decimal | None:
     return Coercer(Findings()).value(value, "", column)[0] if not isinstance(value, list) else None
 
 
-def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, rules: Any) -> Any:
+def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, rules: Any, coefficient: Any) -> Any:
     how = clean_text(str(method or "")).replace(" ", "")
     points = _number(weight)
     if points is None or points < 0:
         raise _Refused("分值应为非负数")
     if how == METHOD_NOT_APPLICABLE:
         return METHOD_NOT_APPLICABLE
+    if how == METHOD_COEFFICIENT:
+        factor = _value(coefficient, "得分系数")
+        if factor is None or not 0 <= factor <= 1:
+            raise _Refused("得分系数应在 0 到 100% 之间")
+        return float(round_half_up(factor * points, 2))
     value = _value(actual, "实际值")
     if how == METHOD_QUALITATIVE:
         if value is None or not 0 <= value <= points:
@@ -212,11 +233,11 @@ def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, r
         return float(round_half_up(value, 2))
     if value is None:
         raise _Refused("实际值为空或不是数字")
+    goal = _value(target, "目标值")
+    reverse = clean_text(str(direction or "")) == "反向"
     if how == METHOD_RATIO:
-        goal = _value(target, "目标值")
         if goal is None or goal < 0 or value < 0:
             raise _Refused("比率法需要非负的目标值和实际值")
-        reverse = clean_text(str(direction or "")) == "反向"
         return float(round_half_up(ratio_score(points, goal, value, reverse=reverse), 2))
     findings = Findings()
     compiled = compile_rules(_rules(rules), findings)
@@ -224,24 +245,33 @@ def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, r
     rule = compiled.get(how)
     if rule is None:
         raise _Refused(f"计分规则中没有“{how}”")
-    if isinstance(rule, BandRule):
-        score = band_score(points, value, rule)
-        if score is None:
-            raise _Refused(f"实际值不在规则“{how}”的任何区间内")
-        return float(round_half_up(score, 2))
-    return float(round_half_up(deduction_score(points, value, rule), 2))
+    texts = [str(v) for v in (target, actual) if isinstance(v, str)]
+    case = Case(points, value, goal, reverse=reverse, rate=is_rate_row("", texts, values=(goal, value)))
+    outcome = apply_rule(rule, case)
+    if outcome.score is None:
+        raise _Refused(outcome.problem)
+    return float(round_half_up(outcome.score, 2))
 
 
 @xw.func
-@xw.arg("method", doc="计分方法：比率、定性、不适用，或计分规则中的规则名称")
+@xw.arg("method", doc="计分方法：比率、定性、不适用、得分系数，或计分规则中的规则名称")
 @xw.arg("weight", doc="分值")
-@xw.arg("target", doc="目标值（比率法需要；可写 ≥95% 之类）")
+@xw.arg("target", doc="目标值（比率法和以目标值为准的规则需要；可写 ≥95% 之类）")
 @xw.arg("actual", doc="实际值（定性指标为自评得分）")
 @xw.arg("direction", doc="指标方向：正向（默认）或反向")
 @xw.arg("rules", ndim=2, doc="计分规则表（如 tblRules[#All]），按规则计分时需要")
-def JX_SCORE(method: Any, weight: Any, target: Any, actual: Any, direction: Any = "正向", rules: Any = None) -> Any:
-    """按计分方法计算一项指标的得分，四舍五入到 0.01 分。"""
-    return _safely(lambda: _score(method, weight, target, actual, direction, rules))
+@xw.arg("coefficient", doc="得分系数（计分方法为得分系数时需要，如 76%）")
+def JX_SCORE(
+    method: Any,
+    weight: Any,
+    target: Any,
+    actual: Any,
+    direction: Any = "正向",
+    rules: Any = None,
+    coefficient: Any = None,
+) -> Any:
+    """按计分方法计算一项指标的得分，四舍五入到 0.01 分（得分系数法：得分系数 × 分值）。"""
+    return _safely(lambda: _score(method, weight, target, actual, direction, rules, coefficient))
 
 
 def _total_score(indicators: Any, rules: Any) -> Any:
@@ -272,6 +302,7 @@ def _total_score(indicators: Any, rules: Any) -> Any:
                 _number(_cell(row, index, "自评得分")),
                 "",
                 RowRef(ref, n),
+                _value(_cell(row, index, "得分系数"), "得分系数"),
             )
         )
     if not items:
@@ -330,24 +361,29 @@ def _procurement(contracts: Any) -> Any:
         table.append(
             [
                 c.name,
-                float(round_half_up(c.amount, 2)),
-                float(round_half_up(c.sme, 2)),
+                _money(c.amount),
+                _money(c.sme),
                 _fraction(c.sme_share, 1),
-                float(round_half_up(c.small_micro, 2)),
-                _fraction(divide(c.small_micro, c.sme), 1),
+                _money(c.small_micro),
+                _fraction(c.small_micro_share_of_sme, 1),
             ]
         )
     table.append(
         [
             "合计",
-            float(round_half_up(p.total, 2)),
-            float(round_half_up(p.sme, 2)),
+            _money(p.total),
+            _money(p.sme),
             _fraction(p.sme_share, 1),
-            float(round_half_up(p.small_micro, 2)),
+            _money(p.small_micro),
             _fraction(p.small_micro_share_of_sme, 1),
         ]
     )
     return table
+
+
+def _money(value: Decimal | None) -> float | str:
+    # A ledger states every split, so None does not occur here; "-" keeps the types honest.
+    return "-" if value is None else float(round_half_up(value, 2))
 
 
 @xw.func

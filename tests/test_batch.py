@@ -58,8 +58,8 @@ def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> 
         assert abs(row[6] - float(round(ev.budget.department.execution_rate, 4))) < 1e-9  # type: ignore[arg-type]
         assert row[12] == float(round(ev.score.total, 2))  # type: ignore[arg-type]
         assert row[15] == len(ev.findings.errors) and row[16] == len(ev.findings.warnings)
-        assert row[17] == len(ev.projects.projects) and row[18] == ev.projects.completed  # 项目数, 完成自评项目数
-    assert [table[n][17] for n in ("甲局.xlsx", "乙局.xlsx", "丙局.xlsx")] == [3, 0, 3]
+        assert row[18] == len(ev.projects.projects) and row[19] == ev.projects.completed  # 项目数, 完成自评项目数
+    assert [table[n][18] for n in ("甲局.xlsx", "乙局.xlsx", "丙局.xlsx")] == [3, 0, 3]
     assert [table[n][7] for n in ("甲局.xlsx", "丙局.xlsx", "乙局.xlsx")] == [1, 2, 3]  # execution-rate rank
     by_score = sorted(table, key=lambda n: table[n][12], reverse=True)
     assert [table[n][13] for n in by_score] == [1, 2, 3]  # score rank

@@ -219,3 +219,35 @@ def test_a_read_only_workbook_is_not_written(example_copy: Path) -> None:
         assert [p.name for p in example_copy.parent.iterdir()] == [example_copy.name]
     finally:
         example_copy.chmod(0o644)
+
+
+def _only_adds(before: object, after: object, path: str = "") -> list[str]:
+    """Where ``after`` differs from ``before`` other than by keys added to objects."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            d
+            for key in before
+            for d in (
+                _only_adds(before[key], after[key], f"{path}.{key}") if key in after else [f"{path}.{key} removed"]
+            )
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [d for i, (a, b) in enumerate(zip(before, after, strict=True)) for d in _only_adds(a, b, f"{path}[{i}]")]
+    return [] if before == after else [f"{path}: {before!r} → {after!r}"]
+
+
+def test_summary_json_of_the_example_only_gains_keys(demo_dir: Path) -> None:
+    """The JSON as it was before the real report forms (tests/data), compared key by key."""
+    before = json.loads((Path(__file__).parent / "data" / "example-summary-before-issue-11.json").read_text("utf-8"))
+    result = run("summary", demo_dir / "example.xlsm", "--json")
+    after = json.loads(result.stdout)
+    # The example's projects (issue 12) add their own finding (the project that spent 105.42%)
+    # after the department's: the department's JSON is compared without it.
+    project_checks = [c for c in after["checks"] if c["code"].startswith("project_")]
+    assert [c["code"] for c in project_checks] == ["project_over_executed"]
+    after["checks"] = [c for c in after["checks"] if c not in project_checks]
+    assert _only_adds(before, after) == []
+    assert after["procurement"]["granularity"] == "contracts"
+    assert after["budget"]["execution_basis"] == "全年预算数"
+    assert after["procurement"]["categories"]["货物"]["share_of_total"] == "12.1"
+    assert _only_adds({"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}) == [".a[1].b: 2 → 3"]  # the comparison bites

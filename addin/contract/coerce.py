@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ..core.findings import Findings
 from ..core.numbers import to_decimal
+from ..core.units import UNIT_FACTORS, convert
 
 __all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text", "visible"]
 
@@ -49,7 +50,6 @@ _INVISIBLE = {
     "\u2009": "U+2009 窄空格",
     "\u3000": "全角空格",
 }
-_TEN_THOUSAND = Decimal(10000)
 _HUNDRED = Decimal(100)
 
 Raw = object  # a cell value as a reader gives it: str, float, int, bool, date, None
@@ -70,12 +70,12 @@ def clean_text(value: str) -> str:
 
 
 def parse_number_text(text: str) -> tuple[Decimal, str] | None:
-    """A number written as text → (value, suffix) where suffix is "", "%", "万元" or "元"."""
+    """A number written as text → (value, suffix) where suffix is "", "%", "亿元", "万元" or "元"."""
     t = clean_text(text).lstrip("¥$").strip()
     suffix = ""
-    for candidate in ("万元", "%", "元", "万"):
+    for candidate in ("亿元", "万元", "%", "元", "亿", "万"):
         if t.endswith(candidate):
-            suffix = "万元" if candidate == "万" else candidate
+            suffix = {"万": "万元", "亿": "亿元"}.get(candidate, candidate)
             t = t[: -len(candidate)].rstrip()
             break
     grouped = _SPACE_GROUPED.match(t)
@@ -185,8 +185,15 @@ class Coercer:
                 )
                 return None
             number = number / _HUNDRED
-        elif suffix in ("万元", "元") and amount and suffix != self.amount_unit:
-            number = number * _TEN_THOUSAND if suffix == "万元" else number / _TEN_THOUSAND
+        elif suffix in UNIT_FACTORS and amount and suffix != self.amount_unit:
+            if self.amount_unit not in UNIT_FACTORS:
+                self.findings.error(
+                    "input_unit_unknown",
+                    f"{column}“{text}”带有单位，但基本信息的金额单位未知，无法换算：请先选择金额单位（万元/元/亿元）",
+                    where,
+                )
+                return None
+            number = convert(number, suffix, self.amount_unit)
             self.findings.interpretation(
                 "input_unit_converted",
                 f"{column}“{text}”的单位与金额单位（{self.amount_unit}）不同，已换算为 "

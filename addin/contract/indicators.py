@@ -129,6 +129,7 @@ def read_indicator(
     actual, actual_text, a_unit = _value(cells, columns.actual, amount_unit)
     source = clean_text(cells.text(columns.source)) if columns.source else ""
     method = clean_text(cells.text("计分方法")).replace(" ", "")
+    coefficient = cells.number("得分系数")
     manual = cells.number("自评得分")
     reason = cells.text(columns.reason)
     quantitative = method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, "")
@@ -166,6 +167,7 @@ def read_indicator(
         manual,
         reason,
         cells.ref,
+        coefficient,
     )
     return indicator, (t_unit, a_unit)
 
@@ -189,10 +191,13 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         cells = table.cells(r, row, coercer)
         name = clean_text(cells.text("规则名称")).replace(" ", "")
         kind = cells.choice("规则类型")
-        lower = cells.number("下限")
-        upper = cells.number("上限")
+        lower_is_target = _is_target_word(cells.raw("下限"))
+        upper_is_target = _is_target_word(cells.raw("上限"))
+        lower = None if lower_is_target else cells.number("下限")
+        upper = None if upper_is_target else cells.number("上限")
         ratio = cells.number("得分比例")
         points = cells.number("每点扣分")
+        step = cells.number("每档")
         if not cells.ok:
             continue
         if name in schema.BUILT_IN_METHODS:
@@ -202,8 +207,15 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
                 cells.where("规则名称"),
             )
             continue
-        rules.append(RuleRow(name, kind, lower, upper, ratio, points, cells.ref))
+        rules.append(
+            RuleRow(name, kind, lower, upper, ratio, points, cells.ref, step, lower_is_target, upper_is_target)
+        )
     return rules
+
+
+def _is_target_word(value: Any) -> bool:
+    """A 扣分 bound typed as the word 目标值 (the indicator's own target)."""
+    return isinstance(value, str) and clean_text(value).replace(" ", "") == schema.TARGET_WORD
 
 
 def read_scoring(

@@ -79,15 +79,20 @@ def _info(table: ContractTable, findings: Findings) -> Info:
             year_where or header,
         )
 
-    def choice(key: str, choices: Sequence[str]) -> str:
+    def choice(key: str, choices: Sequence[str], unknown: str | None = None) -> str:
         value = text(key)
         if not value:
             return choices[0]
         got = coercer.choice(value, locations[key], key, choices)
-        return got if got is not None else choices[0]
+        if got is not None:
+            return got
+        return choices[0] if unknown is None else unknown
 
-    unit = choice("金额单位", schema.AMOUNT_UNITS)
+    # An unknown unit stays unknown (""): one located error, and every figure is still
+    # computed in whatever unit the amounts share; nothing is printed as 万元 by default.
+    unit = choice("金额单位", schema.AMOUNT_UNITS, unknown="")
     basis = choice("小微占比口径", schema.BASES)
+    execution_basis = choice("执行率口径", schema.EXECUTION_BASES)
     total_weight = Decimal(100)
     weight_value = items.get("指标总分", (None, ""))[0]
     if not is_blank(weight_value):
@@ -106,6 +111,7 @@ def _info(table: ContractTable, findings: Findings) -> Info:
         report_date=text("报告日期"),
         total_weight=total_weight,
         locations=locations,
+        execution_basis=execution_basis,
     )
 
 
@@ -122,7 +128,7 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
         executed = cells.number("执行数")
         spent = cells.number("支出数")
         note = cells.text("备注")
-        if not cells.ok or total is None or executed is None or spent is None:
+        if not cells.ok or total is None or executed is None:
             continue
         line = BudgetLine(name, level, initial, total, executed, spent, note, cells.ref)
         if is_total:
@@ -220,7 +226,7 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
         amount = cells.number("支出金额")
         sme = cells.number("授予中小企业合同金额")
         small = cells.number("其中授予小微企业合同金额")
-        if not cells.ok or amount is None or sme is None or small is None:
+        if not cells.ok or amount is None:
             continue
         line = ProcurementLine(category, amount, sme, small, cells.ref)
         if is_total:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from ..core.evaluation import FIGURE_SOURCES
 from ..core.findings import Findings
 from ..core.model import Indicator, RowRef, RuleRow
+from ..core.rules import KIND_OVERSHOOT
 from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
 from .values import PERCENT
 
@@ -68,7 +69,8 @@ def _rules(
         grouped.setdefault(rule.name, []).append(rule)
     for rule in rules:
         lower, upper = rule.lower, rule.upper
-        if rule.name in rate_rules:
+        # A 超额 rule's 上限 is always a share of the target (30 typed for 30%), whatever the row.
+        if rule.name in rate_rules or rule.kind == KIND_OVERSHOOT:
             fractions = [v for r in grouped[rule.name] for v in (r.lower, r.upper) if v is not None and _ONE >= v > 0]
             if lower is not None and _points(lower, fractions):
                 lower = _read_as(findings, rule.where.cell("下限"), "下限", _fmt(lower), lower)
@@ -121,13 +123,16 @@ def read_percent_points(
     out: list[Indicator] = []
     for ind in indicators:
         # (by method, not `ind in scored`: a list search per row is quadratic over the projects)
-        if ind.method in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE) or counted(ind):
-            out.append(ind)
+        is_scored = ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
+        if not is_scored or counted(ind):
+            # What the reader saw is kept on the row: a point of a 扣分 rule is 1 on a count row.
+            out.append(dataclasses.replace(ind, rate=False) if is_scored else ind)
             continue
         t_unit, a_unit = unit_of(ind)
         rule_bounds = bounds.get(ind.method, [])
         if direct(ind) or ind.method in rate_rules:
-            out.append(_rate_row(ind, t_unit, a_unit, rule_bounds, percent_cells, findings))
+            row = _rate_row(ind, t_unit, a_unit, rule_bounds, percent_cells, findings)
+            out.append(dataclasses.replace(row, rate=True))
         else:
             _check_scale(ind, rule_bounds, new_rules, findings)
             out.append(ind)
@@ -170,7 +175,8 @@ def _check_scale(ind: Indicator, rule_bounds: Sequence[Decimal], rules: Sequence
     if ind.actual is not None and ind.actual > 0:
         cells.append((ind.actual, ind.where.cell("实际值"), "实际值"))
     for rule in rules:
-        if rule.name == ind.method:
+        # A 超额 rule's 上限 is a share of the target, not a value on the indicator's scale.
+        if rule.name == ind.method and rule.kind != KIND_OVERSHOOT:
             for value, column in ((rule.lower, "下限"), (rule.upper, "上限")):
                 if value is not None and value > 0:
                     cells.append((value, rule.where.cell(column), f"规则“{rule.name}”的{column}"))

@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ..core.budget import EXECUTION_BASES
 from ..core.procurement import BASIS_SME, BASIS_TOTAL, CATEGORIES, SIZES
 from ..core.project_model import FUND_SOURCES
-from ..core.rules import KIND_BANDS, KIND_DEDUCTION
-from ..core.scoring import DIRECTIONS, METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE, METHOD_RATIO
+from ..core.rules import RULE_KINDS, TARGET_WORD
+from ..core.scoring import (
+    DIRECTIONS,
+    METHOD_COEFFICIENT,
+    METHOD_NOT_APPLICABLE,
+    METHOD_QUALITATIVE,
+    METHOD_RATIO,
+)
+from ..core.units import AMOUNT_UNITS
 
 __all__ = [
     "ALL_TABLES",
@@ -24,6 +32,7 @@ __all__ = [
     "CHECKS_SHEET",
     "CONTRACTS",
     "DIRECTIONS",
+    "EXECUTION_BASES",
     "FUND_SOURCES",
     "INDICATORS",
     "INFO",
@@ -41,6 +50,7 @@ __all__ = [
     "RULES",
     "RULE_KINDS",
     "SIZES",
+    "TARGET_WORD",
     "TOTAL_LABELS",
     "Column",
     "Kind",
@@ -54,10 +64,8 @@ PROJECT_SHEET_PREFIX = "项目自评-"
 PROJECTS_SUMMARY_SHEET = "项目自评汇总"
 
 LEVELS = ("本级", "二级", "三级")
-RULE_KINDS = (KIND_BANDS, KIND_DEDUCTION)
-AMOUNT_UNITS = ("万元", "元")
 BASES = (BASIS_SME, BASIS_TOTAL)
-BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
+BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, METHOD_COEFFICIENT)
 # A row whose first column says one of these (spaces and full-width spaces ignored) is the
 # clerk's own total, checked against the sum; 汇总 is also Excel's own totals-row label.
 TOTAL_LABELS = frozenset({"合计", "总计", "汇总", "小计"})
@@ -106,12 +114,13 @@ INFO = TableSpec(
 )
 
 # Rows of tblInfo (项目 → meaning). 指标总分 is optional, default 100: the declared total the
-# weights must add up to and 不适用 rescales to.
+# weights must add up to and 不适用 rescales to. 执行率口径 is optional, default 全年预算数.
 INFO_ITEMS = (
     "部门名称",
     "评价年度",
     "金额单位",
     "小微占比口径",
+    "执行率口径",
     "填报人",
     "联系电话",
     "报告日期",
@@ -127,7 +136,8 @@ BUDGET = TableSpec(
         Column("年初预算数", Kind.AMOUNT, present=False),
         Column("全年预算数", Kind.AMOUNT, required=True),
         Column("执行数", Kind.AMOUNT, required=True),
-        Column("支出数", Kind.AMOUNT, required=True),
+        # Optional: project-style forms state 年初/全年预算数 and 执行数 only (支出进度 is then null).
+        Column("支出数", Kind.AMOUNT, present=False),
         Column("备注", present=False),
     ),
 )
@@ -152,8 +162,9 @@ PROCUREMENT = TableSpec(
     (
         Column("采购类别", Kind.CHOICE, required=True, choices=CATEGORIES),
         Column("支出金额", Kind.AMOUNT, required=True),
-        Column("授予中小企业合同金额", Kind.AMOUNT, required=True),
-        Column("其中授予小微企业合同金额", Kind.AMOUNT, required=True),
+        # Blank where a statement gives them only in total (on the 合计 row): 未填报, not 0.
+        Column("授予中小企业合同金额", Kind.AMOUNT),
+        Column("其中授予小微企业合同金额", Kind.AMOUNT),
     ),
 )
 
@@ -172,6 +183,9 @@ INDICATORS = TableSpec(
         Column("计分方法", required=True),
         Column("自评得分", Kind.NUMBER),
         Column("偏差原因", present=False),
+        # Last, so rows typed before it existed keep their positions. 计分方法 得分系数: score =
+        # 得分系数 × 分值 (Chongqing-style forms).
+        Column("得分系数", Kind.NUMBER, present=False),
     ),
 )
 
@@ -185,6 +199,7 @@ RULES = TableSpec(
         Column("上限", Kind.NUMBER),
         Column("得分比例", Kind.NUMBER),
         Column("每点扣分", Kind.NUMBER),
+        Column("每档", Kind.NUMBER, present=False),  # 扣分: points off per full 每档 points
     ),
 )
 
@@ -239,6 +254,7 @@ PROJECT_INDICATORS = TableSpec(
         Column("计分方法", required=True),
         Column("自评得分", Kind.NUMBER),
         Column("偏差原因分析及改进措施"),
+        Column("得分系数", Kind.NUMBER, present=False),  # 计分方法 得分系数, as in 绩效指标
     ),
     required=False,
 )

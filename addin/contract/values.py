@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..core.units import UNIT_FACTORS
 from .coerce import clean_text, parse_number_text
 from .schema import AMOUNT_UNITS
 
@@ -20,8 +21,8 @@ __all__ = ["PERCENT", "TypedValue", "amount_factor", "is_amount_unit", "read_val
 PERCENT = "%"
 _COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)\s*")
 _NUMBER_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(百分比|百分点|[%％]|[^\d\s.,+-][^\d]{0,5})?$")
-# Amounts in 元: one 万元 is 10,000 元, one 亿元 100,000,000 元.
-_IN_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000), "万": Decimal(10000)}
+# Amounts in 元 (core.units): one 万元 is 10,000 元, one 亿元 100,000,000 元.
+_IN_YUAN = {**UNIT_FACTORS, "万": UNIT_FACTORS["万元"]}
 
 
 @dataclass(frozen=True, slots=True)

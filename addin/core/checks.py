@@ -1,26 +1,40 @@
-"""Consistency checks: contradictions are errors (they stop the report), doubts are warnings."""
+"""Consistency checks: contradictions are errors (they stop the report), doubts are warnings.
+
+Each check compares only figures that were stated: a blank 支出数 or a category SME amount
+given only in total is not a contradiction (DESIGN.md, "Real report forms").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .budget import BudgetFigures
+from .budget import BASIS_INITIAL, BudgetFigures
 from .findings import Findings
-from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary
+from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary, RowRef
 from .numbers import ZERO, format_amount
-from .procurement import ProcurementFigures
+from .procurement import ProcurementFigures, Split, from_summary, summary_splits
+from .units import with_unit
 
 __all__ = ["check_budget", "check_ledger_units", "check_procurement_sources", "check_summary"]
 
 _BUDGET_COLUMNS = (("全年预算数", "total"), ("执行数", "executed"), ("支出数", "spent"))
+_SUMMARY_COLUMNS = (
+    ("支出金额", "amount"),
+    ("授予中小企业合同金额", "sme"),
+    ("其中授予小微企业合同金额", "small_micro"),
+)
+
+
+def _money(value: Decimal, unit: str) -> str:
+    return with_unit(format_amount(value), unit)
 
 
 def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Findings) -> None:
     if not budget.lines:
         findings.error(
             "budget_empty",
-            "预算执行表没有任何单位：请至少填写一个单位的全年预算数、执行数和支出数",
+            "预算执行表没有任何单位：请至少填写一个单位的全年预算数和执行数",
             budget.table.header("单位名称"),
         )
         return
@@ -35,15 +49,21 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
             )
         else:
             seen[line.name] = here
-        for column, attr in (("执行数", "executed"), ("支出数", "spent")):
-            value: Decimal = getattr(line, attr)
-            if value > line.total:
+        for column, value in (("执行数", line.executed), ("支出数", line.spent)):
+            if value is not None and value > line.total:
                 findings.warning(
                     "budget_over_executed",
-                    f"单位“{line.name}”{column} {format_amount(value)} {unit}超过全年预算数 "
-                    f"{format_amount(line.total)} {unit}：请核实是否存在超预算支出",
+                    f"单位“{line.name}”{column} {_money(value, unit)}超过全年预算数 "
+                    f"{_money(line.total, unit)}：请核实是否存在超预算支出",
                     line.where.cell(column),
                 )
+        if figures.basis == BASIS_INITIAL and line.initial is None:
+            findings.error(
+                "budget_missing_initial",
+                f"执行率口径为年初预算数，但单位“{line.name}”未填写年初预算数：请填写，"
+                "或在基本信息中把执行率口径改为全年预算数",
+                line.where.cell("年初预算数"),
+            )
 
     dept = figures.department
     declared = budget.declared_total
@@ -52,88 +72,143 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
         if declared.initial is not None and dept.initial is not None:
             pairs.append(("年初预算数", "initial"))
         for column, attr in pairs:
-            typed: Decimal = getattr(declared, attr)
-            summed: Decimal = getattr(dept, attr)
-            if typed != summed:
+            typed: Decimal | None = getattr(declared, attr)
+            summed: Decimal | None = getattr(dept, attr)
+            if typed is not None and summed is not None and typed != summed:
                 findings.error(
                     "budget_units_vs_total",
-                    f"各单位{column}之和 {format_amount(summed)} {unit}与合计行 {format_amount(typed)} "
-                    f"{unit}不一致（相差 {format_amount(typed - summed)}）：请核对各单位数据或合计行",
+                    f"各单位{column}之和 {_money(summed, unit)}与合计行 {_money(typed, unit)}"
+                    f"不一致（相差 {format_amount(typed - summed)}）：请核对各单位数据或合计行",
                     declared.where.cell(column),
                 )
+    _check_executed_vs_spent(budget, unit, findings)
 
-    if dept.executed != dept.spent:
-        first = next((line for line in budget.lines if line.executed != line.spent), budget.lines[0])
+
+def _check_executed_vs_spent(budget: Budget, unit: str, findings: Findings) -> None:
+    """执行数 vs 支出数 over the units that give both (a project form has no 支出数)."""
+    both = [line for line in budget.lines if line.spent is not None]
+    if not both:
+        return
+    executed = sum((line.executed for line in both), ZERO)
+    spent = sum((line.spent or ZERO for line in both), ZERO)
+    if len(both) < len(budget.lines):
+        missing = next(line for line in budget.lines if line.spent is None)
+        findings.warning(
+            "budget_spent_partial",
+            f"部分单位未填写支出数（如“{missing.name}”）：部门支出进度不计算；执行数与支出数只在两者都填写的单位间比较",
+            missing.where.cell("支出数"),
+        )
+    if executed != spent:
+        first = next((line for line in both if line.executed != line.spent), both[0])
         findings.warning(
             "budget_executed_vs_spent",
-            f"执行数 {format_amount(dept.executed)} {unit}与支出数 {format_amount(dept.spent)} "
-            f"{unit}不一致（相差 {format_amount(dept.spent - dept.executed)} {unit}），"
-            "报告分别列示预算执行率与支出进度：请确认两个口径",
+            f"执行数 {_money(executed, unit)}与支出数 {_money(spent, unit)}不一致"
+            f"（相差 {_money(spent - executed, unit)}），报告分别列示预算执行率与支出进度：请确认两个口径",
             first.where.cell("支出数"),
         )
 
 
 def _line_checks(line: ProcurementLine, label: str, unit: str, findings: Findings) -> None:
-    if line.sme > line.amount:
+    """SME ≤ amount, small-micro ≤ SME (≤ amount when SME is not stated), where stated."""
+    if line.sme is not None and line.sme > line.amount:
         findings.error(
             "procurement_sme_exceeds_amount",
-            f"{label}授予中小企业合同金额 {format_amount(line.sme)} {unit}超过支出金额 "
-            f"{format_amount(line.amount)} {unit}：请核对",
+            f"{label}授予中小企业合同金额 {_money(line.sme, unit)}超过支出金额 {_money(line.amount, unit)}：请核对",
             line.where.cell("授予中小企业合同金额"),
         )
-    if line.small_micro > line.sme:
+    if line.small_micro is None:
+        return
+    if line.sme is not None and line.small_micro > line.sme:
         findings.error(
             "procurement_small_micro_exceeds_sme",
-            f"{label}授予小微企业合同金额 {format_amount(line.small_micro)} {unit}超过授予中小企业合同金额 "
-            f"{format_amount(line.sme)} {unit}：小微企业是中小企业的一部分，请核对",
+            f"{label}授予小微企业合同金额 {_money(line.small_micro, unit)}超过授予中小企业合同金额 "
+            f"{_money(line.sme, unit)}：小微企业是中小企业的一部分，请核对",
+            line.where.cell("其中授予小微企业合同金额"),
+        )
+    elif line.sme is None and line.small_micro > line.amount:
+        findings.error(
+            "procurement_sme_exceeds_amount",
+            f"{label}授予小微企业合同金额 {_money(line.small_micro, unit)}超过支出金额 "
+            f"{_money(line.amount, unit)}：请核对",
             line.where.cell("其中授予小微企业合同金额"),
         )
 
 
 def check_summary(summary: ProcurementSummary, unit: str, findings: Findings) -> None:
+    """Rows of 采购汇总 on their own, and the category rows against the 合计 row."""
     for line in summary.lines:
         _line_checks(line, f"{line.category}类", unit, findings)
     declared = summary.declared_total
-    if declared is None:
+    if declared is not None:
+        _line_checks(declared, "合计行", unit, findings)
+    if declared is None or not summary.lines:
+        _check_partial_split(summary, findings)
         return
-    _line_checks(declared, "合计行", unit, findings)
-    for column, attr in (
-        ("支出金额", "amount"),
-        ("授予中小企业合同金额", "sme"),
-        ("其中授予小微企业合同金额", "small_micro"),
-    ):
-        summed = sum((getattr(line, attr) for line in summary.lines), ZERO)
-        typed: Decimal = getattr(declared, attr)
-        if summed != typed:
+    for column, attr in _SUMMARY_COLUMNS:
+        typed: Decimal | None = getattr(declared, attr)
+        values: list[Decimal | None] = [getattr(line, attr) for line in summary.lines]
+        stated = [v for v in values if v is not None]
+        if typed is None or not stated:
+            continue
+        summed = sum(stated, ZERO)
+        if len(stated) == len(values) and summed != typed:
             findings.error(
                 "procurement_category_sum",
-                f"各采购类别{column}之和 {format_amount(summed)} {unit}与合计行 {format_amount(typed)} "
-                f"{unit}不一致：请核对分类数据或合计行",
+                f"各采购类别{column}之和 {_money(summed, unit)}与合计行 {_money(typed, unit)}不一致"
+                f"（相差 {format_amount(abs(typed - summed))}）：请核对分类数据或合计行",
                 declared.where.cell(column),
             )
+        elif summed > typed:
+            findings.error(
+                "procurement_category_sum",
+                f"已填写的各采购类别{column}之和 {_money(summed, unit)}已超过合计行 {_money(typed, unit)}：请核对",
+                declared.where.cell(column),
+            )
+    _check_partial_split(summary, findings)
+
+
+def _check_partial_split(summary: ProcurementSummary, findings: Findings) -> None:
+    """Some category rows with their SME amount, some without: probably a forgotten cell.
+    (All without is a form that states SME only in total: no finding.)"""
+    given = [line for line in summary.lines if line.sme is not None]
+    figures = from_summary(summary)  # a blank that follows from the 合计 row is no doubt
+    blank = [line for line in summary.lines if figures.category(line.category).sme is None]
+    if given and blank:
+        findings.warning(
+            "procurement_partial_split",
+            f"{blank[0].category}类未填写授予中小企业合同金额，其他类别已填写：未填的按“未填报”处理，"
+            "不推算其占比；如有请补填",
+            blank[0].where.cell("授予中小企业合同金额"),
+        )
 
 
 def check_procurement_sources(
     ledger: ProcurementFigures,
-    summary: ProcurementFigures,
     summary_data: ProcurementSummary,
     unit: str,
     findings: Findings,
 ) -> None:
-    """Both 采购合同 and 采购汇总 filled: they must agree, category by category."""
-    where = {line.category: line.where for line in summary_data.lines}
-    labels = (("amount", "支出金额"), ("sme", "授予中小企业合同金额"), ("small_micro", "其中授予小微企业合同金额"))
-    for from_ledger, from_summary in zip(ledger.categories, summary.categories, strict=True):
-        for attr, column in labels:
-            a: Decimal = getattr(from_ledger, attr)
-            b: Decimal = getattr(from_summary, attr)
-            if a != b:
-                ref = where.get(from_summary.name)
+    """Both 采购合同 and 采购汇总 filled: what the summary states must agree with the ledger,
+    category by category (or on the 合计 row when the summary states only totals)."""
+    pairs: list[tuple[str, Split, Split, RowRef]] = []
+    rows = {line.category: line.where for line in summary_data.lines}
+    for name, stated in summary_splits(summary_data).items():
+        c = ledger.category(name)
+        pairs.append((f"{name}类", Split(c.amount, c.sme, c.small_micro), stated, rows[name]))
+    declared = summary_data.declared_total
+    if not summary_data.lines and declared is not None:
+        stated = Split(declared.amount, declared.sme, declared.small_micro)
+        pairs.append(("合计行", Split(ledger.total, ledger.sme, ledger.small_micro), stated, declared.where))
+    for label, from_ledger, stated, where in pairs:
+        for column, attr in _SUMMARY_COLUMNS:
+            a: Decimal | None = getattr(from_ledger, attr)
+            b: Decimal | None = getattr(stated, attr)
+            if a is not None and b is not None and a != b:
                 findings.error(
                     "procurement_ledger_vs_summary",
-                    f"{from_summary.name}类{column}：采购合同合计 {format_amount(a)} {unit}，采购汇总填写 "
-                    f"{format_amount(b)} {unit}，两者不一致：请更正其中一张表，或清空采购汇总只保留合同台账",
-                    ref.cell(column) if ref else summary_data.table.header(column),
+                    f"{label}{column}：采购合同合计 {_money(a, unit)}，采购汇总填写 {_money(b, unit)}，两者不一致："
+                    "请更正其中一张表，或清空采购汇总只保留合同台账",
+                    where.cell(column),
                 )
 
 

@@ -80,6 +80,7 @@ class Info:
     report_date: str = ""
     total_weight: Decimal = Decimal(100)
     locations: Mapping[str, str] = field(default_factory=dict)
+    execution_basis: str = "全年预算数"  # 执行率口径: 全年预算数 or 年初预算数
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class BudgetLine:
     initial: Decimal | None
     total: Decimal
     executed: Decimal
-    spent: Decimal
+    spent: Decimal | None  # None: 支出数 not given (project-style forms have no such column)
     note: str
     where: RowRef
 
@@ -122,10 +123,13 @@ class ContractLedger:
 
 @dataclass(frozen=True, slots=True)
 class ProcurementLine:
+    """One row of 采购汇总; SME and small-micro amounts may be left blank (``None``): many
+    published statements give them only in total, on the 合计 row."""
+
     category: str
     amount: Decimal
-    sme: Decimal
-    small_micro: Decimal
+    sme: Decimal | None
+    small_micro: Decimal | None
     where: RowRef
 
 
@@ -152,17 +156,24 @@ class Indicator:
     manual_score: Decimal | None
     deviation_reason: str
     where: RowRef
+    coefficient: Decimal | None = None  # 得分系数 as a fraction (0.76 for 76%)
+    # Whether the reader found the row to be a rate (a % or percent format, a computed rate) or
+    # a count (a unit word); None: not evident from the cells (core.measures then decides).
+    rate: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RuleRow:
     name: str
-    kind: str  # 区间 / 扣分
+    kind: str  # 区间 / 扣分 / 超额 / 线性
     lower: Decimal | None
     upper: Decimal | None
     ratio: Decimal | None
     points: Decimal | None
     where: RowRef
+    step: Decimal | None = None  # 每档: points per deduction step (blank: pro rata per point)
+    lower_is_target: bool = False  # 下限 typed as the word 目标值
+    upper_is_target: bool = False  # 上限 typed as the word 目标值
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .budget import BASIS_FULL_YEAR, BASIS_INITIAL
+from .budget import execution_rate as _rate
 from .findings import Finding, Findings
 from .model import Indicator, RowRef
 from .numbers import ONE, ZERO, divide, format_amount, format_percent, round_half_up
@@ -40,9 +42,6 @@ from .project_model import (
 from .scoring import IndicatorScore, ScoreFigures, grade
 
 __all__ = [
-    "BASIS_INITIAL",
-    "BASIS_TOTAL",
-    "EXECUTION_BASES",
     "NO_PROJECTS",
     "FundFigures",
     "IndicatorScorer",
@@ -50,11 +49,6 @@ __all__ = [
     "ProjectsFigures",
     "evaluate_projects",
 ]
-
-# 执行率口径 (DESIGN.md, "Real report forms"): the base of every 执行率, projects included.
-BASIS_TOTAL = "全年预算数"
-BASIS_INITIAL = "年初预算数"
-EXECUTION_BASES = (BASIS_TOTAL, BASIS_INITIAL)
 
 # (indicators, points they share, findings) → their scores: the department's engine with the
 # workbook's compiled rules, handed in by the caller so the core keeps one scoring path.
@@ -100,7 +94,7 @@ class ProjectsFigures:
     total: Decimal = ZERO
     executed: Decimal = ZERO
     execution_rate: Decimal | None = None
-    basis: str = BASIS_TOTAL
+    basis: str = BASIS_FULL_YEAR
     listed: bool = field(default=False)  # the workbook has project tables with at least one project
 
     @property
@@ -114,12 +108,6 @@ class ProjectsFigures:
 
 
 NO_PROJECTS = ProjectsFigures()
-
-
-def _rate(executed: Decimal, total: Decimal, initial: Decimal | None, basis: str) -> Decimal | None:
-    if basis == BASIS_INITIAL:
-        return None if initial is None else divide(executed, initial)
-    return divide(executed, total)
 
 
 def _fmt(value: Decimal) -> str:
@@ -395,7 +383,7 @@ def evaluate_projects(
     findings: Findings,
     *,
     unit: str = "万元",
-    basis: str = BASIS_TOTAL,
+    basis: str = BASIS_FULL_YEAR,
     complete_input: bool = True,
 ) -> ProjectsFigures:
     """Every project's figures in table order, the sums over projects, and every finding.

@@ -1,14 +1,24 @@
 """Scoring rules the clerk edits in 计分规则 (tblRules), and the pure scoring functions.
 
-Rule kinds are data, not code paths for one province:
+Rule kinds are data, not code paths for one province (the shapes published rules take):
 
 * 比率 (built in): actual / target × 分值, capped at 分值. Reverse (反向): target / actual,
   full marks when actual ≤ target. A zero target is met by any actual ≥ 0; a reverse
   indicator with actual 0 is within target.
 * 区间 (bands): several rows of one name; the row whose [下限, 上限) holds the value gives
   得分比例 × 分值. A blank 下限 is unbounded below, a blank 上限 unbounded above.
-* 扣分 (points off): one row; full marks inside [下限, 上限] (either blank), 每点扣分 points off
-  per percentage point (0.01) outside, never below 0.
+* 扣分 (points off): one row; full marks inside [下限, 上限] (either blank, either the word
+  目标值), 每点扣分 points off per point outside, never below 0. A point is a percentage point
+  (0.01) on a rate row and 1 on a count row. With 每档 k, points come off per full k points
+  ("每相差3%扣1分": 每档 3, 每点扣分 1); with 每档 blank, pro rata per point. 下限 = 上限 = 0 on a
+  count row is an occurrence deduction ("每发现一例扣1分").
+* 超额 (overshoot): one row; 上限 is the allowed overshoot as a fraction of 目标值 (0.3): 0 when
+  the actual exceeds 目标值 × (1 + 上限) ("超过目标值30%以上不得分"), otherwise as 比率.
+* 线性 (linear): one row; max(0, 1 − 得分比例 × actual) × 分值, and 0 above 上限
+  ("(1−10×调剂率)×分值，调剂率>10%不得分": 得分比例 10, 上限 10%).
+
+``apply_rule`` scores one case by any rule and says, in Chinese, what it could not do; the
+department's indicators and the project self-evaluation sheets use it alike.
 """
 
 from __future__ import annotations
@@ -16,29 +26,50 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
+from typing import Literal
 
 from .findings import Findings
 from .model import RuleRow
 from .numbers import ONE, ZERO
 
 __all__ = [
+    "COUNT_POINT",
     "KIND_BANDS",
     "KIND_DEDUCTION",
+    "KIND_LINEAR",
+    "KIND_OVERSHOOT",
     "PERCENTAGE_POINT",
+    "RULE_KINDS",
+    "TARGET_WORD",
     "Band",
     "BandRule",
+    "Case",
     "DeductionRule",
+    "LinearRule",
+    "Outcome",
+    "OvershootRule",
     "Rule",
+    "apply_rule",
     "band_score",
     "compile_rules",
     "deduction_score",
+    "linear_score",
+    "meets_target",
+    "overshoot_score",
     "ratio_score",
 ]
 
 KIND_BANDS = "区间"
 KIND_DEDUCTION = "扣分"
+KIND_OVERSHOOT = "超额"
+KIND_LINEAR = "线性"
+RULE_KINDS = (KIND_BANDS, KIND_DEDUCTION, KIND_OVERSHOOT, KIND_LINEAR)
 PERCENTAGE_POINT = Decimal("0.01")
+COUNT_POINT = ONE
+TARGET_WORD: Literal["目标值"] = "目标值"  # a 扣分 bound that is the indicator's own target
+
+Bound = Decimal | Literal["目标值"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,25 +98,77 @@ class BandRule:
 @dataclass(frozen=True, slots=True)
 class DeductionRule:
     name: str
-    lower: Decimal | None
-    upper: Decimal | None
+    lower: Bound
+    upper: Bound
     points: Decimal
+    location: str = ""
+    step: Decimal | None = None  # 每档; None: pro rata per point
+
+
+@dataclass(frozen=True, slots=True)
+class OvershootRule:
+    name: str
+    allowance: Decimal  # allowed overshoot as a fraction of the target (0.3 for 30%)
     location: str = ""
 
 
-Rule = BandRule | DeductionRule
+@dataclass(frozen=True, slots=True)
+class LinearRule:
+    name: str
+    slope: Decimal  # a in max(0, 1 − a × actual)
+    cutoff: Decimal | None  # 0 above it
+    location: str = ""
+
+
+Rule = BandRule | DeductionRule | OvershootRule | LinearRule
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One indicator to score: 分值, the actual, the target (may be None), its direction and
+    whether it is a rate (a point is 0.01) or a count (a point is 1)."""
+
+    weight: Decimal
+    actual: Decimal
+    target: Decimal | None = None
+    reverse: bool = False
+    rate: bool = True
+
+    @property
+    def point(self) -> Decimal:
+        return PERCENTAGE_POINT if self.rate else COUNT_POINT
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A score on 分值 and how it came about; or ``score`` None with ``problem`` (what the clerk
+    must fix, in Chinese) and the column it is about."""
+
+    score: Decimal | None
+    basis: str = ""
+    problem: str = ""
+    column: str = "实际值"
+    code: str = "score_rule"
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def meets_target(target: Decimal, actual: Decimal, *, reverse: bool) -> bool:
+    """Whether the actual reaches the target: ≥ target, or ≤ target for a 反向 indicator
+    (92% against ≤100% meets it)."""
+    return actual <= target if reverse else actual >= target
 
 
 def ratio_score(weight: Decimal, target: Decimal, actual: Decimal, *, reverse: bool) -> Decimal:
     """比率: actual/target × weight (reverse: target/actual), capped at weight, never negative."""
+    if meets_target(target, actual, reverse=reverse):
+        return weight
     if reverse:
-        if actual <= target:
-            return weight
         # actual > target ≥ 0 here, so the base is positive.
         share = target / actual
     else:
-        if actual >= target:
-            return weight
         if target <= 0:
             return weight
         share = actual / target
@@ -99,24 +182,118 @@ def band_score(weight: Decimal, value: Decimal, rule: BandRule) -> Decimal | Non
     return None if band is None else weight * band.ratio
 
 
-def deduction_score(weight: Decimal, value: Decimal, rule: DeductionRule) -> Decimal:
-    """扣分: full marks inside [lower, upper], points off per percentage point outside."""
-    if rule.lower is not None and value < rule.lower:
-        outside = rule.lower - value
-    elif rule.upper is not None and value > rule.upper:
-        outside = value - rule.upper
+def _resolve(bound: Bound, target: Decimal | None) -> Decimal | None:
+    return target if isinstance(bound, str) else bound
+
+
+def deduction_score(
+    weight: Decimal,
+    value: Decimal,
+    rule: DeductionRule,
+    *,
+    target: Decimal | None = None,
+    point: Decimal = PERCENTAGE_POINT,
+) -> Decimal:
+    """扣分: full marks inside [lower, upper], 每点扣分 per point (or per full 每档 points)
+    outside, never below 0. A 目标值 bound takes ``target``."""
+    return weight - _deduction(weight, value, rule, target, point)
+
+
+def _deduction(weight: Decimal, value: Decimal, rule: DeductionRule, target: Decimal | None, point: Decimal) -> Decimal:
+    lower, upper = _resolve(rule.lower, target), _resolve(rule.upper, target)
+    if lower is not None and value < lower:
+        outside = lower - value
+    elif upper is not None and value > upper:
+        outside = value - upper
     else:
-        return weight
-    return max(weight - outside / PERCENTAGE_POINT * rule.points, ZERO)
+        return ZERO
+    units = outside / point
+    if rule.step is not None:
+        units = (units / rule.step).to_integral_value(rounding=ROUND_FLOOR)
+    return min(units * rule.points, weight)
 
 
-def _bound(value: Decimal | None) -> str:
-    return "不限" if value is None else f"{value.normalize():f}"
+def overshoot_score(
+    weight: Decimal, target: Decimal, actual: Decimal, rule: OvershootRule, *, reverse: bool
+) -> Decimal:
+    """超额: 0 above 目标值 × (1 + allowance), otherwise 比率."""
+    if actual > target * (ONE + rule.allowance):
+        return ZERO
+    return ratio_score(weight, target, actual, reverse=reverse)
+
+
+def linear_score(weight: Decimal, actual: Decimal, rule: LinearRule) -> Decimal:
+    """线性: max(0, 1 − a × actual) × weight (never above weight), 0 above the cut-off."""
+    if rule.cutoff is not None and actual > rule.cutoff:
+        return ZERO
+    return weight * min(max(ONE - rule.slope * actual, ZERO), ONE)
+
+
+def apply_rule(rule: Rule, case: Case) -> Outcome:
+    """Score ``case`` by ``rule``; the basis says how, the problem what is missing."""
+    if isinstance(rule, BandRule):
+        band = rule.band_for(case.actual)
+        if band is None:
+            return Outcome(
+                None,
+                problem=f"实际值 {_fmt(case.actual)} 不在规则“{rule.name}”的任何区间内：请补全区间",
+                code="score_no_band",
+            )
+        return Outcome(case.weight * band.ratio, f"区间规则“{rule.name}”，得分比例 {_fmt(band.ratio * 100)}%")
+    if isinstance(rule, LinearRule):
+        score = linear_score(case.weight, case.actual, rule)
+        over = rule.cutoff is not None and case.actual > rule.cutoff
+        return Outcome(score, f"线性规则“{rule.name}”" + ("，超过上限不得分" if over else ""))
+    if case.target is None and (isinstance(rule, OvershootRule) or TARGET_WORD in (rule.lower, rule.upper)):
+        return Outcome(
+            None, problem=f"规则“{rule.name}”以目标值为准，但目标值为空或不是数字：请填写目标值", column="目标值"
+        )
+    if isinstance(rule, OvershootRule):
+        assert case.target is not None
+        if case.target < 0 or case.actual < 0:
+            return Outcome(None, problem="目标值或实际值为负数，不能按超额规则计分：请检查数值", column="目标值")
+        score = overshoot_score(case.weight, case.target, case.actual, rule, reverse=case.reverse)
+        if score == 0 and case.actual > case.target * (ONE + rule.allowance):
+            return Outcome(score, f"超额规则“{rule.name}”：超过目标值 {_fmt(rule.allowance * 100)}% 以上，不得分")
+        return Outcome(score, f"超额规则“{rule.name}”，按比率计分")
+    off = _deduction(case.weight, case.actual, rule, case.target, case.point)
+    basis = f"扣分规则“{rule.name}”" + (f"，扣 {_fmt(off)} 分" if off else "")
+    return Outcome(case.weight - off, basis)
+
+
+def _bound(value: Bound) -> str:
+    if value is None:
+        return "不限"
+    return value if isinstance(value, str) else _fmt(value)
+
+
+def _one_row(kind: str, name: str, rows: Sequence[RuleRow], findings: Findings) -> RuleRow:
+    for extra in rows[1:]:
+        findings.error(
+            "rule_deduction_repeated",
+            f"{kind}规则“{name}”只能有一行：请删除重复行或改用其他规则名称",
+            extra.where.cell("规则名称"),
+        )
+    return rows[0]
+
+
+def _no_target_word(kind: str, name: str, row: RuleRow, findings: Findings) -> bool:
+    """Only 扣分 bounds may be the word 目标值."""
+    if row.lower_is_target or row.upper_is_target:
+        findings.error(
+            "rule_target_bound",
+            f"{kind}规则“{name}”的下限/上限不能写“目标值”（只有扣分规则可以）：请填写数值",
+            row.where.cell("下限" if row.lower_is_target else "上限"),
+        )
+        return False
+    return True
 
 
 def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> BandRule:
     bands: list[Band] = []
     for row in rows:
+        if not _no_target_word(KIND_BANDS, name, row, findings):
+            continue
         if row.ratio is None:
             findings.error(
                 "rule_missing_ratio",
@@ -127,7 +304,7 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         if not ZERO <= row.ratio <= ONE:
             findings.error(
                 "rule_ratio_range",
-                f"区间规则“{name}”的得分比例 {row.ratio.normalize():f} 超出 0～100%：请改为 0 到 1 之间的比例",
+                f"区间规则“{name}”的得分比例 {_fmt(row.ratio)} 超出 0～100%：请改为 0 到 1 之间的比例",
                 row.where.cell("得分比例"),
             )
             continue
@@ -163,28 +340,57 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
 
 
 def _compile_deduction(name: str, rows: Sequence[RuleRow], findings: Findings) -> DeductionRule | None:
-    row = rows[0]
-    for extra in rows[1:]:
-        findings.error(
-            "rule_deduction_repeated",
-            f"扣分规则“{name}”只能有一行：请删除重复行或改用其他规则名称",
-            extra.where.cell("规则名称"),
-        )
+    row = _one_row(KIND_DEDUCTION, name, rows, findings)
     if row.points is None or row.points < 0:
         findings.error(
             "rule_missing_points",
-            f"扣分规则“{name}”缺少每点扣分或为负数：请填写每个百分点扣的分数（如 0.5）",
+            f"扣分规则“{name}”缺少每点扣分或为负数：请填写每个百分点（计数指标为每个单位）扣的分数（如 0.5）",
             row.where.cell("每点扣分"),
         )
         return None
+    if row.step is not None and row.step <= 0:
+        findings.error(
+            "rule_step",
+            f"扣分规则“{name}”的每档 {_fmt(row.step)} 应大于 0：如“每相差3%扣1分”填 3，留空则按每点折算",
+            row.where.cell("每档"),
+        )
+        return None
+    lower: Bound = TARGET_WORD if row.lower_is_target else row.lower
+    upper: Bound = TARGET_WORD if row.upper_is_target else row.upper
     if row.lower is not None and row.upper is not None and row.lower > row.upper:
         findings.error(
             "rule_band_empty",
-            f"扣分规则“{name}”的下限 {_bound(row.lower)} 大于上限 {_bound(row.upper)}：请检查上下限",
+            f"扣分规则“{name}”的下限 {_bound(lower)} 大于上限 {_bound(upper)}：请检查上下限",
             row.where.cell("下限"),
         )
         return None
-    return DeductionRule(name, row.lower, row.upper, row.points, row.where.cell("下限"))
+    return DeductionRule(name, lower, upper, row.points, row.where.cell("下限"), row.step)
+
+
+def _one_value(
+    kind: str, name: str, rows: Sequence[RuleRow], findings: Findings, column: str, code: str, advice: str
+) -> tuple[RuleRow, Decimal] | None:
+    """The one row of a single-row rule and its one required, non-negative number."""
+    row = _one_row(kind, name, rows, findings)
+    if not _no_target_word(kind, name, row, findings):
+        return None
+    value = row.upper if column == "上限" else row.ratio
+    if value is None or value < 0:
+        findings.error(code, f"{kind}规则“{name}”{advice}", row.where.cell(column))
+        return None
+    return row, value
+
+
+def _compile_overshoot(name: str, rows: Sequence[RuleRow], findings: Findings) -> OvershootRule | None:
+    advice = "的上限应为允许超过目标值的比例（如“超过目标值30%以上不得分”填 30%）：请填写上限"
+    got = _one_value(KIND_OVERSHOOT, name, rows, findings, "上限", "rule_overshoot_limit", advice)
+    return None if got is None else OvershootRule(name, got[1], got[0].where.cell("上限"))
+
+
+def _compile_linear(name: str, rows: Sequence[RuleRow], findings: Findings) -> LinearRule | None:
+    advice = "的得分比例应为系数 a（得分 =（1 − a × 实际值）× 分值，如 10）：请填写非负数"
+    got = _one_value(KIND_LINEAR, name, rows, findings, "得分比例", "rule_linear_slope", advice)
+    return None if got is None else LinearRule(name, got[1], got[0].upper, got[0].where.cell("得分比例"))
 
 
 def compile_rules(rows: Iterable[RuleRow], findings: Findings) -> dict[str, Rule]:
@@ -202,10 +408,16 @@ def compile_rules(rows: Iterable[RuleRow], findings: Findings) -> dict[str, Rule
                 group[0].where.cell("规则类型"),
             )
             continue
-        if group[0].kind == KIND_BANDS:
-            rules[name] = _compile_bands(name, group, findings)
+        kind = group[0].kind
+        rule: Rule | None
+        if kind == KIND_BANDS:
+            rule = _compile_bands(name, group, findings)
+        elif kind == KIND_OVERSHOOT:
+            rule = _compile_overshoot(name, group, findings)
+        elif kind == KIND_LINEAR:
+            rule = _compile_linear(name, group, findings)
         else:
-            deduction = _compile_deduction(name, group, findings)
-            if deduction is not None:
-                rules[name] = deduction
+            rule = _compile_deduction(name, group, findings)
+        if rule is not None:
+            rules[name] = rule
     return rules

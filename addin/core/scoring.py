@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .findings import Findings
+from .measures import indicator_is_rate
 from .model import Indicator, RuleRow
-from .numbers import ZERO, divide, round_half_up
-from .rules import BandRule, DeductionRule, Rule, band_score, compile_rules, deduction_score, ratio_score
+from .numbers import ONE, ZERO, divide, round_half_up
+from .rules import Case, Rule, apply_rule, compile_rules, meets_target, ratio_score
 
 __all__ = [
     "DIRECTIONS",
+    "METHOD_COEFFICIENT",
     "METHOD_NOT_APPLICABLE",
     "METHOD_QUALITATIVE",
     "METHOD_RATIO",
+    "Alternative",
     "DimensionScore",
     "IndicatorScore",
     "ScoreFigures",
@@ -26,12 +29,17 @@ __all__ = [
 METHOD_RATIO = "比率"
 METHOD_QUALITATIVE = "定性"
 METHOD_NOT_APPLICABLE = "不适用"
+METHOD_COEFFICIENT = "得分系数"  # Chongqing-style forms: score = 得分系数 × 分值
 DIRECTION_FORWARD = "正向"
 DIRECTION_REVERSE = "反向"
 DIRECTION_QUALITATIVE = "定性"
 DIRECTIONS = (DIRECTION_FORWARD, DIRECTION_REVERSE, DIRECTION_QUALITATIVE)
 
 _GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
+
+# A computed figure on another base: (what the base is called, the figure on it). A typed
+# 实际值 that matches it is named in the warning (执行率口径: 全年预算数 vs 年初预算数).
+Alternative = tuple[str, Decimal | None]
 
 
 def grade(total: Decimal) -> str:
@@ -82,41 +90,66 @@ def _fmt(value: Decimal) -> str:
 class _Scorer:
     def __init__(
         self,
-        rules: Mapping[str, BandRule | DeductionRule],
+        rules: Mapping[str, Rule],
         figures: Mapping[str, Decimal | None],
         findings: Findings,
+        notes: Mapping[str, str] | None = None,
+        alternatives: Mapping[str, Sequence[Alternative]] | None = None,
     ) -> None:
         self.rules = rules
         self.figures = figures
         self.findings = findings
+        self.notes = notes or {}
+        self.alternatives = alternatives or {}
 
     def actual(self, ind: Indicator) -> Decimal | None:
         if ind.source in self.figures:
             computed = self.figures[ind.source]
             if computed is None:
+                why = self.notes.get(ind.source, "基数为0，不可比")
                 self.findings.error(
                     "score_source_not_comparable",
-                    f"指标“{ind.level3}”的数据来源“{ind.source}”基数为0，不可比：请将计分方法改为“不适用”",
+                    f"指标“{ind.level3}”的数据来源“{ind.source}”{why}：请补填数据，或将计分方法改为“不适用”",
                     ind.where.cell("数据来源"),
                 )
                 return None
             if ind.actual is not None:
-                places = max(0, -int(ind.actual.as_tuple().exponent))
-                if round_half_up(computed, min(places, 10)) != ind.actual:
-                    self.findings.warning(
-                        "score_actual_differs",
-                        f"指标“{ind.level3}”填写的实际值 {_fmt(ind.actual)} 与按数据计算的“{ind.source}” "
-                        f"{_fmt(round_half_up(computed, 6))} 不一致，已采用计算值",
-                        ind.where.cell("实际值"),
-                    )
+                self.compare_typed(ind, ind.actual, computed)
             return computed
         return ind.actual
+
+    def compare_typed(self, ind: Indicator, typed: Decimal, computed: Decimal) -> None:
+        """A typed 实际值 beside a computed one: a warning when they differ, naming the other
+        base when the typed figure is the one computed there (105.42% typed, 100.00% on
+        全年预算数, 105.42% on 年初预算数)."""
+        same = _same_as_typed(typed, rate=indicator_is_rate(ind))
+        if same(computed):
+            return
+        show = _figure_text(ind)
+        for label, other in self.alternatives.get(ind.source, ()):
+            if other is not None and same(other):
+                self.findings.warning(
+                    "score_actual_other_basis",
+                    f"指标“{ind.level3}”填写的实际值 {show(typed)} 是按{label}计算的“{ind.source}”"
+                    f"（{show(other)}），按当前口径计算为 {show(computed)}，已采用 {show(computed)}："
+                    "如报告应按另一口径，请修改基本信息中的执行率口径",
+                    ind.where.cell("实际值"),
+                )
+                return
+        self.findings.warning(
+            "score_actual_differs",
+            f"指标“{ind.level3}”填写的实际值 {_fmt(typed)} 与按数据计算的“{ind.source}” "
+            f"{_fmt(round_half_up(computed, 6))} 不一致，已采用计算值",
+            ind.where.cell("实际值"),
+        )
 
     def score(self, ind: Indicator) -> tuple[Decimal | None, Decimal | None, str]:
         """(actual used, score on 分值, basis text)."""
         method = ind.method
         if method == METHOD_QUALITATIVE:
             return ind.actual, self.manual(ind), "定性评价，采用自评得分"
+        if method == METHOD_COEFFICIENT:
+            return self.coefficient(ind)
         actual = self.actual(ind)
         if actual is None:
             if ind.source not in self.figures:
@@ -127,15 +160,54 @@ class _Scorer:
                 )
             return None, None, ""
         score, basis = self.ratio(ind, actual) if method == METHOD_RATIO else self.by_rule(ind, actual)
+        self.compare_manual(ind, score, "按规则计算的")
+        return actual, score, basis
+
+    def compare_manual(self, ind: Indicator, score: Decimal | None, how: str) -> None:
         manual = ind.manual_score
         if score is not None and manual is not None and round_half_up(score, 2) != round_half_up(manual, 2):
             self.findings.warning(
                 "score_manual_differs",
-                f"指标“{ind.level3}”填写的自评得分 {_fmt(manual)} 与按规则计算的 "
-                f"{round_half_up(score, 2)} 不一致，已采用计算得分",
+                f"指标“{ind.level3}”填写的自评得分 {_fmt(manual)} 与{how} {round_half_up(score, 2)} "
+                "不一致，已采用计算得分",
                 ind.where.cell("自评得分"),
             )
-        return actual, score, basis
+
+    def coefficient(self, ind: Indicator) -> tuple[Decimal | None, Decimal | None, str]:
+        """得分系数 × 分值; a full coefficient on a quantitative row that misses its target is
+        a warning naming both figures."""
+        coefficient = ind.coefficient
+        if coefficient is None:
+            self.findings.error(
+                "score_missing_coefficient",
+                f"指标“{ind.level3}”按得分系数计分，但得分系数为空：请填写 0～100% 的得分系数（如 76%）",
+                ind.where.cell("得分系数"),
+            )
+            return ind.actual, None, ""
+        if not ZERO <= coefficient <= ONE:
+            self.findings.error(
+                "score_coefficient_range",
+                f"指标“{ind.level3}”的得分系数 {_fmt(coefficient)} 超出 0～100%：请改为百分比（如 76% 或 0.76）",
+                ind.where.cell("得分系数"),
+            )
+            return ind.actual, None, ""
+        actual = self.actual(ind) if (ind.source in self.figures or ind.actual is not None) else None
+        if (
+            coefficient == ONE
+            and ind.direction != DIRECTION_QUALITATIVE
+            and ind.target is not None
+            and actual is not None
+            and not meets_target(ind.target, actual, reverse=ind.direction == DIRECTION_REVERSE)
+        ):
+            self.findings.warning(
+                "score_full_coefficient_missed",
+                f"指标“{ind.level3}”得分系数为 100%，但实际值 {_value_text(ind, actual)} 未达到目标值 "
+                f"{_value_text(ind, ind.target, target=True)}：请核实得分系数或实际值",
+                ind.where.cell("得分系数"),
+            )
+        score = coefficient * ind.weight
+        self.compare_manual(ind, score, "得分系数×分值")
+        return actual, score, f"得分系数 {_fmt(coefficient * 100)}%×分值"
 
     def manual(self, ind: Indicator) -> Decimal | None:
         if ind.manual_score is None:
@@ -192,22 +264,45 @@ class _Scorer:
         if rule is None:
             self.findings.error(
                 "score_unknown_method",
-                f"指标“{ind.level3}”的计分方法“{ind.method}”既不是比率/定性/不适用，也不是计分规则中的规则名称：请选择已有规则",
+                f"指标“{ind.level3}”的计分方法“{ind.method}”既不是比率/定性/不适用/得分系数，也不是计分规则中的规则名称：请选择已有规则",
                 ind.where.cell("计分方法"),
             )
             return None, ""
-        if isinstance(rule, BandRule):
-            band = rule.band_for(actual)
-            score = band_score(ind.weight, actual, rule)
-            if band is None or score is None:
-                self.findings.error(
-                    "score_no_band",
-                    f"指标“{ind.level3}”的实际值 {_fmt(actual)} 不在规则“{rule.name}”的任何区间内：请补全区间",
-                    ind.where.cell("实际值"),
-                )
-                return None, ""
-            return score, f"区间规则“{rule.name}”，得分比例 {_fmt(band.ratio * 100)}%"
-        return deduction_score(ind.weight, actual, rule), f"扣分规则“{rule.name}”"
+        case = Case(
+            ind.weight,
+            actual,
+            ind.target,
+            reverse=ind.direction == DIRECTION_REVERSE,
+            rate=indicator_is_rate(ind, actual),
+        )
+        outcome = apply_rule(rule, case)
+        if outcome.score is None:
+            self.findings.error(outcome.code, f"指标“{ind.level3}”：{outcome.problem}", ind.where.cell(outcome.column))
+        return outcome.score, outcome.basis
+
+
+def _same_as_typed(typed: Decimal, *, rate: bool) -> Callable[[Decimal], bool]:
+    """Whether a computed figure is what the clerk typed, to the places typed: on a rate row the
+    places of the percentage (100% typed is not 105.42%; 96.7% typed is 96.67%)."""
+    scale = 100 if rate else 1
+    shown = (typed * scale).normalize()
+    places = min(max(0, -int(shown.as_tuple().exponent)), 10)
+    return lambda computed: round_half_up(computed * scale, places) == shown
+
+
+def _figure_text(ind: Indicator) -> Callable[[Decimal], str]:
+    """How this indicator's figures read in a message: 72.74% on a rate row, 60 on a count row."""
+    if indicator_is_rate(ind):
+        return lambda value: f"{_fmt(round_half_up(value * 100, 2))}%"
+    return _fmt
+
+
+def _value_text(ind: Indicator, value: Decimal, *, target: bool = False) -> str:
+    """A target or actual as the clerk reads it, keeping the clerk's own comparison sign on a
+    target ("≤100%"): it says which way the target points."""
+    shown = _figure_text(ind)(value)
+    sign = ind.target_text.strip()[:1] if target else ""
+    return f"{sign}{shown}" if sign in ("≥", "≤", ">", "<") else shown
 
 
 def score_indicators(
@@ -218,14 +313,19 @@ def score_indicators(
     findings: Findings,
     *,
     check_weights: bool = True,
+    notes: Mapping[str, str] | None = None,
+    alternatives: Mapping[str, Sequence[Alternative]] | None = None,
     rules: Mapping[str, Rule] | None = None,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
 
-    ``rules`` already compiled from ``rule_rows`` (``compile_rules``) are used as given, so
-    one set of rules scores many indicator tables (the projects) and is reported once."""
+    ``figures`` maps 数据来源 names to computed figures (None: not available, with the reason
+    in ``notes``, default 基数为0，不可比); ``alternatives`` maps a figure to the same figure on
+    other bases, so a typed 实际值 that matches one is named as such. ``rules`` already
+    compiled from ``rule_rows`` (``compile_rules``) are used as given, so one set of rules
+    scores many indicator tables (the projects') and is reported once."""
     compiled = compile_rules(rule_rows, findings) if rules is None else rules
-    scorer = _Scorer(compiled, figures, findings)
+    scorer = _Scorer(compiled, figures, findings, notes, alternatives)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
     if check_weights and indicators and weights != declared_total:

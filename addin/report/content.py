@@ -7,17 +7,18 @@ from decimal import Decimal
 
 from ..contract.coerce import parse_number_text
 from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
-from ..core.budget import ExecutionFigures
+from ..core.budget import BASIS_INITIAL, ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
+from ..core.measures import indicator_is_rate
 from ..core.numbers import presented_fraction, round_half_up
-from ..core.procurement import NOT_COMPARABLE_NOTE
+from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
 from .grid import ROW_HEIGHT as _ROW
 from .grid import Grid, paragraph_height
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 
-__all__ = ["checks_layout", "report_layout"]
+__all__ = ["checks_layout", "report_layout", "report_layouts"]
 
 # A:J is the printed report; L:N hold the charts' data, outside the print area.
 WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
@@ -25,11 +26,20 @@ LAST = 9
 DATA_COL = 11
 
 
-def _amount(value: Decimal) -> Decimal:
-    return round_half_up(value, 2)
+def _amount(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_half_up(value, 2)
 
 
 _pct = presented_fraction
+
+
+def _given(stated: bool, value: object, style: str) -> tuple[object, str]:
+    """A figure whose inputs were stated, or 未填报 in words: never a made-up 0 or a "-"."""
+    return (value, style) if stated else (NOT_GIVEN_NOTE, "td_center")
+
+
+def _rate_label(ev: Evaluation) -> str:
+    return "预算执行率（年初）" if ev.budget.basis == BASIS_INITIAL else "预算执行率"
 
 
 def _basics(g: Grid, ev: Evaluation) -> None:
@@ -37,14 +47,16 @@ def _basics(g: Grid, ev: Evaluation) -> None:
     u = ev.data.info.amount_unit
     g.line("一、基本情况", "section", 22)
     g.para(sentences.units_sentence(ev) + sentences.budget_sentence(ev))
+    spent = _given(d.spent is not None, _amount(d.spent), "kv_amount")
+    progress = _given(d.spent is not None, _pct(d.spending_progress, 2), "kv_pct2")
     pairs = [
-        ("全年预算数", _amount(d.total), "kv_amount", "执行数", _amount(d.executed), "kv_amount"),
-        ("预算执行率", _pct(d.execution_rate, 2), "kv_pct2", "支出数", _amount(d.spent), "kv_amount"),
-        ("支出进度", _pct(d.spending_progress, 2), "kv_pct2", "预算调整率", _pct(d.adjustment_rate, 2), "kv_pct2"),
+        ("全年预算数", (_amount(d.total), "kv_amount"), "执行数", (_amount(d.executed), "kv_amount")),
+        (_rate_label(ev), (_pct(d.execution_rate, 2), "kv_pct2"), "支出数", spent),
+        ("支出进度", progress, "预算调整率", (_pct(d.adjustment_rate, 2), "kv_pct2")),
     ]
-    for k1, v1, s1, k2, v2, s2 in pairs:
-        unit = f"（{u}）" if s1 == "kv_amount" else ""
-        unit2 = f"（{u}）" if s2 == "kv_amount" else ""
+    for k1, (v1, s1), k2, (v2, s2) in pairs:
+        unit = f"（{u}）" if s1 == "kv_amount" and u else ""
+        unit2 = f"（{u}）" if k2 in ("执行数", "支出数") and u else ""
         g.cells([(0, 1, k1 + unit, "kv_key"), (2, 4, v1, s1), (5, 6, k2 + unit2, "kv_key"), (7, LAST, v2, s2)])
 
 
@@ -53,12 +65,19 @@ def _budget(g: Grid, ev: Evaluation) -> None:
     g.gap()
     g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
     g.para(sentences.spending_sentence(ev))
-    heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", "预算执行率", "支出数", "支出进度"]
+    heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", _rate_label(ev), "支出数", "支出进度"]
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     for unit in ev.budget.units:
         _execution_row(g, unit, unit.name, unit.level, "td")
     _execution_row(g, ev.budget.department, "合计", "", "total")
+    notes = []
+    if ev.budget.basis == BASIS_INITIAL:
+        notes.append("预算执行率按年初预算数计算（执行率口径：年初预算数）。")
+    if any(unit.spent is None for unit in ev.budget.units):
+        notes.append("标为“未填报”的单位未填写支出数，其支出进度不计算。")
+    if notes:
+        g.line("注：" + "".join(notes), "footnote", 16)
 
 
 def _execution_row(g: Grid, fig: ExecutionFigures, name: str, level: str, kind: str) -> None:
@@ -71,70 +90,68 @@ def _execution_row(g: Grid, fig: ExecutionFigures, name: str, level: str, kind: 
             (5, 5, _amount(fig.total), f"{kind}_amount"),
             (6, 6, _amount(fig.executed), f"{kind}_amount"),
             (7, 7, _pct(fig.execution_rate, 2), f"{kind}_pct2"),
-            (8, 8, _amount(fig.spent), f"{kind}_amount"),
-            (9, 9, _pct(fig.spending_progress, 2), f"{kind}_pct2"),
+            (8, 8, *_given(fig.spent is not None, _amount(fig.spent), f"{kind}_amount")),
+            (9, 9, *_given(fig.spent is not None, _pct(fig.spending_progress, 2), f"{kind}_pct2")),
         ]
     )
 
 
 def _procurement(g: Grid, ev: Evaluation) -> None:
+    """The procurement table at the granularity the data were given: category rows only when
+    categories were stated; a figure not stated reads 未填报, never 0."""
     p = ev.procurement
     u = ev.data.info.amount_unit
     g.gap()
-    g.line(f"三、政府采购情况（金额单位：{u}）", "section", 22)
+    g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22)
     g.para(sentences.procurement_sentence(ev))
-    small_head = "小微占政府采购支出比" if p.basis == "政府采购支出总额" else "小微占中小企业比"
+    on_total = p.basis == BASIS_TOTAL
+    small_head = "小微占政府采购支出比" if on_total else "小微占中小企业比"
     heads = [
         "采购类别",
         "支出金额",
+        "占采购总额比",
         "授予中小企业合同金额",
         "中小企业占比",
         "其中授予小微企业合同金额",
         small_head,
-        "说明",
     ]
-    cols = [(0, 1), (2, 2), (3, 4), (5, 5), (6, 7), (8, 8), (9, 9)]
+    cols = [(0, 0), (1, 2), (3, 3), (4, 5), (6, 6), (7, 8), (9, 9)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
     for c in p.categories:
-        small_share = (
-            c.small_micro / c.amount
-            if (p.basis == "政府采购支出总额" and c.amount)
-            else (c.small_micro / c.sme if c.sme else None)
-        )
-        note = NOT_COMPARABLE_NOTE if c.sme_share is None else ""
+        small_share = c.small_micro_share_of_amount if on_total else c.small_micro_share_of_sme
         g.cells(
             [
-                (0, 1, c.name, "td_center"),
-                (2, 2, _amount(c.amount), "td_amount"),
-                (3, 4, _amount(c.sme), "td_amount"),
-                (5, 5, _pct(c.sme_share, 1), "td_pct1"),
-                (6, 7, _amount(c.small_micro), "td_amount"),
-                (8, 8, _pct(small_share, 1), "td_pct1"),
-                (9, 9, note, "td_note"),
-            ],
-            max(_ROW, paragraph_height(note, g.span(9, 9), 9)),
+                (0, 0, c.name, "td_center"),
+                (1, 2, _amount(c.amount), "td_amount"),
+                (3, 3, _pct(c.share_of_total, 1), "td_pct1"),
+                (4, 5, *_given(c.sme is not None, _amount(c.sme), "td_amount")),
+                (6, 6, *_given(c.sme is not None, _pct(c.sme_share, 1), "td_pct1")),
+                (7, 8, *_given(c.small_micro is not None, _amount(c.small_micro), "td_amount")),
+                (9, 9, *_given(small_share is not None or c.small_micro is not None, _pct(small_share, 1), "td_pct1")),
+            ]
         )
+    small_total = p.small_micro_share_of_total if on_total else p.small_micro_share_of_sme
     g.cells(
         [
-            (0, 1, "合计", "total_center"),
-            (2, 2, _amount(p.total), "total_amount"),
-            (3, 4, _amount(p.sme), "total_amount"),
-            (5, 5, _pct(p.sme_share, 1), "total_pct1"),
-            (6, 7, _amount(p.small_micro), "total_amount"),
-            (8, 8, _pct(p.small_micro_share, 1), "total_pct1"),
-            (9, 9, NOT_COMPARABLE_NOTE if p.sme_share is None else "", "total"),
+            (0, 0, "合计", "total_center"),
+            (1, 2, _amount(p.total), "total_amount"),
+            (3, 3, "", "total"),
+            (4, 5, *_given(p.sme is not None, _amount(p.sme), "total_amount")),
+            (6, 6, *_given(p.sme is not None, _pct(p.sme_share, 1), "total_pct1")),
+            (7, 8, *_given(p.small_micro is not None, _amount(p.small_micro), "total_amount")),
+            (9, 9, *_given(p.small_micro is not None, _pct(small_total, 1), "total_pct1")),
         ]
     )
     source = {"ledger": "采购合同台账", "summary": "采购汇总表", "none": "（未填写）"}[p.source]
-    g.line(f"数据来源：{source}。中小企业含中型、小型、微型企业；小微企业含小型、微型企业。", "footnote", 16)
-
-
-_RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
-
-
-def _is_rate(name: str, *texts: str) -> bool:
-    """Rates live in cells as fractions (0.9667 shown as 96.67%): tell them from counts."""
-    return name.endswith(_RATE_ENDINGS) or any("%" in t for t in texts)
+    text = f"数据来源：{source}。中小企业含中型、小型、微型企业；小微企业含小型、微型企业。"
+    zero = [c.name for c in p.categories if c.sme is not None and c.sme_share is None]
+    if zero:
+        text += f"{'、'.join(zero)}类支出金额为0，中小企业占比为“-”（{NOT_COMPARABLE_NOTE}）。"
+    if not p.categories and p.granularity == "total":
+        text += "采购汇总只填写了合计行，不分类别列示。"
+    elif any(c.sme is None for c in p.categories):
+        text += f"“{NOT_GIVEN_NOTE}”表示该数未按类别填报（只填写了合计），不推算。"
+    g.line(text, "footnote", max(16.0, paragraph_height(text, g.span(0, LAST), 9)))
 
 
 def _value_cell(value: Decimal | None, text: str, rate: bool) -> tuple[object, str]:
@@ -166,7 +183,7 @@ def _score(g: Grid, ev: Evaluation) -> None:
             r = s.indicators[i]
             ind = r.indicator
             note = "；".join(t for t in (r.basis, ind.deviation_reason) if t)
-            rate = _is_rate(ind.level3, ind.target_text, ind.actual_text)
+            rate = indicator_is_rate(ind)
             target = _value_cell(ind.target, ind.target_text, rate)
             computed = r.actual is not None and r.actual != ind.actual
             actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
@@ -251,7 +268,7 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     g.gap()
     chart_top = g.row
     g.row += 16
-    units, categories = _chart_data(layout, ev, chart_top)
+    units, categories, with_shares = _chart_data(layout, ev, chart_top)
     layout.charts.append(
         ChartSpec(
             title="各单位预算执行率",
@@ -263,17 +280,17 @@ def report_layout(ev: Evaluation) -> SheetLayout:
         )
     )
     first, last = categories
+    amounts = Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00")
+    shares = Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True)
     layout.charts.append(
         ChartSpec(
-            title="政府采购支出及中小企业占比",
-            kind="bar_line",
-            series=(
-                Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00"),
-                Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True),
-            ),
+            # No SME line where no SME share was stated (a line of "-" would only mislead).
+            title="政府采购支出及中小企业占比" if with_shares else "政府采购支出",
+            kind="bar_line" if with_shares else "bar",
+            series=(amounts, shares) if with_shares else (amounts,),
             anchor=(chart_top, 5, chart_top + 15, LAST),
             y_title=info.amount_unit,
-            y2_title="占比",
+            y2_title="占比" if with_shares else "",
             y_format="#,##0",
             y2_format="0%",
         )
@@ -287,8 +304,10 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     return layout
 
 
-def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The charts' data beside the printed report: contiguous, so any writer can chart it."""
+def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
+    """The charts' data beside the printed report: contiguous, so any writer can chart it. A
+    statement without categories is charted as its 合计; the flag says whether any SME share
+    is there to plot."""
     layout.put(top, DATA_COL, "图表数据（供图表引用，不打印）", "footnote")
     row = top + 1
     layout.put(row, DATA_COL, "单位名称", "th")
@@ -303,12 +322,14 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
     for c, head in enumerate(("采购类别", "支出金额", "中小企业占比")):
         layout.put(row, DATA_COL + c, head, "th")
     first = row + 1
-    for category in ev.procurement.categories:
+    p = ev.procurement
+    bars = [(c.name, c.amount, c.sme_share) for c in p.categories] or [("合计", p.total, p.sme_share)]
+    for name, amount, share in bars:
         row += 1
-        layout.put(row, DATA_COL, category.name, "td")
-        layout.put(row, DATA_COL + 1, _amount(category.amount), "td_amount")
-        layout.put(row, DATA_COL + 2, _pct(category.sme_share, 1), "td_pct1")
-    return units, (first, row)
+        layout.put(row, DATA_COL, name, "td")
+        layout.put(row, DATA_COL + 1, _amount(amount), "td_amount")
+        layout.put(row, DATA_COL + 2, _pct(share, 1), "td_pct1")
+    return units, (first, row), any(share is not None for _, _, share in bars)
 
 
 def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
@@ -327,3 +348,12 @@ def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
         layout.put(1, 2, "未发现问题。", "td")
     layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
     return layout
+
+
+def report_layouts(ev: Evaluation) -> list[SheetLayout]:
+    """Every sheet the report writers put into the workbook, in order; the web door previews
+    the same list, so a sheet added here shows in every door: 自评报告, 校验结果, and with
+    projects 项目自评汇总 and one 项目自评-<序号> per project."""
+    from .project_content import project_layouts  # it builds on this module's value cells
+
+    return [report_layout(ev), checks_layout(ev.findings), *project_layouts(ev)]

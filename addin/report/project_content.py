@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from ..contract.schema import PROJECT_SHEET_PREFIX, PROJECTS_SUMMARY_SHEET
 from ..core.evaluation import Evaluation
+from ..core.measures import indicator_is_rate
 from ..core.numbers import format_amount, format_percent, presented_fraction, round_half_up
 from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOURCE_PUBLIC
 from ..core.projects import FundFigures, ProjectFigures
 from ..core.scoring import IndicatorScore
-from .content import _is_rate, _value_cell
+from .content import _value_cell
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
 
@@ -130,7 +131,7 @@ def _note(r: IndicatorScore) -> str:
 
 def _indicator_row(g: Grid, r: IndicatorScore) -> None:
     ind = r.indicator
-    rate = _is_rate(ind.level3, ind.target_text, ind.actual_text)
+    rate = indicator_is_rate(ind)
     target = _value_cell(ind.target, ind.target_text, rate)
     computed = r.actual is not None and r.actual != ind.actual
     actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..core.budget import BASIS_INITIAL
 from ..core.evaluation import Evaluation
 from ..core.numbers import format_amount, format_percent
-from ..core.procurement import NOT_COMPARABLE_NOTE
+from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE
+from ..core.units import with_unit
 
 __all__ = [
     "budget_sentence",
@@ -41,20 +43,32 @@ def budget_sentence(ev: Evaluation) -> str:
     d = ev.budget.department
     u = ev.data.info.amount_unit
     rate = format_percent(d.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
-    return f"全年预算数 {format_amount(d.total)} {u}，执行数 {format_amount(d.executed)} {u}，完成预算的 {rate}。"
+    if ev.budget.basis == BASIS_INITIAL and d.initial is not None:
+        return (
+            f"年初预算数 {_money(d.initial, u)}，全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，"
+            f"完成年初预算的 {rate}。"
+        )
+    return f"全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，完成预算的 {rate}。"
 
 
 def spending_sentence(ev: Evaluation) -> str:
+    """支出进度 and 预算调整率; each only when its figures were given."""
     d = ev.budget.department
     u = ev.data.info.amount_unit
-    progress = format_percent(d.spending_progress, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
-    text = (
-        f"{ev.data.info.year}年，全年预算数 {format_amount(d.total)} {u}，本年支出数 "
-        f"{format_amount(d.spent)} {u}，支出进度为 {progress}。"
-    )
+    text = ""
+    if d.spent is not None:
+        progress = format_percent(d.spending_progress, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
+        text = (
+            f"{ev.data.info.year}年，全年预算数 {_money(d.total, u)}，本年支出数 {_money(d.spent, u)}，"
+            f"支出进度为 {progress}。"
+        )
     if d.adjustment_rate is not None and d.initial is not None:
-        text += f"年初预算数 {format_amount(d.initial)} {u}，预算调整率为 {format_percent(d.adjustment_rate, 2)}。"
+        text += f"年初预算数 {_money(d.initial, u)}，预算调整率为 {format_percent(d.adjustment_rate, 2)}。"
     return text
+
+
+def _money(value: Decimal, unit: str) -> str:
+    return with_unit(format_amount(value), unit)
 
 
 def _share(value: Decimal | None) -> str:
@@ -62,22 +76,36 @@ def _share(value: Decimal | None) -> str:
 
 
 def procurement_sentence(ev: Evaluation) -> str:
+    """The procurement paragraph, stating only what was given or follows from it: a statement
+    with SME amounts only in total gets no per-category SME shares; one with a total only gets
+    no categories."""
     p = ev.procurement
     u = ev.data.info.amount_unit
-    parts = "、".join(f"政府采购{c.name}支出 {format_amount(c.amount)} {u}" for c in p.categories)
-    text = (
-        f"{ev.data.info.year}年度本部门政府采购支出总额 {format_amount(p.total)} {u}，其中：{parts}。"
-        f"授予中小企业合同金额 {format_amount(p.sme)} {u}，占政府采购支出总额的 {_share(p.sme_share)}，"
-        f"其中：授予小微企业合同金额 {format_amount(p.small_micro)} {u}，"
-    )
-    if p.basis == "政府采购支出总额":
-        text += f"占政府采购支出总额的 {_share(p.small_micro_share_of_total)}；"
-    else:
-        text += f"占授予中小企业合同金额的 {_share(p.small_micro_share_of_sme)}；"
+    text = f"{ev.data.info.year}年度本部门政府采购支出总额 {_money(p.total, u)}"
+    if p.categories:
+        text += "，其中：" + "、".join(f"政府采购{c.name}支出 {_money(c.amount, u)}" for c in p.categories)
+    text += "。"
+    small = ""
+    if p.small_micro is not None:
+        small = f"授予小微企业合同金额 {_money(p.small_micro, u)}"
+        if p.basis == BASIS_TOTAL:
+            small += f"，占政府采购支出总额的 {_share(p.small_micro_share_of_total)}"
+        elif p.sme is not None:
+            small += f"，占授予中小企业合同金额的 {_share(p.small_micro_share_of_sme)}"
+    if p.sme is not None:
+        text += f"授予中小企业合同金额 {_money(p.sme, u)}，占政府采购支出总额的 {_share(p.sme_share)}"
+        text += f"，其中：{small}" if small else ""
+    elif small:
+        text += small
+    # Per-category SME shares only when every category states its SME amount: a lone "工程 -"
+    # beside categories whose split was not given would read as if the others were missing.
+    stated = p.categories and all(c.sme is not None for c in p.categories)
     categories = "，".join(
-        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}" for c in p.categories
+        f"{c.name}采购授予中小企业合同金额占{c.name}支出金额的 {_share(c.sme_share)}" for c in p.categories if stated
     )
-    return text + categories + "。"
+    if categories:
+        return text + ("；" if p.sme is not None or small else "") + categories + "。"
+    return text + ("。" if p.sme is not None or small else "")
 
 
 def score_sentence(ev: Evaluation) -> str:

@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..contract import schema
 from ..contract.schema import Kind, TableSpec
+from ..core.rules import KIND_LINEAR
 
 __all__ = ["BuildOptions", "Formula", "QuickCheck", "build_workbook"]
 
@@ -54,6 +55,8 @@ _WIDTHS: Mapping[str, float] = {
     "上限": 10,
     "得分比例": 10,
     "每点扣分": 10,
+    "每档": 8,
+    "得分系数": 9,
     "章节": 22,
     "项目名称": 26,
     "主管部门": 22,
@@ -69,12 +72,13 @@ _WIDTHS: Mapping[str, float] = {
 }
 _WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
 _TITLES: Mapping[str, str] = {
-    "tblInfo": "基本信息（请先填写：部门名称、评价年度、金额单位）",
-    "tblBudget": "预算执行（每个预算单位一行，金额单位见基本信息）",
+    "tblInfo": "基本信息（请先填写：部门名称、评价年度、金额单位（万元/元/亿元）；执行率口径默认全年预算数）",
+    "tblBudget": "预算执行（每个预算单位一行，金额单位见基本信息；没有支出数的可留空）",
     "tblContracts": "采购合同台账（有合同台账时填写；没有台账可只填采购汇总）",
-    "tblProcurement": "采购汇总（按采购类别填写；与合同台账二选一，同时填写时须一致）",
-    "tblIndicators": "绩效指标（分值合计应等于指标总分；计分方法为 比率/定性/不适用 或计分规则中的规则名称）",
-    "tblRules": "计分规则（区间：同名多行，下限含、上限不含；扣分：一行，区间外每个百分点扣分）",
+    "tblProcurement": "采购汇总（按类别填写，中小企业金额只有合计数的留空并加“合计”行；只有总额的只填“合计”行）",
+    "tblIndicators": "绩效指标（分值合计应等于指标总分；计分方法为 比率/定性/不适用/得分系数 或计分规则中的规则名称）",
+    "tblRules": "计分规则（区间：同名多行，下限含、上限不含；扣分：区间外每点（每档）扣分，上下限可写“目标值”；"
+    "超额：上限为允许超过目标值的比例；线性：（1 − 得分比例 × 实际值）× 分值，超过上限不得分）",
     "tblNarrative": "文字材料（报告中的叙述段落，按章节填写）",
     "tblProjects": "项目（每个项目一行；执行率分值默认 10，生成报告时每个项目生成一张项目支出绩效自评表）",
     "tblProjectFunds": "项目资金（每个项目每个资金来源一行；年度资金总额行须等于各资金来源之和，不填则按各来源合计）",
@@ -90,7 +94,12 @@ _CHOICES: Mapping[str, Sequence[str]] = {
     "规则类型": schema.RULE_KINDS,
     "资金来源": schema.FUND_SOURCES,
 }
-_PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例"})
+_PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例", "得分系数"})
+# Numbers a clerk may type in these columns, checked as they type (a hint, not a refusal).
+_NUMBER_CHECKS: Mapping[str, tuple[str, dict[str, Any]]] = {
+    "得分系数": ("得分系数应为 0～100% 之间的百分比（如 76%）。", {"criteria": "between", "minimum": 0, "maximum": 1}),
+    "每档": ("每档为每次扣分对应的点数（如“每相差3%扣1分”填 3），应大于 0。", {"criteria": ">", "value": 0}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +197,8 @@ def _write_table(
             cell_format = columns[c]["format"]
             if name in ("目标值", "实际值", "年度指标值", "实际完成值") and isinstance(value, float):
                 cell_format = fmt.percent
+            if name == "得分比例" and row[1] == KIND_LINEAR:
+                cell_format = fmt.number  # a slope (10 in 1 − 10 × 调剂率), not a share
             if isinstance(value, Formula):
                 ws.write_formula(r, c, value.formula, cell_format, value.value)
             elif isinstance(value, dt.date):
@@ -212,6 +223,22 @@ def _write_table(
                     "error_message": "计分方法应为 比率/定性/不适用，或“计分规则”表中的规则名称。",
                 },
             )
+        check = _NUMBER_CHECKS.get(name)
+        if check is not None:
+            message, criteria = check
+            ws.data_validation(
+                _HEADER_ROW + 1,
+                c,
+                max(last_row, _HEADER_ROW + 500),
+                c,
+                {
+                    "validate": "decimal",
+                    **criteria,
+                    "error_type": "information",
+                    "error_title": name,
+                    "error_message": message,
+                },
+            )
         choices = _CHOICES.get(name)
         if choices:
             ws.data_validation(
@@ -233,7 +260,7 @@ def _write_table(
 
 
 def _info_validation(ws: Worksheet, rows: Sequence[Sequence[Any]]) -> None:
-    lists = {"金额单位": schema.AMOUNT_UNITS, "小微占比口径": schema.BASES}
+    lists = {"金额单位": schema.AMOUNT_UNITS, "小微占比口径": schema.BASES, "执行率口径": schema.EXECUTION_BASES}
     for r, row in enumerate(rows, start=_HEADER_ROW + 1):
         choices = lists.get(str(row[0]))
         if choices:

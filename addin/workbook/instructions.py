@@ -15,12 +15,16 @@ if TYPE_CHECKING:
 __all__ = ["STEPS", "write_config_sheet", "write_instructions"]
 
 STEPS = (
-    "在“基本信息”表填写部门名称、评价年度、金额单位（万元或元）和小微占比口径。",
-    "在“预算执行”表为每个预算单位填一行：全年预算数、执行数、支出数（年初预算数可选，用于计算预算调整率）。",
-    "有合同台账的填写“采购合同”表；没有台账的只填“采购汇总”表；两张表都填时，合计必须一致。",
+    "在“基本信息”表填写部门名称、评价年度、金额单位（万元、元或亿元）、小微占比口径和执行率口径"
+    "（全年预算数或年初预算数，默认全年预算数）。",
+    "在“预算执行”表为每个预算单位填一行：全年预算数、执行数；支出数、年初预算数可选"
+    "（没有支出数的不计算支出进度；年初预算数用于预算调整率和年初口径的执行率）。",
+    "有合同台账的填写“采购合同”表；没有台账的只填“采购汇总”表：中小企业金额只有合计数的，各类别只填支出金额，"
+    "另加一行“合计”填写总额、中小企业和小微企业金额；只有总额的只填“合计”行。两张表都填时，数额必须一致。",
     "在“绩效指标”表填写指标：分值合计应等于指标总分（默认 100）；数据来源写“预算执行率”“支出进度”"
     "“中小企业合同占比”等时，实际值由数据自动计算。",
-    "在“计分规则”表维护区间规则和扣分规则；绩效指标的计分方法填写 比率、定性、不适用 或这里的规则名称。",
+    "在“计分规则”表维护区间、扣分（可设每档，上下限可写“目标值”）、超额和线性规则；绩效指标的计分方法填写"
+    " 比率、定性、不适用、得分系数（得分 = 得分系数 × 分值，系数填在“得分系数”列）或这里的规则名称。",
     "在“文字材料”表按章节填写报告中的叙述段落（部门概况、存在的主要问题、下一步改进措施等）。",
     "有项目支出绩效自评的，在“项目”“项目资金”“项目指标”表中每个项目填写一份（执行率分值默认 10，指标分值合计为"
     "100 减执行率分值）；绩效指标数据来源写“项目绩效自评完成率”时，实际值按完成自评的项目数计算。",
@@ -34,10 +38,18 @@ NOTES = (
     "“自评报告”“校验结果”“项目自评汇总”“项目自评-序号”工作表由程序生成，重新生成时会被替换（项目减少时多余的"
     "项目自评表会被删除），请不要在其中手工修改。",
     "本工作簿的按钮需要 Excel、Python 和 xlwings；Python 的位置等设置见“xlwings.conf”工作表。",
-    "工作表函数：=JX_EXEC_RATE(执行数,预算数)、=JX_SHARE(部分,总额)、=JX_SCORE(计分方法,分值,目标值,实际值,方向,规则表)、"
+    "工作表函数：=JX_EXEC_RATE(执行数,预算数)、=JX_SHARE(部分,总额)、"
+    "=JX_SCORE(计分方法,分值,目标值,实际值,方向,规则表,得分系数)、"
     "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All])、=JX_PROCUREMENT(tblContracts[#All])、=JX_GRADE(总分)、"
     "=JX_ROUND(数值,位数)。",
 )
+
+
+def _height(text: str) -> float:
+    """Row height for wrapped 11-point text in the 100-wide column: about 46 CJK characters a
+    line (Excel does not autofit rows it did not measure), never under two lines."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return max(32.0, 16.0 * -(-units // 92))
 
 
 def write_instructions(wb: xlsxwriter.Workbook, ws: Worksheet, options: BuildOptions) -> None:
@@ -56,7 +68,7 @@ def write_instructions(wb: xlsxwriter.Workbook, ws: Worksheet, options: BuildOpt
     for n, step in enumerate(STEPS, start=1):
         ws.write(row, 0, f"{n}.", text)
         ws.write(row, 1, step, text)
-        ws.set_row(row, 32)
+        ws.set_row(row, _height(step))
         row += 1
     row += 1
     ws.write(row, 1, "操作按钮", heading)
@@ -82,7 +94,7 @@ def write_instructions(wb: xlsxwriter.Workbook, ws: Worksheet, options: BuildOpt
     row += 1
     for note in NOTES:
         ws.write(row, 1, note, text)
-        ws.set_row(row, 32)
+        ws.set_row(row, _height(note))
         row += 1
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -35,6 +35,7 @@ TEMPLATE_TABLES: dict[str, list[list[Any]]] = {
         ["联系电话", ""],
         ["报告日期", ""],
         ["指标总分", 100],
+        ["执行率口径", "全年预算数"],
     ],
     "tblBudget": [["示例单位", "本级", 1000.00, 1000.00, 950.00, 960.00, SAMPLE]],
     "tblContracts": [["示例-001", "示例单位", "服务", 100.00, "小型", dt.date(2024, 3, 1), SAMPLE]],
@@ -81,7 +82,7 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
     ev = evaluate_tables(tables)
     d = ev.budget.department
-    # The quick check reads the category summary, whatever the ledger says.
+    # The quick check reads the category summary (its 合计 row first), whatever the ledger says.
     share = from_summary(ev.data.procurement).sme_share if ev.data.procurement else None
     return [
         QuickCheck(
@@ -92,7 +93,12 @@ def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCh
         ),
         QuickCheck(
             "中小企业合同占比（采购汇总）",
-            "=JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额])",
+            # A 合计 row, when there is one, states the totals (often the only SME figure);
+            # summing it with the category rows would count the amounts twice.
+            '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
+            'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
+            'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
+            "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
             _fraction(share, 1),
             "0.0%",
         ),

@@ -19,6 +19,8 @@ from addin.core.findings import Findings
         ("-5", "-5", ""),
         (".5", "0.5", ""),
         ("12元", "12", "元"),
+        ("33,929.6亿元", "33929.6", "亿元"),
+        ("1.2亿", "1.2", "亿元"),
     ],
 )
 def test_numbers_written_as_text(text: str, value: str, suffix: str) -> None:
@@ -49,6 +51,14 @@ def test_unit_suffix_is_converted_to_the_workbook_unit() -> None:
     assert Coercer(findings, "元").amount("1.5万元", "x!A1", "合同金额") == D("15000.0")
     assert Coercer(findings, "万元").amount("15000元", "x!A1", "合同金额") == D("1.5")
     assert [f.code for f in findings] == ["input_unit_converted", "input_unit_converted"]
+    assert Coercer(findings, "万元").amount("3.39296亿元", "x!A1", "支出金额") == D("33929.6")
+    assert Coercer(findings, "亿元").amount("25,239.8万元", "x!A1", "支出金额") == D("2.52398")
+
+
+def test_a_unit_suffix_cannot_be_converted_when_the_workbook_unit_is_unknown() -> None:
+    findings = Findings()
+    assert Coercer(findings, "").amount("1.5万元", "采购汇总!B4", "支出金额") is None
+    assert [(f.code, f.location) for f in findings.errors] == [("input_unit_unknown", "采购汇总!B4")]
 
 
 def test_negative_amount_is_an_error() -> None:

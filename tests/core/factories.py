@@ -36,9 +36,15 @@ def dec(value: str | int | None) -> Decimal | None:
 
 
 def budget_line(
-    name: str, total: str, executed: str, spent: str, initial: str | None = None, row: int = 4, level: str = "本级"
+    name: str,
+    total: str,
+    executed: str,
+    spent: str | None,
+    initial: str | None = None,
+    row: int = 4,
+    level: str = "本级",
 ) -> BudgetLine:
-    return BudgetLine(name, level, dec(initial), D(total), D(executed), D(spent), "", RowRef(BUDGET, row))
+    return BudgetLine(name, level, dec(initial), D(total), D(executed), dec(spent), "", RowRef(BUDGET, row))
 
 
 def budget(*lines: BudgetLine, total: BudgetLine | None = None) -> Budget:
@@ -59,9 +65,14 @@ def ledger(*contracts: tuple[str, str, str]) -> ContractLedger:
     )
 
 
-def summary(*lines: tuple[str, str, str, str], total: tuple[str, str, str, str] | None = None) -> ProcurementSummary:
-    def line(values: tuple[str, str, str, str], row: int) -> ProcurementLine:
-        return ProcurementLine(values[0], D(values[1]), D(values[2]), D(values[3]), RowRef(PROCUREMENT, row))
+Stated = tuple[str, str, str | None, str | None]
+
+
+def summary(*lines: Stated, total: Stated | None = None) -> ProcurementSummary:
+    """采购汇总 rows as (category, amount, SME, small-micro); None: left blank."""
+
+    def line(values: Stated, row: int) -> ProcurementLine:
+        return ProcurementLine(values[0], D(values[1]), dec(values[2]), dec(values[3]), RowRef(PROCUREMENT, row))
 
     items = [line(v, 4 + i) for i, v in enumerate(lines)]
     return ProcurementSummary(PROCUREMENT, items, line(total, 4 + len(lines)) if total else None)
@@ -80,6 +91,8 @@ def indicator(
     dimension: str = "履职效能",
     row: int = 4,
     actual_text: str = "",
+    target_text: str = "",
+    coefficient: str | None = None,
 ) -> Indicator:
     return Indicator(
         dimension,
@@ -88,7 +101,7 @@ def indicator(
         D(weight),
         direction,
         dec(target),
-        target or "",
+        target_text or target or "",
         dec(actual),
         actual_text or (actual or ""),
         source,
@@ -96,6 +109,7 @@ def indicator(
         dec(manual),
         "",
         RowRef(INDICATORS, row),
+        dec(coefficient),
     )
 
 
@@ -107,5 +121,20 @@ def rule(
     ratio: str | None = None,
     points: str | None = None,
     row: int = 4,
+    *,
+    step: str | None = None,
+    lower_target: bool = False,
+    upper_target: bool = False,
 ) -> RuleRow:
-    return RuleRow(name, kind, dec(lower), dec(upper), dec(ratio), dec(points), RowRef(RULES, row))
+    return RuleRow(
+        name,
+        kind,
+        dec(lower),
+        dec(upper),
+        dec(ratio),
+        dec(points),
+        RowRef(RULES, row),
+        dec(step),
+        lower_target,
+        upper_target,
+    )

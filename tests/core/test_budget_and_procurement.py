@@ -1,6 +1,6 @@
 from decimal import Decimal as D
 
-from addin.core.budget import budget_figures
+from addin.core.budget import BASIS_INITIAL, budget_figures, execution_rate
 from addin.core.numbers import percent_text
 from addin.core.procurement import BASIS_TOTAL, from_ledger, from_summary
 
@@ -74,3 +74,93 @@ def test_no_procurement_at_all_is_not_comparable_everywhere() -> None:
 def test_summary_repeated_category_rows_add_up() -> None:
     p = from_summary(summary(("服务", "100", "50", "10"), ("服务", "20", "20", "0")))
     assert p.category("服务").amount == D(120) and p.category("服务").sme == D(70)
+
+
+def test_execution_rate_on_either_base() -> None:
+    # 年初 238.93 / 全年 251.89 / 执行 251.89: 100.00% on 全年预算数, 105.42% on 年初预算数.
+    line = budget_line("某专项", "251.89", "251.89", "251.89", "238.93")
+    full = budget_figures(budget(line)).department
+    initial = budget_figures(budget(line), BASIS_INITIAL).department
+    assert percent_text(full.execution_rate, 2) == "100.00"
+    assert percent_text(initial.execution_rate, 2) == "105.42"
+    assert full.rate_on(BASIS_INITIAL) == initial.execution_rate
+    assert execution_rate(D(5), D(10), None, BASIS_INITIAL) is None  # no 年初预算数: not comparable
+
+
+def test_without_spent_the_progress_is_not_made_up() -> None:
+    # 池州市贵池区棠溪镇 2022 项目支出绩效自评表 (委托业务项目): 年初 90, 全年 89.974, 执行 89.974, no 支出数.
+    figures = budget_figures(budget(budget_line("委托业务项目", "89.974", "89.974", None, "90")))
+    assert figures.units[0].spent is None and figures.units[0].spending_progress is None
+    assert figures.department.spent is None and figures.department.spending_progress is None
+
+
+class TestGranularity:
+    """采购汇总 at every granularity: what follows is computed, what does not is None (未填报)."""
+
+    def test_categories_with_their_split(self) -> None:
+        p = from_summary(summary(("货物", "213.53", "213.53", "86.40"), ("服务", "1544.63", "958.57", "39.94")))
+        assert p.granularity == "categories"
+        assert (p.total, p.sme, p.small_micro) == (D("1758.16"), D("1172.10"), D("126.34"))
+        assert percent_text(p.category("货物").share_of_total, 1) == "12.1"
+        assert p.notes() == {}
+
+    def test_category_amounts_with_the_split_only_in_total(self) -> None:
+        # The reference report's own statement, SME and small-micro given only on the 合计 row.
+        p = from_summary(
+            summary(
+                ("货物", "213.53", None, None),
+                ("工程", "0", None, None),
+                ("服务", "1544.63", None, None),
+                total=("合计", "1758.16", "1172.10", "126.34"),
+            )
+        )
+        assert p.granularity == "category_amounts"
+        assert percent_text(p.sme_share, 1) == "66.7"
+        assert percent_text(p.small_micro_share_of_sme, 1) == "10.8"
+        goods = p.category("货物")
+        assert goods.sme is None and goods.sme_share is None and goods.sme_note == "未填报"
+        assert goods.notes() == {"sme": "未填报", "small_micro": "未填报", "sme_share": "未填报"}
+        works = p.category("工程")
+        assert (works.sme, works.small_micro) == (0, 0)  # nothing can be awarded out of 0
+        assert works.sme_note == "基数为0，不可比"
+
+    def test_one_missing_category_is_the_total_less_the_others(self) -> None:
+        p = from_summary(
+            summary(
+                ("货物", "213.53", "213.53", "86.40"),
+                ("服务", "1544.63", None, None),
+                total=("合计", "1758.16", "1172.10", "126.34"),
+            )
+        )
+        assert p.granularity == "categories"
+        assert (p.category("服务").sme, p.category("服务").small_micro) == (D("958.57"), D("39.94"))
+
+    def test_a_total_row_only(self) -> None:
+        p = from_summary(summary(total=("合计", "33509.75", "32407.19", "2739.43")), basis=BASIS_TOTAL)
+        assert p.granularity == "total" and p.categories == ()
+        assert percent_text(p.sme_share, 1) == "96.7"
+        assert percent_text(p.small_micro_share, 1) == "8.2"
+
+    def test_without_any_split_the_shares_are_not_given(self) -> None:
+        p = from_summary(summary(("服务", "100", None, None)))
+        assert p.granularity == "category_amounts"
+        assert p.sme is None and p.sme_share is None and p.small_micro_share_of_total is None
+        assert p.notes() == {
+            "sme": "未填报",
+            "small_micro": "未填报",
+            "sme_share": "未填报",
+            "small_micro_share_of_sme": "未填报",
+            "small_micro_share_of_total": "未填报",
+        }
+
+    def test_shares_over_the_declared_total(self) -> None:
+        p = from_summary(
+            summary(
+                ("货物", "7738.1", None, None),
+                ("工程", "14486.8", None, None),
+                ("服务", "11704.8", None, None),
+                total=("合计", "33929.6", "25239.8", "15778.3"),
+            )
+        )
+        assert p.total == D("33929.6") and p.category_sum == D("33929.7")
+        assert [percent_text(c.share_of_total, 1) for c in p.categories] == ["22.8", "42.7", "34.5"]

@@ -115,3 +115,84 @@ def test_manual_score_outside_bounds_stops_the_report() -> None:
 def test_weights_not_summing_to_the_declared_total() -> None:
     ev = evaluate(data(indicators=[indicator("a", "90")], info=replace(INFO, total_weight=D(100))))
     assert ev.findings.errors[0].code == "score_weights_total"
+
+
+class TestRealForms:
+    """Checks compare only what was stated; the ones that stand on their own always run."""
+
+    def test_spent_is_compared_only_where_both_are_given(self) -> None:
+        project = budget(budget_line("项目", "89.974", "89.974", None, "90"))
+        assert codes(data(budget=project)) == ["procurement_empty"]
+        mixed = budget(budget_line("a", "100", "90", "95"), budget_line("b", "100", "90", None, row=5))
+        ev = evaluate(data(budget=mixed))
+        partial = next(f for f in ev.findings if f.code == "budget_spent_partial")
+        assert partial.location == "预算执行!F5" and partial.severity.value == "warning"
+        differs = next(f for f in ev.findings if f.code == "budget_executed_vs_spent")
+        assert "90.00" in differs.message and "95.00" in differs.message  # unit a only
+        assert ev.budget.department.spending_progress is None
+
+    def test_initial_basis_needs_every_initial_budget(self) -> None:
+        info = replace(INFO, execution_basis="年初预算数")
+        ev = evaluate(data(info=info, budget=budget(budget_line("a", "100", "90", "90"))))
+        assert [(f.code, f.location) for f in ev.findings.errors] == [("budget_missing_initial", "预算执行!C4")]
+
+    def test_split_only_in_total_is_no_error_and_the_total_gap_is(self) -> None:
+        stated = summary(
+            ("货物", "7738.1", None, None),
+            ("工程", "14486.8", None, None),
+            ("服务", "11704.8", None, None),
+            total=("合计", "33929.6", "25239.8", "15778.3"),
+        )
+        ev = evaluate(data(procurement=stated, info=replace(INFO, amount_unit="亿元")))
+        assert [f.code for f in ev.findings] == ["procurement_category_sum"]
+        gap = ev.findings[0]
+        assert "33,929.70 亿元" in gap.message and "33,929.60 亿元" in gap.message and "0.10" in gap.message
+        assert gap.location == "采购汇总!B7"
+
+    def test_sme_over_the_total_on_the_total_row(self) -> None:
+        stated = summary(total=("合计", "100", "120", "10"))
+        ev = evaluate(data(procurement=stated))
+        assert [(f.code, f.location) for f in ev.findings.errors] == [("procurement_sme_exceeds_amount", "采购汇总!C4")]
+
+    def test_stated_category_splits_may_not_exceed_the_total_row(self) -> None:
+        stated = summary(("货物", "50", "50", None), ("服务", "50", None, None), total=("合计", "100", "40", None))
+        ev = evaluate(data(procurement=stated))
+        assert ("procurement_category_sum", "采购汇总!C6") in [(f.code, f.location) for f in ev.findings.errors]
+
+    def test_a_forgotten_category_split_is_a_warning(self) -> None:
+        stated = summary(("货物", "50", "50", "10"), ("服务", "50", None, None))
+        ev = evaluate(data(procurement=stated))
+        assert [(f.code, f.location) for f in ev.findings] == [("procurement_partial_split", "采购汇总!C5")]
+        assert ev.ok and ev.procurement.sme is None
+
+    def test_a_total_only_summary_is_checked_against_the_ledger(self) -> None:
+        contracts = ledger(("服务", "100", "小型"), ("货物", "50", "大型"))
+        stated = summary(total=("合计", "150", "90", None))
+        ev = evaluate(data(contracts=contracts, procurement=stated))
+        assert [(f.code, f.location) for f in ev.findings.errors] == [("procurement_ledger_vs_summary", "采购汇总!C4")]
+        assert "100.00" in ev.findings.errors[0].message and "90.00" in ev.findings.errors[0].message
+
+    def test_an_unreadable_cell_elsewhere_does_not_stop_the_procurement_checks(self) -> None:
+        from addin.core.findings import Findings
+
+        reader = Findings()
+        reader.error("input_unknown_choice", "金额单位“美元”不是可选值", "基本信息!B4")
+        reader.error("input_not_number", "实际值应为数字", "绩效指标!G5")
+        stated = summary(("服务", "100", None, None), total=("合计", "90", "95", None))
+        ev = evaluate(data(procurement=stated), reader)
+        found = [f.code for f in ev.findings.errors]
+        assert "procurement_category_sum" in found and "procurement_sme_exceeds_amount" in found
+        reader = Findings()
+        reader.error("input_not_number", "支出金额应为数字", "采购汇总!B5")
+        ev = evaluate(data(procurement=stated), reader)
+        assert "procurement_category_sum" not in [f.code for f in ev.findings]  # its own rows failed
+        units = budget(budget_line("办本级", "100", "90", "90"), total=budget_line("合计", "120", "90", "90", row=5))
+        ev = evaluate(data(budget=units), reader)
+        assert "budget_units_vs_total" in [f.code for f in ev.findings.errors]  # units vs 合计 still checked
+
+
+def test_a_blank_split_that_follows_from_the_total_row_is_no_doubt() -> None:
+    stated = summary(("货物", "50", "50", "10"), ("服务", "50", None, None), total=("合计", "100", "80", "10"))
+    ev = evaluate(data(procurement=stated))
+    assert [f.code for f in ev.findings] == []
+    assert ev.procurement.category("服务").sme == D(30)

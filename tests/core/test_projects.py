@@ -150,8 +150,9 @@ def test_a_zero_budget_is_not_comparable_never_zero() -> None:
 
 
 def test_the_execution_rate_basis_can_be_the_initial_budget() -> None:
+    from addin.core.budget import BASIS_INITIAL
     from addin.core.findings import Findings
-    from addin.core.projects import BASIS_INITIAL, evaluate_projects
+    from addin.core.projects import evaluate_projects
 
     ev = evaluate_tables(with_projects())
     assert ev.data.projects is not None
@@ -325,3 +326,29 @@ def test_without_project_tables_the_typed_actual_stands() -> None:
     ev = evaluate_tables(tables)
     assert ev.projects.projects == () and ev.as_json()["projects"] == []
     assert ev.score.total is not None and str(round(ev.score.total, 2)) == "97.96"
+
+
+# -- 执行率口径 and 得分系数 (DESIGN.md "Real report forms") apply to projects too ----------------
+
+
+def test_the_workbook_execution_basis_applies_to_projects() -> None:
+    tables = with_projects()
+    next(row for row in tables["tblInfo"] if row[0] == "执行率口径")[1] = "年初预算数"
+    ev = evaluate_tables(tables)
+    qingshen = project_json(ev, forms.QINGSHEN)
+    assert qingshen["budget"]["execution_rate"] == "105.42"  # 251.89 / 238.93, uncapped
+    assert qingshen["execution_score"] == "10.00"  # capped at its 分值
+    assert project_json(ev, forms.CHIZHOU)["budget"]["execution_rate"] == "99.97"  # 89.974 / 90
+    assert ev.projects.basis == "年初预算数"
+
+
+def test_a_project_indicator_scored_by_its_coefficient() -> None:
+    tables = forms.public_forms()
+    row = tables["tblProjectIndicators"][-1]  # 足额保障率（参保率）, 30 points
+    row[8] = "得分系数"
+    row.append(0.76)  # 得分系数 76% (the last, optional column)
+    ev = evaluate_tables(with_projects(tables))
+    result = project(ev, forms.QINGSHEN).score.indicators[-1]  # type: ignore[union-attr]
+    assert result.score == D("22.8")  # 76% × 30
+    assert project_json(ev, forms.QINGSHEN)["score"]["indicators"][-1]["coefficient"] == "76.00"
+    assert project_json(ev, forms.QINGSHEN)["score"]["total"] == "92.80"

@@ -1,5 +1,6 @@
 """Indicator scoring, 不适用 rescaling, dimensions and grade."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -174,3 +175,88 @@ def test_dimension_subtotals_in_order_of_appearance() -> None:
 )
 def test_grade_on_the_presented_total(total: str, expected: str) -> None:
     assert grade(D(total)) == expected
+
+
+class TestCoefficient:
+    """得分系数 (Chongqing-style forms): score = 系数 × 分值. The figures are the issue's (7.6 of 10
+    for 76%; a full coefficient on 72.74% against 100%): no published form carrying them could be
+    found with the search tools available here."""
+
+    def test_score_is_coefficient_times_weight(self) -> None:
+        result, findings = score(
+            [indicator("验收合格率", "10", method="得分系数", coefficient="0.76", actual="0.76")], total="10"
+        )
+        assert not findings
+        assert result.indicators[0].score == D("7.60")
+        assert result.indicators[0].basis == "得分系数 76%×分值"
+
+    def test_a_typed_score_that_differs_is_a_warning(self) -> None:
+        _, findings = score(
+            [indicator("验收合格率", "10", method="得分系数", coefficient="0.76", manual="8")], total="10"
+        )
+        assert [f.code for f in findings] == ["score_manual_differs"]
+        assert "8" in findings[0].message and "7.60" in findings[0].message
+
+    def test_full_coefficient_on_a_missed_target_names_both_figures(self) -> None:
+        missed = indicator(
+            "任务完成率", "10", method="得分系数", coefficient="1", target="1", actual="0.7274", target_text="100%"
+        )
+        result, findings = score([missed], total="10")
+        assert result.total == D(10)
+        assert [(f.code, f.location) for f in findings] == [("score_full_coefficient_missed", "绩效指标!L4")]
+        assert "72.74%" in findings[0].message and "100%" in findings[0].message
+
+    def test_a_reverse_row_under_its_ceiling_meets_it(self) -> None:
+        met = indicator(
+            "成本控制率",
+            "10",
+            method="得分系数",
+            direction="反向",
+            coefficient="1",
+            target="1",
+            actual="0.92",
+            target_text="≤100%",
+        )
+        _, findings = score([met], total="10")
+        assert not findings
+        over = replace(met, actual=D("1.05"))
+        _, findings = score([over], total="10")
+        assert "≤100%" in findings[0].message and "105%" in findings[0].message
+
+    @pytest.mark.parametrize(
+        ("coefficient", "code"), [(None, "score_missing_coefficient"), ("76", "score_coefficient_range")]
+    )
+    def test_a_missing_or_impossible_coefficient_is_an_error_at_its_cell(
+        self, coefficient: str | None, code: str
+    ) -> None:
+        _, findings = score([indicator("x", "10", method="得分系数", coefficient=coefficient)], total="10")
+        assert [(f.code, f.location) for f in findings.errors] == [(code, "绩效指标!L4")]
+
+
+def test_a_typed_rate_on_the_other_base_is_named_as_such() -> None:
+    # 年初 238.93 / 全年 251.89 / 执行 251.89 (the issue's figures): 105.42% typed, 100.00% computed.
+    findings = Findings()
+    typed = indicator("预算执行率", "10", source="预算执行率", actual="1.0542", target="1", target_text="100%")
+    score_indicators(
+        [typed],
+        [],
+        {"预算执行率": D(1)},
+        D(10),
+        findings,
+        alternatives={"预算执行率": [("年初预算数", D("251.89") / D("238.93"))]},
+    )
+    assert [f.code for f in findings] == ["score_actual_other_basis"]
+    message = findings[0].message
+    assert "105.42%" in message and "100%" in message and "年初预算数" in message
+
+
+def test_what_the_reader_saw_decides_what_a_point_is() -> None:
+    """A 扣分 point is 0.01 on a rate row and 1 on a count row; the reader's finding (a percent
+    format, a count unit) overrides the guess from the indicator's name."""
+    per_point = rule("每点扣1分", "扣分", "0", "0", points="1")
+    counted = replace(indicator("违规问题发现数", "10", method="每点扣1分", target="0", actual="2"), rate=None)
+    result, findings = score([counted], [per_point], total="10")
+    assert not findings and result.indicators[0].score == D(8)  # …数: a count, 2 points off
+    as_rate = replace(counted, rate=True)  # the reader saw a percent format: 2 = 200 points
+    result, _ = score([as_rate], [per_point], total="10")
+    assert result.indicators[0].score == D(0)

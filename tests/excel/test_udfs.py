@@ -14,6 +14,8 @@ from addin import udfs
 from addin.contract import schema
 from addin.example.data import EXAMPLE_TABLES
 
+from ..real_forms import CHONGQING_INDICATORS
+
 
 def call(name: str, *args: Any) -> Any:
     """As Excel's Office.js client calls a custom function: every argument a 2-D matrix."""
@@ -127,3 +129,29 @@ def test_every_function_is_listed_with_its_description() -> None:
         assert function["description"] and not function["description"].startswith("Python function")
         for parameter in function["parameters"]:
             assert not parameter["description"].startswith("Positional argument"), (function["name"], parameter)
+
+
+def test_score_by_the_published_rule_shapes_and_the_coefficient() -> None:
+    rules = _with_header(
+        schema.RULES,
+        [
+            ["每相差3%扣1分", "扣分", "目标值", None, None, 1, 3],
+            ["超过30%不得分", "超额", None, 0.3, None, None, None],
+            ["调剂率线性", "线性", None, 0.1, 10, None, None],
+            ["每例扣1分", "扣分", 0, 0, None, 1, None],
+        ],
+    )
+    assert call("JX_SCORE", "每相差3%扣1分", 10, "95%", "89.07%", "正向", rules) == 9
+    assert call("JX_SCORE", "每相差3%扣1分", 10, "", 0.9, "正向", rules).startswith(
+        "错误：规则“每相差3%扣1分”以目标值为准"
+    )
+    assert call("JX_SCORE", "超过30%不得分", 10, 100, 131, "正向", rules) == 0
+    assert call("JX_SCORE", "超过30%不得分", 10, 100, 90, "正向", rules) == 9
+    assert call("JX_SCORE", "调剂率线性", 5, "", 0.05, "正向", rules) == 2.5
+    assert call("JX_SCORE", "每例扣1分", 3, 0, 2, "反向", rules) == 1
+    assert call("JX_SCORE", "得分系数", 10, "100%", 0.76, "正向", None, "76%") == 7.6
+    assert call("JX_SCORE", "得分系数", 10, "", "", "正向", None, 76) == "错误：得分系数应在 0 到 100% 之间"
+
+
+def test_total_score_reads_the_coefficient_column() -> None:
+    assert call("JX_TOTAL_SCORE", _with_header(schema.INDICATORS, CHONGQING_INDICATORS)) == 27.6

@@ -69,7 +69,10 @@ def _printed_whole(text: str, printed: str) -> bool:
     return False
 
 
-def _cut_off(workbook: Path, pdf: Path, sheet: str, columns: int, *options: str) -> list[tuple[str, str]]:
+def _clipped(
+    workbook: Path, pdf: Path, sheet: str = "自评报告", columns: int = 10, *options: str
+) -> list[tuple[str, str]]:
+    """Text cells of the printed area (its first ``columns``) that do not reach the page whole."""
     printed = _squash(subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True).stdout)
     ws = openpyxl.load_workbook(workbook)[sheet]
     missing = []
@@ -83,7 +86,7 @@ def _cut_off(workbook: Path, pdf: Path, sheet: str, columns: int, *options: str)
 def test_nothing_is_cut_off(rendered: tuple[Path, Path, list[Path]]) -> None:
     """Every text cell of the printed area reaches the page whole (no clipped wraps)."""
     workbook, pdf, _ = rendered
-    missing = _cut_off(workbook, pdf, "自评报告", 10)
+    missing = _clipped(workbook, pdf)
     assert len(missing) == 0, missing[:5]
 
 
@@ -99,9 +102,8 @@ def _word_boxes(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
     return boxes
 
 
-def _overlaps(pdf: Path) -> list[tuple[str, str]]:
-    boxes = _word_boxes(pdf)
-    assert len(boxes) > 50
+def _overlaps(boxes: list[tuple[int, float, float, float, float, str]]) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other on one page."""
     overlaps = []
     for i, (p1, ax1, ay1, ax2, ay2, a) in enumerate(boxes):
         for p2, bx1, by1, bx2, by2, b in boxes[i + 1 :]:
@@ -116,7 +118,9 @@ def _overlaps(pdf: Path) -> list[tuple[str, str]]:
 def test_no_text_runs_into_other_text(rendered: tuple[Path, Path, list[Path]]) -> None:
     """A row too short for its wrapped text pushes lines over the next row's text."""
     _, pdf, _ = rendered
-    overlaps = _overlaps(pdf)
+    boxes = _word_boxes(pdf)
+    assert len(boxes) > 100
+    overlaps = _overlaps(boxes)
     assert not overlaps, overlaps[:5]
 
 
@@ -148,9 +152,11 @@ def test_each_project_sheet_prints_on_one_a4_page_whole_and_without_overlaps(
     assert re.search(rf"Page size:\s+{size}", info), info
     columns = 12 if sheet == "项目自评汇总" else 10
     # in content-stream order each cell's lines come together, however narrow its column
-    missing = _cut_off(workbook, pdf, sheet, columns, "-raw")
+    missing = _clipped(workbook, pdf, sheet, columns, "-raw")
     assert not missing, missing[:5]
-    overlaps = _overlaps(pdf)
+    boxes = _word_boxes(pdf)
+    assert len(boxes) > 50
+    overlaps = _overlaps(boxes)
     assert not overlaps, overlaps[:5]
 
 

@@ -141,6 +141,9 @@ def test_tables_validations_and_formats_survive_libreoffice(rebuilt: Path, tmp_p
         schema.DIRECTIONS,
         schema.AMOUNT_UNITS,
         schema.BASES,
+        schema.EXECUTION_BASES,
+        schema.RULE_KINDS,
+        schema.BUILT_IN_METHODS,
     ):
         assert any(all(c in (formula or "") for c in choices) for formula in lists), choices
 
@@ -163,3 +166,19 @@ def test_check_on_the_template_says_what_to_replace(rebuilt: Path) -> None:
     )
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
     assert "示例行" in result.stdout and "仍是模板中的示例" in result.stdout
+
+
+def test_the_new_columns_and_rows_of_the_real_report_forms(rebuilt: Path) -> None:
+    wb = openpyxl.load_workbook(rebuilt / TEMPLATE_NAME)
+    info = {row[0]: row[1] for row in wb["基本信息"].iter_rows(min_row=4, max_col=2, values_only=True) if row[0]}
+    assert info["执行率口径"] == "全年预算数"
+    for sheet, column, criteria in (
+        ("绩效指标", "得分系数", (None, "0", "1")),  # between: the default operator
+        ("计分规则", "每档", ("greaterThan", "0")),
+    ):
+        ws = wb[sheet]
+        letter = next(c.column_letter for c in ws[3] if c.value == column)
+        checks = [dv for dv in ws.data_validations.dataValidation if f"{letter}4" in dv.sqref]
+        assert [(dv.type, dv.operator, dv.formula1) for dv in checks] == [("decimal", criteria[0], criteria[1])]
+        if len(criteria) == 3:
+            assert checks[0].formula2 == criteria[2]
