@@ -41,14 +41,14 @@ from ..package.sheetscan import (
 from ..package.zipcopy import ZipLayoutError, rewrite_zip
 from .calamine_guard import calamine_guard
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
-from .schema import ALL_TABLES, INDICATORS, RULES, TableSpec
+from .schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
 from .table_geometry import ROW_GAP, from_geometry, geometry, table_bounds
 
 __all__ = ["read_tables"]
 
 # A sheet read by its header row keeps this many columns (contract tables are ≤ 11 wide).
 _FALLBACK_COLUMNS = 26
-_FORMAT_SPECS = frozenset({INDICATORS.table, RULES.table})
+_FORMAT_SPECS = frozenset({INDICATORS.table, RULES.table, PROJECT_INDICATORS.table})
 
 
 def _open_error(path: Path, exc: BaseException) -> UnusableInput:
@@ -212,13 +212,15 @@ def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
     return kept
 
 
-def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> RawTable:
+def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> RawTable | None:
     data = wb.get_sheet_by_name(sheet)
     # iter_rows starts at row 1 but at the first used column: keep that column's offset.
     first_col = data.start[1] if data.start else 0
     values = _compact_rows(iter(data.iter_rows()))
     best = header_row(values, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet, spec))
     return RawTable(
         spec=spec,
@@ -297,7 +299,11 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
                     found[spec.table] = None
                     continue
                 with calamine_guard(path, f"工作表“{sheet}”"):
-                    raw = _from_sheet(wb, sheet, spec)
+                    from_sheet = _from_sheet(wb, sheet, spec)
+                if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                    found[spec.table] = None
+                    continue
+                raw = from_sheet
             found[spec.table] = _with_facts(raw, survey.get(raw.sheet), facts, stray_owner)
     return found
 

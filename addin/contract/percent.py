@@ -84,14 +84,14 @@ def _rules(
 
 def read_percent_points(
     indicators: Sequence[Indicator],
-    units: Mapping[int, tuple[str, str]],
+    units: Mapping[tuple[str, int], tuple[str, str]],
     rules: Sequence[RuleRow],
     percent_cells: Cells,
     findings: Findings,
 ) -> tuple[list[Indicator], list[RuleRow]]:
     """Indicators and rules with percent points read as fractions; a finding for each.
 
-    ``units`` maps an indicator's sheet row to the units its 目标值 and 实际值 were typed with
+    ``units`` maps an indicator's (sheet, row) to the units its 目标值 and 实际值 were typed with
     ("%" for a percentage, "" for a bare number, a word for a count); ``percent_cells`` holds
     the (sheet, row, col) of cells with a percent number format.
     """
@@ -99,7 +99,7 @@ def read_percent_points(
     scored = [ind for ind in indicators if ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)]
 
     def unit_of(ind: Indicator) -> tuple[str, str]:
-        return units.get(ind.where.row, ("", ""))
+        return units.get((ind.where.table.sheet, ind.where.row), ("", ""))
 
     def counted(ind: Indicator) -> bool:
         return any(u not in ("", PERCENT) for u in unit_of(ind))
@@ -122,9 +122,11 @@ def read_percent_points(
 
     out: list[Indicator] = []
     for ind in indicators:
-        if ind not in scored or counted(ind):
+        # (by method, not `ind in scored`: a list search per row is quadratic over the projects)
+        is_scored = ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
+        if not is_scored or counted(ind):
             # What the reader saw is kept on the row: a point of a 扣分 rule is 1 on a count row.
-            out.append(dataclasses.replace(ind, rate=False) if ind in scored else ind)
+            out.append(dataclasses.replace(ind, rate=False) if is_scored else ind)
             continue
         t_unit, a_unit = unit_of(ind)
         rule_bounds = bounds.get(ind.method, [])

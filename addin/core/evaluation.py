@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
 from .findings import Findings
-from .model import DepartmentData
+from .model import DepartmentData, Indicator
 from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_ledger, from_summary
+from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
+from .rules import compile_rules
 from .scoring import Alternative, ScoreFigures, score_indicators
 
 __all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
@@ -24,6 +27,7 @@ FIGURE_SOURCES = (
     "小微企业合同占比",
     "小微企业占中小企业比",
     "政府采购支出总额",
+    "项目绩效自评完成率",
 )
 
 
@@ -47,6 +51,7 @@ class Evaluation:
     score: ScoreFigures
     findings: Findings
     unreadable: frozenset[str] = frozenset()  # sheets where the reader left input out
+    projects: ProjectsFigures = NO_PROJECTS
 
     @property
     def ok(self) -> bool:
@@ -71,6 +76,8 @@ class Evaluation:
         procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
         if unit_wrong or self.unreadable & procurement_sheets:
             out.add("procurement")
+        if unit_wrong or self.unreadable & _project_sheets(data):
+            out.add("projects")
         return frozenset(out)
 
     def as_json(self) -> dict[str, Any]:
@@ -116,8 +123,13 @@ def _procurement(data: DepartmentData, findings: Findings, broken: set[str]) -> 
     return from_amounts({}, source="none", basis=basis)
 
 
+def _project_sheets(data: DepartmentData) -> frozenset[str]:
+    """The sheets the projects are read from (项目, 项目资金, 项目指标)."""
+    return frozenset() if data.projects is None else data.projects.sheets
+
+
 def _sources(
-    budget: BudgetFigures, procurement: ProcurementFigures
+    budget: BudgetFigures, procurement: ProcurementFigures, projects: ProjectsFigures
 ) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]]]:
     """数据来源 figures, why any is missing, and 预算执行率 on the other base."""
     dept = budget.department
@@ -132,6 +144,9 @@ def _sources(
     # Without 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used instead.
     if dept.initial is not None:
         figures["预算调整率"] = dept.adjustment_rate
+    # Without project tables the clerk's typed 实际值 of 项目绩效自评完成率 stands.
+    if projects.listed:
+        figures["项目绩效自评完成率"] = projects.completion_rate
     notes: dict[str, str] = {}
     if dept.spent is None:
         notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表未填写支出数）"
@@ -170,7 +185,23 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
-    figures, notes, alternatives = _sources(budget, procurement)
+    rules = compile_rules(data.rules, findings)
+    # Projects first (the department's 项目绩效自评完成率 counts them), on the same 执行率口径
+    # and by the same engine and rules; their findings follow the department's.
+    project_findings = Findings()
+
+    def score_project(indicators: Sequence[Indicator], points: Decimal, found: Findings) -> ScoreFigures:
+        return score_indicators(indicators, data.rules, {}, points, found, check_weights=False, rules=rules)
+
+    projects = evaluate_projects(
+        data.projects,
+        score_project,
+        project_findings,
+        unit=data.info.amount_unit,
+        basis=basis,
+        complete_input=not broken & _project_sheets(data),
+    )
+    figures, notes, alternatives = _sources(budget, procurement, projects)
     indicators_ok = not data.indicators or data.indicators[0].where.table.sheet not in broken
     score = score_indicators(
         data.indicators,
@@ -181,8 +212,10 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         check_weights=indicators_ok,
         notes=notes,
         alternatives=alternatives,
+        rules=rules,
     )
-    return Evaluation(data, budget, procurement, score, findings, frozenset(broken))
+    findings.extend(project_findings)
+    return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects)
 
 
 def _sheet(table: Any) -> str:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project_model import ProjectData
 
 __all__ = [
     "Budget",
@@ -187,3 +191,4 @@ class DepartmentData:
     indicators: Sequence[Indicator]
     rules: Sequence[RuleRow]
     narrative: Sequence[NarrativeItem] = ()
+    projects: ProjectData | None = None  # None: the workbook has no project tables

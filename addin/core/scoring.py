@@ -315,14 +315,17 @@ def score_indicators(
     check_weights: bool = True,
     notes: Mapping[str, str] | None = None,
     alternatives: Mapping[str, Sequence[Alternative]] | None = None,
+    rules: Mapping[str, Rule] | None = None,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
 
     ``figures`` maps 数据来源 names to computed figures (None: not available, with the reason
     in ``notes``, default 基数为0，不可比); ``alternatives`` maps a figure to the same figure on
-    other bases, so a typed 实际值 that matches one is named as such."""
-    rules = compile_rules(rule_rows, findings)
-    scorer = _Scorer(rules, figures, findings, notes, alternatives)
+    other bases, so a typed 实际值 that matches one is named as such. ``rules`` already
+    compiled from ``rule_rows`` (``compile_rules``) are used as given, so one set of rules
+    scores many indicator tables (the projects') and is reported once."""
+    compiled = compile_rules(rule_rows, findings) if rules is None else rules
+    scorer = _Scorer(compiled, figures, findings, notes, alternatives)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
     if check_weights and indicators and weights != declared_total:

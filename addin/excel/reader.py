@@ -17,14 +17,18 @@ from typing import Any
 
 from ..contract.coerce import clean_text
 from ..contract.raw import HEADER_SCAN_ROWS, RawTable, find_sheet, header_row, missing_table_message
-from ..contract.schema import ALL_TABLES, INDICATORS, RULES, TableSpec
+from ..contract.schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
 from ..errors import UnusableInput
 
 __all__ = ["read_tables"]
 
 _FALLBACK_COLUMNS = 26
 _BLOCK_ROWS = 5000
-_FORMAT_COLUMNS = {INDICATORS.table: ("目标值", "实际值"), RULES.table: ("下限", "上限")}
+_FORMAT_COLUMNS = {
+    INDICATORS.table: ("目标值", "实际值"),
+    RULES.table: ("下限", "上限"),
+    PROJECT_INDICATORS.table: ("年度指标值", "实际完成值"),
+}
 
 
 def _grid(value: Any) -> list[list[Any]]:
@@ -70,7 +74,7 @@ def _blank(row: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable:
+def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable | None:
     used = sheet.used_range
     top, left = used.row, used.column
     bottom = used.row + used.shape[0] - 1
@@ -78,6 +82,8 @@ def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable:
     head = _block(sheet, top, min(bottom, top + HEADER_SCAN_ROWS - 1), left, right)
     best = header_row(head, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet.name, spec))
     rows: list[Sequence[Any]] = [list(r) for r in head[best + 1 :]]
     start = top + len(head)
@@ -141,7 +147,11 @@ def read_tables(book: Any) -> dict[str, RawTable | None]:
                 found[spec.table] = None
                 continue
             sheet = sheets[name]
-            raw = _from_sheet(sheet, spec)
+            from_sheet = _from_sheet(sheet, spec)
+            if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                found[spec.table] = None
+                continue
+            raw = from_sheet
         if spec.table in _FORMAT_COLUMNS:
             raw.percent_cells = _percent_cells(sheet, raw)
         found[spec.table] = raw
