@@ -4,8 +4,10 @@ DESIGN.md, "Reading what clerks really type": a rate lives in a cell as a fracti
 rate row when its 目标值 or 实际值 carries % (or 百分比), one of those cells has a percent number
 format, its 数据来源 names a computed rate, or the 区间/扣分 rule it uses is applied to rate rows
 (or has a percent-formatted bound). In a rate row and in such a rule, a plain number above 2 is
-percent points: it is read ÷100 with a warning naming the cell. Between 1 and 2 (105% and 1.05%
-look alike) it is points only when the row's other fractions are ten times smaller. Outside rate
+percent points: it is read ÷100 with a warning naming the cell. From 1 to 2 (105% and 1.05% look
+alike) it is points when the row's other fractions are ten times smaller (1.5 beside ≤5% is 1.5%);
+exactly 1 is 100% (how Excel stores it) unless they are, and anything else is an error naming the
+cell that asks which was meant, unless the cell's percent format shows the clerk 100%–200%. Outside rate
 rows, a fraction beside a number a hundred times larger is an error naming the cell: the scale
 is not evident, so the clerk is asked which was meant. A count (a unit word such as 场 or 个)
 is never a rate.
@@ -40,11 +42,41 @@ def _formatted(ref: RowRef, column: str, cells: Cells) -> bool:
     return col is not None and (ref.table.sheet, ref.row, col) in cells
 
 
-def _points(value: Decimal, refs: Sequence[Decimal]) -> bool:
-    """Whether a plain number in a rate row or rule is percent points."""
+POINTS, FRACTION, AMBIGUOUS = "points", "fraction", "ambiguous"
+
+
+def _scale(value: Decimal, refs: Sequence[Decimal], *, shown_as_percent: bool = False) -> str:
+    """How a plain number in a rate row or rule reads: percent points, a fraction, or neither
+    evident (1.2: 120% or 1.2%?). ``refs`` are the row's (or rule's) other known fractions;
+    ``shown_as_percent``: the cell's percent format shows the clerk the fraction (1.5 as 150%)."""
     if value > _TWO:
-        return True
-    return value > _ONE and bool(refs) and value > _TEN * max(refs)
+        return POINTS
+    if value < _ONE or shown_as_percent:
+        return FRACTION
+    if refs and value > _TEN * max(refs):
+        # 1.5 beside ≤5% is 1.5%; but 1 is also how Excel stores 100% (a target of 100% beside
+        # an actual of 5% is as likely as an actual of 1% beside ≤5%): asked.
+        return POINTS if value > _ONE else AMBIGUOUS
+    return FRACTION if value == _ONE else AMBIGUOUS
+
+
+def _read(
+    findings: Findings, where: str, column: str, text: str, value: Decimal, refs: Sequence[Decimal], shown: bool
+) -> Decimal | None:
+    """The fraction a plain number in a rate row or rule stands for; None when that is not
+    evident (an error names the cell and asks which was meant)."""
+    how = _scale(value, refs, shown_as_percent=shown)
+    if how == POINTS:
+        return _read_as(findings, where, column, text, value)
+    if how == AMBIGUOUS:
+        findings.error(
+            "input_percent_ambiguous",
+            f"{column}“{text}”在比率行中无法判断是 {_fmt(value * _HUNDRED)}% 还是 {_fmt(value)}%："
+            f"请填写 {_fmt(value * _HUNDRED)}% 或 {_fmt(value)}%",
+            where,
+        )
+        return None
+    return value
 
 
 def _read_as(findings: Findings, where: str, column: str, text: str, value: Decimal) -> Decimal:
@@ -60,7 +92,7 @@ def _read_as(findings: Findings, where: str, column: str, text: str, value: Deci
 
 
 def _rules(
-    rules: Sequence[RuleRow], rate_rules: set[str], findings: Findings
+    rules: Sequence[RuleRow], rate_rules: set[str], cells: Cells, findings: Findings
 ) -> tuple[list[RuleRow], dict[str, list[Decimal]]]:
     out: list[RuleRow] = []
     bounds: dict[str, list[Decimal]] = {}
@@ -72,10 +104,12 @@ def _rules(
         # A 超额 rule's 上限 is always a share of the target (30 typed for 30%), whatever the row.
         if rule.name in rate_rules or rule.kind == KIND_OVERSHOOT:
             fractions = [v for r in grouped[rule.name] for v in (r.lower, r.upper) if v is not None and _ONE >= v > 0]
-            if lower is not None and _points(lower, fractions):
-                lower = _read_as(findings, rule.where.cell("下限"), "下限", _fmt(lower), lower)
-            if upper is not None and _points(upper, fractions):
-                upper = _read_as(findings, rule.where.cell("上限"), "上限", _fmt(upper), upper)
+            if lower is not None and lower > 0:
+                shown = _formatted(rule.where, "下限", cells)
+                lower = _read(findings, rule.where.cell("下限"), "下限", _fmt(lower), lower, fractions, shown) or lower
+            if upper is not None and upper > 0:
+                shown = _formatted(rule.where, "上限", cells)
+                upper = _read(findings, rule.where.cell("上限"), "上限", _fmt(upper), upper, fractions, shown) or upper
         converted = dataclasses.replace(rule, lower=lower, upper=upper)
         out.append(converted)
         bounds.setdefault(rule.name, []).extend(v for v in (lower, upper) if v is not None and v > 0)
@@ -118,7 +152,7 @@ def read_percent_points(
         for rule in rules
         if _formatted(rule.where, "下限", percent_cells) or _formatted(rule.where, "上限", percent_cells)
     }
-    new_rules, bounds = _rules(rules, rate_rules, findings)
+    new_rules, bounds = _rules(rules, rate_rules, percent_cells, findings)
 
     out: list[Indicator] = []
     for ind in indicators:
@@ -154,14 +188,16 @@ def _rate_row(
     fractions = [b for b in rule_bounds if b <= _ONE]
     if target is not None and t_unit == "" and target > 0:
         refs = fractions + known_fraction(actual, a_unit, "实际值")
-        if _points(target, refs):
-            target = _read_as(findings, ind.where.cell("目标值"), "目标值", target_text, target)
-            target_text = f"{target_text}%"
+        shown = _formatted(ind.where, "目标值", cells)
+        read = _read(findings, ind.where.cell("目标值"), "目标值", target_text, target, refs, shown)
+        if read is not None and read != target:
+            target, target_text = read, f"{target_text}%"
     if actual is not None and a_unit == "" and actual > 0:
         refs = fractions + known_fraction(target, PERCENT if target != ind.target else t_unit, "目标值")
-        if _points(actual, refs):
-            actual = _read_as(findings, ind.where.cell("实际值"), "实际值", actual_text, actual)
-            actual_text = f"{actual_text}%"
+        shown = _formatted(ind.where, "实际值", cells)
+        read = _read(findings, ind.where.cell("实际值"), "实际值", actual_text, actual, refs, shown)
+        if read is not None and read != actual:
+            actual, actual_text = read, f"{actual_text}%"
     if target is ind.target and actual is ind.actual:
         return ind
     return dataclasses.replace(ind, target=target, target_text=target_text, actual=actual, actual_text=actual_text)
@@ -182,9 +218,10 @@ def _check_scale(ind: Indicator, rule_bounds: Sequence[Decimal], rules: Sequence
                     cells.append((value, rule.where.cell(column), f"规则“{rule.name}”的{column}"))
     small = [c for c in cells if c[0] <= _TWO]
     for value, where, label in cells:
-        if value <= _TWO:
+        if value < _ONE:
             continue
-        near = [s for s in small if value >= _TEN * s[0]]
+        # 92 beside 1, and 1.5 (or 1) beside 0.05: 1.5% or 150%?
+        near = [s for s in small if s[1] != where and value >= _TEN * s[0]]
         if near:
             other = near[0]
             findings.error(
