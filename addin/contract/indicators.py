@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.findings import Findings
 from ..core.model import Indicator, RuleRow, column_letter
-from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
+from ..core.scoring import METHOD_COEFFICIENT, METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
 from . import schema
 from .coerce import Coercer, clean_text
 from .percent import RATE_SOURCES, read_percent_points
@@ -142,7 +142,8 @@ def read_indicator(
         )
         cells.ok = False
     computed = source in RATE_SOURCES or source == "政府采购支出总额"
-    if quantitative and actual is None and actual_text and not computed:
+    # 得分系数 × 分值 needs no numeric actual: a qualitative row may be scored by its coefficient.
+    if quantitative and method != METHOD_COEFFICIENT and actual is None and actual_text and not computed:
         findings.error(
             "input_phrase_actual",
             f"指标“{level3}”按“{method}”计分需要数值，{columns.actual}却是文字“{actual_text}”："

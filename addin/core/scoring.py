@@ -143,9 +143,39 @@ class _Scorer:
             ind.where.cell("实际值"),
         )
 
+    def unused_coefficient(self, ind: Indicator) -> None:
+        """A 得分系数 typed on a row scored some other way is not used: said, naming both cells."""
+        if ind.coefficient is None or ind.method == METHOD_COEFFICIENT:
+            return
+        self.findings.warning(
+            "score_coefficient_unused",
+            f"指标“{ind.level3}”填写了得分系数 {_fmt(ind.coefficient * 100)}%，但计分方法是“{ind.method}”"
+            f"（{ind.where.cell('计分方法')}），得分系数未使用：如按得分系数计分，请将计分方法改为“得分系数”，"
+            "否则请清空得分系数",
+            ind.where.cell("得分系数"),
+        )
+
+    def not_applicable(self, ind: Indicator) -> None:
+        """A 不适用 row drops out; what was typed into its actual, 自评得分 or 得分系数 is not used,
+        and the clerk is told so at each cell (never dropped silently)."""
+        typed = (
+            ("实际值", ind.actual_text.strip() if ind.actual is not None or ind.actual_text.strip() else ""),
+            ("自评得分", "" if ind.manual_score is None else _fmt(ind.manual_score)),
+            ("得分系数", "" if ind.coefficient is None else f"{_fmt(ind.coefficient * 100)}%"),
+        )
+        for column, text in typed:
+            if text:
+                self.findings.warning(
+                    "score_not_applicable_filled",
+                    f"指标“{ind.level3}”的计分方法为“不适用”（不计分），但填写了{column}“{text}”，该值未使用："
+                    "如该指标适用，请选择计分方法；否则请清空该单元格",
+                    ind.where.cell(column),
+                )
+
     def score(self, ind: Indicator) -> tuple[Decimal | None, Decimal | None, str]:
         """(actual used, score on 分值, basis text)."""
         method = ind.method
+        self.unused_coefficient(ind)
         if method == METHOD_QUALITATIVE:
             return ind.actual, self.manual(ind), "定性评价，采用自评得分"
         if method == METHOD_COEFFICIENT:
@@ -347,6 +377,7 @@ def score_indicators(
     results: list[IndicatorScore] = []
     for ind in indicators:
         if ind.method == METHOD_NOT_APPLICABLE:
+            scorer.not_applicable(ind)
             results.append(IndicatorScore(ind, False, ZERO, None, None, None, "不适用，权重按比例分配给其他指标"))
             continue
         actual, raw, basis = scorer.score(ind)

@@ -10,7 +10,7 @@ from .budget import BASIS_INITIAL, EXECUTION_BASES, ExecutionFigures
 from .numbers import percent_text, round_half_up
 from .procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE, ProcurementFigures
 from .projects import ProjectFigures
-from .scoring import IndicatorScore
+from .scoring import METHOD_COEFFICIENT, IndicatorScore
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -110,7 +110,8 @@ def _indicator_json(r: IndicatorScore) -> dict[str, Any]:
         "weight": _amount(r.weight),
         "score": _amount(r.score),
         "applicable": r.applicable,
-        "coefficient": percent_text(r.indicator.coefficient, 2),
+        # Only where it scores the row (a coefficient typed beside 比率 is unused, with a warning).
+        "coefficient": percent_text(r.indicator.coefficient, 2) if r.indicator.method == METHOD_COEFFICIENT else None,
     }
 
 
