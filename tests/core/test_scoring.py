@@ -34,7 +34,7 @@ def test_not_applicable_drops_out_and_rescales_to_the_same_total() -> None:
         [
             indicator("a", "40", target="1", actual="0.5"),
             indicator("b", "40", row=5),
-            indicator("c", "20", method="不适用", row=6),
+            indicator("c", "20", method="不适用", actual=None, row=6),
         ]
     )
     assert not findings
