@@ -120,9 +120,12 @@ def _source(cells: Cells) -> str:
     return cells.choice("资金来源")
 
 
-def _funds(table: ContractTable, coercer: Coercer) -> tuple[list[ProjectFund], list[ProjectFund]]:
+def _funds(table: ContractTable, coercer: Coercer) -> tuple[list[ProjectFund], list[ProjectFund], set[str]]:
+    """The fund rows, the 合计 rows, and the projects with a row that could not be read (an
+    error names its cell; the project is not then said to have no funds)."""
     funds: list[ProjectFund] = []
     declared: list[ProjectFund] = []
+    unread: set[str] = set()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = cells.text("项目名称")
@@ -135,10 +138,11 @@ def _funds(table: ContractTable, coercer: Coercer) -> tuple[list[ProjectFund], l
         total = cells.number("全年预算数")
         executed = cells.number("全年执行数")
         if not cells.ok or total is None or executed is None:
+            unread.add(name)
             continue
         fund = ProjectFund(name, source, initial, total, executed, cells.ref)
         (declared if kind == "total" else funds).append(fund)
-    return funds, declared
+    return funds, declared, unread
 
 
 def _aliased(ref: TableRef) -> TableRef:
@@ -151,12 +155,13 @@ def _aliased(ref: TableRef) -> TableRef:
 
 def _indicators(
     table: ContractTable, coercer: Coercer, amount_unit: str
-) -> tuple[list[ProjectIndicator], list[ProjectTotalRow], Units]:
+) -> tuple[list[ProjectIndicator], list[ProjectTotalRow], Units, set[str]]:
     fill_merged(table)
     table.ref = _aliased(table.ref)
     indicators: list[ProjectIndicator] = []
     totals: list[ProjectTotalRow] = []
     units: Units = {}
+    unread: set[str] = set()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = cells.text("项目名称")
@@ -175,7 +180,9 @@ def _indicators(
         if read is not None and name:
             indicators.append(ProjectIndicator(name, read[0]))
             units[(table.raw.sheet, r)] = read[1]
-    return indicators, totals, units
+        elif read is None:
+            unread.add(name)
+    return indicators, totals, units, unread
 
 
 def read_projects(
@@ -189,9 +196,9 @@ def read_projects(
     if projects_table is None and funds_table is None and indicators_table is None:
         return None
     projects, declared_total = _projects(projects_table, coercer) if projects_table else ([], None)
-    funds, declared_funds = _funds(funds_table, coercer) if funds_table else ([], [])
-    indicators, totals, units = (
-        _indicators(indicators_table, coercer, amount_unit) if indicators_table else ([], [], {})
+    funds, declared_funds, unread_funds = _funds(funds_table, coercer) if funds_table else ([], [], set())
+    indicators, totals, units, unread_indicators = (
+        _indicators(indicators_table, coercer, amount_unit) if indicators_table else ([], [], {}, set())
     )
     data = ProjectData(
         projects=projects,
@@ -202,5 +209,6 @@ def read_projects(
         declared_total=declared_total,
         projects_header=projects_table.header_cell(0) if projects_table else "",
         sheets=frozenset(t.raw.sheet for t in (projects_table, funds_table, indicators_table) if t is not None),
+        unread=frozenset(unread_funds | unread_indicators),
     )
     return ProjectTables(data, indicators_table, units)

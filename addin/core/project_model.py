@@ -98,3 +98,6 @@ class ProjectData:
     declared_total: RowRef | None = None  # a 合计 row in tblProjects (not a project)
     projects_header: str = ""  # 项目!A3: where a finding about the table as a whole points
     sheets: frozenset[str] = frozenset()  # the sheets the three tables were read from
+    # Projects with a fund or indicator row the reader could not use (an error names its cell):
+    # such a project is not also said to have no funds or no indicators.
+    unread: frozenset[str] = frozenset()

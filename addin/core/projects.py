@@ -29,6 +29,7 @@ from .budget import execution_rate as _rate
 from .findings import Finding, Findings
 from .model import Indicator, RowRef
 from .numbers import ONE, ZERO, divide, format_amount, format_percent, round_half_up
+from .procurement import NOT_COMPARABLE_NOTE
 from .project_model import (
     DEFAULT_PROJECT_TOTAL,
     FUND_SOURCES,
@@ -121,6 +122,13 @@ def _differing(a: Decimal, b: Decimal) -> tuple[str, str]:
     return shown if shown[0] != shown[1] else (_fmt(a), _fmt(b))
 
 
+def _difference(a: Decimal, b: Decimal) -> str:
+    """|a − b| as a message shows it: to the cent, or exactly when that would read 0.00."""
+    diff = abs(a - b)
+    shown = format_amount(diff)
+    return _fmt(diff) if round_half_up(diff, 2) == 0 else shown
+
+
 class _Projects:
     """One pass over the project tables; findings are collected per project."""
 
@@ -202,8 +210,9 @@ class _Projects:
     def _total_funds(self, project: Project, rows: dict[str, ProjectFund], found: Findings) -> FundFigures:
         sources = [rows[s] for s in FUND_SOURCES[1:] if s in rows]
         typed = rows.get(SOURCE_TOTAL)
-        initials = [r.initial for r in sources if r.initial is not None]
-        summed_initial = sum(initials, ZERO) if initials else None
+        # 年初预算数 of the total only when every source gives it: a partial sum is no total.
+        initials = [r.initial for r in sources]
+        summed_initial = sum((i or ZERO for i in initials), ZERO) if sources and None not in initials else None
         summed = (
             summed_initial,
             sum((r.total for r in sources), ZERO),
@@ -214,7 +223,6 @@ class _Projects:
                 SOURCE_TOTAL, summed[0], summed[1], summed[2], _rate(summed[2], summed[1], summed[0], self.basis)
             )
         if sources and self.check_sums:
-            where = "、".join(f"{r.source} {r.where.cell('全年预算数')}" for r in sources)
             for column, typed_value, summed_value in (
                 ("年初预算数", typed.initial, summed[0]),
                 ("全年预算数", typed.total, summed[1]),
@@ -223,6 +231,7 @@ class _Projects:
                 if typed_value is None or summed_value is None or typed_value == summed_value:
                     continue
                 typed_text, summed_text = _differing(typed_value, summed_value)
+                where = "、".join(f"{r.source} {r.where.cell(column)}" for r in sources)
                 found.error(
                     "project_fund_total",
                     f"项目“{project.name}”年度资金总额的{column} {typed_text} {self.unit}"
@@ -232,28 +241,42 @@ class _Projects:
                 )
         return self._fund(typed)
 
+    def _base(self, fund: FundFigures | ProjectFund) -> Decimal | None:
+        """The 执行率 base of a fund row on the workbook's 执行率口径 (年初预算数 or 全年预算数)."""
+        return fund.initial if self.basis == BASIS_INITIAL else fund.total
+
     def _checks_on_funds(
         self, project: Project, funds: FundFigures, rows: dict[str, ProjectFund], found: Findings
     ) -> None:
-        if funds.executed > funds.total:
+        base = self._base(funds)
+        first = funds.where or next(iter(rows.values())).where
+        if funds.execution_rate is not None and base is not None and funds.executed > base:
             over = funds.where or next(
-                (r.where for r in rows.values() if r.executed > r.total), next(iter(rows.values())).where
+                (r.where for r in rows.values() if (b := self._base(r)) is not None and r.executed > b), first
             )
             found.warning(
                 "project_over_executed",
-                f"项目“{project.name}”全年执行数 {format_amount(funds.executed)} {self.unit}超过全年预算数 "
-                f"{format_amount(funds.total)} {self.unit}（执行率 {format_percent(funds.execution_rate, 2)}）："
+                f"项目“{project.name}”全年执行数 {format_amount(funds.executed)} {self.unit}超过{self.basis} "
+                f"{format_amount(base)} {self.unit}（执行率 {format_percent(funds.execution_rate, 2)}）："
                 "执行率得分按 100% 计，请核实是否超预算支出",
                 over.cell("全年执行数"),
             )
-        if funds.execution_rate is None:
-            base = "年初预算数" if self.basis == BASIS_INITIAL else "全年预算数"
-            where = funds.where or next(iter(rows.values())).where
+        if base is None:
+            # 执行率口径 年初预算数 and the project does not give it: as the department's units.
+            missing = funds.where or next((r.where for r in rows.values() if r.initial is None), first)
+            found.error(
+                "project_missing_initial",
+                f"项目“{project.name}”未填写年初预算数，而执行率口径为年初预算数：请填写，"
+                "或在基本信息中把执行率口径改为全年预算数",
+                missing.cell("年初预算数"),
+            )
+        elif funds.execution_rate is None:
+            spent = f"，全年执行数 {format_amount(funds.executed)} {self.unit}" if funds.executed else ""
             found.warning(
                 "project_rate_not_comparable",
-                f"项目“{project.name}”的{base}为 0 或未填写，执行率不可比（基数为0，不可比），"
-                f"执行率得分和总分无法计算：请填写{base}",
-                where.cell(base),
+                f"项目“{project.name}”的{self.basis}为 0{spent}：执行率{NOT_COMPARABLE_NOTE}，"
+                f"执行率得分和总分不计算：请核实{self.basis}",
+                first.cell(self.basis),
             )
 
     def _weights(
@@ -300,6 +323,8 @@ class _Projects:
         if rows:
             funds = self._total_funds(project, rows, found)
             self._checks_on_funds(project, funds, rows, found)
+        elif project.name in self.data.unread:
+            funds = FundFigures(SOURCE_TOTAL, None, ZERO, ZERO, None)
         else:
             funds = FundFigures(SOURCE_TOTAL, None, ZERO, ZERO, None)
             found.warning(
@@ -319,7 +344,7 @@ class _Projects:
         if indicators:
             score = scorer(indicators, share, found)
             missed = self._missed(project, score, found)
-        else:
+        elif project.name not in self.data.unread:
             found.warning(
                 "project_no_indicators",
                 f"项目“{project.name}”在“项目指标”表中没有绩效指标：请填写该项目的绩效指标，否则该项目自评视为未完成",
@@ -371,7 +396,7 @@ class _Projects:
                     self.findings.error(
                         "project_total_vs_sum",
                         f"合计行{row.source}的{column} {typed_text} {self.unit}与各项目之和 "
-                        f"{summed_text} {self.unit}不一致（相差 {_fmt(typed - summed)}）："
+                        f"{summed_text} {self.unit}不一致（相差 {_difference(typed, summed)} {self.unit}）："
                         "请核对各项目数据或合计行",
                         row.where.cell(column),
                     )

@@ -115,9 +115,23 @@ def _indicator_json(r: IndicatorScore) -> dict[str, Any]:
     }
 
 
-def _project_json(p: ProjectFigures) -> dict[str, Any]:
-    """DESIGN.md, "Project self-evaluation": one project, amounts and rates as strings."""
+def _rate_note(initial: Decimal | None, total: Decimal, rate: Decimal | None, basis: str) -> dict[str, str]:
+    """Why a project's (or a source's) 执行率 is null: 未填报 (no 年初预算数 on that basis) or
+    基数为0，不可比."""
+    if rate is not None:
+        return {}
+    missing = basis == BASIS_INITIAL and initial is None
+    return {"execution_rate": NOT_GIVEN_NOTE if missing else NOT_COMPARABLE_NOTE}
+
+
+def _project_json(p: ProjectFigures, basis: str) -> dict[str, Any]:
+    """DESIGN.md, "Project self-evaluation": one project, amounts and rates as strings; a null
+    figure has its reason beside it (``notes``), as the department's do."""
     funds = p.funds
+    rate_notes = _rate_note(funds.initial, funds.total, funds.execution_rate, basis)
+    notes: dict[str, str] = {}
+    if rate_notes:
+        notes["execution_score"] = notes["total"] = rate_notes["execution_rate"]
     return {
         "name": p.project.name,
         "budget": {
@@ -132,11 +146,14 @@ def _project_json(p: ProjectFigures) -> dict[str, Any]:
                     "total": _amount(s.total),
                     "executed": _amount(s.executed),
                     "execution_rate": percent_text(s.execution_rate, 2),
+                    "notes": _rate_note(s.initial, s.total, s.execution_rate, basis),
                 }
                 for s in p.sources
             ],
+            "notes": rate_notes,
         },
         "execution_score": _amount(p.execution_score),
+        "notes": notes,
         "score": {
             "total": _amount(p.total),
             "grade": p.grade,
@@ -178,6 +195,6 @@ def _figures_json(ev: Evaluation) -> dict[str, Any]:
             ],
             "indicators": [_indicator_json(r) for r in score.indicators],
         },
-        "projects": [_project_json(p) for p in ev.projects.projects],
+        "projects": [_project_json(p, ev.projects.basis) for p in ev.projects.projects],
         "checks": [f.as_json() for f in ev.findings],
     }

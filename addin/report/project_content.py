@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ..contract.schema import PROJECT_SHEET_PREFIX, PROJECTS_SUMMARY_SHEET
+from ..core.budget import BASIS_INITIAL
 from ..core.evaluation import Evaluation
 from ..core.measures import indicator_is_rate
-from ..core.numbers import format_amount, format_percent, presented_fraction, round_half_up
+from ..core.numbers import NOT_COMPARABLE, format_amount, format_percent, presented_fraction, round_half_up
+from ..core.procurement import NOT_COMPARABLE_NOTE
 from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOURCE_PUBLIC
 from ..core.projects import FundFigures, ProjectFigures
 from ..core.scoring import IndicatorScore
@@ -61,6 +63,13 @@ def _score(value: Decimal | None) -> Decimal | None:
     return None if value is None else round_half_up(value, 2)
 
 
+def _score_cell(value: Decimal | None, style: str) -> tuple[object, str]:
+    """A score cell: the presented score, or "-" where it is not computed (the note says why)."""
+    if value is None:
+        return NOT_COMPARABLE, "total_center" if style.startswith("total") else "td_center"
+    return round_half_up(value, 2), style
+
+
 def _head(g: Grid, p: ProjectFigures, year: int) -> None:
     g.line("项目支出绩效自评表", "title", 26)
     g.line(f"（{year}年度）", "subtitle", 18)
@@ -82,9 +91,22 @@ def _tall(text: str, width: float, size: float = 10) -> float:
     return max(ROW_HEIGHT, paragraph_height(text, width, size))
 
 
-def _funds(g: Grid, p: ProjectFigures, unit: str) -> None:
+def _rate(value: Decimal | None, style: str) -> tuple[object, str]:
+    """A 执行率 cell: the presented fraction, or "-" on a zero base (the note says why)."""
+    if value is None:
+        return NOT_COMPARABLE, "total_center" if style.startswith("total") else "td_center"
+    return presented_fraction(value, 2), style
+
+
+def _rate_head(basis: str) -> str:
+    """The 执行率 column says its base when it is not the form's 全年预算数, as the
+    department's 预算执行率（年初） does."""
+    return "执行率（年初）" if basis == BASIS_INITIAL else "执行率"
+
+
+def _funds(g: Grid, p: ProjectFigures, unit: str, basis: str) -> None:
     top = g.row
-    heads = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    heads = ["年初预算数", "全年预算数", "全年执行数", "分值", _rate_head(basis), "得分"]
     cols = [(3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, LAST)]
     g.cells([(1, 2, "", "th"), *((a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True))], 22)
     f = p.funds
@@ -95,8 +117,8 @@ def _funds(g: Grid, p: ProjectFigures, unit: str) -> None:
             (4, 4, _amount(f.total), "total_amount"),
             (5, 5, _amount(f.executed), "total_amount"),
             (6, 6, _score(p.project.execution_weight), "total_score"),
-            (7, 7, presented_fraction(f.execution_rate, 2), "total_pct2"),
-            (8, LAST, _score(p.execution_score), "total_score"),
+            (7, 7, *_rate(f.execution_rate, "total_pct2")),
+            (8, LAST, *_score_cell(p.execution_score, "total_score")),
         ]
     )
     given = {s.source: s for s in p.sources}
@@ -109,7 +131,7 @@ def _funds(g: Grid, p: ProjectFigures, unit: str) -> None:
                 (4, 4, "" if s is None else _amount(s.total), "td_amount"),
                 (5, 5, "" if s is None else _amount(s.executed), "td_amount"),
                 (6, 6, "—", "td_center"),
-                (7, 7, "" if s is None else presented_fraction(s.execution_rate, 2), "td_pct2"),
+                (7, 7, *(("", "td_pct2") if s is None else _rate(s.execution_rate, "td_pct2"))),
                 (8, LAST, "—", "td_center"),
             ]
         )
@@ -185,24 +207,49 @@ def _indicators(g: Grid, p: ProjectFigures) -> None:
     g.layout.merge(top, 0, g.row - 1, 0, "绩效指标", "side")
 
 
-def _total(g: Grid, p: ProjectFigures) -> None:
+ROUNDING_NOTE = "总分按未舍入的各项得分相加后四舍五入，可能与列示的各项得分之和相差 0.01 分。"
+
+
+def adds_up(total: Decimal | None, parts: Sequence[Decimal | None]) -> bool:
+    """Whether a presented total equals the sum of its presented parts (DESIGN: a total is the
+    sum of unrounded figures, rounded once; where the printed column does not add up, a note
+    says so, as published forms do)."""
+    if total is None or any(x is None for x in parts):
+        return True
+    return round_half_up(total, 2) == sum((round_half_up(x or Decimal(0), 2) for x in parts), Decimal(0))
+
+
+def _parts(p: ProjectFigures) -> list[Decimal | None]:
+    scores = [] if p.score is None else [r.score for r in p.score.indicators if r.applicable]
+    return [p.execution_score, *scores]
+
+
+def _total(g: Grid, p: ProjectFigures, basis: str) -> None:
     grade = p.grade or "-"
+    # The 分值 column adds up to what it lists: without indicators, the 执行率分值 alone.
+    points = p.declared_total if p.score is not None else p.project.execution_weight
     g.cells(
         [
             (0, 5, "总分", "total_center"),
-            (6, 6, _score(p.declared_total), "total_score"),
-            (7, 7, _score(p.total), "total_score"),
+            (6, 6, _score(points), "total_score"),
+            (7, 7, *_score_cell(p.total, "total_score")),
             (8, LAST, f"评价等级：{grade}", "total_center"),
         ],
         22,
     )
     notes = []
+    if p.execution_rate is None:
+        notes.append(f"{basis}为 0，执行率{NOT_COMPARABLE_NOTE}（表中以“-”列示），执行率得分和总分不计算。")
     if p.execution_rate is not None and p.execution_rate > 1:
         notes.append("执行率超过 100% 的，执行率得分按 100% 计（只列示，不加分）。")
     if p.score is not None and p.score.scale != 1 and p.score.total is not None:
         notes.append("标为“不适用”的指标不计分，其余指标分值已按比例折算。")
+    if not adds_up(p.total, _parts(p)):
+        notes.append(ROUNDING_NOTE)
     notes.append(
-        "执行率 = 全年执行数 ÷ 全年预算数；执行率得分 = 执行率（不超过 100%）× 分值；总分 = 执行率得分 + 各指标得分。"
+        f"执行率 = 全年执行数 ÷ {basis}"
+        + ("（执行率口径：年初预算数）" if basis == BASIS_INITIAL else "")
+        + "；执行率得分 = 执行率（不超过 100%）× 分值；总分 = 执行率得分 + 各指标得分。"
     )
     for note in notes:
         g.line("注：" + note, "footnote", paragraph_height(note, g.span(0, LAST), 9))
@@ -218,11 +265,12 @@ def project_layout(ev: Evaluation, p: ProjectFigures) -> SheetLayout:
     layout = SheetLayout(project_sheet_name(p.number), WIDTHS, tab_color="2F75B5")
     g = Grid(layout, LAST)
     _head(g, p, ev.data.info.year)
-    _funds(g, p, ev.data.info.amount_unit)
+    basis = ev.projects.basis
+    _funds(g, p, ev.data.info.amount_unit, basis)
     _goals(g, p)
     indicators_top = g.row
     _indicators(g, p)
-    _total(g, p)
+    _total(g, p, basis)
     height = sum(layout.heights.get(r, 15.0) for r in range(g.row))
     one_page = height <= _ONE_PAGE * _SHRINK
     layout.print_setup = PrintSetup(
@@ -258,7 +306,8 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
         "subtitle",
         18,
     )
-    heads = ["序号", "项目名称", "实施单位", "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率得分"]
+    heads = ["序号", "项目名称", "实施单位", "年初预算数", "全年预算数", "全年执行数", _rate_head(figures.basis)]
+    heads += ["执行率得分"]
     heads += ["指标得分", "总分", "等级", "未达成目标的指标（得分/分值）"]
     header = g.cells([(c, c, h, "th") for c, h in enumerate(heads)], 30)
     missed_texts = [_missed_text(p) for p in figures.projects]
@@ -279,10 +328,10 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
                 (3, 3, _amount(p.funds.initial), "td_amount"),
                 (4, 4, _amount(p.funds.total), "td_amount"),
                 (5, 5, _amount(p.funds.executed), "td_amount"),
-                (6, 6, presented_fraction(p.execution_rate, 2), "td_pct2"),
-                (7, 7, _score(p.execution_score), "td_score"),
-                (8, 8, _score(indicator_score), "td_score"),
-                (9, 9, _score(p.total), "td_score"),
+                (6, 6, *_rate(p.execution_rate, "td_pct2")),
+                (7, 7, *_score_cell(p.execution_score, "td_score")),
+                (8, 8, *_score_cell(indicator_score, "td_score")),
+                (9, 9, *_score_cell(p.total, "td_score")),
                 (10, 10, p.grade or "-", "td_center"),
                 (11, 11, missed, "td_small"),
             ],
@@ -296,7 +345,7 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
             (3, 3, _amount(figures.initial), "total_amount"),
             (4, 4, _amount(figures.total), "total_amount"),
             (5, 5, _amount(figures.executed), "total_amount"),
-            (6, 6, presented_fraction(figures.execution_rate, 2), "total_pct2"),
+            (6, 6, *_rate(figures.execution_rate, "total_pct2")),
             (7, 10, "", "total"),
             (11, 11, f"未达成目标的指标 {missed_count} 项", "total"),
         ]
@@ -309,7 +358,16 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
     if scored:
         average = sum((p.total or Decimal(0) for p in scored), Decimal(0)) / len(scored)
         text += f"；项目平均总分 {format_amount(average)} 分"
-    g.line(text + "。合计行执行率 = 各项目全年执行数之和 ÷ 全年预算数之和。", "footnote", 18)
+    g.line(text + f"。合计行执行率 = 各项目全年执行数之和 ÷ {figures.basis}之和。", "footnote", 18)
+    if not all(adds_up(p.total, [p.execution_score, None if p.score is None else p.score.total]) for p in scored):
+        g.line("注：" + ROUNDING_NOTE, "footnote", 16)
+    zero = [str(p.number) for p in figures.projects if p.execution_rate is None]
+    if zero:
+        note = (
+            f"序号 {'、'.join(zero)} 的项目{figures.basis}为 0，执行率{NOT_COMPARABLE_NOTE}（以“-”列示），"
+            "执行率得分和总分不计算。"
+        )
+        g.line("注：" + note, "footnote", paragraph_height(note, g.span(0, last), 9))
     layout.print_setup = PrintSetup(landscape=True, repeat_rows=(header, header), print_area=(0, 0, g.row - 1, last))
     return layout
 

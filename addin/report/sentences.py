@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..core.budget import BASIS_INITIAL
 from ..core.evaluation import Evaluation
 from ..core.numbers import format_amount, format_percent
-from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE
+from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from ..core.units import with_unit
 
 __all__ = [
@@ -127,12 +127,14 @@ def projects_sentence(ev: Evaluation) -> str:
         return ""
     u = ev.data.info.amount_unit
     rate = format_percent(p.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
+    base = p.initial if p.basis == BASIS_INITIAL else p.total
+    base_text = NOT_GIVEN_NOTE if base is None else _money(base, u)
     grades = {label: sum(1 for f in p.projects if f.grade == label) for label in ("优", "良", "中", "差")}
     shown = "、".join(f"“{label}”{count} 个" for label, count in grades.items() if count)
     text = (
         f"本年度开展项目支出绩效自评的项目共 {len(p.projects)} 个，完成自评 {p.completed} 个，项目绩效自评完成率 "
-        f"{format_percent(p.completion_rate, 2)}；项目全年预算数合计 {format_amount(p.total)} {u}，全年执行数合计 "
-        f"{format_amount(p.executed)} {u}，执行率 {rate}"
+        f"{format_percent(p.completion_rate, 2)}；项目{p.basis}合计 {base_text}，全年执行数合计 "
+        f"{format_amount(p.executed)} {u}，执行率{'（按年初预算数）' if p.basis == BASIS_INITIAL else ''} {rate}"
     )
     if shown:
         text += f"；自评等级为{shown}"

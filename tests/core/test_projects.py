@@ -67,7 +67,9 @@ def test_chizhou_as_published_a_zero_total_row_over_a_filled_source_is_an_error_
     errors = [f for f in ev.findings.errors if f.code == "project_fund_total"]
     # 年初预算数, 全年预算数 and 全年执行数 of the total row, each naming the 财政拨款 row too
     assert [f.location for f in errors] == ["项目资金!C4", "项目资金!D4", "项目资金!E4"]
-    assert all("项目资金!D5" in f.message and "委托业务项目" in f.message for f in errors)
+    # each naming the 财政拨款 row's cell of its own column
+    assert [f.message.count("项目资金!") for f in errors] == [1, 1, 1]
+    assert all(f"项目资金!{c}5" in f.message and "委托业务项目" in f.message for f, c in zip(errors, "CDE"))
     assert "0.00" in errors[1].message and "89.97" in errors[1].message
     # “其中：本年财政拨款” is the form's wording of 财政拨款: read as such, with a note
     assert any(f.code == "input_choice_normalised" and f.location == "项目资金!B5" for f in ev.findings)
@@ -89,8 +91,10 @@ def test_qingshen_238_93_251_89_251_89_is_100_percent_on_the_full_year_budget() 
                 "total": "251.89",
                 "executed": "251.89",
                 "execution_rate": "100.00",
+                "notes": {},
             }
         ],
+        "notes": {},
     }
     assert p["execution_score"] == "10.00" and p["score"]["total"] == "100.00"
 
@@ -100,8 +104,8 @@ def test_projects_json_has_the_contract_shape_and_the_department_indicator_keys(
     s = ev.as_json()
     assert [p["name"] for p in s["projects"]] == [forms.CHIZHOU, forms.QINGSHEN]
     for p in s["projects"]:
-        assert set(p) == {"name", "budget", "execution_score", "score"}
-        assert set(p["budget"]) == {"initial", "total", "executed", "execution_rate", "sources"}
+        assert set(p) == {"name", "budget", "execution_score", "score", "notes"}
+        assert set(p["budget"]) == {"initial", "total", "executed", "execution_rate", "sources", "notes"}
         assert set(p["score"]) == {"total", "grade", "indicators"}
         assert all(set(i) == set(s["score"]["indicators"][0]) for i in p["score"]["indicators"])
     assert len(s["projects"][0]["score"]["indicators"]) == 10
@@ -280,7 +284,7 @@ def test_a_declared_total_over_the_projects_is_checked_against_their_sum() -> No
     errors = [f for f in ev.findings.errors if f.code == "project_total_vs_sum"]
     assert [f.location for f in errors] == ["项目资金!D7", "项目资金!E7"]
     # a 0.004 difference is shown exactly, not as two equal amounts to the cent
-    assert "341.86 万元" in errors[0].message and "341.864 万元" in errors[0].message and "-0.004" in errors[0].message
+    assert "341.86 万元" in errors[0].message and "341.864 万元" in errors[0].message and "相差 0.004 万元" in errors[0].message
     tables["tblProjectFunds"][-1] = ["合计", "年度资金总额", None, 341.864, 341.864]
     assert evaluate_tables(with_projects(tables)).ok
 
