@@ -119,7 +119,8 @@ def test_an_indicator_row_that_failed_to_read_is_not_also_missing() -> None:
     tables = copy.deepcopy(EXAMPLE_TABLES)
     tables["tblProjects"] = [project(A)]
     tables["tblProjectFunds"] = [[A, "财政拨款", 100, 100, 100]]
-    tables["tblProjectIndicators"] = [[A, "产出指标", "数量指标", "数量", 90, "正向", "≥8个", "基本完成", "比率", None, ""]]
+    phrase = [A, "产出指标", "数量指标", "数量", 90, "正向", "≥8个", "基本完成", "比率", None, ""]
+    tables["tblProjectIndicators"] = [phrase]
     found = codes(evaluate_tables(tables))
     assert found["input_phrase_actual"] == ["项目指标!H4"]
     assert "project_no_indicators" not in found

@@ -69,7 +69,9 @@ def test_chizhou_as_published_a_zero_total_row_over_a_filled_source_is_an_error_
     assert [f.location for f in errors] == ["项目资金!C4", "项目资金!D4", "项目资金!E4"]
     # each naming the 财政拨款 row's cell of its own column
     assert [f.message.count("项目资金!") for f in errors] == [1, 1, 1]
-    assert all(f"项目资金!{c}5" in f.message and "委托业务项目" in f.message for f, c in zip(errors, "CDE"))
+    assert all(
+        f"项目资金!{c}5" in f.message and "委托业务项目" in f.message for f, c in zip(errors, "CDE", strict=True)
+    )
     assert "0.00" in errors[1].message and "89.97" in errors[1].message
     # “其中：本年财政拨款” is the form's wording of 财政拨款: read as such, with a note
     assert any(f.code == "input_choice_normalised" and f.location == "项目资金!B5" for f in ev.findings)
@@ -284,7 +286,8 @@ def test_a_declared_total_over_the_projects_is_checked_against_their_sum() -> No
     errors = [f for f in ev.findings.errors if f.code == "project_total_vs_sum"]
     assert [f.location for f in errors] == ["项目资金!D7", "项目资金!E7"]
     # a 0.004 difference is shown exactly, not as two equal amounts to the cent
-    assert "341.86 万元" in errors[0].message and "341.864 万元" in errors[0].message and "相差 0.004 万元" in errors[0].message
+    message = errors[0].message
+    assert "341.86 万元" in message and "341.864 万元" in message and "相差 0.004 万元" in message
     tables["tblProjectFunds"][-1] = ["合计", "年度资金总额", None, 341.864, 341.864]
     assert evaluate_tables(with_projects(tables)).ok
 
