@@ -18,6 +18,7 @@ from .core.budget import BASIS_INITIAL
 from .core.numbers import ZERO, format_amount, format_percent
 from .core.procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from .core.units import with_unit
+from .core.withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, PROCUREMENT_TOTALS, SCORE
 from .errors import AddinError, DataErrors, is_native_panic
 
 __all__ = ["main"]
@@ -48,7 +49,7 @@ def headline(ev: Evaluation) -> list[str]:
     d = ev.budget.department
     p = ev.procurement
     basis = "（年初预算数口径）" if ev.budget.basis == BASIS_INITIAL else ""
-    withheld = ev.untrusted
+    withheld = ev.withheld
     lines = [f"{info.year}年度 {info.department}（金额单位：{u or '未知'}）"]
     if withheld:
         lines.append("数据有错误：依赖出错数据的数字不予显示（见下方错误）")
@@ -72,12 +73,13 @@ def headline(ev: Evaluation) -> list[str]:
                 for c in p.categories
             )
         )
-    if "budget" not in withheld:
+    if BUDGET not in withheld and BUDGET_TOTALS not in withheld:
         lines.extend(budget)
-    if "procurement" not in withheld:
-        lines.extend(procurement)
+    if PROCUREMENT not in withheld:
+        # A doubtful 合计 leaves the categories' own amounts and SME shares standing.
+        lines.extend(procurement[2:] if PROCUREMENT_TOTALS in withheld else procurement)
     s = ev.score
-    if s.total is not None and "score" not in withheld:
+    if s.total is not None and SCORE not in withheld:
         lines.append(f"自评得分 {format_amount(s.total)} 分，评价等级：{s.grade}")
     for finding in ev.findings:
         lines.append(finding.as_line())

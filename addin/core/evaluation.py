@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
@@ -15,6 +15,9 @@ from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_
 from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
 from .rules import compile_rules
 from .scoring import Alternative, ScoreFigures, score_indicators
+
+if TYPE_CHECKING:
+    from .withheld import Withheld
 
 __all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
 
@@ -58,27 +61,12 @@ class Evaluation:
         return not self.findings.has_errors
 
     @property
-    def untrusted(self) -> frozenset[str]:
-        """Which groups of figures ("budget", "procurement", "score") depend on input that could
-        not be read or is missing: they are not shown (null in JSON). The score depends on
-        everything it may draw from, so any error withholds it (never a score rescaled from
-        surviving indicators). A contradiction between budget or procurement figures that were
-        all read (a 合计 off the category sum by 0.1) is flagged but withholds none of them:
-        each stated figure stands, and the shares are taken over the declared total."""
-        if self.ok:
-            return frozenset()
-        errors = self.findings.errors
-        data = self.data
-        unit_wrong = data.info.locations.get("金额单位") in {f.location for f in errors}
-        out = {"score"}
-        if unit_wrong or data.budget.table.sheet in self.unreadable or not data.budget.lines:
-            out.add("budget")
-        procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
-        if unit_wrong or self.unreadable & procurement_sheets:
-            out.add("procurement")
-        if unit_wrong or self.unreadable & _project_sheets(data):
-            out.add("projects")
-        return frozenset(out)
+    def withheld(self) -> Withheld:
+        """The figures that depend on input with an error, withheld from every output (null in
+        JSON): decided in one place, ``withheld.withheld``."""
+        from .withheld import withheld
+
+        return withheld(self)
 
     def as_json(self) -> dict[str, Any]:
         from .summary_json import summary_json

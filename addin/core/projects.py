@@ -78,6 +78,7 @@ class ProjectFigures:
     total: Decimal | None
     missed: tuple[IndicatorScore, ...]  # applicable indicators scored below their 分值
     complete: bool
+    error_codes: frozenset[str] = frozenset()  # the codes of the project's own errors (withheld.py)
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -140,8 +141,10 @@ class _Projects:
         self.findings = findings
         names: dict[str, Project] = {}
         self.projects: list[Project] = []
+        self.duplicates: set[str] = set()
         for project in data.projects:
             if project.name in names:
+                self.duplicates.add(project.name)
                 findings.error(
                     "project_duplicate",
                     f"项目“{project.name}”重复出现（另见 {names[project.name].where.cell('项目名称')}）："
@@ -283,13 +286,23 @@ class _Projects:
         self, project: Project, declared: Decimal, indicators: Sequence[Indicator], found: Findings
     ) -> Decimal:
         weight = project.execution_weight
+        share = declared - weight
         if not ZERO <= weight <= declared:
             found.error(
                 "project_execution_weight",
                 f"项目“{project.name}”的执行率分值 {_fmt(weight)} 超出 0～{_fmt(declared)}：请填写如 10",
                 project.where.cell("执行率分值"),
             )
-        share = declared - weight
+            return share  # the indicators' sum is then not the question
+        if ZERO < weight < ONE:
+            # 0.1 for 10 points: a share where the form has points.
+            found.error(
+                "project_execution_weight",
+                f"项目“{project.name}”的执行率分值 {_fmt(weight)} 不足 1 分：分值是分数而不是比例，"
+                f"如为 {_fmt(weight * 100)} 分请填写 {_fmt(weight * 100)}",
+                project.where.cell("执行率分值"),
+            )
+            return share
         summed = sum((ind.weight for ind in indicators), ZERO)
         if indicators and self.check_sums and summed != share:
             found.error(
@@ -374,8 +387,9 @@ class _Projects:
             f if f.message.startswith("项目“") else Finding(f.severity, f.code, prefix + f.message, f.location)
             for f in found
         )
+        codes = {f.code for f in found.errors} | ({"project_duplicate"} if project.name in self.duplicates else set())
         return ProjectFigures(
-            number, project, funds, sources, declared, execution_score, score, total, missed, complete
+            number, project, funds, sources, declared, execution_score, score, total, missed, complete, frozenset(codes)
         )
 
     def declared_totals(self, figures: Sequence[ProjectFigures], declared: Sequence[ProjectFund]) -> None:

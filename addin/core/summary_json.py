@@ -11,6 +11,15 @@ from .numbers import percent_text, round_half_up
 from .procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE, ProcurementFigures
 from .projects import ProjectFigures
 from .scoring import METHOD_COEFFICIENT, IndicatorScore
+from .withheld import (
+    BUDGET,
+    BUDGET_TOTALS,
+    PROCUREMENT,
+    PROCUREMENT_TOTALS,
+    PROJECT_BUDGET,
+    PROJECT_EXECUTION_SCORE,
+    SCORE,
+)
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -80,21 +89,43 @@ def _procurement_json(proc: ProcurementFigures) -> dict[str, Any]:
     }
 
 
+_BUDGET_TOTALS = ("total", "executed", "execution_rate", "spent", "spending_progress", "initial", "adjustment_rate")
+_PROCUREMENT_TOTALS = (
+    "total",
+    "sme",
+    "sme_share",
+    "small_micro",
+    "small_micro_share_of_sme",
+    "small_micro_share_of_total",
+)
+
+
 def summary_json(ev: Evaluation) -> dict[str, Any]:
-    """The figures, with the groups that depend on unreadable input withheld (null)."""
+    """The figures, with those that depend on input with an error withheld (null), as
+    ``Evaluation.withheld`` decides."""
     out = _figures_json(ev)
-    withheld = ev.untrusted
-    if "budget" in withheld:
-        out["budget"] = {key: None for key in out["budget"]} | {"units": []}
-    if "procurement" in withheld:
-        out["procurement"] = {key: None for key in out["procurement"]} | {"categories": {}}
-    if "score" in withheld:
+    withheld = ev.withheld
+    budget, procurement = out["budget"], out["procurement"]
+    if BUDGET in withheld:
+        out["budget"] = {key: None for key in budget} | {"units": []}
+    elif BUDGET_TOTALS in withheld:
+        budget.update(dict.fromkeys(_BUDGET_TOTALS))
+        budget["execution_rate_by_basis"] = dict.fromkeys(budget["execution_rate_by_basis"])
+    if PROCUREMENT in withheld:
+        out["procurement"] = {key: None for key in procurement} | {"categories": {}}
+    elif PROCUREMENT_TOTALS in withheld:
+        procurement.update(dict.fromkeys(_PROCUREMENT_TOTALS))
+        for category in procurement["categories"].values():
+            category["share_of_total"] = None
+    if SCORE in withheld:
         out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
-    for project in out["projects"]:
-        if "projects" in withheld:  # amounts (and so every figure) depend on rows left out
+    for figures, project in zip(ev.projects.projects, out["projects"], strict=True):
+        mine = withheld.project(figures.number)
+        if PROJECT_BUDGET in mine:  # amounts (and so every figure) depend on the faulty input
             project["budget"] = {key: None for key in project["budget"]} | {"sources": []}
+        if PROJECT_EXECUTION_SCORE in mine:
             project["execution_score"] = None
-        if "score" in withheld:  # as the department's: any error withholds every score
+        if SCORE in withheld:  # as the department's: any error withholds every score
             project["score"] = {"total": None, "grade": None, "indicators": []}
     out["interpretations"] = [f.as_json() for f in ev.findings.interpretations]
     return out
