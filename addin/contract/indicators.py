@@ -54,10 +54,11 @@ DEPARTMENT_COLUMNS = IndicatorColumns()
 PROJECT_COLUMNS = IndicatorColumns("年度指标值", "实际完成值", "偏差原因分析及改进措施", None)
 
 
-def fill_merged(table: ContractTable) -> None:
-    """Fill 一级指标/二级指标 down their merged ranges, one warning per range."""
+def fill_merged(table: ContractTable, filled: Sequence[str] = _FILLED) -> None:
+    """Fill the ``filled`` columns (一级指标/二级指标 by default; 项目名称 in the project tables)
+    down their merged ranges, one warning per range."""
     raw = table.raw
-    columns = {table.index[n]: n for n in _FILLED if n in table.index}
+    columns = {table.index[n]: n for n in filled if n in table.index}
     if not columns or not any(is_blank(row[i]) for row in raw.rows for i in columns if i < len(row)):
         return
     rows: list[Sequence[Any]] = list(raw.rows)

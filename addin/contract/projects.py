@@ -13,11 +13,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..core.model import Indicator, RowRef, TableRef
 from ..core.project_model import (
     DEFAULT_EXECUTION_WEIGHT,
     FUND_SOURCES,
+    SOURCE_TOTAL,
     Project,
     ProjectData,
     ProjectFund,
@@ -32,6 +34,7 @@ from .rows import Cells, ContractTable, is_blank, is_total_label
 __all__ = ["ProjectTables", "read_projects"]
 
 SUBTOTAL = "小计"
+FORM_TOTAL = "总分"  # the 项目支出绩效自评表's own total row
 
 # The department's names for the fields the projects' indicator table names differently, so
 # findings about a project's indicator (the engine's, the percent reader's) name its cell.
@@ -52,11 +55,16 @@ class ProjectTables:
         return dataclasses.replace(self.data, indicators=read)
 
 
-def _total(text: str) -> str | None:
-    """ "total" for 合计/总计/汇总, "subtotal" for 小计, None for anything else."""
+def _total(text: object) -> str | None:
+    """ "total" for 合计/总计/汇总 (and the form's 总分), "subtotal" for 小计, None otherwise."""
+    if not isinstance(text, str):
+        return None
+    label = clean_text(text).replace(" ", "")
+    if label == FORM_TOTAL:
+        return "total"
     if not is_total_label(text):
         return None
-    return "subtotal" if clean_text(text).replace(" ", "") == SUBTOTAL else "total"
+    return "subtotal" if label == SUBTOTAL else "total"
 
 
 def _skip_subtotal(cells: Cells, table: str) -> None:
@@ -120,20 +128,34 @@ def _source(cells: Cells) -> str:
     return cells.choice("资金来源")
 
 
-def _funds(table: ContractTable, coercer: Coercer) -> tuple[list[ProjectFund], list[ProjectFund], set[str]]:
-    """The fund rows, the 合计 rows, and the projects with a row that could not be read (an
-    error names its cell; the project is not then said to have no funds)."""
+def _funds(
+    table: ContractTable, coercer: Coercer
+) -> tuple[list[ProjectFund], list[ProjectFund], list[ProjectFund], set[str]]:
+    """The fund rows; the 合计 rows over every project; each project's own 合计/小计 rows (a
+    total label in 资金来源 beside its name, checked against its sources); and the projects
+    with a row that could not be read (an error names its cell; the project is not then said
+    to have no funds)."""
+    fill_merged(table, ("项目名称",))
     funds: list[ProjectFund] = []
     declared: list[ProjectFund] = []
+    subtotals: list[ProjectFund] = []
     unread: set[str] = set()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
-        name = cells.text("项目名称")
-        kind = _total(name)
-        if kind == "subtotal":
+        by_source = _total(cells.raw("资金来源"))
+        # a total row over every project may leave its name blank
+        name = "" if by_source and is_blank(cells.raw("项目名称")) else cells.text("项目名称")
+        by_name = _total(name)
+        if by_name == "subtotal":
             _skip_subtotal(cells, table.spec.table)
             continue
-        source = _source(cells)
+        over_all = by_name == "total" or (by_source is not None and not name)
+        if over_all and (by_source is not None or is_blank(cells.raw("资金来源"))):
+            source = SOURCE_TOTAL  # “合计” with no source: the total over every project
+        elif by_source is not None:
+            source = clean_text(cells.text("资金来源")).replace(" ", "")
+        else:
+            source = _source(cells)
         initial = cells.number("年初预算数")
         total = cells.number("全年预算数")
         executed = cells.number("全年执行数")
@@ -141,8 +163,13 @@ def _funds(table: ContractTable, coercer: Coercer) -> tuple[list[ProjectFund], l
             unread.add(name)
             continue
         fund = ProjectFund(name, source, initial, total, executed, cells.ref)
-        (declared if kind == "total" else funds).append(fund)
-    return funds, declared, unread
+        (declared if over_all else subtotals if by_source is not None else funds).append(fund)
+    return funds, declared, subtotals, unread
+
+
+def _optional(cells: Cells, name: str) -> Decimal | None:
+    """A number a total row may leave blank (its 分值 or its 自评得分)."""
+    return None if is_blank(cells.raw(name)) else cells.number(name)
 
 
 def _aliased(ref: TableRef) -> TableRef:
@@ -156,30 +183,40 @@ def _aliased(ref: TableRef) -> TableRef:
 def _indicators(
     table: ContractTable, coercer: Coercer, amount_unit: str
 ) -> tuple[list[ProjectIndicator], list[ProjectTotalRow], Units, set[str]]:
-    fill_merged(table)
+    """The indicator rows; the total rows (合计/总计/汇总/总分 and 小计 in any label column,
+    each with the sheet rows of the indicators it sums); their units; the projects with a row
+    that could not be read."""
+    fill_merged(table, ("项目名称", "一级指标", "二级指标"))
     table.ref = _aliased(table.ref)
     indicators: list[ProjectIndicator] = []
     totals: list[ProjectTotalRow] = []
     units: Units = {}
     unread: set[str] = set()
+    current = ""  # the project of the rows above: a total row without a name of its own is its
+    since: list[int] = []  # the current project's indicator rows since its last total row
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
-        name = cells.text("项目名称")
-        # The form's 总分 row: 合计 in a name column, the total points in 分值.
-        labels = [_total(v) for v in (cells.raw("一级指标"), cells.raw("三级指标")) if isinstance(v, str)]
-        if "total" in labels:
-            weight = cells.number("分值")
-            score = cells.number("自评得分")
+        raw_name = cells.raw("项目名称")
+        labels = [_total(cells.raw(c)) for c in ("项目名称", "一级指标", "二级指标", "三级指标")]
+        if "total" in labels or "subtotal" in labels:
+            name = current if labels[0] is not None or is_blank(raw_name) else cells.text("项目名称")
+            weight = _optional(cells, "分值")
+            score = _optional(cells, "自评得分")
+            subtotal = "total" not in labels
+            level1 = "" if labels[1] is not None or is_blank(cells.raw("一级指标")) else cells.text("一级指标")
             if cells.ok:
-                totals.append(ProjectTotalRow(name, weight, score, cells.ref))
+                covered = tuple(since) if name == current else ()
+                totals.append(ProjectTotalRow(name, weight, score, cells.ref, subtotal, covered, level1))
+            since = []
             continue
-        if "subtotal" in labels:
-            _skip_subtotal(cells, table.spec.table)
-            continue
+        name = cells.text("项目名称")
+        if name != current:
+            current, since = name, []
         read = read_indicator(cells, amount_unit, PROJECT_COLUMNS)
         if read is not None and name:
             indicators.append(ProjectIndicator(name, read[0]))
             units[(table.raw.sheet, r)] = read[1]
+            since.append(r)
         elif read is None:
             unread.add(name)
     return indicators, totals, units, unread
@@ -196,7 +233,9 @@ def read_projects(
     if projects_table is None and funds_table is None and indicators_table is None:
         return None
     projects, declared_total = _projects(projects_table, coercer) if projects_table else ([], None)
-    funds, declared_funds, unread_funds = _funds(funds_table, coercer) if funds_table else ([], [], set())
+    funds, declared_funds, fund_subtotals, unread_funds = (
+        _funds(funds_table, coercer) if funds_table else ([], [], [], set())
+    )
     indicators, totals, units, unread_indicators = (
         _indicators(indicators_table, coercer, amount_unit) if indicators_table else ([], [], {}, set())
     )
@@ -206,6 +245,7 @@ def read_projects(
         indicators=indicators,
         totals=totals,
         declared_funds=declared_funds,
+        fund_subtotals=fund_subtotals,
         declared_total=declared_total,
         projects_header=projects_table.header_cell(0) if projects_table else "",
         sheets=frozenset(t.raw.sheet for t in (projects_table, funds_table, indicators_table) if t is not None),

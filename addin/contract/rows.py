@@ -196,11 +196,16 @@ class ContractTable:
                 )
                 continue
             if SAMPLE_MARK in row:
-                self.findings.warning(
+                # A sample row never produces a figure (a sample project is no project, its
+                # amounts are in no total); an error, not a skip, so a row the clerk filled over
+                # but left marked is not dropped: the clerk removes the mark or the row.
+                self.findings.error(
                     "input_sample_row",
-                    f"表格 {self.spec.table} 第 {r} 行是模板中的示例行：请替换为本部门数据或删除",
+                    f"表格 {self.spec.table} 第 {r} 行是模板中的示例行（标有“示例”）："
+                    "请替换为本部门数据并删除“示例”标记，或删除该行",
                     f"{self.raw.sheet}!{r}:{r}",
                 )
+                continue
             yield r, row
 
     @staticmethod

@@ -77,13 +77,18 @@ class ProjectIndicator:
 
 @dataclass(frozen=True, slots=True)
 class ProjectTotalRow:
-    """A 合计/总计/汇总 row of 项目指标: the form's 总分 row (分值 = the project's total points,
-    执行率分值 included; 自评得分 = the clerk's own total)."""
+    """A total row of 项目指标 (合计/总计/汇总/总分 or 小计 in a label column), the clerk's
+    declared total, checked against the sum: the form's 总分 row (分值 = the project's total
+    points with its 执行率分值, or the indicators' points alone; 自评得分 = the clerk's own
+    total), or a 小计 over the indicator rows above it (``rows``) or of its 一级指标."""
 
     project: str
     weight: Decimal | None
     score: Decimal | None
     where: RowRef
+    subtotal: bool = False
+    rows: tuple[int, ...] = ()  # sheet rows of the indicators since the project's last total row
+    level1: str = ""  # a 小计 row's own 一级指标, when it names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,8 @@ class ProjectData:
     indicators: Sequence[ProjectIndicator]
     totals: Sequence[ProjectTotalRow] = ()
     declared_funds: Sequence[ProjectFund] = ()  # 合计 rows of 项目资金: totals over every project
+    # A project's own 合计/小计 rows of 项目资金 (the label in 资金来源): checked against its sources.
+    fund_subtotals: Sequence[ProjectFund] = ()
     declared_total: RowRef | None = None  # a 合计 row in tblProjects (not a project)
     projects_header: str = ""  # 项目!A3: where a finding about the table as a whole points
     sheets: frozenset[str] = frozenset()  # the sheets the three tables were read from

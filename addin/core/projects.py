@@ -31,7 +31,6 @@ from .model import Indicator, RowRef
 from .numbers import ONE, ZERO, divide, format_amount, format_percent, round_half_up
 from .procurement import NOT_COMPARABLE_NOTE
 from .project_model import (
-    DEFAULT_PROJECT_TOTAL,
     FUND_SOURCES,
     SOURCE_TOTAL,
     Project,
@@ -40,6 +39,7 @@ from .project_model import (
     ProjectIndicator,
     ProjectTotalRow,
 )
+from .project_totals import DeclaredPoints, check_fund_subtotals, check_over_projects, declared_points, differing
 from .scoring import IndicatorScore, ScoreFigures, grade
 
 __all__ = [
@@ -116,20 +116,6 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _differing(a: Decimal, b: Decimal) -> tuple[str, str]:
-    """Two amounts that differ, as a message shows them: to the cent, or exactly when the
-    cents would show them equal (341.864 against 341.86)."""
-    shown = format_amount(a), format_amount(b)
-    return shown if shown[0] != shown[1] else (_fmt(a), _fmt(b))
-
-
-def _difference(a: Decimal, b: Decimal) -> str:
-    """|a − b| as a message shows it: to the cent, or exactly when that would read 0.00."""
-    diff = abs(a - b)
-    shown = format_amount(diff)
-    return _fmt(diff) if round_half_up(diff, 2) == 0 else shown
-
-
 class _Projects:
     """One pass over the project tables; findings are collected per project."""
 
@@ -156,12 +142,18 @@ class _Projects:
             self.projects.append(project)
         self.funds = self._group_funds(data.funds, names)
         self.indicators = self._group(data.indicators, names, "项目指标")
-        self.totals: dict[str, ProjectTotalRow] = {}
+        self.totals: dict[str, list[ProjectTotalRow]] = {}
         for row in data.totals:
             if row.project in names:
-                self.totals.setdefault(row.project, row)
+                self.totals.setdefault(row.project, []).append(row)
             else:
                 self._unknown(row.project, row.where, "项目指标", set())
+        self.fund_subtotals: dict[str, list[ProjectFund]] = {}
+        for fund in data.fund_subtotals:
+            if fund.project in names:
+                self.fund_subtotals.setdefault(fund.project, []).append(fund)
+            else:
+                self._unknown(fund.project, fund.where, "项目资金", set())
 
     # -- grouping ------------------------------------------------------------------------------
     def _unknown(self, name: str, where: RowRef, table: str, reported: set[str]) -> None:
@@ -233,7 +225,7 @@ class _Projects:
             ):
                 if typed_value is None or summed_value is None or typed_value == summed_value:
                     continue
-                typed_text, summed_text = _differing(typed_value, summed_value)
+                typed_text, summed_text = differing(typed_value, summed_value)
                 where = "、".join(f"{r.source} {r.where.cell(column)}" for r in sources)
                 found.error(
                     "project_fund_total",
@@ -283,8 +275,9 @@ class _Projects:
             )
 
     def _weights(
-        self, project: Project, declared: Decimal, indicators: Sequence[Indicator], found: Findings
+        self, project: Project, points: DeclaredPoints, indicators: Sequence[Indicator], found: Findings
     ) -> Decimal:
+        declared = points.total
         weight = project.execution_weight
         share = declared - weight
         if not ZERO <= weight <= declared:
@@ -304,7 +297,7 @@ class _Projects:
             )
             return share
         summed = sum((ind.weight for ind in indicators), ZERO)
-        if indicators and self.check_sums and summed != share:
+        if indicators and self.check_sums and not points.checked and summed != share:
             found.error(
                 "project_weights_total",
                 f"项目“{project.name}”的指标分值合计 {_fmt(summed)}，应为 {_fmt(share)}（总分 {_fmt(declared)} − "
@@ -329,10 +322,13 @@ class _Projects:
     def project(self, number: int, project: Project, scorer: IndicatorScorer) -> ProjectFigures:
         found = Findings()
         rows = self.funds.get(project.name, {})
-        totals_row = self.totals.get(project.name)
-        declared = DEFAULT_PROJECT_TOTAL
-        if totals_row is not None and totals_row.weight is not None and totals_row.weight > 0:
-            declared = totals_row.weight
+        indicators = self.indicators.get(project.name, [])
+        points = DeclaredPoints()
+        if self.check_sums:
+            total_rows = self.totals.get(project.name, [])
+            points = declared_points(project.name, total_rows, indicators, project.execution_weight, found)
+            check_fund_subtotals(project.name, self.fund_subtotals.get(project.name, []), rows, self.unit, found)
+        declared = points.total
         if rows:
             funds = self._total_funds(project, rows, found)
             self._checks_on_funds(project, funds, rows, found)
@@ -350,8 +346,7 @@ class _Projects:
         weight = project.execution_weight
         rate = funds.execution_rate
         execution_score = None if rate is None else min(rate, ONE) * weight
-        indicators = self.indicators.get(project.name, [])
-        share = self._weights(project, declared, indicators, found)
+        share = self._weights(project, points, indicators, found)
         score: ScoreFigures | None = None
         missed: tuple[IndicatorScore, ...] = ()
         if indicators:
@@ -366,15 +361,19 @@ class _Projects:
         total = None
         if execution_score is not None and score is not None and score.total is not None:
             total = execution_score + score.total
-        typed_total = None if totals_row is None else totals_row.score
-        if total is not None and typed_total is not None and round_half_up(typed_total, 2) != round_half_up(total, 2):
-            assert totals_row is not None
-            found.warning(
-                "project_total_differs",
-                f"项目“{project.name}”合计行填写的自评得分 {_fmt(typed_total)} 与计算得分 "
-                f"{round_half_up(total, 2)} 不一致，已采用计算得分",
-                totals_row.where.cell("自评得分"),
-            )
+        typed_row = points.row
+        computed = (score.total if score is not None else None) if points.score_of_indicators else total
+        typed = None if typed_row is None else typed_row.score
+        if typed_row is not None and typed is not None and computed is not None:
+            differs = round_half_up(typed, 2) != round_half_up(computed, 2)
+            what = "各指标得分之和" if points.score_of_indicators else "计算得分"
+            if differs:
+                found.warning(
+                    "project_total_differs",
+                    f"项目“{project.name}”合计行填写的自评得分 {_fmt(typed)} 与{what} "
+                    f"{round_half_up(computed, 2)} 不一致，已采用计算得分",
+                    typed_row.where.cell("自评得分"),
+                )
         complete = (
             total is not None
             and not found.has_errors
@@ -391,29 +390,6 @@ class _Projects:
         return ProjectFigures(
             number, project, funds, sources, declared, execution_score, score, total, missed, complete, frozenset(codes)
         )
-
-    def declared_totals(self, figures: Sequence[ProjectFigures], declared: Sequence[ProjectFund]) -> None:
-        """合计 rows of 项目资金: the clerk's totals over every project, per 资金来源."""
-        if not self.check_sums:
-            return
-        for row in declared:
-            if row.source == SOURCE_TOTAL:
-                picked = [p.funds for p in figures]
-            else:
-                picked = [s for p in figures for s in p.sources if s.source == row.source]
-            for column, typed, summed in (
-                ("全年预算数", row.total, sum((f.total for f in picked), ZERO)),
-                ("全年执行数", row.executed, sum((f.executed for f in picked), ZERO)),
-            ):
-                if typed != summed:
-                    typed_text, summed_text = _differing(typed, summed)
-                    self.findings.error(
-                        "project_total_vs_sum",
-                        f"合计行{row.source}的{column} {typed_text} {self.unit}与各项目之和 "
-                        f"{summed_text} {self.unit}不一致（相差 {_difference(typed, summed)} {self.unit}）："
-                        "请核对各项目数据或合计行",
-                        row.where.cell(column),
-                    )
 
 
 def evaluate_projects(
@@ -438,7 +414,14 @@ def evaluate_projects(
     if not run.projects:
         return NO_PROJECTS
     figures = tuple(run.project(n, p, scorer) for n, p in enumerate(run.projects, start=1))
-    run.declared_totals(figures, data.declared_funds)
+    if complete_input:
+        check_over_projects(
+            data.declared_funds,
+            [p.funds for p in figures],
+            [s for p in figures for s in p.sources],
+            unit,
+            findings,
+        )
     initials = [p.funds.initial for p in figures]
     initial = sum((i or ZERO for i in initials), ZERO) if all(i is not None for i in initials) else None
     total = sum((p.funds.total for p in figures), ZERO)

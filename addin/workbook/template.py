@@ -80,7 +80,10 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
 
 
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
-    ev = evaluate_tables(tables)
+    # The JX functions see every row of a table, the template's sample rows included (which the
+    # reader refuses): the values cached are theirs, so the 示例 marks are left out here.
+    unmarked = {name: [[None if v == SAMPLE else v for v in row] for row in rows] for name, rows in tables.items()}
+    ev = evaluate_tables(unmarked)
     d = ev.budget.department
     # The quick check reads the category summary (its 合计 row first), whatever the ledger says.
     share = from_summary(ev.data.procurement).sme_share if ev.data.procurement else None

@@ -299,9 +299,11 @@ def test_the_form_total_row_declares_the_points_and_the_typed_total_is_checked()
     assert ev.ok
     warning = next(f for f in ev.findings if f.code == "project_total_differs")
     assert warning.location == "项目指标!J16" and "100.00" in warning.message
-    tables["tblProjectIndicators"][-1][4] = 120  # a 120-point form: indicators must add up to 110
+    tables["tblProjectIndicators"][-1][4] = 120  # 120 points declared: the indicators add up to 90 (+10)
     ev = evaluate_tables(with_projects(tables))
-    assert any(f.code == "project_weights_total" and "110" in f.message for f in ev.findings.errors)
+    [error] = ev.findings.errors  # one error, at the total row's own cell
+    assert error.code == "project_total_points" and error.location == "项目指标!E16"
+    assert "120" in error.message and "90" in error.message and "100" in error.message
 
 
 # -- the department's 项目绩效自评完成率 ---------------------------------------------------------
