@@ -156,5 +156,5 @@ def test_the_template_sample_project_produces_no_figure() -> None:
 def test_a_sample_row_of_any_table_is_an_error_and_counts_nowhere() -> None:
     ev = evaluate_tables(copy.deepcopy(TEMPLATE_TABLES))
     rows = codes(ev)["input_sample_row"]
-    assert {loc.split("!")[0] for loc in rows} >= {"预算执行", "采购合同", "采购汇总", "绩效指标", "项目"}
+    assert {loc.split("!")[0] for loc in rows} >= {"预算执行", "采购合同", "绩效指标", "项目", "项目资金", "项目指标"}
     assert not ev.data.budget.lines and not ev.projects.projects
