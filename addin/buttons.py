@@ -27,7 +27,16 @@ from .excel.session import alert, excel_session
 from .excel.writer import write_layout
 from .report.content import checks_layout, report_layouts
 from .report.layout import SheetLayout
-from .report.project_content import is_project_sheet
+from .report.ownership import (
+    MARKER,
+    SheetPlan,
+    marker_target,
+    plan_sheets,
+    renamed,
+    report_displaced,
+    sheet_of_marker,
+    wanted_sheets,
+)
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -68,13 +77,43 @@ def _fresh_sheet(book: Any, name: str) -> Any:
 
 
 def _write(book: Any, layout: SheetLayout) -> Any:
+    """Write ``layout`` into a fresh sheet of its name (one of ours, or a free name: see
+    ``_plan``) and mark the sheet as the product's own."""
     sheet = _fresh_sheet(book, layout.name)
     write_layout(sheet, layout)
+    with contextlib.suppress(Exception):  # an engine without names: the sheet is written all the same
+        sheet.names.add(MARKER, "=" + marker_target(layout.name))
     return sheet
 
 
+def _ours(book: Any) -> set[str]:
+    """The sheets carrying the product's marker name (one pass over the workbook's names)."""
+    found: set[str] = set()
+    with contextlib.suppress(Exception):
+        for name in book.names:
+            sheet = sheet_of_marker(name.name)
+            if sheet is not None:
+                found.add(sheet)
+    return found
+
+
+def _plan(book: Any, wanted: list[str], findings: Findings) -> SheetPlan:
+    """Names for our sheets that leave every sheet of the clerk's alone (warned about)."""
+    plan = plan_sheets([sheet.name for sheet in book.sheets], _ours(book), wanted)
+    report_displaced(plan, findings)
+    return plan
+
+
+def _write_checks(book: Any, findings: list[Finding]) -> Any:
+    """校验结果 alone (校验数据, or a run that stopped): under a name the clerk's sheets leave free."""
+    found = Findings()
+    found.extend(findings)
+    plan = _plan(book, [CHECKS_SHEET], found)
+    return _write(book, renamed([checks_layout(list(found))], plan.names)[0])
+
+
 def _report_failure(book: Any, findings: list[Finding], message: str) -> None:
-    sheet = _write(book, checks_layout(findings))
+    sheet = _write_checks(book, findings)
     _activate(sheet)
     alert(book.app, message, critical=True)
 
@@ -128,12 +167,14 @@ def _generate(book: Any, progress: Progress) -> None:
         )
         return
     progress("正在写入报告……")
-    layouts = report_layouts(ev)  # the same sheets as every other door writes
-    _drop_stale_project_sheets(book, {layout.name for layout in layouts})
+    plan = _plan(book, wanted_sheets(ev), ev.findings)
+    layouts = renamed(report_layouts(ev), plan.names)  # the same sheets as every other door writes
+    for stale in plan.stale:  # ours from an earlier run, no longer wanted (never a clerk's sheet)
+        book.sheets[stale].delete()
     written = []
     for done, layout in enumerate(layouts):
-        if is_project_sheet(layout.name):
-            progress(f"正在写入项目自评表（{done - 1}/{len(layouts) - 2}）……")
+        if done >= 3:
+            progress(f"正在写入项目自评表（{done - 2}/{len(layouts) - 3}）……")
         written.append(_write(book, layout))
     _activate(written[0])
     score = ev.score
@@ -150,17 +191,10 @@ def _generate(book: Any, progress: Progress) -> None:
     alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")
 
 
-def _drop_stale_project_sheets(book: Any, wanted: set[str]) -> None:
-    """Project sheets of an earlier run whose project is no longer listed."""
-    for sheet in list(book.sheets):
-        if is_project_sheet(sheet.name) and sheet.name not in wanted:
-            sheet.delete()
-
-
 def _check(book: Any, progress: Progress) -> None:
     """校验数据: validate only and list the findings in 校验结果."""
     ev = _evaluate(book, progress)
-    sheet = _write(book, checks_layout(ev.findings))
+    sheet = _write_checks(book, list(ev.findings))
     _activate(sheet)
     errors, warnings = len(ev.findings.errors), len(ev.findings.warnings)
     text = f"校验完成：{errors} 处错误，{warnings} 处警告。"

@@ -115,10 +115,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     for line in headline(result.evaluation):
         _out(line)
     _kept(result.backup)
-    projects = len(result.evaluation.projects.projects)
-    extra = f"“项目自评汇总”和 {projects} 张项目支出绩效自评表“项目自评-1”至“项目自评-{projects}”" if projects else ""
-    _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”{'、' + extra if extra else ''}）")
+    _out(f"报告已写入：{result.written}（{_sheets_text(result.sheets)}）")
     return 0
+
+
+def _sheets_text(sheets: Sequence[str]) -> str:
+    """工作表“自评报告”“校验结果”、“项目自评汇总”和 3 张项目支出绩效自评表“项目自评-1”至“项目自评-3”."""
+    report = "".join(f"“{name}”" for name in sheets[:2])
+    projects = list(sheets[3:])
+    if not projects:
+        return f"工作表{report}"
+    span = f"“{projects[0]}”" if len(projects) == 1 else f"“{projects[0]}”至“{projects[-1]}”"
+    return f"工作表{report}、“{sheets[2]}”和 {len(projects)} 张项目支出绩效自评表{span}"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -54,27 +54,35 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
     return evaluate(parse_department(tables, findings), findings), tables
 
 
-def write_report(source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True) -> Path | None:
+def write_report(
+    source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True
+) -> tuple[Path | None, list[str]]:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
-    项目自评汇总 and one 项目自评-<序号> per project; project sheets of an earlier run that no
-    longer have a project are removed. Atomic. An existing ``destination`` with other bytes is
-    kept as a backup first (``keep_existing``); returns that backup."""
+    项目自评汇总 and one 项目自评-<序号> per project; sheets of an earlier run that are no longer
+    wanted are removed. Only the product's own sheets (``report.ownership``) are replaced or
+    removed: a sheet of the clerk's of the same name is kept, and ours is written beside it with
+    a warning. Atomic. An existing ``destination`` with other bytes is kept as a backup first
+    (``keep_existing``); returns that backup and the names the sheets were written under."""
     # Imported here: summary and check never write, and need not load the writer.
-    from .package.inject import inject_sheets
+    from .package.inject import inject_sheets, marked_sheets
     from .package.package import Package
     from .report.content import report_layouts
-    from .report.project_content import is_project_sheet
+    from .report.ownership import plan_sheets, renamed, report_displaced, wanted_sheets
 
-    layouts = report_layouts(ev)
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
-        stale = [sheet.name for sheet in Package(package).sheets if is_project_sheet(sheet.name)]
+        pkg = Package(package)
+        existing = [sheet.name for sheet in pkg.sheets]
+        plan = plan_sheets(existing, marked_sheets(pkg.workbook, existing), wanted_sheets(ev))
+        report_displaced(plan, ev.findings)  # before the layouts: 校验结果 lists them too
+        layouts = renamed(report_layouts(ev), plan.names)
         try:
-            return atomic_write(
+            saved = atomic_write(
                 destination,
-                lambda out: inject_sheets(package, stream, size, out, layouts, stale),
+                lambda out: inject_sheets(package, stream, size, out, layouts, plan.stale),
                 keep_existing=keep_existing,
             )
+            return saved, [layout.name for layout in layouts]
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"
@@ -86,6 +94,7 @@ class GenerateResult:
     evaluation: Evaluation
     written: Path
     backup: Path | None
+    sheets: tuple[str, ...] = ()  # the names the report's sheets were written under, in order
 
 
 def generate(
@@ -108,10 +117,10 @@ def generate(
     ensure_writable(destination)
     if _same_file(destination, workbook):
         saved: Path | None = backup(workbook)  # in place: always a backup, as the clerk expects
-        write_report(workbook, destination, ev, keep_existing=False)
+        sheets = write_report(workbook, destination, ev, keep_existing=False)[1]
     else:
-        saved = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
-    return GenerateResult(ev, destination, saved)
+        saved, sheets = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
+    return GenerateResult(ev, destination, saved, tuple(sheets))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -134,8 +143,8 @@ def demo(folder: Path) -> GenerateResult:
         ev = evaluate_file(source)
         if not ev.ok:
             raise DataErrors(ev.findings)
-        saved = write_report(source, target, ev)
-    return GenerateResult(ev, target, saved)
+        saved, sheets = write_report(source, target, ev)
+    return GenerateResult(ev, target, saved, tuple(sheets))
 
 
 def build_templates(output: Path) -> list[tuple[Path, Path | None]]:

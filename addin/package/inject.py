@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..core.model import column_letter
 from ..report.layout import SheetLayout
+from ..report.ownership import MARKER, marker_target
 from ..report.styles import STYLES
 from ..report.xml_chart import chart_xml, drawing_xml
 from ..report.xml_sheet import quote_sheet, sheet_xml
@@ -40,7 +41,7 @@ from .parts import SheetPart, rels_path
 from .sheets import drop_app_title, drop_sheet_entry
 from .zipcopy import rewrite_zip
 
-__all__ = ["inject_sheets"]
+__all__ = ["inject_sheets", "marked_sheets"]
 
 _REL = REL
 _T_SHEET = f"{_REL}/worksheet"
@@ -64,11 +65,24 @@ def _rel_id_attribute(workbook: str, rel: str) -> str:
     return f'xmlns:r="{_REL}" r:id="{rel}"'
 
 
-_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area")
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", MARKER)
+
+
+def marked_sheets(workbook: str, sheets: Sequence[str]) -> set[str]:
+    """The sheets (of ``sheets``, in workbook order) that carry the product's marker name
+    (``report.ownership``): the only sheets a run may replace or remove."""
+    out: set[str] = set()
+    for match in re.finditer(r"<(?:\w+:)?definedName\b([^>]*)>", workbook):
+        head = match.group(1)
+        name = re.search(r'\bname="([^"]*)"', head)
+        local = re.search(r'\blocalSheetId="(\d+)"', head)
+        if name and local and name.group(1).lower() == MARKER and int(local.group(1)) < len(sheets):
+            out.add(sheets[int(local.group(1))])
+    return out
 
 
 def _drop_print_names(workbook: str, index: int) -> str:
-    """Remove the sheet-local print titles and print area of the sheet at ``index``."""
+    """Remove the sheet-local print titles, print area and marker of the sheet at ``index``."""
 
     def local_print_name(match: re.Match[str]) -> str:
         head = match.group(1)
@@ -83,9 +97,13 @@ def _drop_print_names(workbook: str, index: int) -> str:
 
 
 def _add_print_names(workbook: str, index: int, layout: SheetLayout, p: str) -> str:
+    """The sheet's print area and titles, and the marker that says the product wrote it."""
     setup = layout.print_setup
     sheet = escape(quote_sheet(layout.name))
-    items = []
+    items = [
+        f'<{p}definedName name="{MARKER}" localSheetId="{index}" hidden="1">'
+        f"{escape(marker_target(layout.name))}</{p}definedName>"
+    ]
     if setup.print_area is not None:
         r1, c1, r2, c2 = setup.print_area
         area = f"{sheet}!${column_letter(c1)}${r1 + 1}:${column_letter(c2)}${r2 + 1}"

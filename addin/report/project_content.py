@@ -7,7 +7,6 @@ render them, as they render the department's report.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -25,7 +24,6 @@ from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
 
 __all__ = [
-    "is_project_sheet",
     "project_layout",
     "project_layouts",
     "project_sheet_name",
@@ -42,17 +40,11 @@ LAST = len(WIDTHS) - 1
 _ONE_PAGE = 840.0
 _SHRINK = 1.3  # shrink a little more than one page to keep the form on one sheet of paper
 _SOURCE_LABELS = {SOURCE_PUBLIC: "其中：财政拨款", SOURCE_CARRIED: "上年结转资金", SOURCE_OTHER: "其他资金"}
-_SHEET = re.compile(rf"^{re.escape(PROJECT_SHEET_PREFIX)}\d+$")
 
 
 def project_sheet_name(number: int) -> str:
     """项目自评-1, 项目自评-2, … (序号 in tblProjects row order)."""
     return f"{PROJECT_SHEET_PREFIX}{number}"
-
-
-def is_project_sheet(name: str) -> bool:
-    """A sheet the product writes (and replaces or removes on the next run)."""
-    return name == PROJECTS_SUMMARY_SHEET or _SHEET.match(name) is not None
 
 
 def _amount(value: Decimal | None) -> Decimal | None:

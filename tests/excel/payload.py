@@ -8,6 +8,7 @@ strings, error values as their text, blanks as "".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,38 @@ def _address(ref: str) -> str:
     from openpyxl.utils import get_column_letter as col
 
     return f"${col(c1)}${r1}:${col(c2)}${r2}"
+
+
+_RANGE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+def _names(wb: openpyxl.Workbook) -> list[dict[str, Any]]:
+    """The workbook's named ranges as Remote.bas sends them (a sheet-scoped name is listed as
+    'Sheet'!name, with its scope); names that are no single range are not sent."""
+    names = []
+    titles = wb.sheetnames
+    scoped = [(ws.title, name, dn.attr_text) for ws in wb.worksheets for name, dn in ws.defined_names.items()]
+    scoped += [(None, name, dn.attr_text) for name, dn in wb.defined_names.items()]
+    for scope, name, text in scoped:
+        match = _RANGE.match(text or "")
+        if match is None or name.startswith("_xlnm."):
+            continue
+        target = (match.group(1) or "").replace("''", "'") or match.group(2)
+        if target not in titles:
+            continue
+        address = f"{match.group(3)}{match.group(4)}" + (f":{match.group(5)}{match.group(6)}" if match.group(5) else "")
+        quoted = "'" + scope.replace("'", "''") + "'" if scope is not None else ""
+        names.append(
+            {
+                "name": f"{quoted}!{name}" if scope is not None else name,
+                "sheet_index": titles.index(target),
+                "address": address,
+                "book_scope": scope is None,
+                "scope_sheet_name": scope,
+                "scope_sheet_index": None if scope is None else titles.index(scope),
+            }
+        )
+    return names
 
 
 def payload(path: Path) -> dict[str, Any]:
@@ -61,6 +94,6 @@ def payload(path: Path) -> dict[str, Any]:
         "client": "Office.js",
         "version": xw.__version__,
         "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-        "names": [],
+        "names": _names(wb),
         "sheets": sheets,
     }

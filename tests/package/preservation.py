@@ -12,18 +12,17 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from addin.report.project_content import is_project_sheet
+from addin.report.ownership import is_generated_name
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-OURS = ("自评报告", "校验结果")
 
 
 def ours(name: str | None) -> bool:
     """The sheets the product writes: the report, its findings and the project sheets."""
-    return name is not None and (name in OURS or is_project_sheet(name))
+    return name is not None and is_generated_name(name)
 
 
 STYLE_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
