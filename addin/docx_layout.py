@@ -65,8 +65,53 @@ _CELL_MARGIN = 40  # twips
 _CONTROL = {i: None for i in range(32) if i not in (9, 10, 13)}  # not allowed in XML 1.0
 
 
+# The widest text each number format prints in a form (amounts up to 9,999,999.99; rates up to
+# 9999.99%), so its column is never narrower: Word and LibreOffice would break it mid-number.
+_WIDEST = {AMOUNT_FORMAT: len("9,999,999.99"), PERCENT2_FORMAT: len("9999.99%"), PERCENT1_FORMAT: len("999.9%")}
+_WIDEST[SCORE_FORMAT] = len("100.00")
+# Twips per character of a 9 pt digit: half an em in 宋体, a little more in the CJK fonts other
+# machines fall back on, and more in bold; plus the cell's margins.
+_DIGIT = {False: 118, True: 128}
+
+
+def _needed(item: Cell) -> int:
+    """The width (twips) a number cell needs to stay on one line; 0 for text."""
+    style = STYLES[item.style]
+    chars = _WIDEST.get(style.number_format or "")
+    if chars is None or not isinstance(item.value, Decimal):
+        return 0
+    return chars * _DIGIT[bool(style.bold)] + 2 * _CELL_MARGIN
+
+
+def _widths(layout: SheetLayout, rows: list[int], twips: list[int]) -> list[int]:
+    """Column widths in proportion to the sheet's, except that a column holding numbers is at
+    least as wide as its widest number needs; the text columns give up the difference."""
+    spans = {(span[0], span[1]): span[3] for span in layout.merges}
+    need = [0] * len(twips)
+    for r in rows:
+        for c in range(len(twips)):
+            item = layout.cells.get((r, c))
+            if item is None:
+                continue
+            last = spans.get((r, c), c)
+            shortfall = _needed(item) - sum(twips[c : last + 1])
+            need[c] = max(need[c], twips[c] + max(0, shortfall))
+    wider = [max(t, n) for t, n in zip(twips, need, strict=True)]
+    extra = sum(wider) - sum(twips)
+    if extra <= 0:
+        return twips
+    free = [c for c in range(len(twips)) if need[c] <= twips[c]]
+    room = sum(twips[c] for c in free)
+    if room <= extra:
+        return twips  # nothing sensible to take from: keep the sheet's proportions
+    for c in free:
+        wider[c] = twips[c] - extra * twips[c] // room
+    return wider
+
+
 def _cell_xml(item: Cell | None, width: int, span: int, vmerge: str | None) -> str:
-    """One <w:tc>: width, span, vertical merge, shading, and the text in 宋体 9 pt."""
+    """One <w:tc>: width, span, vertical merge, shading, and the text in 宋体 9 pt (a number
+    never wrapped)."""
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         props.append(f'<w:gridSpan w:val="{span}"/>')
@@ -75,6 +120,8 @@ def _cell_xml(item: Cell | None, width: int, span: int, vmerge: str | None) -> s
     style = STYLES[item.style] if item is not None else None
     if style is not None and style.fill:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{style.fill}"/>')
+    if item is not None and _needed(item):
+        props.append("<w:noWrap/>")  # (the schema's order: after shd, before vAlign)
     props.append('<w:vAlign w:val="center"/>')
     text = "" if item is None or vmerge == "continue" else display(item)
     paragraph = '<w:pPr><w:spacing w:after="0"/>'
@@ -96,6 +143,7 @@ def _table(doc: DocxDocument, layout: SheetLayout, rows: list[int], width: int) 
     cols = len(layout.widths)
     total = sum(layout.widths)
     twips = [int(width / 635 * w / total) for w in layout.widths]  # EMU → twips (1 twip = 635 EMU)
+    twips = _widths(layout, rows, twips)
     covering: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     for span in layout.merges:
         if span[0] in rows and span[2] in rows:
@@ -138,6 +186,33 @@ def _line(doc: DocxDocument, item: Cell, new_page: bool) -> None:
     _font(paragraph.add_run(display(item)), size, style.bold, "黑体" if item.style == "title" else TABLE_FONT)
 
 
+_SPACER = (
+    f'<w:p xmlns:w="{_W}"><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+    '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
+)
+
+
+def _blocks(layout: SheetLayout, rows: list[int]) -> list[list[int]]:
+    """Bordered rows cut where a side label (a merge down column A) begins: each block of the
+    form (项目资金, 年度总体目标, 绩效指标 with its 总分 row) gets the column widths its own cells
+    need (the money's columns would squeeze the indicators' words to one character a line)."""
+    edges = {r1 for r1, c1, r2, _ in layout.merges if c1 == 0 and r2 > r1}
+    blocks: list[list[int]] = []
+    for r in rows:
+        if not blocks or r in edges or r != blocks[-1][-1] + 1:
+            blocks.append([])
+        blocks[-1].append(r)
+    return blocks
+
+
+def _tables(doc: DocxDocument, layout: SheetLayout, rows: list[int], width: int) -> None:
+    """The bordered rows as one table per block, a hairline apart."""
+    for i, block in enumerate(_blocks(layout, rows)):
+        if i:
+            doc.element.body.sectPr.addprevious(parse_xml(_SPACER))
+        _table(doc, layout, block, width)
+
+
 def add_layout(doc: DocxDocument, layout: SheetLayout, width: int, *, new_page: bool = False) -> None:
     """Append the printed part of ``layout`` (its print area) to ``doc``; ``width`` in EMU;
     ``new_page`` starts it on a new page."""
@@ -152,11 +227,11 @@ def add_layout(doc: DocxDocument, layout: SheetLayout, width: int, *, new_page: 
             run.append(r)
             continue
         if run:
-            _table(doc, layout, run, width)
+            _tables(doc, layout, run, width)
             run = []
         first = next((item for item in present if item.value not in (None, "")), None)
         if first is not None:
             _line(doc, first, new_page)
             new_page = False
     if run:
-        _table(doc, layout, run, width)
+        _tables(doc, layout, run, width)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 
 from addin.docx_report import write_docx
+from addin.example.data import EXAMPLE_TABLES
 from addin.headless import evaluate_file
 
 from ..libreoffice import convert, pdf_pages, pdf_text
@@ -81,3 +84,30 @@ def test_the_projects_are_an_annex_one_per_page_with_official_page_numbers(examp
     assert "国际友好城市交流合作项目" in cities and "105.42%" in cities and "99.44" in cities
     assert "个别交流活动因对" in cities and "评价等级：优" in cities
     assert "外事翻译服务采购项目" in flat[annex[2]] and "14.40" in flat[annex[2]] and "98.96" in flat[annex[2]]
+
+
+def test_annex_amounts_up_to_9_999_999_99_are_never_broken_mid_number(make_workbook: Any, tmp_path: Path) -> None:
+    """Bold totals and plain amounts of seven digits, rates and scores each stay on one line of
+    the 项目支出绩效自评表 in Word (LibreOffice renders it; pdftotext reads each number whole), the
+    example's 1,250.00 too; and each project still fits its page."""
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    funds = tables["tblProjectFunds"]
+    funds[0][2:] = [9999999.99, 9999999.99, 9876543.21]  # 年度资金总额 (bold)
+    funds[1][2:] = [9999899.99, 9999899.99, 9876443.21]  # its 财政拨款 (and 上年结转 100)
+    target = tmp_path / "report.docx"
+    ev = evaluate_file(make_workbook(tables))
+    assert ev.ok, [f.as_line() for f in ev.findings.errors]
+    write_docx(ev, target)
+    pdf = convert(target, "pdf", tmp_path)
+    pages = pdf_pages(pdf)
+    annex = pdf_text(pdf, pages - 2, pages)  # the three projects, one a page
+    numbers = re.findall(r"[\d,]+\.\d+%?", annex)
+    for whole in ("9,999,999.99", "9,876,543.21", "9,999,899.99", "9,876,443.21", "98.77%", "100.00"):
+        assert whole in numbers, (whole, numbers)
+    # nothing left of a broken number: every amount has its two decimals
+    assert not [n for n in numbers if re.fullmatch(r"[\d,]+\.\d", n)], numbers
+    example = tmp_path / "example.docx"
+    write_docx(evaluate_file(make_workbook()), example)
+    text = pdf_text(convert(example, "pdf", tmp_path))
+    for whole in ("1,200.00", "1,250.00", "1,236.48", "98.92%", "105.42%"):
+        assert whole in re.findall(r"[\d,]+\.\d+%?", text), whole
