@@ -38,19 +38,21 @@ def excel_value(value: object) -> object:
 _LITERAL_LIMIT = 255  # Excel's longest text literal in a formula
 
 
-def hyperlink_formula(link: str, text: str) -> str | None:
+def hyperlink_formula(link: str, text: str | Decimal) -> str | None:
     """A link inside the workbook as a HYPERLINK formula, so it goes in with the values block
     instead of costing a call per link (a summary of 300 projects, a findings sheet of 300
-    rows). The text is a formula string literal, never evaluated. None when it cannot be one."""
+    rows). The text is a formula string literal, never evaluated; a number stays a number (a
+    linked 序号). None when it cannot be one."""
     sheet, _, target = link.rpartition("!")
     address = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{target}" if sheet else f"#{link}"
-    if len(address) > _LITERAL_LIMIT or len(text) > _LITERAL_LIMIT:
+    if len(address) > _LITERAL_LIMIT or len(str(text)) > _LITERAL_LIMIT:
         return None
 
     def literal(value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
 
-    return f"=HYPERLINK({literal(address)},{literal(text)})"
+    shown = f"{text.normalize():f}" if isinstance(text, Decimal) else literal(text)
+    return f"=HYPERLINK({literal(address)},{shown})"
 
 
 def _address(rect: Rect) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -164,7 +166,8 @@ def write_layout(sheet: Any, layout: SheetLayout) -> None:
     grid = [[None] * (last_col + 1) for _ in range(last_row + 1)]
     links: list[tuple[int, int]] = []
     for (r, c), cell in layout.cells.items():
-        formula = hyperlink_formula(cell.link, str(cell.value)) if cell.link else None
+        shown = cell.value if isinstance(cell.value, Decimal) else str(cell.value)
+        formula = hyperlink_formula(cell.link, shown) if cell.link else None
         if cell.link and formula is None:
             links.append((r, c))
         grid[r][c] = formula or excel_value(cell.value)  # type: ignore[call-overload]

@@ -274,9 +274,21 @@ def project_layout(ev: Evaluation, p: ProjectFigures) -> SheetLayout:
     return layout
 
 
+_MISSED_LINES = 6  # a summary row never grows taller than this for its list of missed targets
+
+
 def _missed_text(p: ProjectFigures) -> str:
-    """The missed targets with their score and 分值 as the project's sheet shows them."""
-    return "；".join(f"{r.indicator.level3}（{_score(r.score)}/{_score(r.weight)}）" for r in p.missed)
+    """The missed targets with their score and 分值 as the project's sheet shows them; a list
+    longer than a few lines ends with how many more there are (the project's sheet has all):
+    a row taller than a page would be cut in print."""
+    items = [f"{r.indicator.level3}（{_score(r.score)}/{_score(r.weight)}）" for r in p.missed]
+    text = "；".join(items)
+    limit = _MISSED_LINES * 9 * 1.45 + 4  # paragraph_height of that many lines at 9 pt
+    shown = len(items)
+    while shown > 1 and paragraph_height(text, SUMMARY_WIDTHS[11], 9) > limit:
+        shown -= 1
+        text = "；".join(items[:shown]) + f"……等 {len(items)} 项，详见该项目的自评表"
+    return text
 
 
 # 序号, 项目名称, 实施单位, 年初/全年预算数, 全年执行数, 执行率, 执行率得分, 指标得分, 总分, 等级, 未达成目标的指标
@@ -284,7 +296,7 @@ SUMMARY_WIDTHS = (5.0, 26.0, 16.0, 11.0, 11.0, 11.0, 9.0, 8.0, 8.0, 8.0, 6.0, 30
 
 
 def projects_summary_layout(ev: Evaluation) -> SheetLayout:
-    """项目自评汇总: one row per project (linked to its sheet), totals, completion."""
+    """项目自评汇总: one row per project (its 序号 linked to its sheet), totals, completion."""
     figures = ev.projects
     info = ev.data.info
     last = len(SUMMARY_WIDTHS) - 1
@@ -314,8 +326,8 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
         indicator_score = None if p.score is None else p.score.total
         row = g.cells(
             [
-                (0, 0, Decimal(p.number), "td_center"),
-                (1, 1, p.project.name, "td_link"),
+                (0, 0, Decimal(p.number), "td_link_center"),
+                (1, 1, p.project.name, "td"),
                 (2, 2, p.project.implementer, "td"),
                 (3, 3, _amount(p.funds.initial), "td_amount"),
                 (4, 4, _amount(p.funds.total), "td_amount"),
@@ -329,7 +341,8 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
             ],
             height,
         )
-        layout.put(row, 1, p.project.name, "td_link", link=f"{project_sheet_name(p.number)}!A1")
+        # The link is on the 序号: LibreOffice never wraps a linked text, and a name must wrap.
+        layout.put(row, 0, Decimal(p.number), "td_link_center", link=f"{project_sheet_name(p.number)}!A1")
     missed_count = sum(len(p.missed) for p in figures.projects)
     g.cells(
         [

@@ -79,5 +79,5 @@ STYLES: dict[str, Style] = {
     "side": Style(bold=True, fill="F2F2F2", border=True, halign="center", wrap=True),
     "td_top": Style(border=True, wrap=True, valign="top"),
     "td_small": Style(border=True, wrap=True, size=9),
-    "td_link": Style(border=True, color="0563C1", underline=True, wrap=True),
+    "td_link_center": Style(border=True, color="0563C1", underline=True, halign="center"),
 }

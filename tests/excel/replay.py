@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+_HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)",(?:"((?:[^"]|"")*)"|(-?[\d.]+))\)$')
 
 
 @dataclass
@@ -67,7 +67,8 @@ class Replay:
                     link = _HYPERLINK.match(value) if isinstance(value, str) else None
                     if link is not None:  # Excel shows the formula's text and follows its link
                         sheet.links[cell] = link.group(1).replace('""', '"')
-                        value = link.group(2).replace('""', '"')
+                        text = link.group(2)
+                        value = text.replace('""', '"') if text is not None else float(link.group(3))
                     sheet.values[cell] = value
         elif func == "setNumberFormat":
             for cell in self._cells(a):

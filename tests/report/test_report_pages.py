@@ -181,3 +181,65 @@ def test_the_committed_project_preview_is_current(projects_rendered: dict[str, P
 def _png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[16:24]
     return int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+
+
+LONG_NAMES = [
+    "广州市城市更新和老旧小区改造配套基础设施建设及运营维护专项资金项目（第二批）",
+    "2023年度市级农业产业化龙头企业贴息补助资金",
+    "城乡居民基本医疗保险财政补助市级配套资金",
+    "中小学校舍安全工程及薄弱学校改造专项",
+]
+
+
+@pytest.fixture(scope="module")
+def long_summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 项目自评汇总 of 24 projects with long names and implementers, one of them with 23
+    missed targets of long names (the list alone would be taller than a page)."""
+    require("soffice", "pdftoppm", "pdfinfo")
+    from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
+    from addin.workbook.builder import BuildOptions, build_workbook
+
+    folder = tmp_path_factory.mktemp("long-summary")
+    names = [f"{LONG_NAMES[n % 4]}（{n + 1}）" for n in range(24)]
+    unit = "广州市住房城乡建设行业监测与研究中心（广州市城市更新项目服务中心）"
+    tables = {**EXAMPLE_TABLES}
+    tables["tblProjects"] = [[n, "广州市住房和城乡建设局", unit, 10, "目标", "完成"] for n in names]
+    tables["tblProjectFunds"] = [[n, "财政拨款", 123456.78, 123456.78, 120000.01] for n in names]
+    indicators = []
+    for k, name in enumerate(names):
+        count = 23 if k == 5 else 2
+        for i in range(count):
+            weight = 90 - 3 * (count - 1) if i == 0 else 3
+            level3 = f"老旧小区改造配套设施完成情况第{i + 1}项（含加装电梯、管网改造、屋面防水）"
+            indicators.append(
+                [name, "产出指标", "质量指标", level3, weight, "正向", "≥95%", 0.935, "比率", None, "原因"]
+            )
+    tables["tblProjectIndicators"] = indicators
+    workbook = folder / "long.xlsx"
+    build_workbook(workbook, tables, BuildOptions(note=EXAMPLE_NOTE))
+    generate(workbook, folder / "generated.xlsx")
+    pdf, _ = _renderer().render(folder / "generated.xlsx", folder, sheet="项目自评汇总")
+    return folder / "generated.xlsx", pdf
+
+
+def test_a_long_summary_prints_whole_names_and_no_row_taller_than_a_page(long_summary: tuple[Path, Path]) -> None:
+    workbook, pdf = long_summary
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+", info), info
+    missing = _clipped(workbook, pdf, "项目自评汇总", 12, "-raw")
+    assert not missing, missing[:5]  # every name and implementer whole, wrapped, not clipped
+    overlaps = _overlaps(_word_boxes(pdf))
+    assert not overlaps, overlaps[:5]
+    # Every page carries project rows under its repeated header: no page of a header alone,
+    # and no project spread over pages.
+    pages = pdf_pages(pdf)
+    rows_per_page = []
+    for page in range(1, pages + 1):
+        text = _squash(pdf_text(pdf, page, page))
+        assert "序号" in text and "项目名称" in text, page
+        rows_per_page.append(sum(1 for n in range(1, 25) if f"（{n}）" in text))
+    assert all(rows_per_page) and sum(rows_per_page) == 24, rows_per_page
+    # the long list ends with how many more there are; the project's sheet lists them all
+    ws = openpyxl.load_workbook(workbook)["项目自评汇总"]
+    listed = [c.value for c in ws["L"] if isinstance(c.value, str) and "等 23 项" in c.value]
+    assert len(listed) == 1 and listed[0].endswith("详见该项目的自评表")
