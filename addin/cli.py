@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -166,6 +167,8 @@ def _cmd_share(args: argparse.Namespace) -> int:
     )
     for line in summary.kept_lines():
         _out(line)
+    if summary.report_note():
+        _out(summary.report_note())
     _kept(summary.backup)
     return 0
 
@@ -327,6 +330,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind stdout (tests): nothing to quiet
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         reconfigure: Callable[..., None] | None = getattr(stream, "reconfigure", None)
@@ -359,6 +370,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("已取消。")
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`summary | head`): nothing is wrong with the
+        # work; stdout is pointed at devnull so Python's own flush at exit stays quiet too.
+        _quiet_stdout()
+        return 0
     except BaseException as exc:
         # A Rust panic in a native library derives from BaseException: it is an internal error too.
         if args.debug or not (isinstance(exc, Exception) or is_native_panic(exc)):

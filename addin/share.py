@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from .errors import UnusableInput
 from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package
+from .package.inject import marked_sheets
 from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
 from .package.parts import rels_path, resolve_target
 from .package.save import atomic_write, ensure_writable, not_an_input
@@ -62,6 +63,18 @@ class ShareSummary:
     formulas_computed: int = 0  # of formulas_frozen: saved without a result, computed from the cells
     formulas_kept: tuple[tuple[str, str], ...] = ()  # (cell, why): no result and not computable
     backup: Path | None = None  # what was at the target before, when it differed
+    report_sheets: tuple[str, ...] = ()  # the product's own sheets in the copy, as last generated
+
+    def report_note(self) -> str:
+        """What the copy's report sheets are: the last generate's, not recomputed by share."""
+        if not self.report_sheets:
+            return ""
+        first = self.report_sheets[0]
+        more = f"等 {len(self.report_sheets)} 张" if len(self.report_sheets) > 1 else ""
+        return (
+            f"注意：副本中的“{first}”{more}报告工作表是最近一次生成报告时的结果，导出共享副本不会重新计算："
+            "如之后修改过数据，请先重新生成报告，再导出共享副本"
+        )
 
     def kept_lines(self) -> list[str]:
         """One warning per JX formula left in the copy, naming its cell and what to do."""
@@ -303,6 +316,9 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
         pkg = Package(package)
+        names = [sheet.name for sheet in pkg.sheets]
+        generated = marked_sheets(pkg.workbook, names)
+        report_sheets = tuple(name for name in names if name in generated)
         share = _Share(pkg, source)
         vba = share.drop_vba()
         removed: list[str] = []
@@ -333,4 +349,6 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         plan = share.plan
         verify_xml(plan, source.name)
         kept = atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
-    return ShareSummary(share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept), kept)
+    return ShareSummary(
+        share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept), kept, report_sheets
+    )

@@ -251,3 +251,36 @@ def test_summary_json_of_the_example_only_gains_keys(demo_dir: Path) -> None:
     assert after["budget"]["execution_basis"] == "全年预算数"
     assert after["procurement"]["categories"]["货物"]["share_of_total"] == "12.1"
     assert _only_adds({"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}) == [".a[1].b: 2 → 3"]  # the comparison bites
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_no_error(demo_dir: Path) -> None:
+    """`summary --json | head -1`: the reader closes the pipe; no 程序内部错误, no traceback."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for args in (("summary", "--json"), ("summary",), ("check",)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "addin", args[0], str(demo_dir / "example.xlsm"), *args[1:]],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # as `head -1` does once it has its line
+        stderr = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=120) in (0, 1), stderr
+        assert "内部错误" not in stderr and "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_generate_names_the_sheets_it_wrote(make_workbook: Make, tmp_path: Path) -> None:
+    from addin.example.data import EXAMPLE_TABLES
+
+    one = {
+        name: [row for row in rows if row[0] == EXAMPLE_TABLES["tblProjects"][0][0]]
+        for name, rows in EXAMPLE_TABLES.items()
+        if name.startswith("tblProject")
+    }
+    result = run("generate", make_workbook(**one), "-o", tmp_path / "out.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert "1 张项目支出绩效自评表“项目自评-1”）" in result.stdout and "至" not in result.stdout.splitlines()[-1]
+    result = run("generate", make_workbook(name="three.xlsx"), "-o", tmp_path / "three-out.xlsx")
+    assert "3 张项目支出绩效自评表“项目自评-1”至“项目自评-3”" in result.stdout
