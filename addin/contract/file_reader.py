@@ -36,6 +36,7 @@ from ..package.sheetscan import (
     scan_sheet,
 )
 from ..package.zipcopy import ZipLayoutError, rewrite_zip
+from .headers import decode_header
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
 from .schema import ALL_TABLES, INDICATORS, RULES, TableSpec
 
@@ -194,7 +195,7 @@ def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec) -> Ra
         name=name,
         header_row=start[0],  # start is the first data row (0-based), so the header is row start[0] (1-based)
         first_col=start[1],
-        headers=list(table.columns),
+        headers=[decode_header(c) if isinstance(c, str) else c for c in table.columns],
         rows=data,
         first_row=start[0] + 1,
     )
