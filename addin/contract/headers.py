@@ -59,7 +59,7 @@ class HeaderMatch:
 
 def match_header(spec: TableSpec, text: str) -> HeaderMatch | None:
     """The contract column a header cell names, or None."""
-    plain = re.sub(r"[\r\n\t]+", "", text).strip()
+    plain = re.sub(r"[\r\n]+", "", text).strip(" \t")
     if plain in spec.headers:
         return HeaderMatch(plain, "", loose=False)
     key = header_key(text)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.findings import Findings
 from ..core.model import Indicator, RuleRow, column_letter
-from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
+from ..core.scoring import DIRECTION_FORWARD, DIRECTION_REVERSE, METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
 from . import schema
 from .coerce import Coercer, clean_text
 from .percent import RATE_SOURCES, read_percent_points
@@ -117,6 +117,8 @@ def read_indicators(
                 cells.where("实际值"),
             )
             cells.ok = False
+        if quantitative and not _direction_agrees(cells, level3, direction, target_text):
+            cells.ok = False
         computed = source in RATE_SOURCES or source == "政府采购支出总额"
         if quantitative and actual is None and actual_text and not computed:
             findings.error(
@@ -149,6 +151,32 @@ def read_indicators(
             )
         )
     return indicators, units
+
+
+_FORWARD_SIGNS = frozenset({">=", "≥", "≧", ">", "大于等于", "不低于", "不少于", "大于", "达到"})
+_REVERSE_SIGNS = frozenset({"<=", "≤", "≦", "<", "小于等于", "不高于", "不超过", "小于"})
+
+
+def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: str) -> bool:
+    """指标方向 against the comparison its 目标值 carries: 正向 with "≤5天" or 反向 with "≥95%"
+    contradict each other, and which one the clerk meant decides the score: an error naming both."""
+    typed = read_value_text(target_text) if target_text else None
+    if typed is None or not typed.comparison:
+        return True
+    sign = typed.comparison
+    if direction == DIRECTION_FORWARD and sign in _REVERSE_SIGNS:
+        meant, other = "上限（越小越好）", DIRECTION_REVERSE
+    elif direction == DIRECTION_REVERSE and sign in _FORWARD_SIGNS:
+        meant, other = "下限（越大越好）", DIRECTION_FORWARD
+    else:
+        return True
+    cells.coercer.findings.error(
+        "input_direction_contradicts_target",
+        f"指标“{level3}”的指标方向为“{direction}”（{cells.where('指标方向')}），但目标值“{target_text}”"
+        f"（{cells.where('目标值')}）是{meant}：请把指标方向改为“{other}”，或改正目标值的符号",
+        cells.where("指标方向"),
+    )
+    return False
 
 
 def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:

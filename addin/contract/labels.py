@@ -28,6 +28,7 @@ __all__ = [
     "is_sub_item",
     "is_total_label",
     "label_key",
+    "rows_below",
 ]
 
 # The template's placeholder rows carry this word in a cell of their own.
@@ -106,3 +107,25 @@ def is_sample_label(value: Any) -> bool:
     if key.startswith("(示例)"):
         return True
     return key.startswith(SAMPLE_MARK) and not key.startswith(_EXAMPLE_MARK)
+
+
+def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
+    """Sheet rows typed directly below a table but outside its range (WPS/LibreOffice users,
+    pasted blocks): the data rows of the block that starts right below the table (one blank
+    row may separate it), up to the next blank row or a footer. Total, 其中 and footer lines
+    below a table are ordinary and not counted. ``rows`` starts at sheet row ``first_row``."""
+    found: list[int] = []
+    seen_data = False
+    for i, row in enumerate(rows):
+        if all(is_blank(v) for v in row):
+            if seen_data or i > 0:
+                break
+            continue
+        if footer_text(row) is not None:
+            break
+        seen_data = True
+        label = next((v for v in row if not is_blank(v)), "")
+        if isinstance(label, str) and (is_total_label(label) or is_sub_item(label)):
+            continue
+        found.append(first_row + i)
+    return found

@@ -99,7 +99,7 @@ def _info(table: ContractTable, findings: Findings) -> Info:
     total_weight = Decimal(100)
     weight_value = items.get("指标总分", (None, ""))[0]
     if not is_blank(weight_value):
-        got = coercer.number(weight_value, locations["指标总分"], "指标总分")
+        got = coercer.number(weight_value, locations["指标总分"], "指标总分", kind="points")
         if got is not None and got > 0:
             total_weight = got
         elif got is not None:
@@ -201,6 +201,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    amount_col = table.ref.columns["合同金额"]
+    percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
         # The ledger can hold hundreds of thousands of rows: well-formed rows take this
         # path of type checks and set lookups; anything unusual goes through _Row.
@@ -211,6 +213,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         if (
             type(amount) is float
             and amount >= 0
+            and r not in percent_rows
             and category in category_choices
             and size in size_choices
             and type(unit) is str

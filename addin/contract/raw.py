@@ -68,6 +68,7 @@ class RawTable:
     uncached: Mapping[tuple[int, int], str] = field(default_factory=dict)  # formula without a saved result
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) with a percent number format
     stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
+    outside_rows: Sequence[int] = ()  # data rows typed directly below the Excel Table, outside it
 
 
 def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:

@@ -25,6 +25,9 @@ from .schema import Column, Kind
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
 
 _NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no figure
+_KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
+# A percent number format on these is the clerk's percentage, which they cannot hold.
+_NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
 _SAMPLE_FIRST = frozenset("示（(")
 # First characters of a cell that may open a footer line, a sample label or a blank row: a
 # row whose first cell starts otherwise is an ordinary data row.
@@ -95,6 +98,18 @@ class ContractTable:
                 "（文件由程序生成、未在 Excel 或 WPS 中打开保存过），"
                 "无法读取：请用 Excel 或 WPS 打开该文件并保存后再试，或加 --recalc 运行（需已安装 LibreOffice）",
                 ranges[0],
+            )
+        if raw.outside_rows:
+            rows = raw.outside_rows
+            shown = "、".join(str(r) for r in rows[:5]) + (f" 等 {len(rows)} 行" if len(rows) > 5 else "")
+            last = column_letter(raw.first_col + len(raw.headers) - 1)
+            end = raw.first_row + len(raw.rows) - 1
+            self.findings.error(
+                "input_rows_outside_table",
+                f"第 {shown} 行紧接在表格 {self.spec.table}（{column_letter(raw.first_col)}{raw.header_row}:"
+                f"{last}{end}）下方，但不在表格范围内，未计入：请把表格范围扩展到这些行"
+                "（Excel：拖动表格右下角，或“表设计→调整表格大小”；WPS 同），或删除这些行",
+                f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )
         if raw.hidden_rows:
             rows = sorted(raw.hidden_rows)
@@ -333,7 +348,12 @@ class Cells:
         value = self.raw(name)
         if type(value) is float or type(value) is int:
             number = to_decimal(value)
-            if self.table.spec.column(name).kind is Kind.AMOUNT and number < 0:
+            kind = self.table.spec.column(name).kind
+            if kind in _NO_PERCENT and self._percent_format(name):
+                self.coercer.percent_shown(number, self.where(name), name, _KINDS[kind])
+                self.ok = False
+                return None
+            if kind is Kind.AMOUNT and number < 0:
                 return self._checked_amount(value, name)
             return number
         if is_blank(value):
@@ -356,12 +376,17 @@ class Cells:
             return None
         return self._checked_amount(value, name)
 
+    def _percent_format(self, name: str) -> bool:
+        col = self.table.ref.columns.get(name)
+        return col is not None and (self.r, col) in self.table.raw.percent_cells
+
     def _checked_amount(self, value: Any, name: str) -> Decimal | None:
         """A non-blank cell as the column's number kind (blank cells never get here)."""
-        if self.table.spec.column(name).kind is Kind.AMOUNT:
+        kind = self.table.spec.column(name).kind
+        if kind is Kind.AMOUNT:
             got = self.coercer.amount(value, self.where(name), name)
         else:
-            got = self.coercer.number(value, self.where(name), name)
+            got = self.coercer.number(value, self.where(name), name, kind=_KINDS.get(kind, "number"))
         if got is None:
             self.ok = False
         return got

@@ -104,7 +104,8 @@ def _procurement(data: DepartmentData, findings: Findings, broken: set[str]) -> 
         check_summary(summary, unit, checks)
         findings.extend(_keep(checks, summary_ok))
     if ledger is not None:
-        check_ledger_units(ledger, [line.name for line in data.budget.lines], findings)
+        if data.budget.table.sheet not in broken:  # units that failed to read are not missing
+            check_ledger_units(ledger, [line.name for line in data.budget.lines], findings)
         figures = from_ledger(ledger, basis=basis)
         if summary is not None:
             checks = Findings()

@@ -14,6 +14,9 @@ from .rules import Case, Rule, apply_rule, compile_rules, meets_target, ratio_sc
 
 __all__ = [
     "DIRECTIONS",
+    "DIRECTION_FORWARD",
+    "DIRECTION_QUALITATIVE",
+    "DIRECTION_REVERSE",
     "METHOD_COEFFICIENT",
     "METHOD_NOT_APPLICABLE",
     "METHOD_QUALITATIVE",

@@ -134,7 +134,7 @@ class _Formats:
             return self.date
         if name in _PERCENT_COLUMNS:
             return self.percent
-        if column.kind is Kind.NUMBER:
+        if column.kind in (Kind.NUMBER, Kind.POINTS, Kind.RATIO):
             return self.number
         if name in ("内容", "偏差原因"):
             return self.wrap
