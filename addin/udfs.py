@@ -22,7 +22,8 @@ from .core.model import ContractLedger, Indicator, RowRef, RuleRow, TableRef
 from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up, to_decimal
 from .core.procurement import CATEGORIES, SIZES, from_ledger
-from .core.rules import TARGET_WORD, Case, apply_rule, compile_rules, ratio_score
+from .core.rulebook import compile_rules
+from .core.rules import TARGET_WORD, Case, apply_rule, ratio_score
 from .core.scoring import (
     METHOD_COEFFICIENT,
     METHOD_NOT_APPLICABLE,

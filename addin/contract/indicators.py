@@ -119,6 +119,15 @@ def read_indicators(
             cells.ok = False
         if quantitative and not _direction_agrees(cells, level3, direction, target_text):
             cells.ok = False
+        merged = None if source or actual is not None or not quantitative else cells.merged_range("数据来源")
+        if merged is not None:
+            findings.error(
+                "input_merged_source",
+                f"指标“{level3}”的实际值为空，数据来源单元格 {cells.where('数据来源')} 处于合并单元格 {merged} 中"
+                f"（内容只属于第一行）：请取消合并，在每一行填写数据来源，或填写实际值",
+                cells.where("数据来源"),
+            )
+            cells.ok = False
         computed = source in RATE_SOURCES or source == "政府采购支出总额"
         if quantitative and actual is None and actual_text and not computed:
             findings.error(
@@ -179,8 +188,11 @@ def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: st
     return False
 
 
-def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
+def read_rules(table: ContractTable, coercer: Coercer) -> tuple[list[RuleRow], set[str]]:
+    """The rule rows, and the names of rules with a row that could not be read (unusable:
+    the error is at the bad cell, the indicators using the rule get no second one)."""
     rules: list[RuleRow] = []
+    unusable: set[str] = set()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = clean_text(cells.text("规则名称")).replace(" ", "")
@@ -193,6 +205,8 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         points = cells.number("每点扣分")
         step = cells.number("每档")
         if not cells.ok:
+            if name:
+                unusable.add(name)
             continue
         if name in schema.BUILT_IN_METHODS:
             coercer.findings.error(
@@ -204,7 +218,7 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         rules.append(
             RuleRow(name, kind, lower, upper, ratio, points, cells.ref, step, lower_is_target, upper_is_target)
         )
-    return rules
+    return rules, unusable
 
 
 def _is_target_word(value: Any) -> bool:
@@ -214,10 +228,13 @@ def _is_target_word(value: Any) -> bool:
 
 def read_scoring(
     indicator_table: ContractTable, rule_table: ContractTable, coercer: Coercer, amount_unit: str
-) -> tuple[list[Indicator], list[RuleRow]]:
-    """Indicators and rules, with percent points read as fractions (each a warning)."""
+) -> tuple[list[Indicator], list[RuleRow], frozenset[str]]:
+    """Indicators and rules, with percent points read as fractions (each a warning), and the
+    names of the rules that are unusable (a row that could not be read; a rule shared by rate
+    and count rows)."""
     indicators, units = read_indicators(indicator_table, coercer, amount_unit)
-    rules = read_rules(rule_table, coercer)
+    rules, unusable = read_rules(rule_table, coercer)
     cells = frozenset((t.raw.sheet, r, c) for t in (indicator_table, rule_table) for r, c in t.raw.percent_cells)
     findings: Findings = coercer.findings
-    return read_percent_points(indicators, units, rules, cells, findings)
+    indicators, rules, mixed = read_percent_points(indicators, units, rules, cells, findings)
+    return indicators, rules, frozenset(unusable | mixed)

@@ -329,7 +329,7 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
 
     coercer = Coercer(findings, info.amount_unit)
     narrative_table = resolved[schema.NARRATIVE.table]
-    indicators, rules = read_scoring(need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit)
+    indicators, rules, unusable = read_scoring(need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit)
     return DepartmentData(
         info=info,
         budget=_budget(need(schema.BUDGET), coercer),
@@ -338,4 +338,5 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         indicators=indicators,
         rules=rules,
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
+        unusable_rules=unusable,
     )

@@ -376,6 +376,16 @@ class Cells:
             return None
         return self._checked_amount(value, name)
 
+    def merged_range(self, name: str) -> str | None:
+        """The merged range (A1:B2) holding this cell when it is not its top-left cell."""
+        col = self.table.ref.columns.get(name)
+        if col is None:
+            return None
+        for r1, c1, r2, c2 in self.table.raw.facts.merged_ranges():
+            if r1 <= self.r <= r2 and c1 <= col <= c2 and (self.r, col) != (r1, c1):
+                return f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        return None
+
     def _percent_format(self, name: str) -> bool:
         col = self.table.ref.columns.get(name)
         return col is not None and (self.r, col) in self.table.raw.percent_cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
 from .findings import Findings
-from .model import DepartmentData
+from .model import BudgetLine, DepartmentData
 from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_ledger, from_summary
 from .scoring import Alternative, ScoreFigures, score_indicators
 
@@ -118,9 +119,10 @@ def _procurement(data: DepartmentData, findings: Findings, broken: set[str]) -> 
 
 
 def _sources(
-    budget: BudgetFigures, procurement: ProcurementFigures
-) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]]]:
-    """数据来源 figures, why any is missing, and 预算执行率 on the other base."""
+    budget: BudgetFigures, procurement: ProcurementFigures, budget_lines: Sequence[BudgetLine]
+) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]], dict[str, str]]:
+    """数据来源 figures, why any is missing, 预算执行率 on the other base, and the input cell
+    to fill for a figure that is not given."""
     dept = budget.department
     figures: dict[str, Decimal | None] = {
         "预算执行率": dept.execution_rate,
@@ -130,12 +132,22 @@ def _sources(
         "小微企业占中小企业比": procurement.small_micro_share_of_sme,
         "政府采购支出总额": procurement.total,
     }
-    # Without 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used instead.
-    if dept.initial is not None:
+    # Without any 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used
+    # instead. With some units missing it, the rate is not given, and the cell to fill is named.
+    lines = budget_lines
+    missing_initial = [line for line in lines if line.initial is None]
+    if dept.initial is not None or len(missing_initial) < len(lines):
         figures["预算调整率"] = dept.adjustment_rate
     notes: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    if dept.adjustment_rate is None and missing_initial and len(missing_initial) < len(lines):
+        notes["预算调整率"] = f"{NOT_GIVEN_NOTE}（预算执行表有单位未填写年初预算数）"
+        cells["预算调整率"] = missing_initial[0].where.cell("年初预算数")
     if dept.spent is None:
         notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表未填写支出数）"
+        missing = next((line for line in lines if line.spent is None), None)
+        if missing is not None and "支出数" in missing.where.table.columns:
+            cells["支出进度"] = missing.where.cell("支出数")
     if dept.execution_rate is None and dept.basis == BASIS_INITIAL and dept.initial is None:
         notes["预算执行率"] = f"{NOT_GIVEN_NOTE}（执行率口径为年初预算数，但年初预算数未填写完整）"
     for name, part in (
@@ -147,7 +159,7 @@ def _sources(
             notes[name] = f"{NOT_GIVEN_NOTE}（采购汇总未填写相应的中小企业或小微企业金额）"
     other = BASIS_INITIAL if dept.basis == BASIS_FULL_YEAR else BASIS_FULL_YEAR
     alternatives = {"预算执行率": [(other, dept.rate_on(other))]}
-    return figures, notes, alternatives
+    return figures, notes, alternatives, cells
 
 
 def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluation:
@@ -171,7 +183,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
-    figures, notes, alternatives = _sources(budget, procurement)
+    figures, notes, alternatives, cells = _sources(budget, procurement, data.budget.lines)
     indicators_ok = not data.indicators or data.indicators[0].where.table.sheet not in broken
     score = score_indicators(
         data.indicators,
@@ -182,8 +194,26 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         check_weights=indicators_ok,
         notes=notes,
         alternatives=alternatives,
+        unusable_rules=data.unusable_rules,
+        withheld=_withheld(data, broken),
+        note_cells=cells,
     )
     return Evaluation(data, budget, procurement, score, findings, frozenset(broken))
+
+
+_BUDGET_SOURCES = frozenset({"预算执行率", "支出进度", "预算调整率"})
+
+
+def _withheld(data: DepartmentData, broken: set[str]) -> frozenset[str]:
+    """数据来源 figures computed from a sheet where cells failed to read: an indicator drawing
+    on one is not scored and gets no error of its own (the error is at the cell to fix; a
+    figure computed from the rows that did read would be wrong, and "基数为0" misleading)."""
+    out: set[str] = set()
+    if data.budget.table.sheet in broken:
+        out |= _BUDGET_SOURCES
+    if broken & {_sheet(data.contracts), _sheet(data.procurement)}:
+        out |= set(FIGURE_SOURCES) - _BUDGET_SOURCES
+    return frozenset(out)
 
 
 def _sheet(table: Any) -> str:

@@ -187,3 +187,6 @@ class DepartmentData:
     indicators: Sequence[Indicator]
     rules: Sequence[RuleRow]
     narrative: Sequence[NarrativeItem] = ()
+    # Rules the reader found unusable (a row it could not read; one shared by rate and count
+    # rows): reported at their cells, and the indicators using them get no second error.
+    unusable_rules: frozenset[str] = frozenset()
