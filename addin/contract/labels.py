@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from .schema import TOTAL_LABELS
+
 __all__ = [
     "SAMPLE_COLUMNS",
     "SAMPLE_MARK",
@@ -37,7 +39,7 @@ SAMPLE_MARK = "示例"
 # (``demo``), not placeholders to replace.
 _EXAMPLE_MARK = "示例数据"
 
-_TOTAL_WORDS = ("合计", "总计", "汇总", "小计")
+_GRAND_TOTALS = ("合计", "总计")
 # A grand total may name whose total it is: 本部门合计, 部门合计, 全部门总计, 总合计.
 _TOTAL_PREFIXES = ("", "本部门", "部门", "全部门", "本单位", "单位", "全部", "总", "全年")
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -62,9 +64,9 @@ def label_key(text: str) -> str:
 def is_total_label(label: str) -> bool:
     """合计/总计/汇总/小计, also "合计：", "合计（万元）", "本部门合计"."""
     key = _TRAILING_UNIT.sub("", label_key(label).rstrip(":")).rstrip(":")
-    if key in _TOTAL_WORDS:
+    if key in TOTAL_LABELS:
         return True
-    return any(key == prefix + word for word in _TOTAL_WORDS[:2] for prefix in _TOTAL_PREFIXES)
+    return any(key == prefix + word for word in _GRAND_TOTALS for prefix in _TOTAL_PREFIXES)
 
 
 def is_sub_item(label: str) -> bool:

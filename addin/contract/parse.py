@@ -295,9 +295,17 @@ def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     items = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
-        section = cells.text("章节")
-        if cells.ok:
-            items.append(NarrativeItem(section, cells.text("内容")))
+        section = clean_text(cells.text("章节")).replace(" ", "")
+        if not cells.ok:
+            continue
+        if section not in schema.NARRATIVE_SECTIONS:
+            coercer.findings.warning(
+                "narrative_other_section",
+                f"章节“{section}”不是报告的固定章节，该段落放在 Word 报告末尾的“{schema.OTHER_SECTION}”中："
+                f"如应归入某一章节，请改为 {'、'.join(schema.NARRATIVE_SECTIONS)} 之一",
+                cells.where("章节"),
+            )
+        items.append(NarrativeItem(section, cells.text("内容")))
     return items
 
 

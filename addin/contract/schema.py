@@ -37,6 +37,8 @@ __all__ = [
     "INFO_ITEMS",
     "LEVELS",
     "NARRATIVE",
+    "NARRATIVE_SECTIONS",
+    "OTHER_SECTION",
     "PROCUREMENT",
     "REPORT_SHEET",
     "RULES",
@@ -193,6 +195,24 @@ RULES = TableSpec(
         Column("每档", Kind.POINTS, present=False),  # 扣分: points off per full 每档 points
     ),
 )
+
+# 文字材料.章节 values the Word report places (一、基本情况 … 四、下一步改进措施); a paragraph
+# under any other 章节 goes to a last part, 五、其他说明, under its own 章节 name.
+NARRATIVE_SECTIONS = (
+    "部门概况",
+    "年度工作和重点工作任务",
+    "部门整体支出绩效目标",
+    "部门整体绩效管理情况",
+    "履职效能分析",
+    "预算编制情况",
+    "预算执行情况",
+    "绩效管理情况",
+    "政府采购情况",
+    "资产管理情况",
+    "存在的主要问题",
+    "下一步改进措施",
+)
+OTHER_SECTION = "五、其他说明"
 
 NARRATIVE = TableSpec(
     "文字材料",

@@ -46,12 +46,15 @@ _GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
 Alternative = tuple[str, Decimal | None]
 
 
-def grade(total: Decimal) -> str:
-    """优 ≥ 90, 良 80–90, 中 60–80, 差 < 60, judged on the presented (2-decimal) total so the
-    grade always agrees with the figure printed beside it."""
+def grade(total: Decimal, out_of: Decimal = Decimal(100)) -> str:
+    """优 ≥ 90%, 良 80–90%, 中 60–80%, 差 < 60% of the declared 指标总分 ``out_of`` (default 100,
+    where the bounds are 90/80/60 points; a Chongqing form with 指标总分 30 grades 27.60 as
+    92% → 优), judged on the presented (2-decimal) total so the grade always agrees with the
+    figure printed beside it."""
     shown = round_half_up(total, 2)
+    share = shown if out_of == 100 else shown * 100 / out_of
     for bound, label in _GRADES:
-        if shown >= bound:
+        if share >= bound:
             return label
     return "差"
 
@@ -84,7 +87,7 @@ class ScoreFigures:
 
     @property
     def grade(self) -> str | None:
-        return None if self.total is None else grade(self.total)
+        return None if self.total is None else grade(self.total, self.declared_total)
 
 
 def _fmt(value: Decimal) -> str:
