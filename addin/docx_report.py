@@ -175,11 +175,11 @@ def build_document(ev: Evaluation) -> DocxDocument:
     _paragraphs(doc, [text.get("存在的主要问题", "") or "（请在“文字材料”工作表的“存在的主要问题”章节填写。）"])
     heading("四、下一步改进措施")
     _paragraphs(doc, [text.get("下一步改进措施", "") or "（请在“文字材料”工作表的“下一步改进措施”章节填写。）"])
-    others = [(section, body) for section, body in text.items() if section not in NARRATIVE_SECTIONS and body]
+    others = [(name, body) for name, body in text.items() if name not in NARRATIVE_SECTIONS and body]
     if others:  # paragraphs under a 章节 the report has no place for (a warning names each)
         heading(OTHER_SECTION)
-        for number, (section, body) in enumerate(others, start=1):
-            subheading(f"（{_CHINESE_NUMBERS[min(number, 10) - 1]}）{section}")
+        for number, (name, body) in enumerate(others, start=1):
+            subheading(f"（{_CHINESE_NUMBERS[min(number, 10) - 1]}）{name}")
             _paragraphs(doc, [body])
     return doc
 

@@ -154,7 +154,7 @@ def _mixed_rules(
 ) -> set[str]:
     """Rules used by a rate row and by a count row: a point is 0.01 on the one and 1 on the
     other, so the same bounds cannot serve both. An error at the rule, naming both rows."""
-    first_row = {}
+    first_row: dict[str, RuleRow] = {}
     for rule in rules:
         first_row.setdefault(rule.name, rule)
     mixed: set[str] = set()

@@ -92,9 +92,10 @@ class ContractTable:
             )
         if raw.uncached:
             ranges = [f"{raw.sheet}!{a}" for a in _ranges(list(raw.uncached))]
+            where = f"{'、'.join(ranges)} 为公式" if len(ranges) > 1 else "该处为公式"
             self.findings.error(
                 "input_formula_no_result",
-                f"{'、'.join(ranges)} 是公式，但文件中没有保存计算结果"
+                f"{where}，但文件中没有保存计算结果"
                 "（文件由程序生成、未在 Excel 或 WPS 中打开保存过），"
                 "无法读取：请用 Excel 或 WPS 打开该文件并保存后再试，或加 --recalc 运行（需已安装 LibreOffice）",
                 ranges[0],
@@ -405,6 +406,10 @@ class Cells:
         value = self.raw(name)
         error = None
         if is_blank(value):
+            col = self.table.ref.columns.get(name)
+            if col is not None and (self.r, col) in self.table.raw.uncached:
+                self.ok = False  # a formula without a saved result: reported once for the table
+                return None, ""
             error, _ = self._facts(name)
             if error is None:
                 return None, ""
