@@ -226,7 +226,8 @@ def _note(r: DepartmentRow) -> str:
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade;
-    # a second workbook of the same department and year is listed but not ranked or counted.
+    # a second workbook of the same department and year is listed with its figures, unranked
+    # and not counted in the grade statistics.
     valid = [r for r in good if not r.errors and not r.duplicate_of]
     ranks = {
         "exec": _rank(valid, lambda r: r.execution_rate),
@@ -296,7 +297,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
         ]
         for i, r in enumerate(good, start=1):
-            if r.errors or r.duplicate_of:
+            if r.errors:
                 blank: list[object] = [
                     *(i, r.file, r.department, r.year or "-"),
                     *(["-"] * 11),

@@ -99,7 +99,8 @@ def test_copies_of_one_department_and_year_are_ranked_and_counted_once(tmp_path:
     }
     wb = openpyxl.load_workbook(out)
     table = {r[1]: r for r in wb["汇总"].iter_rows(min_row=4, values_only=True) if r[1]}
-    assert table["外办.xlsx"][13] in (1, 2) and table["外办(1).xlsx"][13] == "-"
+    assert table["外办.xlsx"][13] in (1, 2) and table["外办(1).xlsx"][13] == "-"  # listed, not ranked
+    assert table["外办(1).xlsx"][12] == table["外办.xlsx"][12]
     assert "外办.xlsx" in table["外办(1).xlsx"][18]
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 2

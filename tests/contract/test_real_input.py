@@ -445,6 +445,7 @@ def test_batch_over_good_stray_truncated_and_erroneous_workbooks(
     def stray(wb: openpyxl.Workbook) -> None:
         for name in INPUT_SHEETS:
             wb[name]["XFD1048576"] = " "
+        wb["基本信息"]["B4"] = "另一部门"  # a copy of one department and year is ranked once
 
     shutil.copy(edited(stray, name="b-stray.xlsx"), folder / "b-stray.xlsx")
     good = (folder / "a-good.xlsx").read_bytes()
