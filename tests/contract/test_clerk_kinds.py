@@ -22,21 +22,6 @@ Tables = dict[str, list[list[Any]]]
 Edit = Callable[[openpyxl.Workbook], None]
 
 
-@pytest.fixture
-def edited(make_workbook: Callable[..., Path]) -> Callable[..., Path]:
-    """The example (optionally with table changes), then edited with openpyxl as a clerk would."""
-
-    def make(edit: Edit | None = None, name: str = "dept.xlsx", **changes: Any) -> Path:
-        path = make_workbook(name=name, **changes)
-        if edit is not None:
-            wb = openpyxl.load_workbook(path)
-            edit(wb)
-            wb.save(path)
-        return path
-
-    return make
-
-
 def errors(ev: Evaluation) -> list[tuple[str, str]]:
     return [(f.code, f.location) for f in ev.findings.errors]
 
