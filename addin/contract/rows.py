@@ -216,18 +216,17 @@ class ContractTable:
         first = self.raw.first_row
         footers = [first + i for i in range(last + 1, len(rows)) if footer_text(rows[i]) is not None]
         a, b = self._sample_columns
-        width = max(a, b)
+        other = b if b else a  # the first cell is checked anyway: the other label column
         for i in range(last + 1):
             row = rows[i]
             # The common row settles here in C: a first cell that opens no footer and is not
             # blank, no 示例 mark, and label cells that do not open with 示例.
             if (
-                len(row) > width
-                and type(row[0]) is str
-                and row[0][:1] not in _SPECIAL_FIRST
+                row
+                and type(head := row[0]) is str
+                and head[:1] not in _SPECIAL_FIRST
                 and SAMPLE_MARK not in row
-                and (type(row[a]) is not str or row[a][:1] not in _SAMPLE_FIRST)
-                and (type(row[b]) is not str or row[b][:1] not in _SAMPLE_FIRST)
+                and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
             ):
                 yield first + i, row
                 continue
