@@ -26,7 +26,7 @@ from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
-__all__ = ["DepartmentRow", "batch", "collect", "mark_duplicates"]
+__all__ = ["DepartmentRow", "batch", "collect", "mark_duplicates", "summary_row", "write_summary"]
 
 GRADES = ("优", "良", "中", "差")
 BATCH_UNIT = "万元"
@@ -86,6 +86,12 @@ def _one(path: str) -> DepartmentRow:
         warnings=len(ev.findings.warnings),
         unit=unit,
     )
+
+
+def summary_row(path: Path) -> DepartmentRow:
+    """One workbook's row of the summary, evaluated in this process; never raises (a file that
+    cannot be read gets a row with its ``failure``). The web door runs it in its own workers."""
+    return _one(str(path))
 
 
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -224,6 +230,7 @@ def _note(r: DepartmentRow) -> str:
 
 
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
+    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade;
     # a second workbook of the same department and year is listed with its figures, unranked

@@ -185,6 +185,29 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.config import MIB, WebConfig
+    from .web.server import serve
+
+    env = WebConfig.from_env()
+    config = WebConfig(
+        token=args.token or env.token,
+        max_upload_bytes=int(args.max_upload_mb * MIB) if args.max_upload_mb is not None else env.max_upload_bytes,
+        workers=args.workers if args.workers is not None else env.workers,
+        time_limit=args.time_limit if args.time_limit is not None else env.time_limit,
+        worker_memory_bytes=(
+            int(args.worker_memory_mb * MIB) if args.worker_memory_mb is not None else env.worker_memory_bytes
+        ),
+        temp_dir=Path(args.temp_dir) if args.temp_dir else env.temp_dir,
+        allow_origins=tuple(args.allow_origin) or env.allow_origins,
+    )
+    if config.max_upload_bytes <= 0 or config.time_limit <= 0:
+        _err("--max-upload-mb 与 --time-limit 须大于 0")
+        return 2
+    serve(config, host=args.host, port=args.port)
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
@@ -245,6 +268,28 @@ def _parser() -> argparse.ArgumentParser:
     many.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     many.add_argument("--workers", type=int, default=None, help="并行进程数（默认等于 CPU 核数）")
     many.set_defaults(run=_cmd_batch)
+
+    web = sub.add_parser("serve", help="启动网页版（页面与 HTTP API），供无 Python 的电脑、WPS 和信创终端使用")
+    web.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对局域网开放用 0.0.0.0）")
+    web.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    web.add_argument(
+        "--token", default=None, help="访问令牌：调用 /api/* 须带 Authorization: Bearer 令牌（或环境变量 JIXIAO_TOKEN）"
+    )
+    web.add_argument("--max-upload-mb", type=float, default=None, help="每次上传的大小上限，MiB（默认 50）")
+    web.add_argument("--workers", type=int, default=None, help="计算进程数（默认等于 CPU 核数）")
+    web.add_argument("--time-limit", type=float, default=None, help="每个文件的处理时间上限，秒（默认 120）")
+    web.add_argument(
+        "--worker-memory-mb", type=float, default=None, help="每个计算进程的内存上限，MiB（默认 2048；0 为不限）"
+    )
+    web.add_argument("--temp-dir", default=None, help="上传文件在处理期间的临时文件夹（处理完即删除）")
+    web.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="允许跨域调用 API 的来源（如 WPS 加载项的地址），可重复",
+    )
+    web.set_defaults(run=_cmd_serve)
 
     template = sub.add_parser("template", help="由 macros/*.bas 和表格约定生成模板（及示例）工作簿")
     template.add_argument(

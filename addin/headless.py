@@ -9,13 +9,22 @@ from typing import BinaryIO
 
 from .contract.file_reader import read_tables
 from .contract.parse import parse_department
+from .contract.raw import RawTable
 from .core import Evaluation, Findings, evaluate
 from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
 from .package.save import atomic_write, backup, ensure_writable
 from .package.zipcopy import ZipLayoutError
 
-__all__ = ["GenerateResult", "build_templates", "demo", "evaluate_file", "generate", "write_report"]
+__all__ = [
+    "GenerateResult",
+    "build_templates",
+    "demo",
+    "evaluate_file",
+    "evaluate_with_tables",
+    "generate",
+    "write_report",
+]
 
 
 def evaluate_file(path: Path, *, recalc: bool = False) -> Evaluation:
@@ -23,6 +32,12 @@ def evaluate_file(path: Path, *, recalc: bool = False) -> Evaluation:
 
     ``recalc``: read a copy recalculated by LibreOffice (``addin.recalc``), with a warning
     saying so; the file itself is not touched."""
+    return evaluate_with_tables(path, recalc=recalc)[0]
+
+
+def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluation, dict[str, RawTable | None]]:
+    """``evaluate_file`` plus the tables as read (keyed by table name, None where absent), for
+    a door that shows the clerk's own cells around a finding's location."""
     if recalc:
         from .recalc import RECALC_NOTE, recalculated
 
@@ -30,20 +45,20 @@ def evaluate_file(path: Path, *, recalc: bool = False) -> Evaluation:
         with recalculated(path) as copy:
             findings = Findings()
             findings.warning("input_recalculated", RECALC_NOTE, "")
-            data = parse_department(read_tables(copy), findings)
-            return evaluate(data, findings)
+            tables = read_tables(copy)
+            return evaluate(parse_department(tables, findings), findings), tables
     findings = Findings()
-    data = parse_department(read_tables(path), findings)
-    return evaluate(data, findings)
+    tables = read_tables(path)
+    return evaluate(parse_department(tables, findings), findings), tables
 
 
 def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced; atomic."""
     # Imported here: summary and check never write, and need not load the writer.
     from .package.inject import inject_sheets
-    from .report.content import checks_layout, report_layout
+    from .report.content import report_layouts
 
-    layouts = [report_layout(ev), checks_layout(ev.findings)]
+    layouts = report_layouts(ev)
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
         try:

@@ -17,7 +17,7 @@ from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 
-__all__ = ["checks_layout", "report_layout"]
+__all__ = ["checks_layout", "report_layout", "report_layouts"]
 
 # A:J is the printed report; L:N hold the charts' data, outside the print area.
 WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
@@ -401,3 +401,9 @@ def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
         layout.put(1, 2, "未发现问题。", "td")
     layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
     return layout
+
+
+def report_layouts(ev: Evaluation) -> list[SheetLayout]:
+    """Every sheet the report writers put into the workbook, in order; the web door previews
+    the same list, so a sheet added here shows in every door."""
+    return [report_layout(ev), checks_layout(ev.findings)]

@@ -1,0 +1,134 @@
+"""The clerk's own cells around a finding's location, as a small sheet-like HTML table.
+
+A finding names ``sheet!cell`` (预算执行!E5, 绩效指标!A5:A7, 预算执行!12:12). In Excel the
+校验结果 sheet links there; the web page has no workbook to jump into, so the location links
+to this excerpt instead: the table's header row and the rows around the location, column
+letters and row numbers as in Excel, the cell itself highlighted. It is cut from the tables
+the reader already read for the evaluation (no second read of the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from html import escape
+
+from ..contract.raw import RawTable
+from ..core.model import column_letter
+from ..core.numbers import to_decimal
+from .numfmt import general
+
+__all__ = ["excerpts", "parse_location"]
+
+_CONTEXT = 2  # rows shown before and after the location
+_MAX_ROWS = 12
+_MAX_COLS = 16
+_MAX_EXCERPTS = 200  # a ledger with thousands of bad rows: the first are shown, the rest listed
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def parse_location(location: str) -> tuple[str, int, int, int | None, int | None] | None:
+    """``sheet!A5`` / ``sheet!A5:C7`` / ``sheet!5:5`` → (sheet, first row, last row, first
+    column, last column), rows 1-based, columns 0-based (None: the whole row). None when the
+    text is not a cell address."""
+    sheet, bang, ref = location.rpartition("!")
+    if not bang or not sheet:
+        return None
+    sheet = sheet.strip("'").replace("''", "'")
+    first, _, last = ref.partition(":")
+    a, b = _REF.match(first), _REF.match(last or first)
+    if a is None or b is None:
+        return None
+    rows = sorted((int(a.group(2)), int(b.group(2))))
+    if a.group(1) and b.group(1):
+        cols = sorted((_column_index(a.group(1)), _column_index(b.group(1))))
+        return sheet, rows[0], rows[1], cols[0], cols[1]
+    return sheet, rows[0], rows[1], None, None
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        try:
+            return general(to_decimal(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _excerpt(table: RawTable, where: tuple[str, int, int, int | None, int | None]) -> str:
+    _, row1, row2, col1, col2 = where
+    width = max(len(table.headers), max((len(r) for r in table.rows[:200]), default=0), 1)
+    first_col = table.first_col
+    last_col = first_col + width - 1
+    if col1 is not None and col2 is not None:
+        first_col, last_col = min(first_col, col1), max(last_col, col2)
+    last_col = min(last_col, first_col + _MAX_COLS - 1)
+    data_last = table.first_row + len(table.rows) - 1
+    start = max(table.first_row, row1 - _CONTEXT)
+    end = min(max(data_last, row2), row2 + _CONTEXT, start + _MAX_ROWS - 1)
+
+    def cells(values: object, sheet_row: int, header: bool) -> str:
+        row = list(values) if isinstance(values, list | tuple) else []
+        out = [f'<th scope="row">{sheet_row}</th>']
+        for c in range(first_col, last_col + 1):
+            offset = c - table.first_col
+            value = row[offset] if 0 <= offset < len(row) else None
+            hit = row1 <= sheet_row <= row2 and (col1 is None or col2 is None or col1 <= c <= col2)
+            classes = " ".join(k for k, on in (("head", header), ("hit", hit)) if on)
+            out.append(f'<td class="{classes}">' if classes else "<td>")
+            out.append(escape(_shown(value)) + "</td>")
+        return "<tr>" + "".join(out) + "</tr>"
+
+    html = [f'<table class="excerpt" aria-label="{escape(table.sheet)}">', "<tr><th></th>"]
+    html.extend(f'<th scope="col">{column_letter(c)}</th>' for c in range(first_col, last_col + 1))
+    html.append("</tr>")
+    html.append(cells(table.headers, table.header_row, True))
+    if row1 <= table.header_row:
+        start, end = table.first_row, min(data_last, table.first_row + _CONTEXT)
+    elif start > table.first_row:
+        html.append(f'<tr class="gap"><th>…</th><td colspan="{last_col - first_col + 1}"></td></tr>')
+    for sheet_row in range(start, end + 1):
+        index = sheet_row - table.first_row
+        html.append(cells(table.rows[index] if 0 <= index < len(table.rows) else (), sheet_row, False))
+    html.append("</table>")
+    return "".join(html)
+
+
+def excerpts(tables: Mapping[str, RawTable | None], locations: Iterable[str]) -> dict[str, str]:
+    """HTML excerpt per location that falls on a table the reader read (others are left out:
+    the page then shows the location as text)."""
+    by_sheet: dict[str, list[RawTable]] = {}
+    for table in tables.values():
+        if table is not None:
+            by_sheet.setdefault(table.sheet, []).append(table)
+    found: dict[str, str] = {}
+    for location in dict.fromkeys(locations):
+        if len(found) >= _MAX_EXCERPTS:
+            break
+        where = parse_location(location)
+        if where is None or where[0] not in by_sheet:
+            continue
+        candidates = by_sheet[where[0]]
+        # The table whose rows (header included) hold the location; else the first on the sheet.
+        table = next(
+            (t for t in candidates if t.header_row <= where[1] <= t.first_row + max(len(t.rows), 1)),
+            candidates[0],
+        )
+        found[location] = _excerpt(table, where)
+    return found

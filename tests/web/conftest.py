@@ -1,0 +1,67 @@
+"""Two real servers for the whole session (starting one costs a second or two): one open with
+the default limits, one as a bureau would run it (token, 1 MiB upload limit)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from addin.example.data import EXAMPLE_TABLES
+from addin.workbook.builder import BuildOptions, build_workbook
+
+from .server import Server, running_server
+
+TOKEN = "bureau-token-2024"
+
+
+@pytest.fixture(scope="session")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("open-server"), "--workers", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("guarded-server")
+    with running_server(folder, "--workers", "2", "--token", TOKEN, "--max-upload-mb", "1") as server:
+        yield server
+
+
+def department(folder: Path, name: str, executed_factor: float = 1.0, score_cut: int = 0, **changes: Any) -> Path:
+    """A department workbook (.xlsx) built from the example's tables, with its own name and figures."""
+    tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"][0][1] = name
+    for row in tables["tblBudget"]:
+        row[4] = round(row[4] * executed_factor, 2)
+    tables["tblIndicators"][4][9] = 5 - score_cut
+    tables.update(changes)
+    path = folder / f"{name}.xlsx"
+    build_workbook(path, tables, BuildOptions())
+    return path
+
+
+@pytest.fixture(scope="session")
+def bureau(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Three departments' workbooks."""
+    folder = tmp_path_factory.mktemp("bureau")
+    return [department(folder, "甲局"), department(folder, "乙局", 0.9, 3), department(folder, "丙局", 0.95, 5)]
+
+
+@pytest.fixture(scope="session")
+def broken_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workbook whose data have an error (text where 执行数 must be a number)."""
+    budget = copy.deepcopy(EXAMPLE_TABLES["tblBudget"])
+    budget[1][4] = "九百"
+    return department(tmp_path_factory.mktemp("broken"), "丁局", tblBudget=budget)
+
+
+@pytest.fixture
+def text_as_workbook(tmp_path: Path) -> Path:
+    """A text file renamed .xlsx, as clerks do."""
+    path = tmp_path / "数据.xlsx"
+    path.write_text("单位名称,全年预算数\n办本级,100\n", encoding="utf-8")
+    return path
