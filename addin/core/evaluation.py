@@ -144,7 +144,8 @@ def _sources(
         notes["预算调整率"] = f"{NOT_GIVEN_NOTE}（预算执行表有单位未填写年初预算数）"
         cells["预算调整率"] = missing_initial[0].where.cell("年初预算数")
     if dept.spent is None:
-        notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表未填写支出数）"
+        partly = any(line.spent is not None for line in lines)
+        notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表{'有单位' if partly else ''}未填写支出数）"
         missing = next((line for line in lines if line.spent is None), None)
         if missing is not None and "支出数" in missing.where.table.columns:
             cells["支出进度"] = missing.where.cell("支出数")
