@@ -47,6 +47,8 @@ class DepartmentRow:
     grade: str | None = None
     errors: int = 0
     warnings: int = 0
+    projects: int = 0  # projects listed in 项目 (项目支出绩效自评)
+    projects_completed: int = 0  # of which with a complete self-evaluation
     failure: str = ""  # the reason a file could not be read at all
     unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
     duplicate_of: str = ""  # the file kept for the same 部门名称 and 评价年度 (this one is not ranked)
@@ -84,6 +86,8 @@ def _one(path: str) -> DepartmentRow:
         grade=ev.score.grade,
         errors=len(ev.findings.errors),
         warnings=len(ev.findings.warnings),
+        projects=len(ev.projects.projects),
+        projects_completed=ev.projects.completed,
         unit=unit,
     )
 
@@ -279,6 +283,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "错误数",
             "警告数",
             "填报金额单位",
+            "项目数",
+            "完成自评项目数",
             "说明",
         ]
         ws.write_row(2, 0, heads, head)
@@ -302,13 +308,17 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
             text,
             text,
+            text,
+            text,
         ]
         for i, r in enumerate(good, start=1):
             if r.errors:
                 blank: list[object] = [
                     *(i, r.file, r.department, r.year or "-"),
                     *(["-"] * 11),
-                    *(r.errors, r.warnings, r.unit or "未知", _note(r)),
+                    *(r.errors, r.warnings, r.unit or "未知"),
+                    *(r.projects, "-"),  # projects listed; whether complete waits for the fixes
+                    _note(r),
                 ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
@@ -332,6 +342,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.errors,
                 r.warnings,
                 r.unit or "未知",
+                r.projects,
+                r.projects_completed,
                 _note(r),
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):

@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .contract.parse import parse_department
-from .contract.schema import CHECKS_SHEET, REPORT_SHEET
+from .contract.schema import CHECKS_SHEET, PROJECTS_SUMMARY_SHEET, REPORT_SHEET
 from .core import Evaluation, Findings, evaluate
 from .core.findings import Finding, Severity
-from .core.numbers import format_amount
+from .core.numbers import format_amount, format_percent
 from .errors import AddinError, UnusableInput
 from .excel.reader import read_tables
 from .excel.session import alert, excel_session
 from .excel.writer import write_layout
-from .report.content import checks_layout, report_layout
+from .report.content import checks_layout, report_layouts
 from .report.layout import SheetLayout
+from .report.project_content import is_project_sheet
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -115,7 +116,8 @@ def _log_crash() -> Path:
 
 
 def _generate(book: Any, progress: Progress) -> None:
-    """生成报告: compute from the sheets and write 自评报告 and 校验结果."""
+    """生成报告: compute from the sheets and write 自评报告 and 校验结果, and with projects
+    项目自评汇总 and each project's 项目支出绩效自评表 (one button writes both)."""
     ev = _evaluate(book, progress)
     if not ev.ok:
         errors = len(ev.findings.errors)
@@ -126,15 +128,33 @@ def _generate(book: Any, progress: Progress) -> None:
         )
         return
     progress("正在写入报告……")
-    report = _write(book, report_layout(ev))
-    _write(book, checks_layout(ev.findings))
-    _activate(report)
+    layouts = report_layouts(ev)  # the same sheets as every other door writes
+    _drop_stale_project_sheets(book, {layout.name for layout in layouts})
+    written = []
+    for done, layout in enumerate(layouts):
+        if is_project_sheet(layout.name):
+            progress(f"正在写入项目自评表（{done - 1}/{len(layouts) - 2}）……")
+        written.append(_write(book, layout))
+    _activate(written[0])
     score = ev.score
     warnings = len(ev.findings.warnings)
     summary = f"报告已生成：自评得分 {format_amount(score.total)} 分，评价等级“{score.grade}”。" if score.total else ""
+    projects = ev.projects
+    if projects.projects:
+        summary += (
+            f"已生成 {len(projects.projects)} 个项目的项目支出绩效自评表（项目绩效自评完成率 "
+            f"{format_percent(projects.completion_rate, 2)}），汇总见“{PROJECTS_SUMMARY_SHEET}”。"
+        )
     if warnings:
         summary += f"有 {warnings} 处警告，见“{CHECKS_SHEET}”工作表。"
     alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")
+
+
+def _drop_stale_project_sheets(book: Any, wanted: set[str]) -> None:
+    """Project sheets of an earlier run whose project is no longer listed."""
+    for sheet in list(book.sheets):
+        if is_project_sheet(sheet.name) and sheet.name not in wanted:
+            sheet.delete()
 
 
 def _check(book: Any, progress: Progress) -> None:

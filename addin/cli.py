@@ -107,7 +107,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         _out(line)
     if result.backup is not None:
         _out(f"原文件已备份为：{result.backup}")
-    _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”）")
+    projects = len(result.evaluation.projects.projects)
+    extra = f"“项目自评汇总”和 {projects} 张项目支出绩效自评表“项目自评-1”至“项目自评-{projects}”" if projects else ""
+    _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”{'、' + extra if extra else ''}）")
     return 0
 
 

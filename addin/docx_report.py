@@ -16,7 +16,9 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -24,9 +26,11 @@ from docx.text.run import Run
 from .contract.schema import NARRATIVE_SECTIONS, OTHER_SECTION
 from .core.evaluation import Evaluation
 from .core.numbers import format_amount, round_half_up
+from .docx_layout import add_layout
 from .errors import UnusableInput
 from .package.save import atomic_write, ensure_writable
 from .report import sentences
+from .report.project_content import project_layout
 
 __all__ = ["write_docx"]
 
@@ -36,6 +40,8 @@ SUBHEADING_FONT = "楷体"
 TITLE_FONT = "宋体"
 BODY_SIZE = Pt(16)  # 三号, as official documents are set
 _FIXED_DATE = dt.datetime(2024, 1, 1)
+# A4 with the 公文 margins (GB/T 9704-2012: 版心 156 mm wide)
+PAGE_WIDTH_CM, LEFT_MARGIN_CM, RIGHT_MARGIN_CM = 21.0, 2.8, 2.6
 
 
 def _font(run: Run, name: str, size: Pt | None = None, bold: bool = False) -> None:
@@ -114,12 +120,57 @@ def _score_table(doc: DocxDocument, ev: Evaluation) -> None:
         _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12), bold=True)
 
 
+def _field(run: Run, instruction: str) -> None:
+    """A Word field (PAGE) inside ``run``: begin, instruction, separate, shown value, end."""
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == instruction else "w:t")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+
+
+def _page_numbers(doc: DocxDocument, section: Section) -> None:
+    """公文 page numbers (GB/T 9704-2012 7.5): “— 1 —” in 4号 宋体 below the text block, odd
+    pages on the right and even pages on the left, each one character in from the edge."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        indent = Pt(14)
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            paragraph.paragraph_format.right_indent = indent
+        else:
+            paragraph.paragraph_format.left_indent = indent
+        for text in ("— ", None, " —"):
+            run = paragraph.add_run(text or "")
+            _font(run, TITLE_FONT, Pt(14))
+            if text is None:
+                _field(run, " PAGE ")
+
+
+def _annex(doc: DocxDocument, ev: Evaluation) -> None:
+    """附件：项目支出绩效自评表, one project per page, from the layout the sheets are written from."""
+    width = int(Cm(PAGE_WIDTH_CM - LEFT_MARGIN_CM - RIGHT_MARGIN_CM))
+    for i, figures in enumerate(ev.projects.projects):
+        if i == 0:
+            _paragraph(doc, "附件", font=HEADING_FONT, indent=False).paragraph_format.page_break_before = True
+        add_layout(doc, project_layout(ev, figures), width, new_page=i > 0)
+
+
 def build_document(ev: Evaluation) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.page_height, section.page_width = Cm(29.7), Cm(PAGE_WIDTH_CM)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.left_margin, section.right_margin = Cm(LEFT_MARGIN_CM), Cm(RIGHT_MARGIN_CM)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = BODY_SIZE
@@ -130,6 +181,7 @@ def build_document(ev: Evaluation) -> DocxDocument:
     props.title = sentences.title(ev)
     props.created = props.modified = _FIXED_DATE
     props.revision = 1
+    _page_numbers(doc, section)
 
     text = _narrative(ev)
     _paragraph(
@@ -165,7 +217,7 @@ def build_document(ev: Evaluation) -> DocxDocument:
     _paragraph(doc, "2.预算执行情况")
     _paragraphs(doc, [sentences.spending_sentence(ev), text.get("预算执行情况", "")])
     _paragraph(doc, "3.绩效管理情况")
-    _paragraphs(doc, [text.get("绩效管理情况", "")])
+    _paragraphs(doc, [text.get("绩效管理情况", ""), sentences.projects_sentence(ev)])
     _paragraph(doc, "4.政府采购情况")
     _paragraphs(doc, [text.get("政府采购情况", ""), sentences.procurement_sentence(ev)])
     _paragraph(doc, "5.资产管理情况")
@@ -181,6 +233,7 @@ def build_document(ev: Evaluation) -> DocxDocument:
         for number, (name, body) in enumerate(others, start=1):
             subheading(f"（{_CHINESE_NUMBERS[min(number, 10) - 1]}）{name}")
             _paragraphs(doc, [body])
+    _annex(doc, ev)
     return doc
 
 

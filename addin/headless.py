@@ -53,16 +53,21 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
 
 
 def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
-    """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced; atomic."""
+    """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
+    项目自评汇总 and one 项目自评-<序号> per project; project sheets of an earlier run that no
+    longer have a project are removed. Atomic."""
     # Imported here: summary and check never write, and need not load the writer.
     from .package.inject import inject_sheets
+    from .package.package import Package
     from .report.content import report_layouts
+    from .report.project_content import is_project_sheet
 
     layouts = report_layouts(ev)
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
+        stale = [sheet.name for sheet in Package(package).sheets if is_project_sheet(sheet.name)]
         try:
-            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts))
+            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts, stale))
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"

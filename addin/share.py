@@ -17,6 +17,7 @@ from .package.archive import check_workbook_file, open_package
 from .package.package import Package, Plan, drop_override, drop_relationship, relationships
 from .package.parts import rels_path, resolve_target
 from .package.save import atomic_write, ensure_writable
+from .package.sheets import drop_app_title, drop_sheet_entry
 from .package.zipcopy import rewrite_zip
 
 __all__ = ["CONFIG_SHEETS", "ShareSummary", "share_copy"]
@@ -174,42 +175,11 @@ class _Share:
     # -- the xlwings.conf sheet ----------------------------------------------------------------
     def drop_sheet(self, index: int, name: str, rel_id: str, part: str) -> None:
         self.drop(self.pkg.owned_parts(part))
-        self.workbook = re.sub(rf'<(?:\w+:)?sheet\b[^>]*\bname="{re.escape(name)}"[^>]*/>', "", self.workbook, count=1)
-        self.wb_rels = drop_relationship(self.wb_rels, rel_id)
-
-        def defined(match: re.Match[str]) -> str:
-            element = match.group(0)
-            local = re.search(r'localSheetId="(\d+)"', element)
-            if (local and int(local.group(1)) == index) or f"{name}!" in element or f"'{name}'!" in element:
-                return ""
-            if local and int(local.group(1)) > index:
-                return element.replace(local.group(0), f'localSheetId="{int(local.group(1)) - 1}"', 1)
-            return element
-
-        self.workbook = re.sub(r"<(?:\w+:)?definedName\b.*?</(?:\w+:)?definedName>", defined, self.workbook, flags=re.S)
-
-        def view(match: re.Match[str]) -> str:
-            value = int(match.group(2))
-            return f'{match.group(1)}="{value - 1 if value > index else (0 if value == index else value)}"'
-
-        self.workbook = re.sub(r'\b(activeTab|firstSheet)="(\d+)"', view, self.workbook)
+        self.workbook = drop_sheet_entry(self.workbook, index, name)
         if "docProps/app.xml" in self.pkg.names:
             app = self.text("docProps/app.xml")
-            titled = app.replace(f"<vt:lpstr>{name}</vt:lpstr>", "", 1)
+            titled = drop_app_title(app, name)
             if titled != app:
-                titled = re.sub(
-                    r'(<TitlesOfParts>\s*<vt:vector size=")(\d+)"',
-                    lambda m: f'{m.group(1)}{int(m.group(2)) - 1}"',
-                    titled,
-                    count=1,
-                )
-                titled = re.sub(
-                    r"(<HeadingPairs>.*?<vt:i4>)(\d+)(</vt:i4>)",
-                    lambda m: f"{m.group(1)}{int(m.group(2)) - 1}{m.group(3)}",
-                    titled,
-                    count=1,
-                    flags=re.S,
-                )
                 self.put("docProps/app.xml", titled)
 
     # -- personal metadata ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Realistic large contract workbooks for the benchmarks (and the batch folder).
 
     python -m benchmarks.generate OUT.xlsx [--contracts 200000] [--units 500] [--indicators 300]
+                                           [--projects 0] [--project-indicators 15]
     python -m benchmarks.generate --batch FOLDER [--departments 200]
 
 Amounts are whole cents, so every figure is exact; the category summary is computed from the
@@ -19,7 +20,7 @@ from typing import Any
 from addin.example.data import EXAMPLE_TABLES
 from addin.workbook.builder import BuildOptions, build_workbook
 
-__all__ = ["department_tables", "write_department"]
+__all__ = ["department_tables", "project_tables", "write_department"]
 
 CATEGORIES = ("货物", "工程", "服务")
 SIZES = ("大型", "中型", "小型", "微型")
@@ -106,10 +107,66 @@ def department_tables(
     return tables
 
 
+_PROJECT_METHODS = ("比率", "比率", "满意度区间", "完成率扣分", "定性")
+
+
+def project_tables(seed: int, *, projects: int, indicators: int) -> dict[str, list[list[Any]]]:
+    """``projects`` projects of ``indicators`` indicators each (90 points between them, 执行率分值
+    10), two 资金来源 and a 年度资金总额 row each, every rule kind, some missed targets with
+    their reasons: the three project tables of a large department."""
+    rng = random.Random(seed)
+    rows: list[list[Any]] = []
+    funds: list[list[Any]] = []
+    measures: list[list[Any]] = []
+    base, extra = divmod(9_000, indicators)  # weights in hundredths adding up to exactly 90
+    for p in range(projects):
+        name = f"项目{p + 1:04d}"
+        rows.append([name, "某某局", f"第{p % 20 + 1:02d}单位", 10, f"{name}的年度总体目标", f"{name}的实际完成情况"])
+        public_cents = rng.randint(10_000, 2_000_000)
+        carried_cents = rng.randint(0, 200_000)
+        spent = [round(c * rng.uniform(0.85, 1.01)) for c in (public_cents, carried_cents)]
+        funds.append([name, "年度资金总额", None, (public_cents + carried_cents) / 100, sum(spent) / 100])
+        funds.append([name, "财政拨款", None, public_cents / 100, spent[0] / 100])
+        funds.append([name, "上年结转", None, carried_cents / 100, spent[1] / 100])
+        for i in range(indicators):
+            weight = (base + (1 if i < extra else 0)) / 100
+            method = _PROJECT_METHODS[i % len(_PROJECT_METHODS)]
+            level1 = ("产出指标", "效益指标", "满意度指标")[min(i * 3 // indicators, 2)]
+            if method == "定性":
+                target, actual, manual, direction = "良好", "良好", weight, "定性"
+            else:
+                target, actual, manual, direction = 0.95, round(rng.uniform(0.9, 1.0), 4), None, "正向"
+            measures.append(
+                [
+                    name,
+                    level1,
+                    f"二级{i % 4}",
+                    f"指标{i + 1:02d}",
+                    weight,
+                    direction,
+                    target,
+                    actual,
+                    method,
+                    manual,
+                    "原因",
+                ]
+            )
+    return {"tblProjects": rows, "tblProjectFunds": funds, "tblProjectIndicators": measures}
+
+
 def write_department(
-    path: Path, seed: int, *, contracts: int, units: int, indicators: int, name: str = "某某局"
+    path: Path,
+    seed: int,
+    *,
+    contracts: int,
+    units: int,
+    indicators: int,
+    name: str = "某某局",
+    projects: int = 0,
+    project_indicators: int = 15,
 ) -> Path:
     tables = department_tables(seed, contracts=contracts, units=units, indicators=indicators, name=name)
+    tables.update(project_tables(seed, projects=projects, indicators=project_indicators))
     build_workbook(path, tables, BuildOptions())
     return path
 
@@ -120,6 +177,8 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=200_000)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--indicators", type=int, default=300)
+    parser.add_argument("--projects", type=int, default=0)
+    parser.add_argument("--project-indicators", type=int, default=15)
     parser.add_argument("--batch", type=Path)
     parser.add_argument("--departments", type=int, default=200)
     args = parser.parse_args()
@@ -136,7 +195,15 @@ def main() -> None:
             )
         print(f"{args.departments} workbooks in {args.batch}")
     elif args.output:
-        write_department(args.output, 1, contracts=args.contracts, units=args.units, indicators=args.indicators)
+        write_department(
+            args.output,
+            1,
+            contracts=args.contracts,
+            units=args.units,
+            indicators=args.indicators,
+            projects=args.projects,
+            project_indicators=args.project_indicators,
+        )
         print(args.output)
     else:
         parser.error("give OUT.xlsx or --batch FOLDER")

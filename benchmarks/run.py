@@ -4,9 +4,11 @@
 
 Whole processes, median of --runs: `summary --json` on a 200,000-contract workbook against the
 read floor (pandas + python-calamine reading the same sheets and nothing else) and against a
-naive pandas + openpyxl reader; `generate` against `summary`; peak RSS; xlwings actions per
-report at 1×, 10× and 100× contracts; each UDF on 200,000-row ranges; and batch throughput
-over generated department workbooks.
+naive pandas + openpyxl reader; `generate` against `summary`; `generate` of the same workbook
+with 300 projects × 15 indicators (项目支出绩效自评表) against the department report alone, and
+the same for an ordinary department (2,000 contracts); peak RSS; xlwings actions per report at
+1×, 10× and 100× contracts and per project sheet at 3 and 30 projects; each UDF on 200,000-row
+ranges; and batch throughput over generated department workbooks.
 """
 
 from __future__ import annotations
@@ -67,6 +69,40 @@ def xlwings_actions(folder: Path) -> dict[int, int]:
         book = xw.Book(json=payload(path))
         buttons.generate_report(book)
         counts[factor] = len(book.json()["actions"])
+    return counts
+
+
+def project_sheet_actions(folder: Path) -> dict[int, tuple[int, int]]:
+    """(largest actions per project sheet, actions of the 项目自评汇总) queued by generate_report
+    with the example's 3 projects repeated 1× and 10×."""
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # this benchmark process only
+    import xlwings as xw
+
+    from addin import buttons
+    from addin.example.data import EXAMPLE_TABLES
+    from addin.workbook.builder import BuildOptions, build_workbook
+    from tests.excel.payload import payload
+
+    counts = {}
+    for copies in (1, 10):
+        tables = copy.deepcopy(EXAMPLE_TABLES)
+        for name in ("tblProjects", "tblProjectFunds", "tblProjectIndicators"):
+            tables[name] = [[f"{r[0]}-{n}", *r[1:]] for n in range(copies) for r in EXAMPLE_TABLES[name]]
+        path = folder / f"projects-x{copies}.xlsx"
+        build_workbook(path, tables, BuildOptions())
+        data = payload(path)
+        book = xw.Book(json=data)
+        buttons.generate_report(book)
+        sheets = [s["name"] for s in data["sheets"]]
+        per_sheet: dict[str, int] = {}
+        for action in book.json()["actions"]:
+            if action["func"] == "addSheet":
+                sheets.insert(action["args"][0], action["args"][1])
+            elif action["sheet_position"] is not None:
+                name = sheets[action["sheet_position"]]
+                per_sheet[name] = per_sheet.get(name, 0) + 1
+        largest = max(n for name, n in per_sheet.items() if name.startswith("项目自评-"))
+        counts[copies * 3] = (largest, per_sheet["项目自评汇总"])
     return counts
 
 
@@ -168,7 +204,27 @@ def main() -> None:
     out = workdir / "with-report.xlsx"
     gen, gen_rss = median_of([python, "-m", "addin", "generate", str(big), "-o", str(out)], args.runs)
 
+    # The same departments with 300 projects × 15 indicators: one 项目支出绩效自评表 per project.
+    sizes = {
+        "large": ["--contracts", "200000"],
+        "ordinary": ["--contracts", "2000", "--units", "8", "--indicators", "30"],
+    }
+    projects: dict[str, tuple[float, float, int]] = {}
+    for size, options in sizes.items():
+        # the large department alone is the 200,000-contract workbook measured above
+        plain = big if size == "large" else workdir / f"{size}.xlsx"
+        with_projects = workdir / f"{size}-projects.xlsx"
+        for path, extra in ((plain, []), (with_projects, ["--projects", "300", "--project-indicators", "15"])):
+            if not path.exists():
+                print(f"generating {path.name} …", file=sys.stderr)
+                command = [python, "-m", "benchmarks.generate", str(path), *options, *extra]
+                subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        alone, _ = median_of([python, "-m", "addin", "generate", str(plain), "-o", str(out)], args.runs)
+        both, both_rss = median_of([python, "-m", "addin", "generate", str(with_projects), "-o", str(out)], args.runs)
+        projects[size] = (alone, both, both_rss)
+
     actions = xlwings_actions(workdir)
+    project_actions = project_sheet_actions(workdir)
     udf = udf_timings()
 
     batch_dir = workdir / "departments"
@@ -204,6 +260,13 @@ def main() -> None:
     )
     print(f"| naive pandas + openpyxl reader, same sheets | {naive:.2f} s | summary is {naive / ours:.1f}× faster |")
     print(f"| `generate -o` (summary + writing the report) | {gen:.2f} s | {gen / ours:.2f}× summary |")
+    for size, label in (("large", "200,000 contracts"), ("ordinary", "2,000 contracts, 8 units")):
+        alone, both, both_rss = projects[size]
+        target = " (target ≤ 2×)" if size == "large" else ""
+        print(
+            f"| `generate -o`, {label}: report alone / with 300 projects × 15 indicators | "
+            f"{alone:.2f} s / {both:.2f} s, peak {both_rss // 1024} MiB | {both / alone:.2f}×{target} |"
+        )
     print(
         f"| peak RSS: summary / generate / floor | {ours_rss // 1024} / {gen_rss // 1024} / "
         f"{floor_rss // 1024} MiB | target ≤ 600 MiB |"
@@ -211,6 +274,11 @@ def main() -> None:
     print(
         f"| xlwings actions per report at 1× / 10× / 100× contracts | "
         f"{actions[1]} / {actions[10]} / {actions[100]} | constant: {len(set(actions.values())) == 1} |"
+    )
+    (sheet3, summary3), (sheet30, summary30) = project_actions[3], project_actions[30]
+    print(
+        f"| xlwings actions per project sheet / 项目自评汇总 at 3 / 30 projects | {sheet3} / {summary3} and "
+        f"{sheet30} / {summary30} | per sheet constant: {sheet3 == sheet30} |"
     )
     for name, seconds in udf.items():
         what = "scalar arguments" if name in SCALAR_UDFS else "200,000-row ranges"

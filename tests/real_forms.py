@@ -85,6 +85,8 @@ def reference_department(procurement: Rows) -> Tables:
     tables: Tables = copy.deepcopy(EXAMPLE_TABLES)
     tables["tblContracts"] = []
     tables["tblProcurement"] = procurement
+    for name in ("tblProjects", "tblProjectFunds", "tblProjectIndicators"):
+        tables[name] = []  # the department's statement alone (the example's projects are illustrative)
     return tables
 
 
@@ -102,9 +104,9 @@ REFERENCE_TOTAL_ONLY: Rows = [["合计", 1758.16, 1172.10, 126.34]]
 # 90, 全年预算数 89.974, 全年执行数 89.974. A project form: no 支出数 column at all.
 CHIZHOU_PROJECT = ("委托业务项目", 90, 89.974, 89.974)
 
-# 年初 238.93 / 全年 251.89 / 执行 251.89 (100.00% on 全年预算数, 105.42% on 年初预算数): the figures of
-# the issue (DESIGN.md "Real report forms"). No public source for them could be found with the
-# search tools available here, so they stand as the issue gives them.
+# 年初 238.93 / 全年 251.89 / 执行 251.89 (100.00% on 全年预算数, 105.42% on 年初预算数): 青神县发展和
+# 改革局《部门预算项目支出绩效自评表（2023年度）》, 工资性支出, published at
+# https://www.scqs.gov.cn/info/13206/211004.htm (found for issue 12; see tests/core/project_forms.py).
 BASE_DISAGREEMENT = ("某专项", 238.93, 251.89, 251.89)
 
 PROJECT_BUDGET_HEADERS = ("单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", "备注")

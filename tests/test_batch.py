@@ -18,9 +18,12 @@ from addin.headless import evaluate_file
 from addin.workbook.builder import BuildOptions, build_workbook
 
 
-def _department(folder: Path, name: str, executed_factor: float, score_cut: int) -> Path:
+def _department(folder: Path, name: str, executed_factor: float, score_cut: int, projects: int = 3) -> Path:
     tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
     tables["tblInfo"][0][1] = name
+    kept = {row[0] for row in tables["tblProjects"][:projects]}
+    for table in ("tblProjects", "tblProjectFunds", "tblProjectIndicators"):
+        tables[table] = [row for row in tables[table] if row[0] in kept]
     for row in tables["tblBudget"]:
         row[4] = round(row[4] * executed_factor, 2)
     tables["tblIndicators"][4][9] = 5 - score_cut  # the qualitative score moves the total
@@ -34,7 +37,7 @@ def bureau(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
     _department(folder, "甲局", 1.0, 0)
-    _department(folder, "乙局", 0.9, 3)
+    _department(folder, "乙局", 0.9, 3, projects=0)
     _department(folder, "丙局", 0.95, 5)
     (folder / "损坏的文件.xlsx").write_bytes(b"PK\x03\x04broken")
     (folder / "~$甲局.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook to read
@@ -56,6 +59,8 @@ def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> 
         assert abs(row[6] - float(round(ev.budget.department.execution_rate, 4))) < 1e-9  # type: ignore[arg-type]
         assert row[12] == float(round(ev.score.total, 2))  # type: ignore[arg-type]
         assert row[15] == len(ev.findings.errors) and row[16] == len(ev.findings.warnings)
+        assert row[18] == len(ev.projects.projects) and row[19] == ev.projects.completed  # 项目数, 完成自评项目数
+    assert [table[n][18] for n in ("甲局.xlsx", "乙局.xlsx", "丙局.xlsx")] == [3, 0, 3]
     assert [table[n][7] for n in ("甲局.xlsx", "丙局.xlsx", "乙局.xlsx")] == [1, 2, 3]  # execution-rate rank
     by_score = sorted(table, key=lambda n: table[n][12], reverse=True)
     assert [table[n][13] for n in by_score] == [1, 2, 3]  # score rank
@@ -101,6 +106,6 @@ def test_copies_of_one_department_and_year_are_ranked_and_counted_once(tmp_path:
     table = {r[1]: r for r in wb["汇总"].iter_rows(min_row=4, values_only=True) if r[1]}
     assert table["外办.xlsx"][13] in (1, 2) and table["外办(1).xlsx"][13] == "-"  # listed, not ranked
     assert table["外办(1).xlsx"][12] == table["外办.xlsx"][12]
-    assert "外办.xlsx" in table["外办(1).xlsx"][18]
+    assert "外办.xlsx" in table["外办(1).xlsx"][20]
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 2

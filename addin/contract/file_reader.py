@@ -191,12 +191,12 @@ def _rows_below(wb: calamine.CalamineWorkbook, raw: RawTable, info: _Sheet) -> l
     if info.scan.last_row <= end or len(info.tables) != 1:
         return []
     data = wb.get_sheet_by_name(raw.sheet)
-    top, left = data.start if data.start else (0, 0)
+    left = data.start[1] if data.start else 0  # iter_rows starts at row 1, at the first used column
     c1 = raw.first_col - left
     c2 = c1 + len(raw.headers)
     below: list[list[Any]] = []
     for i, row in enumerate(data.iter_rows()):
-        r = top + i + 1
+        r = i + 1
         if r <= end:
             continue
         if r > end + _BELOW_ROWS:
@@ -236,13 +236,15 @@ def _compact_rows(rows: Iterator[list[Any]]) -> list[Sequence[Any]]:
     return kept
 
 
-def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> RawTable:
+def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> RawTable | None:
     data = wb.get_sheet_by_name(sheet)
     # iter_rows starts at row 1 but at the first used column: keep that column's offset.
     first_col = data.start[1] if data.start else 0
     values = _compact_rows(iter(data.iter_rows()))
     best = header_row(values, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet, spec))
     return RawTable(
         spec=spec,
@@ -318,7 +320,11 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
                 if sheet is None:
                     found[spec.table] = None
                     continue
-                raw = _from_sheet(wb, sheet, spec)
+                from_sheet = _from_sheet(wb, sheet, spec)
+                if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                    found[spec.table] = None
+                    continue
+                raw = from_sheet
             info = survey.get(raw.sheet)
             if raw.name and info is not None:
                 raw.outside_rows = _rows_below(wb, raw, info)

@@ -9,6 +9,7 @@ over the whole table and its rules (``percent.read_percent_points``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,36 @@ from .percent import RATE_SOURCES, read_percent_points
 from .rows import Cells, ContractTable, is_blank
 from .values import amount_factor, read_value_text
 
-__all__ = ["read_indicators", "read_rules", "read_scoring"]
+__all__ = [
+    "DEPARTMENT_COLUMNS",
+    "PROJECT_COLUMNS",
+    "IndicatorColumns",
+    "Units",
+    "fill_merged",
+    "read_indicator",
+    "read_indicators",
+    "read_rules",
+    "read_scoring",
+]
 
 _FILLED = ("一级指标", "二级指标")
+# (sheet, row) of an indicator → the units its target and actual were typed with
+Units = dict[tuple[str, int], tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorColumns:
+    """The columns of an indicator row: the department's 绩效指标 and the projects' 项目指标 name
+    the same fields differently (目标值 / 年度指标值, …); the projects have no 数据来源."""
+
+    target: str = "目标值"
+    actual: str = "实际值"
+    reason: str = "偏差原因"
+    source: str | None = "数据来源"
+
+
+DEPARTMENT_COLUMNS = IndicatorColumns()
+PROJECT_COLUMNS = IndicatorColumns("年度指标值", "实际完成值", "偏差原因分析及改进措施", None)
 
 
 def fill_merged(table: ContractTable) -> None:
@@ -83,82 +111,89 @@ def _value(cells: Cells, name: str, amount_unit: str) -> tuple[Decimal | None, s
     return typed.number, text.replace("百分比", "%"), unit
 
 
-def read_indicators(
-    table: ContractTable, coercer: Coercer, amount_unit: str
-) -> tuple[list[Indicator], dict[int, tuple[str, str]]]:
-    """The indicators, and per sheet row the units of 目标值 and 实际值 ("%" for percent)."""
-    fill_merged(table)
-    findings = coercer.findings
-    indicators: list[Indicator] = []
-    units: dict[int, tuple[str, str]] = {}
-    for r, row in table.rows():
-        cells = table.cells(r, row, coercer)
-        level1 = cells.text("一级指标")
-        level2 = cells.text("二级指标")
-        level3 = cells.text("三级指标")
-        weight = cells.number("分值")
-        if weight is not None and weight < 0:
-            findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
-            cells.ok = False
-        direction = cells.choice("指标方向")
-        target, target_text, t_unit = _value(cells, "目标值", amount_unit)
-        actual, actual_text, a_unit = _value(cells, "实际值", amount_unit)
-        source = clean_text(cells.text("数据来源"))
-        method = clean_text(cells.text("计分方法")).replace(" ", "")
-        coefficient = cells.number("得分系数")
-        manual = cells.number("自评得分")
-        reason = cells.text("偏差原因")
-        quantitative = method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, "")
-        if quantitative and t_unit and a_unit and t_unit != a_unit:
-            findings.error(
-                "input_unit_mismatch",
-                f"指标“{level3}”的目标值“{target_text}”（{cells.where('目标值')}）与实际值“{actual_text}”"
-                f"（{cells.where('实际值')}）单位不同：请统一单位",
-                cells.where("实际值"),
-            )
-            cells.ok = False
-        if quantitative and not _direction_agrees(cells, level3, direction, target_text):
-            cells.ok = False
-        merged = None if source or actual is not None or not quantitative else cells.merged_range("数据来源")
+def read_indicator(
+    cells: Cells, amount_unit: str, columns: IndicatorColumns = DEPARTMENT_COLUMNS
+) -> tuple[Indicator, tuple[str, str]] | None:
+    """One indicator row and the units of its target and actual ("%" for percent); None when
+    the row cannot be used (each reason is a finding)."""
+    findings = cells.coercer.findings
+    level1 = cells.text("一级指标")
+    level2 = cells.text("二级指标")
+    level3 = cells.text("三级指标")
+    weight = cells.number("分值")
+    if weight is not None and weight < 0:
+        findings.error("input_negative", "分值不能为负数：请填写该指标的分值", cells.where("分值"))
+        cells.ok = False
+    direction = cells.choice("指标方向")
+    target, target_text, t_unit = _value(cells, columns.target, amount_unit)
+    actual, actual_text, a_unit = _value(cells, columns.actual, amount_unit)
+    source = clean_text(cells.text(columns.source)) if columns.source else ""
+    method = clean_text(cells.text("计分方法")).replace(" ", "")
+    coefficient = cells.number("得分系数")
+    manual = cells.number("自评得分")
+    reason = cells.text(columns.reason)
+    quantitative = method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, "")
+    if quantitative and t_unit and a_unit and t_unit != a_unit:
+        findings.error(
+            "input_unit_mismatch",
+            f"指标“{level3}”的{columns.target}“{target_text}”（{cells.where(columns.target)}）与{columns.actual}"
+            f"“{actual_text}”（{cells.where(columns.actual)}）单位不同：请统一单位",
+            cells.where(columns.actual),
+        )
+        cells.ok = False
+    if quantitative and not _direction_agrees(cells, level3, direction, target_text, columns.target):
+        cells.ok = False
+    if columns.source and not source and actual is None and quantitative:
+        merged = cells.merged_range(columns.source)
         if merged is not None:
             findings.error(
                 "input_merged_source",
-                f"指标“{level3}”的实际值为空，数据来源单元格 {cells.where('数据来源')} 处于合并单元格 {merged} 中"
-                f"（内容只属于第一行）：请取消合并，在每一行填写数据来源，或填写实际值",
-                cells.where("数据来源"),
+                f"指标“{level3}”的{columns.actual}为空，数据来源单元格 {cells.where(columns.source)} 处于合并单元格"
+                f" {merged} 中（内容只属于第一行）：请取消合并，在每一行填写数据来源，或填写{columns.actual}",
+                cells.where(columns.source),
             )
             cells.ok = False
-        computed = source in RATE_SOURCES or source == "政府采购支出总额"
-        if quantitative and actual is None and actual_text and not computed:
-            findings.error(
-                "input_phrase_actual",
-                f"指标“{level3}”按“{method}”计分需要数值，实际值却是文字“{actual_text}”："
-                "若为定性评价，请将计分方法改为“定性”并填写自评得分；否则请填写数值",
-                cells.where("实际值"),
-            )
-            cells.ok = False
-        if not cells.ok or weight is None:
-            continue
-        units[r] = (t_unit, a_unit)
-        indicators.append(
-            Indicator(
-                level1,
-                level2,
-                level3,
-                weight,
-                direction,
-                target,
-                target_text,
-                actual,
-                actual_text,
-                source,
-                method,
-                manual,
-                reason,
-                cells.ref,
-                coefficient,
-            )
+    computed = source in RATE_SOURCES or source == "政府采购支出总额"
+    if quantitative and actual is None and actual_text and not computed:
+        findings.error(
+            "input_phrase_actual",
+            f"指标“{level3}”按“{method}”计分需要数值，{columns.actual}却是文字“{actual_text}”："
+            "若为定性评价，请将计分方法改为“定性”并填写自评得分；否则请填写数值",
+            cells.where(columns.actual),
         )
+        cells.ok = False
+    if not cells.ok or weight is None:
+        return None
+    indicator = Indicator(
+        level1,
+        level2,
+        level3,
+        weight,
+        direction,
+        target,
+        target_text,
+        actual,
+        actual_text,
+        source,
+        method,
+        manual,
+        reason,
+        cells.ref,
+        coefficient,
+    )
+    return indicator, (t_unit, a_unit)
+
+
+def read_indicators(table: ContractTable, coercer: Coercer, amount_unit: str) -> tuple[list[Indicator], Units]:
+    """The indicators, and per (sheet, row) the units of 目标值 and 实际值 ("%" for percent)."""
+    fill_merged(table)
+    indicators: list[Indicator] = []
+    units: Units = {}
+    for r, row in table.rows():
+        read = read_indicator(table.cells(r, row, coercer), amount_unit)
+        if read is not None:
+            indicators.append(read[0])
+            units[(table.raw.sheet, r)] = read[1]
     return indicators, units
 
 
@@ -166,7 +201,7 @@ _FORWARD_SIGNS = frozenset({">=", "≥", "≧", ">", "大于等于", "不低于"
 _REVERSE_SIGNS = frozenset({"<=", "≤", "≦", "<", "小于等于", "不高于", "不超过", "小于"})
 
 
-def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: str) -> bool:
+def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: str, target: str) -> bool:
     """指标方向 against the comparison its 目标值 carries: 正向 with "≤5天" or 反向 with "≥95%"
     contradict each other, and which one the clerk meant decides the score: an error naming both."""
     typed = read_value_text(target_text) if target_text else None
@@ -181,8 +216,8 @@ def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: st
         return True
     cells.coercer.findings.error(
         "input_direction_contradicts_target",
-        f"指标“{level3}”的指标方向为“{direction}”（{cells.where('指标方向')}），但目标值“{target_text}”"
-        f"（{cells.where('目标值')}）是{meant}：请把指标方向改为“{other}”，或改正目标值的符号",
+        f"指标“{level3}”的指标方向为“{direction}”（{cells.where('指标方向')}），但{target}“{target_text}”"
+        f"（{cells.where(target)}）是{meant}：请把指标方向改为“{other}”，或改正{target}的符号",
         cells.where("指标方向"),
     )
     return False
@@ -227,14 +262,32 @@ def _is_target_word(value: Any) -> bool:
 
 
 def read_scoring(
-    indicator_table: ContractTable, rule_table: ContractTable, coercer: Coercer, amount_unit: str
-) -> tuple[list[Indicator], list[RuleRow], frozenset[str]]:
-    """Indicators and rules, with percent points read as fractions (each a warning), and the
-    names of the rules that are unusable (a row that could not be read; a rule shared by rate
-    and count rows)."""
+    indicator_table: ContractTable,
+    rule_table: ContractTable,
+    coercer: Coercer,
+    amount_unit: str,
+    others: Sequence[tuple[ContractTable, Sequence[Indicator], Units]] = (),
+) -> tuple[list[Indicator], list[RuleRow], list[list[Indicator]], frozenset[str]]:
+    """Indicators and rules, with percent points read as fractions (each a warning).
+
+    ``others`` are more indicator tables scored by the same rules (the projects'), as (table,
+    its indicators, their units): their percent points are read in the same pass, so a rule
+    is read one way for every indicator that uses it. Returns them read, in the same order,
+    and the names of the rules that are unusable (a row that could not be read; a rule shared
+    by rate and count rows)."""
     indicators, units = read_indicators(indicator_table, coercer, amount_unit)
     rules, unusable = read_rules(rule_table, coercer)
-    cells = frozenset((t.raw.sheet, r, c) for t in (indicator_table, rule_table) for r, c in t.raw.percent_cells)
+    tables = (indicator_table, rule_table, *(table for table, _, _ in others))
+    cells = frozenset((t.raw.sheet, r, c) for t in tables for r, c in t.raw.percent_cells)
+    every = [*indicators, *(ind for _, inds, _ in others for ind in inds)]
+    every_unit = dict(units)
+    for _, _, more in others:
+        every_unit.update(more)
     findings: Findings = coercer.findings
-    indicators, rules, mixed = read_percent_points(indicators, units, rules, cells, findings)
-    return indicators, rules, frozenset(unusable | mixed)
+    read, rules, mixed = read_percent_points(every, every_unit, rules, cells, findings)
+    parts: list[list[Indicator]] = []
+    start = len(indicators)
+    for _, inds, _ in others:
+        parts.append(read[start : start + len(inds)])
+        start += len(inds)
+    return read[: len(indicators)], rules, parts, frozenset(unusable | mixed)

@@ -25,6 +25,7 @@ from .coerce import Coercer, clean_text
 from .headers import amount_unit_alias
 from .indicators import read_scoring
 from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key
+from .projects import read_projects
 from .raw import RawTable
 from .rows import ContractTable
 from .schema import TableSpec
@@ -337,7 +338,19 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
 
     coercer = Coercer(findings, info.amount_unit)
     narrative_table = resolved[schema.NARRATIVE.table]
-    indicators, rules, unusable = read_scoring(need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit)
+    # The projects' indicators are read with the department's: one pass over percent points, so
+    # a rule is read the same way for every table that uses it.
+    project_tables = read_projects(resolved, coercer, info.amount_unit)
+    others = []
+    if project_tables is not None and project_tables.indicator_table is not None:
+        inds = [p.indicator for p in project_tables.data.indicators]
+        others.append((project_tables.indicator_table, inds, project_tables.units))
+    indicators, rules, read, unusable = read_scoring(
+        need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit, others
+    )
+    projects = None
+    if project_tables is not None:
+        projects = project_tables.with_indicators(read[0]) if others else project_tables.data
     return DepartmentData(
         info=info,
         budget=_budget(need(schema.BUDGET), coercer),
@@ -346,5 +359,6 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         indicators=indicators,
         rules=rules,
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
+        projects=projects,
         unusable_rules=unusable,
     )

@@ -85,7 +85,7 @@ def _rules(
 
 def read_percent_points(
     indicators: Sequence[Indicator],
-    units: Mapping[int, tuple[str, str]],
+    units: Mapping[tuple[str, int], tuple[str, str]],
     rules: Sequence[RuleRow],
     percent_cells: Cells,
     findings: Findings,
@@ -93,7 +93,7 @@ def read_percent_points(
     """Indicators and rules with percent points read as fractions; a finding for each; and
     the rules used by both rate and count rows (an error each: unusable).
 
-    ``units`` maps an indicator's sheet row to the units its 目标值 and 实际值 were typed with
+    ``units`` maps an indicator's (sheet, row) to the units its 目标值 and 实际值 were typed with
     ("%" for a percentage, "" for a bare number, a word for a count); ``percent_cells`` holds
     the (sheet, row, col) of cells with a percent number format.
     """
@@ -101,7 +101,7 @@ def read_percent_points(
     scored = [ind for ind in indicators if ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)]
 
     def unit_of(ind: Indicator) -> tuple[str, str]:
-        return units.get(ind.where.row, ("", ""))
+        return units.get((ind.where.table.sheet, ind.where.row), ("", ""))
 
     def counted(ind: Indicator) -> bool:
         return any(u not in ("", PERCENT) for u in unit_of(ind))
@@ -129,9 +129,11 @@ def read_percent_points(
         if ind.method in mixed and not direct(ind):
             out.append(ind)  # the rule is unusable (an error names it): read nothing into the row
             continue
-        if ind not in scored or counted(ind):
+        # (by method, not `ind in scored`: a list search per row is quadratic over the projects)
+        is_scored = ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
+        if not is_scored or counted(ind):
             # What the reader saw is kept on the row: a point of a 扣分 rule is 1 on a count row.
-            out.append(dataclasses.replace(ind, rate=False) if ind in scored else ind)
+            out.append(dataclasses.replace(ind, rate=False) if is_scored else ind)
             continue
         t_unit, a_unit = unit_of(ind)
         rule_bounds = bounds.get(ind.method, [])
@@ -158,7 +160,7 @@ def _mixed_rules(
     for rule in rules:
         first_row.setdefault(rule.name, rule)
     mixed: set[str] = set()
-    for name in rate_rules:
+    for name in sorted(rate_rules):
         if name not in first_row:
             continue
         users = [ind for ind in scored if ind.method == name]

@@ -11,6 +11,7 @@ from enum import Enum
 
 from ..core.budget import EXECUTION_BASES
 from ..core.procurement import BASIS_SME, BASIS_TOTAL, CATEGORIES, SIZES
+from ..core.project_model import FUND_SOURCES
 from ..core.rules import RULE_KINDS, TARGET_WORD
 from ..core.scoring import (
     DIRECTIONS,
@@ -32,6 +33,7 @@ __all__ = [
     "CONTRACTS",
     "DIRECTIONS",
     "EXECUTION_BASES",
+    "FUND_SOURCES",
     "INDICATORS",
     "INFO",
     "INFO_ITEMS",
@@ -40,6 +42,12 @@ __all__ = [
     "NARRATIVE_SECTIONS",
     "OTHER_SECTION",
     "PROCUREMENT",
+    "PROJECTS",
+    "PROJECTS_SUMMARY_SHEET",
+    "PROJECT_FUNDS",
+    "PROJECT_INDICATORS",
+    "PROJECT_SHEET_PREFIX",
+    "PROJECT_TABLES",
     "REPORT_SHEET",
     "RULES",
     "RULE_KINDS",
@@ -53,6 +61,9 @@ __all__ = [
 
 REPORT_SHEET = "自评报告"
 CHECKS_SHEET = "校验结果"
+# One 项目支出绩效自评表 per project: 项目自评-1, 项目自评-2, … in tblProjects row order.
+PROJECT_SHEET_PREFIX = "项目自评-"
+PROJECTS_SUMMARY_SHEET = "项目自评汇总"
 
 LEVELS = ("本级", "二级", "三级")
 BASES = (BASIS_SME, BASIS_TOTAL)
@@ -221,4 +232,55 @@ NARRATIVE = TableSpec(
     required=False,
 )
 
-ALL_TABLES = (INFO, BUDGET, CONTRACTS, PROCUREMENT, INDICATORS, RULES, NARRATIVE)
+# Project self-evaluation (DESIGN.md, "Project self-evaluation"): optional sheets, so a
+# department workbook without projects (or from before they existed) reads as it always did.
+PROJECTS = TableSpec(
+    "项目",
+    "tblProjects",
+    (
+        Column("项目名称", required=True),
+        Column("主管部门"),
+        Column("实施单位"),
+        Column("执行率分值", Kind.NUMBER, present=False),
+        Column("年度总体目标"),
+        Column("实际完成情况"),
+    ),
+    required=False,
+)
+
+PROJECT_FUNDS = TableSpec(
+    "项目资金",
+    "tblProjectFunds",
+    (
+        Column("项目名称", required=True),
+        Column("资金来源", Kind.CHOICE, required=True, choices=FUND_SOURCES),
+        Column("年初预算数", Kind.AMOUNT),
+        Column("全年预算数", Kind.AMOUNT, required=True),
+        Column("全年执行数", Kind.AMOUNT, required=True),
+    ),
+    required=False,
+)
+
+PROJECT_INDICATORS = TableSpec(
+    "项目指标",
+    "tblProjectIndicators",
+    (
+        Column("项目名称", required=True),
+        Column("一级指标", required=True),
+        Column("二级指标"),
+        Column("三级指标", required=True),
+        Column("分值", Kind.NUMBER, required=True),
+        Column("指标方向", Kind.CHOICE, required=True, choices=DIRECTIONS),
+        Column("年度指标值", Kind.VALUE),
+        Column("实际完成值", Kind.VALUE),
+        Column("计分方法", required=True),
+        Column("自评得分", Kind.NUMBER),
+        Column("偏差原因分析及改进措施"),
+        Column("得分系数", Kind.NUMBER, present=False),  # 计分方法 得分系数, as in 绩效指标
+    ),
+    required=False,
+)
+
+PROJECT_TABLES = (PROJECTS, PROJECT_FUNDS, PROJECT_INDICATORS)
+
+ALL_TABLES = (INFO, BUDGET, CONTRACTS, PROCUREMENT, INDICATORS, RULES, NARRATIVE, *PROJECT_TABLES)

@@ -10,8 +10,10 @@ from typing import Any
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
 from .findings import Findings
-from .model import BudgetLine, DepartmentData
+from .model import BudgetLine, DepartmentData, Indicator
 from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_ledger, from_summary
+from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
+from .rulebook import compile_rulebook
 from .scoring import Alternative, ScoreFigures, score_indicators
 
 __all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
@@ -25,6 +27,7 @@ FIGURE_SOURCES = (
     "小微企业合同占比",
     "小微企业占中小企业比",
     "政府采购支出总额",
+    "项目绩效自评完成率",
 )
 
 
@@ -48,6 +51,7 @@ class Evaluation:
     score: ScoreFigures
     findings: Findings
     unreadable: frozenset[str] = frozenset()  # sheets where the reader left input out
+    projects: ProjectsFigures = NO_PROJECTS
 
     @property
     def ok(self) -> bool:
@@ -72,6 +76,8 @@ class Evaluation:
         procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
         if unit_wrong or self.unreadable & procurement_sheets:
             out.add("procurement")
+        if unit_wrong or self.unreadable & _project_sheets(data):
+            out.add("projects")
         return frozenset(out)
 
     def as_json(self) -> dict[str, Any]:
@@ -118,8 +124,16 @@ def _procurement(data: DepartmentData, findings: Findings, broken: set[str]) -> 
     return from_amounts({}, source="none", basis=basis)
 
 
+def _project_sheets(data: DepartmentData) -> frozenset[str]:
+    """The sheets the projects are read from (项目, 项目资金, 项目指标)."""
+    return frozenset() if data.projects is None else data.projects.sheets
+
+
 def _sources(
-    budget: BudgetFigures, procurement: ProcurementFigures, budget_lines: Sequence[BudgetLine]
+    budget: BudgetFigures,
+    procurement: ProcurementFigures,
+    projects: ProjectsFigures,
+    budget_lines: Sequence[BudgetLine],
 ) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]], dict[str, str]]:
     """数据来源 figures, why any is missing, 预算执行率 on the other base, and the input cell
     to fill for a figure that is not given."""
@@ -138,6 +152,9 @@ def _sources(
     missing_initial = [line for line in lines if line.initial is None]
     if dept.initial is not None or len(missing_initial) < len(lines):
         figures["预算调整率"] = dept.adjustment_rate
+    # Without project tables the clerk's typed 实际值 of 项目绩效自评完成率 stands.
+    if projects.listed:
+        figures["项目绩效自评完成率"] = projects.completion_rate
     notes: dict[str, str] = {}
     cells: dict[str, str] = {}
     if dept.adjustment_rate is None and missing_initial and len(missing_initial) < len(lines):
@@ -184,7 +201,25 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
-    figures, notes, alternatives, cells = _sources(budget, procurement, data.budget.lines)
+    rules, unusable = compile_rulebook(data.rules, findings, data.unusable_rules)
+    # Projects first (the department's 项目绩效自评完成率 counts them), on the same 执行率口径
+    # and by the same engine and rules; their findings follow the department's.
+    project_findings = Findings()
+
+    def score_project(indicators: Sequence[Indicator], points: Decimal, found: Findings) -> ScoreFigures:
+        return score_indicators(
+            indicators, data.rules, {}, points, found, check_weights=False, rules=rules, unusable_rules=unusable
+        )
+
+    projects = evaluate_projects(
+        data.projects,
+        score_project,
+        project_findings,
+        unit=data.info.amount_unit,
+        basis=basis,
+        complete_input=not broken & _project_sheets(data),
+    )
+    figures, notes, alternatives, cells = _sources(budget, procurement, projects, data.budget.lines)
     indicators_ok = not data.indicators or data.indicators[0].where.table.sheet not in broken
     score = score_indicators(
         data.indicators,
@@ -195,11 +230,13 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         check_weights=indicators_ok,
         notes=notes,
         alternatives=alternatives,
-        unusable_rules=data.unusable_rules,
+        rules=rules,
+        unusable_rules=unusable,
         withheld=_withheld(data, broken),
         note_cells=cells,
     )
-    return Evaluation(data, budget, procurement, score, findings, frozenset(broken))
+    findings.extend(project_findings)
+    return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects)
 
 
 _BUDGET_SOURCES = frozenset({"预算执行率", "支出进度", "预算调整率"})
@@ -213,7 +250,9 @@ def _withheld(data: DepartmentData, broken: set[str]) -> frozenset[str]:
     if data.budget.table.sheet in broken:
         out |= _BUDGET_SOURCES
     if broken & {_sheet(data.contracts), _sheet(data.procurement)}:
-        out |= set(FIGURE_SOURCES) - _BUDGET_SOURCES
+        out |= {"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比", "政府采购支出总额"}
+    if broken & _project_sheets(data):
+        out.add("项目绩效自评完成率")
     return frozenset(out)
 
 

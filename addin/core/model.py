@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project_model import ProjectData
 
 __all__ = [
     "Budget",
@@ -187,6 +191,7 @@ class DepartmentData:
     indicators: Sequence[Indicator]
     rules: Sequence[RuleRow]
     narrative: Sequence[NarrativeItem] = ()
+    projects: ProjectData | None = None  # None: the workbook has no project tables
     # Rules the reader found unusable (a row it could not read; one shared by rate and count
     # rows): reported at their cells, and the indicators using them get no second error.
     unusable_rules: frozenset[str] = frozenset()

@@ -337,6 +337,7 @@ def score_indicators(
     check_weights: bool = True,
     notes: Mapping[str, str] | None = None,
     alternatives: Mapping[str, Sequence[Alternative]] | None = None,
+    rules: Mapping[str, Rule] | None = None,
     unusable_rules: Iterable[str] = (),
     withheld: frozenset[str] = frozenset(),
     note_cells: Mapping[str, str] | None = None,
@@ -346,12 +347,18 @@ def score_indicators(
     ``figures`` maps 数据来源 names to computed figures (None: not available, with the reason
     in ``notes``, default 基数为0，不可比, and the input cell to fill in ``note_cells``, where the
     error then sits); ``alternatives`` maps a figure to the same figure on
-    other bases, so a typed 实际值 that matches one is named as such. An indicator scored by
-    an unusable rule (``unusable_rules``: rows the reader could not read; or one whose
+    other bases, so a typed 实际值 that matches one is named as such. ``rules`` already
+    compiled from ``rule_rows`` (``compile_rules``) are used as given, so one set of rules
+    scores many indicator tables (the projects') and is reported once. An indicator scored by
+    an unusable rule (``unusable_rules``: rows the reader could not read, or a rule whose
     compilation reported an error) or drawing on a figure in ``withheld`` (computed from a
     sheet with errors) gets no score and no second error: the error is at the cell to fix."""
-    rules, unusable = compile_rulebook(rule_rows, findings, unusable_rules)
-    scorer = _Scorer(rules, figures, findings, notes, alternatives, unusable | withheld, note_cells)
+    compiled: Mapping[str, Rule]
+    if rules is None:
+        compiled, unusable = compile_rulebook(rule_rows, findings, unusable_rules)
+    else:
+        compiled, unusable = rules, frozenset(unusable_rules)
+    scorer = _Scorer(compiled, figures, findings, notes, alternatives, unusable | withheld, note_cells)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
     if check_weights and indicators and weights != declared_total:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from .budget import BASIS_INITIAL, EXECUTION_BASES, ExecutionFigures
 from .numbers import percent_text, round_half_up
 from .procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE, ProcurementFigures
+from .projects import ProjectFigures
+from .scoring import IndicatorScore
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -88,8 +90,58 @@ def summary_json(ev: Evaluation) -> dict[str, Any]:
         out["procurement"] = {key: None for key in out["procurement"]} | {"categories": {}}
     if "score" in withheld:
         out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
+    for project in out["projects"]:
+        if "projects" in withheld:  # amounts (and so every figure) depend on rows left out
+            project["budget"] = {key: None for key in project["budget"]} | {"sources": []}
+            project["execution_score"] = None
+        if "score" in withheld:  # as the department's: any error withholds every score
+            project["score"] = {"total": None, "grade": None, "indicators": []}
     out["interpretations"] = [f.as_json() for f in ev.findings.interpretations]
     return out
+
+
+def _indicator_json(r: IndicatorScore) -> dict[str, Any]:
+    """One scored indicator: the same keys for the department's and for a project's."""
+    return {
+        "dimension": r.indicator.level1,
+        "category": r.indicator.level2,
+        "name": r.indicator.level3,
+        "method": r.indicator.method,
+        "weight": _amount(r.weight),
+        "score": _amount(r.score),
+        "applicable": r.applicable,
+        "coefficient": percent_text(r.indicator.coefficient, 2),
+    }
+
+
+def _project_json(p: ProjectFigures) -> dict[str, Any]:
+    """DESIGN.md, "Project self-evaluation": one project, amounts and rates as strings."""
+    funds = p.funds
+    return {
+        "name": p.project.name,
+        "budget": {
+            "initial": _amount(funds.initial),
+            "total": _amount(funds.total),
+            "executed": _amount(funds.executed),
+            "execution_rate": percent_text(funds.execution_rate, 2),
+            "sources": [
+                {
+                    "source": s.source,
+                    "initial": _amount(s.initial),
+                    "total": _amount(s.total),
+                    "executed": _amount(s.executed),
+                    "execution_rate": percent_text(s.execution_rate, 2),
+                }
+                for s in p.sources
+            ],
+        },
+        "execution_score": _amount(p.execution_score),
+        "score": {
+            "total": _amount(p.total),
+            "grade": p.grade,
+            "indicators": [] if p.score is None else [_indicator_json(r) for r in p.score.indicators],
+        },
+    }
 
 
 def _figures_json(ev: Evaluation) -> dict[str, Any]:
@@ -123,19 +175,8 @@ def _figures_json(ev: Evaluation) -> dict[str, Any]:
             "dimensions": [
                 {"name": d.name, "weight": _amount(d.weight), "score": _amount(d.score)} for d in score.dimensions
             ],
-            "indicators": [
-                {
-                    "dimension": r.indicator.level1,
-                    "category": r.indicator.level2,
-                    "name": r.indicator.level3,
-                    "method": r.indicator.method,
-                    "weight": _amount(r.weight),
-                    "score": _amount(r.score),
-                    "applicable": r.applicable,
-                    "coefficient": percent_text(r.indicator.coefficient, 2),
-                }
-                for r in score.indicators
-            ],
+            "indicators": [_indicator_json(r) for r in score.indicators],
         },
+        "projects": [_project_json(p) for p in ev.projects.projects],
         "checks": [f.as_json() for f in ev.findings],
     }

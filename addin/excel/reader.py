@@ -19,7 +19,7 @@ from typing import Any
 from ..contract.headers import match_header
 from ..contract.labels import rows_below
 from ..contract.raw import HEADER_SCAN_ROWS, RawTable, find_sheet, header_row, missing_table_message
-from ..contract.schema import ALL_TABLES, BUDGET, INDICATORS, PROCUREMENT, RULES, TableSpec
+from ..contract.schema import ALL_TABLES, BUDGET, INDICATORS, PROCUREMENT, PROJECT_INDICATORS, RULES, TableSpec
 from ..errors import UnusableInput
 
 __all__ = ["read_tables"]
@@ -32,6 +32,7 @@ _BLOCK_ROWS = 5000
 _FORMAT_COLUMNS = {
     INDICATORS.table: ("目标值", "实际值", "分值", "自评得分"),
     RULES.table: ("下限", "上限", "每点扣分"),
+    PROJECT_INDICATORS.table: ("年度指标值", "实际完成值", "分值", "自评得分"),
     BUDGET.table: ("年初预算数", "全年预算数", "执行数", "支出数"),
     PROCUREMENT.table: ("支出金额", "授予中小企业合同金额", "其中授予小微企业合同金额"),
 }
@@ -83,7 +84,7 @@ def _blank(row: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable:
+def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable | None:
     used = sheet.used_range
     top, left = used.row, used.column
     bottom = used.row + used.shape[0] - 1
@@ -91,6 +92,8 @@ def _from_sheet(sheet: Any, spec: TableSpec) -> RawTable:
     head = _block(sheet, top, min(bottom, top + HEADER_SCAN_ROWS - 1), left, right)
     best = header_row(head, spec)
     if best is None:
+        if not spec.required:
+            return None  # an optional sheet's name on a sheet of the clerk's own (a 项目 sheet)
         raise UnusableInput(missing_table_message(sheet.name, spec))
     rows: list[Sequence[Any]] = [list(r) for r in head[best + 1 :]]
     start = top + len(head)
@@ -176,7 +179,11 @@ def read_tables(book: Any) -> dict[str, RawTable | None]:
                 found[spec.table] = None
                 continue
             sheet = sheets[name]
-            raw = _from_sheet(sheet, spec)
+            from_sheet = _from_sheet(sheet, spec)
+            if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
+                found[spec.table] = None
+                continue
+            raw = from_sheet
         if spec.table in _FORMAT_COLUMNS:
             raw.percent_cells = _percent_cells(sheet, raw)
         found[spec.table] = raw

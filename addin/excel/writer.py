@@ -18,7 +18,7 @@ from ..report.layout import ChartSpec, SheetLayout
 from ..report.styles import STYLES, Style
 from .regions import Rect, rectangles
 
-__all__ = ["excel_value", "write_layout"]
+__all__ = ["excel_value", "hyperlink_formula", "write_layout"]
 
 _FORMULA_START = ("=", "+", "-", "@")
 _POINTS_PER_CHAR = 5.6  # column width unit → points, for positioning charts
@@ -33,6 +33,24 @@ def excel_value(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+_LITERAL_LIMIT = 255  # Excel's longest text literal in a formula
+
+
+def hyperlink_formula(link: str, text: str) -> str | None:
+    """A link inside the workbook as a HYPERLINK formula, so it goes in with the values block
+    instead of costing a call per link (a summary of 300 projects, a findings sheet of 300
+    rows). The text is a formula string literal, never evaluated. None when it cannot be one."""
+    sheet, _, target = link.rpartition("!")
+    address = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{target}" if sheet else f"#{link}"
+    if len(address) > _LITERAL_LIMIT or len(text) > _LITERAL_LIMIT:
+        return None
+
+    def literal(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    return f"=HYPERLINK({literal(address)},{literal(text)})"
 
 
 def _address(rect: Rect) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -144,17 +162,21 @@ def write_layout(sheet: Any, layout: SheetLayout) -> None:
     last_col = max(max(c for _, c in layout.cells), len(layout.widths) - 1)
     area: Rect = (0, 0, last_row, last_col)
     grid = [[None] * (last_col + 1) for _ in range(last_row + 1)]
+    links: list[tuple[int, int]] = []
     for (r, c), cell in layout.cells.items():
-        grid[r][c] = excel_value(cell.value)  # type: ignore[call-overload]
+        formula = hyperlink_formula(cell.link, str(cell.value)) if cell.link else None
+        if cell.link and formula is None:
+            links.append((r, c))
+        grid[r][c] = formula or excel_value(cell.value)  # type: ignore[call-overload]
     _rng(sheet, area).value = grid
     _sizes(sheet, layout, last_row)
     _apply_styles(sheet, layout, area)
     _merge(sheet, layout)
-    for (r, c), cell in sorted(layout.cells.items()):
-        if cell.link:
-            target = cell.link.rpartition("!")
-            address = f"#'{target[0]}'!{target[2]}" if target[0] else f"#{cell.link}"
-            _rng(sheet, (r, c, r, c)).add_hyperlink(address, str(cell.value), cell.link)
+    for r, c in sorted(links):
+        cell = layout.cells[(r, c)]
+        target = (cell.link or "").rpartition("!")
+        address = f"#'{target[0]}'!{target[2]}" if target[0] else f"#{cell.link}"
+        _rng(sheet, (r, c, r, c)).add_hyperlink(address, str(cell.value), cell.link)
     for spec in layout.charts:
         _chart(sheet, layout, spec)
     # Engines without page setup or gridline control still get the same report.

@@ -27,6 +27,7 @@ from .package import (
     Package,
     Plan,
     drop_override,
+    drop_relationship,
     drop_relationship_to,
     free_name,
     insert_before,
@@ -34,6 +35,7 @@ from .package import (
     ns_prefix,
 )
 from .parts import SheetPart, rels_path
+from .sheets import drop_app_title, drop_sheet_entry
 from .zipcopy import rewrite_zip
 
 __all__ = ["inject_sheets"]
@@ -159,10 +161,31 @@ def _update_app(app: str, names: Sequence[str]) -> str:
     return app[:start] + str(worksheets + len(names)) + app[end:]
 
 
+def _trim_calc_chain(pkg: Package, plan: Plan, calc_chain: str | None, sheet_id: int, wb_rels: str) -> str:
+    """Drop one sheet's entries from calcChain.xml (the part itself when none remain)."""
+    if not calc_chain or calc_chain in plan.remove:
+        return wb_rels
+    chain = plan.replace.get(calc_chain) or pkg.read(calc_chain)
+    trimmed = _drop_calc_chain_sheet(chain.decode("utf-8"), sheet_id)
+    if trimmed is None:
+        plan.remove.add(calc_chain)
+        plan.replace.pop(calc_chain, None)
+        return drop_relationship_to(wb_rels, posixpath.basename(calc_chain))
+    if trimmed != chain.decode("utf-8"):
+        plan.replace[calc_chain] = trimmed.encode("utf-8")
+    return wb_rels
+
+
 def inject_sheets(
-    package: zipfile.ZipFile, source: BinaryIO, size: int, target: BinaryIO, layouts: Sequence[SheetLayout]
+    package: zipfile.ZipFile,
+    source: BinaryIO,
+    size: int,
+    target: BinaryIO,
+    layouts: Sequence[SheetLayout],
+    remove: Sequence[str] = (),
 ) -> None:
-    """Write ``target``: the ``source`` package with ``layouts`` added or replacing same-named sheets."""
+    """Write ``target``: the ``source`` package with ``layouts`` added or replacing same-named
+    sheets, and the sheets named in ``remove`` (generated sheets no longer wanted) taken out."""
     pkg = Package(package)
     plan = Plan()
     workbook = pkg.workbook
@@ -171,8 +194,27 @@ def inject_sheets(
     p = ns_prefix(workbook, "workbook")
     rel_ids = set(pkg.rel_ids)
     sheet_ids = [s.sheet_id for s in pkg.sheets]
-    by_name = {s.name: (i, s) for i, s in enumerate(pkg.sheets)}
     new_titles: list[str] = []
+    calc_chain = next((n for n in pkg.names if n.endswith("calcChain.xml")), None)
+    present = {s.name for s in pkg.sheets}
+    dropped = {name for name in remove if name in present and name not in {layout.name for layout in layouts}}
+    # docProps/app.xml lists the sheets' names: read only when the list changes.
+    kept = {s.name for s in pkg.sheets if s.part in pkg.names}
+    changes_list = bool(dropped) or any(layout.name not in kept for layout in layouts)
+    app = pkg.text("docProps/app.xml") if changes_list and "docProps/app.xml" in pkg.names else None
+    app_before = app
+    for index, sheet in reversed(list(enumerate(pkg.sheets))):
+        if sheet.name not in dropped:
+            continue
+        if sheet.part in pkg.names:
+            plan.remove |= pkg.owned_parts(sheet.part)
+        wb_rels = drop_relationship(wb_rels, sheet.rel_id)
+        wb_rels = _trim_calc_chain(pkg, plan, calc_chain, sheet.sheet_id, wb_rels)
+        workbook = drop_sheet_entry(workbook, index, sheet.name)
+        if app is not None:
+            app = drop_app_title(app, escape(sheet.name))
+    sheets = [s for s in pkg.sheets if s.name not in dropped]
+    by_name = {s.name: (i, s) for i, s in enumerate(sheets)}
 
     used = {cell.style for layout in layouts for cell in layout.cells.values()}
     if pkg.styles_part in pkg.names:
@@ -195,26 +237,17 @@ def inject_sheets(
             f'<{q}Relationship Id="{next_rel_id(rel_ids)}" Type="{_T_STYLES}" Target="{relative}"/>',
         )
 
-    calc_chain = next((n for n in pkg.names if n.endswith("calcChain.xml")), None)
     for layout in layouts:
         existing: SheetPart | None = by_name.get(layout.name, (0, None))[1]
         if existing is not None and existing.part in pkg.names:
             index = by_name[layout.name][0]
             part = existing.part
             plan.remove |= pkg.owned_parts(part) - {part}
-            if calc_chain and calc_chain not in plan.remove:
-                chain = plan.replace.get(calc_chain) or pkg.read(calc_chain)
-                trimmed = _drop_calc_chain_sheet(chain.decode("utf-8"), existing.sheet_id)
-                if trimmed is None:
-                    plan.remove.add(calc_chain)
-                    plan.replace.pop(calc_chain, None)
-                    wb_rels = drop_relationship_to(wb_rels, posixpath.basename(calc_chain))
-                elif trimmed != chain.decode("utf-8"):
-                    plan.replace[calc_chain] = trimmed.encode("utf-8")
+            wb_rels = _trim_calc_chain(pkg, plan, calc_chain, existing.sheet_id, wb_rels)
             workbook = _drop_print_names(workbook, index)
             is_new = False
         else:
-            index = len(pkg.sheets) + len(new_titles)
+            index = len(sheets) + len(new_titles)
             part = free_name("xl/worksheets/sheet{}.xml", plan.taken(pkg.names))
             rel = next_rel_id(rel_ids)
             sheet_id = max([0, *sheet_ids]) + 1
@@ -262,11 +295,11 @@ def inject_sheets(
     plan.replace[pkg.workbook_part] = workbook.encode("utf-8")
     plan.replace[pkg.wb_rels_part] = wb_rels.encode("utf-8")
     plan.replace["[Content_Types].xml"] = content_types.encode("utf-8")
-    if new_titles and "docProps/app.xml" in pkg.names:
-        app = pkg.text("docProps/app.xml")
-        updated = _update_app(app, new_titles)
-        if updated != app:
-            plan.replace["docProps/app.xml"] = updated.encode("utf-8")
+    if app is not None:
+        if new_titles:
+            app = _update_app(app, new_titles)
+        if app != app_before:
+            plan.replace["docProps/app.xml"] = app.encode("utf-8")
     rewrite_zip(source, size, target, plan.replace, plan.add, plan.remove)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -15,6 +14,8 @@ from ..core.measures import indicator_is_rate
 from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
+from .grid import ROW_HEIGHT as _ROW
+from .grid import Grid, paragraph_height
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 
 __all__ = ["checks_layout", "report_layout", "report_layouts"]
@@ -23,7 +24,6 @@ __all__ = ["checks_layout", "report_layout", "report_layouts"]
 WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
 LAST = 9
 DATA_COL = 11
-_ROW = 18.0  # points per table row
 
 
 def _amount(value: Decimal | None) -> Decimal | None:
@@ -31,54 +31,6 @@ def _amount(value: Decimal | None) -> Decimal | None:
 
 
 _pct = presented_fraction
-
-
-def _text_units(text: str) -> float:
-    # A CJK character is about two character widths of the default font; ASCII one.
-    return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
-
-
-def paragraph_height(text: str, width: float, size: float = 11) -> float:
-    """Row height (points) for wrapped text in merged cells: Excel won't autofit those."""
-    # Calibrated on LibreOffice's and Excel's rendering of 仿宋/宋体: a little under the
-    # nominal width, so wrapped text is never clipped.
-    per_line = max(1.0, width * 9.4 / size - 1.0)
-    lines = sum(max(1, math.ceil(_text_units(part) / per_line)) for part in text.split("\n"))
-    return round(lines * size * 1.45 + 4, 1)
-
-
-class _Grid:
-    def __init__(self, layout: SheetLayout) -> None:
-        self.layout = layout
-        self.row = 0
-
-    def span(self, first: int, last: int) -> float:
-        return sum(self.layout.widths[first : last + 1])
-
-    def line(self, text: str, style: str, height: float | None = None) -> None:
-        self.layout.merge(self.row, 0, self.row, LAST, text, style)
-        if height is not None:
-            self.layout.heights[self.row] = height
-        self.row += 1
-
-    def para(self, text: str) -> None:
-        if text:
-            self.line(text, "para", paragraph_height(text, self.span(0, LAST)))
-
-    def gap(self, height: float = 8.0) -> None:
-        self.layout.heights[self.row] = height
-        self.row += 1
-
-    def cells(self, spec: Sequence[tuple[int, int, object, str]], height: float = _ROW) -> int:
-        """One table row: (first col, last col, value, style) per cell. Returns its row."""
-        for first, last, value, style in spec:
-            shown = "-" if value is None else value
-            if style.endswith(("_pct1", "_pct2", "_amount", "_score")) and value is None:
-                style = "td_dash"
-            self.layout.merge(self.row, first, self.row, last, shown, style)  # type: ignore[arg-type]
-        self.layout.heights[self.row] = height
-        self.row += 1
-        return self.row - 1
 
 
 def _given(stated: bool, value: object, style: str) -> tuple[object, str]:
@@ -90,7 +42,7 @@ def _rate_label(ev: Evaluation) -> str:
     return "预算执行率（年初）" if ev.budget.basis == BASIS_INITIAL else "预算执行率"
 
 
-def _basics(g: _Grid, ev: Evaluation) -> None:
+def _basics(g: Grid, ev: Evaluation) -> None:
     d = ev.budget.department
     u = ev.data.info.amount_unit
     g.line("一、基本情况", "section", 22)
@@ -108,7 +60,7 @@ def _basics(g: _Grid, ev: Evaluation) -> None:
         g.cells([(0, 1, k1 + unit, "kv_key"), (2, 4, v1, s1), (5, 6, k2 + unit2, "kv_key"), (7, LAST, v2, s2)])
 
 
-def _budget(g: _Grid, ev: Evaluation) -> None:
+def _budget(g: Grid, ev: Evaluation) -> None:
     u = ev.data.info.amount_unit
     g.gap()
     g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
@@ -128,7 +80,7 @@ def _budget(g: _Grid, ev: Evaluation) -> None:
         g.line("注：" + "".join(notes), "footnote", 16)
 
 
-def _execution_row(g: _Grid, fig: ExecutionFigures, name: str, level: str, kind: str) -> None:
+def _execution_row(g: Grid, fig: ExecutionFigures, name: str, level: str, kind: str) -> None:
     """One row of the budget table: a unit (styles td_*) or the total (styles total_*)."""
     g.cells(
         [
@@ -144,7 +96,7 @@ def _execution_row(g: _Grid, fig: ExecutionFigures, name: str, level: str, kind:
     )
 
 
-def _procurement(g: _Grid, ev: Evaluation) -> None:
+def _procurement(g: Grid, ev: Evaluation) -> None:
     """The procurement table at the granularity the data were given: category rows only when
     categories were stated; a figure not stated reads 未填报, never 0."""
     p = ev.procurement
@@ -215,7 +167,7 @@ def _value_cell(value: Decimal | None, text: str, rate: bool) -> tuple[object, s
     return round_half_up(value, 2).normalize(), "td_num"
 
 
-def _score(g: _Grid, ev: Evaluation) -> None:
+def _score(g: Grid, ev: Evaluation) -> None:
     s = ev.score
     g.gap()
     g.line("四、绩效自评得分", "section", 22)
@@ -283,7 +235,7 @@ def _score(g: _Grid, ev: Evaluation) -> None:
         g.line("注：标为“不适用”的指标不计分，其余指标分值已按比例折算至指标总分。", "footnote", 16)
 
 
-def _findings(g: _Grid, findings: Sequence[Finding]) -> None:
+def _findings(g: Grid, findings: Sequence[Finding]) -> None:
     g.gap()
     g.line("五、数据校验情况", "section", 22)
     if not findings:
@@ -304,7 +256,7 @@ def _findings(g: _Grid, findings: Sequence[Finding]) -> None:
 
 def report_layout(ev: Evaluation) -> SheetLayout:
     layout = SheetLayout(REPORT_SHEET, WIDTHS, tab_color="C00000")
-    g = _Grid(layout)
+    g = Grid(layout, LAST)
     g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), sum(WIDTHS), 16))
     info = ev.data.info
     meta = f"金额单位：{info.amount_unit}"
@@ -405,5 +357,8 @@ def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
 
 def report_layouts(ev: Evaluation) -> list[SheetLayout]:
     """Every sheet the report writers put into the workbook, in order; the web door previews
-    the same list, so a sheet added here shows in every door."""
-    return [report_layout(ev), checks_layout(ev.findings)]
+    the same list, so a sheet added here shows in every door: 自评报告, 校验结果, and with
+    projects 项目自评汇总 and one 项目自评-<序号> per project."""
+    from .project_content import project_layouts  # it builds on this module's value cells
+
+    return [report_layout(ev), checks_layout(ev.findings), *project_layouts(ev)]

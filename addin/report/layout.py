@@ -6,17 +6,20 @@ this description into a workbook.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 __all__ = ["Cell", "ChartSpec", "PrintSetup", "Series", "SheetLayout", "Value"]
 
 Value = str | Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell of a layout (a named tuple: sheets of hundreds of projects make many)."""
+
     value: Value
     style: str
     link: str | None = None  # an in-workbook target such as 预算执行!F4
@@ -27,6 +30,7 @@ class PrintSetup:
     paper: int = 9  # A4
     landscape: bool = False
     fit_width: bool = True
+    fit_height: bool = False  # also scale down to one page tall (a form that should print on one page)
     repeat_rows: tuple[int, int] | None = None  # 0-based first and last row repeated on each page
     print_area: tuple[int, int, int, int] | None = None  # 0-based first row, first col, last row, last col
     margins: tuple[float, float, float, float] = (0.6, 0.6, 0.75, 0.75)  # left right top bottom, inches
@@ -78,8 +82,18 @@ class SheetLayout:
 
     def merge(self, row: int, col: int, last_row: int, last_col: int, value: Value, style: str) -> None:
         """Write the value in the top-left cell and style every cell of the range (borders)."""
+        cells = self.cells
+        if row == last_row and col == last_col:
+            cells[(row, col)] = Cell(value, style)
+            return
+        covered = _covered(style)  # cells are immutable: the covered ones can be one object
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
-                self.cells[(r, c)] = Cell(value if (r, c) == (row, col) else None, style)
-        if (row, col) != (last_row, last_col):
-            self.merges.append((row, col, last_row, last_col))
+                cells[(r, c)] = covered
+        cells[(row, col)] = Cell(value, style)
+        self.merges.append((row, col, last_row, last_col))
+
+
+@functools.cache
+def _covered(style: str) -> Cell:
+    return Cell(None, style)

@@ -18,6 +18,7 @@ from ..core.units import with_unit
 __all__ = [
     "budget_sentence",
     "procurement_sentence",
+    "projects_sentence",
     "score_sentence",
     "spending_sentence",
     "title",
@@ -117,3 +118,22 @@ def score_sentence(ev: Evaluation) -> str:
         f"我部门从{dims}{count}个维度开展自评，"
         f"经评价，我部门自评得分 {format_amount(s.total)} 分，评价等级为“{s.grade}”。"
     )
+
+
+def projects_sentence(ev: Evaluation) -> str:
+    """The projects in one sentence (empty without projects): count, completion, money, grades."""
+    p = ev.projects
+    if not p.projects:
+        return ""
+    u = ev.data.info.amount_unit
+    rate = format_percent(p.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
+    grades = {label: sum(1 for f in p.projects if f.grade == label) for label in ("优", "良", "中", "差")}
+    shown = "、".join(f"“{label}”{count} 个" for label, count in grades.items() if count)
+    text = (
+        f"本年度开展项目支出绩效自评的项目共 {len(p.projects)} 个，完成自评 {p.completed} 个，项目绩效自评完成率 "
+        f"{format_percent(p.completion_rate, 2)}；项目全年预算数合计 {format_amount(p.total)} {u}，全年执行数合计 "
+        f"{format_amount(p.executed)} {u}，执行率 {rate}"
+    )
+    if shown:
+        text += f"；自评等级为{shown}"
+    return text + "。各项目自评表见附件。"

@@ -75,4 +75,9 @@ STYLES: dict[str, Style] = {
     "warning": Style(border=True, color="9C5700", bold=True, halign="center"),
     "link": Style(border=True, color="0563C1", underline=True),
     "footnote": Style(size=9, italic=True, color="7F7F7F", wrap=True, valign="top"),
+    # the 项目支出绩效自评表: side labels over blocks, top-aligned prose, small notes
+    "side": Style(bold=True, fill="F2F2F2", border=True, halign="center", wrap=True),
+    "td_top": Style(border=True, wrap=True, valign="top"),
+    "td_small": Style(border=True, wrap=True, size=9),
+    "td_link": Style(border=True, color="0563C1", underline=True, wrap=True),
 }

@@ -67,20 +67,22 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
     rows: dict[int, list[int]] = {}
     for r, c in cells:
         rows.setdefault(r, []).append(c)
+    letters = [column_letter(c) for c in range(last_col + 1)]  # hundreds of thousands of refs
     for r in sorted(set(rows) | set(layout.heights)):
         height = layout.heights.get(r)
         ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
         out.append(f'<row r="{r + 1}"{ht}>')
+        number = r + 1
         for c in sorted(rows.get(r, [])):
-            cell = cells[(r, c)]
-            ref = _ref(r, c)
-            s = xf[cell.style]
-            if cell.value is None or cell.value == "":
+            value, style, _ = cells[(r, c)]
+            ref = f"{letters[c]}{number}"
+            s = xf[style]
+            if value is None or value == "":
                 out.append(f'<c r="{ref}" s="{s}"/>')
-            elif isinstance(cell.value, Decimal):
-                out.append(f'<c r="{ref}" s="{s}"><v>{_number(cell.value)}</v></c>')
+            elif isinstance(value, Decimal):
+                out.append(f'<c r="{ref}" s="{s}"><v>{_number(value)}</v></c>')
             else:
-                text = str(cell.value)
+                text = str(value)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>')
         out.append("</row>")
@@ -88,7 +90,7 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
     if layout.merges:
         out.append(f'<mergeCells count="{len(layout.merges)}">')
         for r1, c1, r2, c2 in layout.merges:
-            out.append(f'<mergeCell ref="{_ref(r1, c1)}:{_ref(r2, c2)}"/>')
+            out.append(f'<mergeCell ref="{letters[c1]}{r1 + 1}:{letters[c2]}{r2 + 1}"/>')
         out.append("</mergeCells>")
     links = [(pos, cell.link) for pos, cell in sorted(cells.items()) if cell.link]
     if links:
@@ -107,7 +109,7 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
         f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.3" footer="0.3"/>'
     )
     orientation = "landscape" if ps.landscape else "portrait"
-    fit_attrs = ' fitToWidth="1" fitToHeight="0"' if ps.fit_width else ""
+    fit_attrs = f' fitToWidth="1" fitToHeight="{int(ps.fit_height)}"' if ps.fit_width else ""
     out.append(f'<pageSetup paperSize="{ps.paper}" orientation="{orientation}"{fit_attrs}/>')
     if ps.footer:
         out.append(f"<headerFooter><oddFooter>{escape(ps.footer)}</oddFooter></headerFooter>")

@@ -58,6 +58,17 @@ _WIDTHS: Mapping[str, float] = {
     "每档": 8,
     "得分系数": 9,
     "章节": 22,
+    "项目名称": 26,
+    "主管部门": 22,
+    "实施单位": 20,
+    "执行率分值": 10,
+    "年度总体目标": 40,
+    "实际完成情况": 40,
+    "资金来源": 13,
+    "全年执行数": 12,
+    "年度指标值": 11,
+    "实际完成值": 11,
+    "偏差原因分析及改进措施": 30,
 }
 _WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
 _TITLES: Mapping[str, str] = {
@@ -69,6 +80,11 @@ _TITLES: Mapping[str, str] = {
     "tblRules": "计分规则（区间：同名多行，下限含、上限不含；扣分：区间外每点（每档）扣分，上下限可写“目标值”；"
     "超额：上限为允许超过目标值的比例；线性：（1 − 得分比例 × 实际值）× 分值，超过上限不得分）",
     "tblNarrative": "文字材料（报告中的叙述段落，按章节填写）",
+    "tblProjects": "项目（每个项目一行；执行率分值默认 10，生成报告时每个项目生成一张项目支出绩效自评表）",
+    "tblProjectFunds": "项目资金（每个项目每个资金来源一行；年度资金总额行须等于各资金来源之和，不填则按各来源合计）",
+    "tblProjectIndicators": (
+        "项目指标（指标分值合计 = 100 − 执行率分值；计分方法与绩效指标相同；未达目标须填写偏差原因分析及改进措施）"
+    ),
 }
 _CHOICES: Mapping[str, Sequence[str]] = {
     "单位级次": schema.LEVELS,
@@ -76,6 +92,7 @@ _CHOICES: Mapping[str, Sequence[str]] = {
     "供应商规模": schema.SIZES,
     "指标方向": schema.DIRECTIONS,
     "规则类型": schema.RULE_KINDS,
+    "资金来源": schema.FUND_SOURCES,
 }
 _PERCENT_COLUMNS = frozenset({"下限", "上限", "得分比例", "得分系数"})
 # Numbers a clerk may type in these columns, checked as they type (a hint, not a refusal).
@@ -136,7 +153,7 @@ class _Formats:
             return self.percent
         if column.kind in (Kind.NUMBER, Kind.POINTS, Kind.RATIO):
             return self.number
-        if name in ("内容", "偏差原因"):
+        if name in ("内容", "偏差原因", "年度总体目标", "实际完成情况", "偏差原因分析及改进措施"):
             return self.wrap
         return self.text
 
@@ -178,7 +195,7 @@ def _write_table(
                 continue
             name = headers[c]
             cell_format = columns[c]["format"]
-            if name in ("目标值", "实际值") and isinstance(value, float):
+            if name in ("目标值", "实际值", "年度指标值", "实际完成值") and isinstance(value, float):
                 cell_format = fmt.percent
             if name == "得分比例" and row[1] == KIND_LINEAR:
                 cell_format = fmt.number  # a slope (10 in 1 − 10 × 调剂率), not a share

@@ -57,6 +57,12 @@ TEMPLATE_TABLES: dict[str, list[list[Any]]] = {
     ],
     "tblRules": [["示例扣分规则", "扣分", 0.95, None, None, 0.5]],
     "tblNarrative": [["部门概况", "示例：请在此填写部门概况。"]],
+    # The sample project is called 示例 so that each of its rows is flagged as a sample.
+    "tblProjects": [[SAMPLE, "（示例）某某局", "示例单位", 10, "示例：项目年度总体目标", "示例：实际完成情况"]],
+    "tblProjectFunds": [[SAMPLE, "财政拨款", 100.00, 100.00, 95.00]],
+    "tblProjectIndicators": [
+        [SAMPLE, "产出指标", "数量指标", "示例：完成数量", 90, "正向", 100, 100, "比率", None, ""],
+    ],
 }
 
 

@@ -84,7 +84,7 @@ def test_points_instead_of_a_fraction_never_change_the_score_silently(
     source = "预算执行率" if evidence == "source" else "台账"
     figures: dict[str, Decimal | None] = {"预算执行率": actual}
     target_text = f"≥{(target * HUNDRED).normalize():f}%" if evidence == "target_percent" else f"{target.normalize():f}"
-    units = {4: ("%" if evidence == "target_percent" else "", "")}
+    units = {(INDICATORS.sheet, 4): ("%" if evidence == "target_percent" else "", "")}
     percent_cells: set[tuple[str, int, int]] = set()
     if evidence == "target_format":
         percent_cells.add((INDICATORS.sheet, 4, INDICATORS.columns["目标值"]))
@@ -101,7 +101,7 @@ def test_points_instead_of_a_fraction_never_change_the_score_silently(
     if typed == "target":
         text = f"{(target * HUNDRED).normalize():f}"
         wrong = dataclasses.replace(right, target=target * HUNDRED, target_text=text)
-        units = {4: ("", "")}
+        units = {(INDICATORS.sheet, 4): ("", "")}
         cell = "绩效指标!F4"
     elif typed == "actual":
         wrong = dataclasses.replace(right, actual=actual * HUNDRED, actual_text=f"{(actual * HUNDRED).normalize():f}")

@@ -36,19 +36,29 @@ def _same(a: Any, b: Any) -> bool:
 def assert_same_report(replay: Replay, source: Path, tmp_path: Path) -> int:
     """The 自评报告 the Excel door wrote equals the headless one for ``source``, cell for cell
     (values and number formats). Returns the number of filled cells compared."""
-    excel = replay.state[schema.REPORT_SHEET]
+    return assert_same_sheets(replay, source, tmp_path, (schema.REPORT_SHEET,))[schema.REPORT_SHEET]
+
+
+def assert_same_sheets(replay: Replay, source: Path, tmp_path: Path, sheets: tuple[str, ...]) -> dict[str, int]:
+    """Each of ``sheets`` as the Excel door wrote it equals the headless one, cell for cell;
+    the number of filled cells compared, by sheet."""
     out = tmp_path / f"headless{source.suffix}"
     generate(source, out)
-    ws = openpyxl.load_workbook(out)[schema.REPORT_SHEET]
-    compared = 0
-    for r in range(ws.max_row):
-        for c in range(ws.max_column):
-            cell = ws.cell(r + 1, c + 1)
-            written = excel.values.get((r, c))
-            if isinstance(written, str) and written.startswith("'"):
-                written = written[1:]  # the apostrophe Excel strips from text typed as text
-            assert _same(cell.value, written), (cell.coordinate, cell.value, written)
-            if cell.value is not None:
-                assert excel.formats.get((r, c), "General") == cell.number_format, (cell.coordinate,)
-                compared += 1
-    return compared
+    wb = openpyxl.load_workbook(out)
+    counts: dict[str, int] = {}
+    for sheet in sheets:
+        excel = replay.state[sheet]
+        ws = wb[sheet]
+        compared = 0
+        for r in range(ws.max_row):
+            for c in range(ws.max_column):
+                cell = ws.cell(r + 1, c + 1)
+                written = excel.values.get((r, c))
+                if isinstance(written, str) and written.startswith("'"):
+                    written = written[1:]  # the apostrophe Excel strips from text typed as text
+                assert _same(cell.value, written), (sheet, cell.coordinate, cell.value, written)
+                if cell.value is not None:
+                    assert excel.formats.get((r, c), "General") == cell.number_format, (sheet, cell.coordinate)
+                    compared += 1
+        counts[sheet] = compared
+    return counts

@@ -6,14 +6,18 @@ number formats, merges and alerts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
 
 
 @dataclass
 class SheetState:
-    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)  # as Excel shows them
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # HYPERLINK targets
 
 
 @dataclass
@@ -59,7 +63,12 @@ class Replay:
         elif func == "setValues":
             for r, row in enumerate(a["values"]):
                 for c, value in enumerate(row):
-                    sheet.values[(a["start_row"] + r, a["start_column"] + c)] = value
+                    cell = (a["start_row"] + r, a["start_column"] + c)
+                    link = _HYPERLINK.match(value) if isinstance(value, str) else None
+                    if link is not None:  # Excel shows the formula's text and follows its link
+                        sheet.links[cell] = link.group(1).replace('""', '"')
+                        value = link.group(2).replace('""', '"')
+                    sheet.values[cell] = value
         elif func == "setNumberFormat":
             for cell in self._cells(a):
                 sheet.formats[cell] = a["args"][0]

@@ -16,7 +16,7 @@ from addin.contract import schema
 from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from addin.workbook.builder import BuildOptions, build_workbook
 
-from .doors import assert_same_report, run_button
+from .doors import assert_same_sheets, run_button
 from .payload import payload
 
 INPUT_SHEETS = {spec.sheet for spec in schema.ALL_TABLES}
@@ -25,16 +25,23 @@ INPUT_SHEETS = {spec.sheet for spec in schema.ALL_TABLES}
 def test_generate_report_equals_the_headless_report_cell_for_cell(example_path: Path, tmp_path: Path) -> None:
     replay, _ = run_button(buttons.generate_report, example_path)
     assert len(replay.state[schema.REPORT_SHEET].values) > 40
-    assert assert_same_report(replay, example_path, tmp_path) > 200
+    projects = ("项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3")
+    compared = assert_same_sheets(replay, example_path, tmp_path, (schema.REPORT_SHEET, *projects))
+    assert compared[schema.REPORT_SHEET] > 200 and all(compared[name] > 40 for name in projects)
+    assert tuple(replay.sheets[-4:]) == projects
+    links = replay.state["项目自评汇总"].links
+    assert sorted(links.values()) == ["#'项目自评-1'!A1", "#'项目自评-2'!A1", "#'项目自评-3'!A1"]
     assert [a[0] for a in replay.alerts] == [
-        "报告已生成：自评得分 97.96 分，评价等级“优”。有 1 处警告，见“校验结果”工作表。"
+        "报告已生成：自评得分 97.96 分，评价等级“优”。已生成 3 个项目的项目支出绩效自评表（项目绩效自评完成率 "
+        "100.00%），汇总见“项目自评汇总”。有 2 处警告，见“校验结果”工作表。"
     ]
 
 
 def test_no_action_touches_an_input_sheet(example_path: Path) -> None:
     replay, _ = run_button(buttons.generate_report, example_path)
-    assert replay.touched == {schema.REPORT_SHEET, schema.CHECKS_SHEET}
-    assert replay.sheets[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+    projects = {"项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"}
+    assert replay.touched == {schema.REPORT_SHEET, schema.CHECKS_SHEET} | projects
+    assert replay.sheets[-6:-4] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
 
 
 def _hundredfold(path: Path) -> Path:
@@ -91,7 +98,7 @@ def test_unusable_workbook_gives_one_alert_naming_what_is_missing(make_workbook:
 def test_check_inputs_lists_findings_without_a_report(example_path: Path) -> None:
     replay, _ = run_button(buttons.check_inputs, example_path)
     assert replay.touched == {schema.CHECKS_SHEET}
-    assert replay.alerts[0][0] == "校验完成：0 处错误，1 处警告。"
+    assert replay.alerts[0][0] == "校验完成：0 处错误，2 处警告。"
 
 
 def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> None:
@@ -100,11 +107,11 @@ def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> No
     buttons.generate_report(book)
     first = len(book.json()["actions"])
     names = [s.name for s in book.sheets]
-    assert names[-2:] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
+    assert names[-6:-4] == [schema.REPORT_SHEET, schema.CHECKS_SHEET]
     buttons.generate_report(book)
     assert [s.name for s in book.sheets] == names
     second = book.json()["actions"][first:]
-    assert [a["func"] for a in second].count("sheetDelete") == 2
+    assert [a["func"] for a in second].count("sheetDelete") == 6  # two report sheets, four project sheets
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-3", "@x"])

@@ -12,11 +12,20 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from addin.report.project_content import is_project_sheet
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 OURS = ("自评报告", "校验结果")
+
+
+def ours(name: str | None) -> bool:
+    """The sheets the product writes: the report, its findings and the project sheets."""
+    return name is not None and (name in OURS or is_project_sheet(name))
+
+
 STYLE_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
 
 
@@ -57,7 +66,7 @@ class Diff:
         self.our_indexes: set[str] = set()
         src_names = [s.get("name") for s in ET.fromstring(self.src.read(self.workbook)).iter(f"{{{MAIN}}}sheet")]
         for i, sheet in enumerate(wb.iter(f"{{{MAIN}}}sheet")):
-            if sheet.get("name") in OURS and sheet.get("name") not in src_names:
+            if ours(sheet.get("name")) and sheet.get("name") not in src_names:
                 rid = sheet.get(f"{{{REL}}}id", "")
                 self.our_ids.add(rid)
                 self.our_indexes.add(str(i))
@@ -141,8 +150,7 @@ class Diff:
                 o.attrib.pop("count", None)
 
     def _strip_app(self, app: str) -> str:
-        for name in OURS:
-            app = app.replace(f"<vt:lpstr>{name}</vt:lpstr>", "", 1)
+        app = re.sub(r"<vt:lpstr>([^<]*)</vt:lpstr>", lambda m: "" if ours(m.group(1)) else m.group(0), app)
         src = self.src.read("docProps/app.xml").decode("utf-8")
         # Counts were raised by exactly the sheets we added: take the source's back.
         for pattern in (r'<TitlesOfParts>\s*<vt:vector size="\d+"', r"<HeadingPairs>.*?<vt:i4>\d+</vt:i4>"):

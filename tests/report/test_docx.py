@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from docx.oxml.ns import qn
 from addin.docx_report import write_docx
 from addin.headless import evaluate_file
 
-from ..libreoffice import convert, pdf_text
+from ..libreoffice import convert, pdf_pages, pdf_text
 
 
 def test_libreoffice_converts_it_with_every_figure_in_sentences(example_path: Path, tmp_path: Path) -> None:
@@ -66,7 +68,35 @@ def test_a_paragraph_under_an_unknown_section_goes_to_a_last_part(
     target = tmp_path / "report.docx"
     write_docx(ev, target)
     paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
-    assert paragraphs[-3:] == ["五、其他说明", "（一）其他说明", "补充说明文字"]
+    at = paragraphs.index("五、其他说明")
+    assert paragraphs[at : at + 3] == ["五、其他说明", "（一）其他说明", "补充说明文字"]
+    assert at > paragraphs.index("四、下一步改进措施")
     plain = tmp_path / "plain.docx"
     write_docx(evaluate_file(make_workbook(name="plain.xlsx")), plain)
     assert "五、其他说明" not in [p.text for p in docx.Document(str(plain)).paragraphs]
+
+
+def test_the_projects_are_an_annex_one_per_page_with_official_page_numbers(example_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    pdf = convert(target, "pdf", tmp_path)
+    pages = pdf_pages(pdf)
+    texts = [pdf_text(pdf, page, page) for page in range(1, pages + 1)]
+    # 公文 page numbers: “— N —” at the foot of every page, odd pages right and even pages left
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for number, (text, page) in enumerate(zip(texts, re.split(r"<page ", boxes)[1:], strict=True), start=1):
+        footer = [line for line in text.splitlines() if line.strip()][-1]
+        assert re.fullmatch(rf"\s*—\s*{number}\s*—\s*", footer), (number, footer)
+        dashes = [float(x) for x, y in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>—<', page) if float(y) > 760]
+        assert len(dashes) == 2, (number, dashes)
+        assert (min(dashes) > 400) if number % 2 else (max(dashes) < 200), (number, dashes)
+    annex = [i for i, text in enumerate(texts) if "项目支出绩效自评表" in text]
+    assert len(annex) == 3 and annex == list(range(pages - 3, pages))  # one project per page, at the end
+    assert "附件" in texts[annex[0]]
+    body = "".join(texts).replace(" ", "").replace("\n", "")
+    assert "本年度开展项目支出绩效自评的项目共3个，完成自评3个，项目绩效自评完成率100.00%" in body
+    flat = [t.replace(" ", "").replace("\n", "") for t in texts]
+    cities = flat[annex[1]]
+    assert "国际友好城市交流合作项目" in cities and "105.42%" in cities and "99.44" in cities
+    assert "个别交流活动因对" in cities and "评价等级：优" in cities
+    assert "外事翻译服务采购项目" in flat[annex[2]] and "14.40" in flat[annex[2]] and "98.96" in flat[annex[2]]

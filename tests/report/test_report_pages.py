@@ -1,4 +1,6 @@
-"""The 自评报告 sheet as LibreOffice prints it: A4 portrait, one or two pages, nothing cut off."""
+"""The report sheets as LibreOffice prints them: 自评报告 on one or two A4 portrait pages, each
+项目支出绩效自评表 on one A4 portrait page, the 项目自评汇总 on one landscape page; nothing cut
+off and no text running into other text."""
 
 from __future__ import annotations
 
@@ -67,12 +69,14 @@ def _printed_whole(text: str, printed: str) -> bool:
     return False
 
 
-def _clipped(workbook: Path, pdf: Path) -> list[tuple[str, str]]:
-    """Text cells of the printed area (A:J) that do not reach the page whole."""
-    printed = _squash(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
-    ws = openpyxl.load_workbook(workbook)["自评报告"]
+def _clipped(
+    workbook: Path, pdf: Path, sheet: str = "自评报告", columns: int = 10, *options: str
+) -> list[tuple[str, str]]:
+    """Text cells of the printed area (its first ``columns``) that do not reach the page whole."""
+    printed = _squash(subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True).stdout)
+    ws = openpyxl.load_workbook(workbook)[sheet]
     missing = []
-    for row in ws.iter_rows(max_col=10):
+    for row in ws.iter_rows(max_col=columns):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.strip() and not _printed_whole(_squash(cell.value), printed):
                 missing.append((cell.coordinate, cell.value))
@@ -124,3 +128,56 @@ def test_the_committed_preview_is_current(rendered: tuple[Path, Path, list[Path]
     _, _, pages = rendered
     previews = sorted(DOCS.glob("report-preview-*.png"))
     assert len(previews) == len(pages), "run: python docs/render_report.py <example> docs/ and copy the pages"
+
+
+PROJECT_SHEETS = ("项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3")
+
+
+@pytest.fixture(scope="module")
+def projects_rendered(rendered: tuple[Path, Path, list[Path]]) -> dict[str, Path]:
+    workbook, pdf, _ = rendered
+    renderer = _renderer()
+    return {sheet: renderer.render(workbook, pdf.parent, sheet=sheet)[0] for sheet in PROJECT_SHEETS}
+
+
+@pytest.mark.parametrize("sheet", PROJECT_SHEETS)
+def test_each_project_sheet_prints_on_one_a4_page_whole_and_without_overlaps(
+    sheet: str, rendered: tuple[Path, Path, list[Path]], projects_rendered: dict[str, Path]
+) -> None:
+    workbook = rendered[0]
+    pdf = projects_rendered[sheet]
+    assert pdf_pages(pdf) == 1
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = r"841\.\d+ x 595\.\d+" if sheet == "项目自评汇总" else r"595\.\d+ x 841\.\d+"
+    assert re.search(rf"Page size:\s+{size}", info), info
+    columns = 12 if sheet == "项目自评汇总" else 10
+    # in content-stream order each cell's lines come together, however narrow its column
+    missing = _clipped(workbook, pdf, sheet, columns, "-raw")
+    assert not missing, missing[:5]
+    boxes = _word_boxes(pdf)
+    assert len(boxes) > 50
+    overlaps = _overlaps(boxes)
+    assert not overlaps, overlaps[:5]
+
+
+def test_the_project_sheets_show_their_figures(projects_rendered: dict[str, Path]) -> None:
+    cities = _squash(pdf_text(projects_rendered["项目自评-2"]))
+    for figure in ("320.50", "337.86", "105.42%", "10.00", "99.44", "评价等级：优", "不适用"):
+        assert figure in cities, figure
+    summary = _squash(pdf_text(projects_rendered["项目自评汇总"]))
+    for figure in ("1,762.50", "1,757.94", "99.74%", "98.96", "项目绩效自评完成率100.00%"):
+        assert figure in summary, figure
+
+
+def test_the_committed_project_preview_is_current(projects_rendered: dict[str, Path], tmp_path: Path) -> None:
+    """docs/project-preview.png is 项目自评-2 of the example as LibreOffice prints it (same size)."""
+    preview = DOCS / "project-preview.png"
+    assert preview.is_file(), "run: python docs/render_report.py <example> docs/ 项目自评-2, keep page 1"
+    fresh = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "110", "-png", "-singlefile", str(projects_rendered["项目自评-2"]), str(fresh)])
+    assert _png_size(preview) == _png_size(fresh.with_suffix(".png"))
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[16:24]
+    return int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")

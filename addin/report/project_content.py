@@ -1,0 +1,321 @@
+"""What the project sheets say: one 项目支出绩效自评表 per project in the official layout
+(财预〔2020〕10号, 附件), and the 项目自评汇总 over all projects.
+
+Both are described once here as ``SheetLayout``s; the package writer and the xlwings writer
+render them, as they render the department's report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..contract.schema import PROJECT_SHEET_PREFIX, PROJECTS_SUMMARY_SHEET
+from ..core.evaluation import Evaluation
+from ..core.measures import indicator_is_rate
+from ..core.numbers import format_amount, format_percent, presented_fraction, round_half_up
+from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOURCE_PUBLIC
+from ..core.projects import FundFigures, ProjectFigures
+from ..core.scoring import IndicatorScore
+from .content import _value_cell
+from .grid import ROW_HEIGHT, Grid, paragraph_height
+from .layout import PrintSetup, SheetLayout
+
+__all__ = [
+    "is_project_sheet",
+    "project_layout",
+    "project_layouts",
+    "project_sheet_name",
+    "projects_summary_layout",
+]
+
+# A:J on A4 portrait: side label, 一级/二级/三级指标, 年度指标值, 实际完成值, 分值, 得分, and
+# 偏差原因分析及改进措施 over I:J. The 项目资金 block reuses the columns (D:F amounts, G 分值,
+# H 执行率, I:J 得分), as the official form does.
+WIDTHS = (6.0, 8.0, 9.0, 16.0, 11.0, 11.0, 9.0, 12.0, 8.0, 12.0)
+LAST = len(WIDTHS) - 1
+# What fits on one A4 portrait page once the columns are scaled to its width (points of row
+# height): 734 pt between the margins, over the width scale of about 0.87.
+_ONE_PAGE = 840.0
+_SHRINK = 1.3  # shrink a little more than one page to keep the form on one sheet of paper
+_SOURCE_LABELS = {SOURCE_PUBLIC: "其中：财政拨款", SOURCE_CARRIED: "上年结转资金", SOURCE_OTHER: "其他资金"}
+_SHEET = re.compile(rf"^{re.escape(PROJECT_SHEET_PREFIX)}\d+$")
+
+
+def project_sheet_name(number: int) -> str:
+    """项目自评-1, 项目自评-2, … (序号 in tblProjects row order)."""
+    return f"{PROJECT_SHEET_PREFIX}{number}"
+
+
+def is_project_sheet(name: str) -> bool:
+    """A sheet the product writes (and replaces or removes on the next run)."""
+    return name == PROJECTS_SUMMARY_SHEET or _SHEET.match(name) is not None
+
+
+def _amount(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_half_up(value, 2)
+
+
+def _score(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_half_up(value, 2)
+
+
+def _head(g: Grid, p: ProjectFigures, year: int) -> None:
+    g.line("项目支出绩效自评表", "title", 26)
+    g.line(f"（{year}年度）", "subtitle", 18)
+    project = p.project
+    g.cells([(0, 1, "项目名称", "kv_key"), (2, LAST, project.name, "td")], _tall(project.name, g.span(2, LAST)))
+    height = max(_tall(project.department, g.span(2, 5)), _tall(project.implementer, g.span(8, LAST)))
+    g.cells(
+        [
+            (0, 1, "主管部门", "kv_key"),
+            (2, 5, project.department, "td"),
+            (6, 7, "实施单位", "kv_key"),
+            (8, LAST, project.implementer, "td"),
+        ],
+        height,
+    )
+
+
+def _tall(text: str, width: float, size: float = 10) -> float:
+    return max(ROW_HEIGHT, paragraph_height(text, width, size))
+
+
+def _funds(g: Grid, p: ProjectFigures, unit: str) -> None:
+    top = g.row
+    heads = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    cols = [(3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, LAST)]
+    g.cells([(1, 2, "", "th"), *((a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True))], 22)
+    f = p.funds
+    g.cells(
+        [
+            (1, 2, "年度资金总额", "total"),
+            (3, 3, _amount(f.initial), "total_amount"),
+            (4, 4, _amount(f.total), "total_amount"),
+            (5, 5, _amount(f.executed), "total_amount"),
+            (6, 6, _score(p.project.execution_weight), "total_score"),
+            (7, 7, presented_fraction(f.execution_rate, 2), "total_pct2"),
+            (8, LAST, _score(p.execution_score), "total_score"),
+        ]
+    )
+    given = {s.source: s for s in p.sources}
+    for source in FUND_SOURCES[1:]:
+        s: FundFigures | None = given.get(source)
+        g.cells(
+            [
+                (1, 2, _SOURCE_LABELS[source], "td"),
+                (3, 3, "" if s is None else _amount(s.initial), "td_amount"),
+                (4, 4, "" if s is None else _amount(s.total), "td_amount"),
+                (5, 5, "" if s is None else _amount(s.executed), "td_amount"),
+                (6, 6, "—", "td_center"),
+                (7, 7, "" if s is None else presented_fraction(s.execution_rate, 2), "td_pct2"),
+                (8, LAST, "—", "td_center"),
+            ]
+        )
+    g.layout.merge(top, 0, g.row - 1, 0, f"项目资金（{unit}）", "side")
+
+
+def _goals(g: Grid, p: ProjectFigures) -> None:
+    top = g.row
+    g.cells([(1, 5, "预期目标", "th"), (6, LAST, "实际完成情况", "th")], 20)
+    goal, achieved = p.project.goal, p.project.achieved
+    height = max(_tall(goal, g.span(1, 5)), _tall(achieved, g.span(6, LAST)), 2 * ROW_HEIGHT)
+    g.cells([(1, 5, goal, "td_top"), (6, LAST, achieved, "td_top")], height)
+    g.layout.merge(top, 0, g.row - 1, 0, "年度总体目标", "side")
+
+
+def _note(r: IndicatorScore) -> str:
+    return r.indicator.deviation_reason if r.applicable else "不适用，分值按比例分配给其他指标"
+
+
+def _indicator_row(g: Grid, r: IndicatorScore) -> None:
+    ind = r.indicator
+    rate = indicator_is_rate(ind)
+    target = _value_cell(ind.target, ind.target_text, rate)
+    computed = r.actual is not None and r.actual != ind.actual
+    actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
+    note = _note(r)
+    height = max(
+        _tall(ind.level2, g.span(2, 2)),
+        _tall(ind.level3, g.span(3, 3)),
+        _tall(str(target[0] if isinstance(target[0], str) else ""), g.span(4, 4)),
+        _tall(str(actual[0] if isinstance(actual[0], str) else ""), g.span(5, 5)),
+        _tall(note, g.span(8, LAST), 9),
+    )
+    g.cells(
+        [
+            (1, 1, ind.level1, "td_center"),
+            (2, 2, ind.level2, "td_center"),
+            (3, 3, ind.level3, "td"),
+            (4, 4, target[0], target[1]),
+            (5, 5, actual[0], actual[1]),
+            (6, 6, _score(r.weight) if r.applicable else "—", "td_score" if r.applicable else "td_center"),
+            (7, 7, _score(r.score) if r.applicable else "不适用", "td_score" if r.applicable else "td_center"),
+            (8, LAST, note, "td_small"),
+        ],
+        height,
+    )
+
+
+def _merge_runs(g: Grid, first: int, col: int, keys: Sequence[tuple[str, ...]]) -> None:
+    """一级/二级指标 merged over consecutive rows with the same value, as printed forms do
+    (a 二级指标 run never crosses into another 一级指标: its key carries both)."""
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            if i - start > 1 and keys[start][-1]:
+                g.layout.merge(first + start, col, first + i - 1, col, keys[start][-1], "td_center")
+            start = i
+
+
+def _indicators(g: Grid, p: ProjectFigures) -> None:
+    top = g.row
+    heads = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    cols = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, LAST)]
+    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    results = p.score.indicators if p.score is not None else ()
+    first = g.row
+    for r in results:
+        _indicator_row(g, r)
+    if not results:
+        g.cells([(1, LAST, "（尚未填写绩效指标）", "td_center")])
+    _merge_runs(g, first, 1, [(r.indicator.level1,) for r in results])
+    _merge_runs(g, first, 2, [(r.indicator.level1, r.indicator.level2) for r in results])
+    g.layout.merge(top, 0, g.row - 1, 0, "绩效指标", "side")
+
+
+def _total(g: Grid, p: ProjectFigures) -> None:
+    grade = p.grade or "-"
+    g.cells(
+        [
+            (0, 5, "总分", "total_center"),
+            (6, 6, _score(p.declared_total), "total_score"),
+            (7, 7, _score(p.total), "total_score"),
+            (8, LAST, f"评价等级：{grade}", "total_center"),
+        ],
+        22,
+    )
+    notes = []
+    if p.execution_rate is not None and p.execution_rate > 1:
+        notes.append("执行率超过 100% 的，执行率得分按 100% 计（只列示，不加分）。")
+    if p.score is not None and p.score.scale != 1 and p.score.total is not None:
+        notes.append("标为“不适用”的指标不计分，其余指标分值已按比例折算。")
+    notes.append(
+        "执行率 = 全年执行数 ÷ 全年预算数；执行率得分 = 执行率（不超过 100%）× 分值；总分 = 执行率得分 + 各指标得分。"
+    )
+    for note in notes:
+        g.line("注：" + note, "footnote", paragraph_height(note, g.span(0, LAST), 9))
+    g.line(
+        "本表由“部门整体支出绩效自评”工具根据“项目”“项目资金”“项目指标”表自动生成，数值已按四舍五入列示；修改数据后请重新生成。",
+        "footnote",
+        26,
+    )
+
+
+def project_layout(ev: Evaluation, p: ProjectFigures) -> SheetLayout:
+    """The 项目支出绩效自评表 of one project, sheet 项目自评-<序号>."""
+    layout = SheetLayout(project_sheet_name(p.number), WIDTHS, tab_color="2F75B5")
+    g = Grid(layout, LAST)
+    _head(g, p, ev.data.info.year)
+    _funds(g, p, ev.data.info.amount_unit)
+    _goals(g, p)
+    indicators_top = g.row
+    _indicators(g, p)
+    _total(g, p)
+    height = sum(layout.heights.get(r, 15.0) for r in range(g.row))
+    one_page = height <= _ONE_PAGE * _SHRINK
+    layout.print_setup = PrintSetup(
+        print_area=(0, 0, g.row - 1, LAST),
+        fit_height=one_page,
+        repeat_rows=None if one_page else (indicators_top, indicators_top),
+        margins=(0.5, 0.5, 0.6, 0.6),
+    )
+    return layout
+
+
+def _missed_text(p: ProjectFigures) -> str:
+    """The missed targets with their score and 分值 as the project's sheet shows them."""
+    return "；".join(f"{r.indicator.level3}（{_score(r.score)}/{_score(r.weight)}）" for r in p.missed)
+
+
+# 序号, 项目名称, 实施单位, 年初/全年预算数, 全年执行数, 执行率, 执行率得分, 指标得分, 总分, 等级, 未达成目标的指标
+SUMMARY_WIDTHS = (5.0, 26.0, 16.0, 11.0, 11.0, 11.0, 9.0, 8.0, 8.0, 8.0, 6.0, 30.0)
+
+
+def projects_summary_layout(ev: Evaluation) -> SheetLayout:
+    """项目自评汇总: one row per project (linked to its sheet), totals, completion."""
+    figures = ev.projects
+    info = ev.data.info
+    last = len(SUMMARY_WIDTHS) - 1
+    layout = SheetLayout(PROJECTS_SUMMARY_SHEET, SUMMARY_WIDTHS, tab_color="2F75B5")
+    g = Grid(layout, last)
+    g.line(f"{info.year}年度{info.department}项目支出绩效自评汇总", "title", 26)
+    listed = len(figures.projects)
+    g.line(
+        f"金额单位：{info.amount_unit}　　项目 {listed} 个，完成自评 {figures.completed} 个，"
+        f"项目绩效自评完成率 {format_percent(figures.completion_rate, 2)}",
+        "subtitle",
+        18,
+    )
+    heads = ["序号", "项目名称", "实施单位", "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率得分"]
+    heads += ["指标得分", "总分", "等级", "未达成目标的指标（得分/分值）"]
+    header = g.cells([(c, c, h, "th") for c, h in enumerate(heads)], 30)
+    missed_texts = [_missed_text(p) for p in figures.projects]
+    # One height for every project row: the Excel door then sets it in one call, whatever
+    # the number of projects.
+    height = max(
+        max(_tall(p.project.name, SUMMARY_WIDTHS[1]), _tall(p.project.implementer, SUMMARY_WIDTHS[2]))
+        for p in figures.projects
+    )
+    height = max(height, *(_tall(text, SUMMARY_WIDTHS[11], 9) for text in missed_texts))
+    for p, missed in zip(figures.projects, missed_texts, strict=True):
+        indicator_score = None if p.score is None else p.score.total
+        row = g.cells(
+            [
+                (0, 0, Decimal(p.number), "td_center"),
+                (1, 1, p.project.name, "td_link"),
+                (2, 2, p.project.implementer, "td"),
+                (3, 3, _amount(p.funds.initial), "td_amount"),
+                (4, 4, _amount(p.funds.total), "td_amount"),
+                (5, 5, _amount(p.funds.executed), "td_amount"),
+                (6, 6, presented_fraction(p.execution_rate, 2), "td_pct2"),
+                (7, 7, _score(p.execution_score), "td_score"),
+                (8, 8, _score(indicator_score), "td_score"),
+                (9, 9, _score(p.total), "td_score"),
+                (10, 10, p.grade or "-", "td_center"),
+                (11, 11, missed, "td_small"),
+            ],
+            height,
+        )
+        layout.put(row, 1, p.project.name, "td_link", link=f"{project_sheet_name(p.number)}!A1")
+    missed_count = sum(len(p.missed) for p in figures.projects)
+    g.cells(
+        [
+            (0, 2, "合计", "total_center"),
+            (3, 3, _amount(figures.initial), "total_amount"),
+            (4, 4, _amount(figures.total), "total_amount"),
+            (5, 5, _amount(figures.executed), "total_amount"),
+            (6, 6, presented_fraction(figures.execution_rate, 2), "total_pct2"),
+            (7, 10, "", "total"),
+            (11, 11, f"未达成目标的指标 {missed_count} 项", "total"),
+        ]
+    )
+    grades = {label: 0 for label in ("优", "良", "中", "差")}
+    scored = [p for p in figures.projects if p.total is not None]
+    for p in scored:
+        grades[p.grade or "差"] += 1
+    text = "评价等级：" + "，".join(f"{label} {count} 个" for label, count in grades.items())
+    if scored:
+        average = sum((p.total or Decimal(0) for p in scored), Decimal(0)) / len(scored)
+        text += f"；项目平均总分 {format_amount(average)} 分"
+    g.line(text + "。合计行执行率 = 各项目全年执行数之和 ÷ 全年预算数之和。", "footnote", 18)
+    layout.print_setup = PrintSetup(landscape=True, repeat_rows=(header, header), print_area=(0, 0, g.row - 1, last))
+    return layout
+
+
+def project_layouts(ev: Evaluation) -> list[SheetLayout]:
+    """项目自评汇总 and every project's sheet, in table order; [] without projects."""
+    if not ev.projects.projects:
+        return []
+    return [projects_summary_layout(ev), *(project_layout(ev, p) for p in ev.projects.projects)]
