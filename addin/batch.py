@@ -23,10 +23,21 @@ import xlsxwriter
 
 from .core.numbers import cell_fraction, round_half_up
 from .core.units import UNIT_FACTORS, convert
-from .errors import AddinError, UnusableInput
-from .package.save import atomic_write, ensure_writable
+from .errors import AddinError, UnusableInput, is_native_panic
+from .package.archive import open_package
+from .package.parts import sheet_parts
+from .package.save import atomic_write, ensure_writable, not_an_input
 
-__all__ = ["DepartmentRow", "batch", "collect", "mark_duplicates", "summary_row", "write_summary"]
+__all__ = [
+    "BatchResult",
+    "DepartmentRow",
+    "batch",
+    "collect",
+    "is_summary",
+    "mark_duplicates",
+    "summary_row",
+    "write_summary",
+]
 
 GRADES = ("优", "良", "中", "差")
 BATCH_UNIT = "万元"
@@ -63,7 +74,9 @@ def _one(path: str) -> DepartmentRow:
         ev = evaluate_file(Path(path))
     except AddinError as exc:
         return DepartmentRow(name, failure=exc.message)
-    except Exception as exc:  # one broken file must not stop the bureau's batch
+    except BaseException as exc:  # one broken file must not stop the bureau's batch
+        if not (isinstance(exc, Exception) or is_native_panic(exc)):
+            raise
         return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
     d = ev.budget.department
     unit = ev.data.info.amount_unit
@@ -96,6 +109,20 @@ def summary_row(path: Path) -> DepartmentRow:
     """One workbook's row of the summary, evaluated in this process; never raises (a file that
     cannot be read gets a row with its ``failure``). The web door runs it in its own workers."""
     return _one(str(path))
+
+
+SUMMARY_SHEETS = ("汇总", "等级统计", "未能读取")
+
+
+def is_summary(path: Path) -> bool:
+    """Whether ``path`` is a summary workbook this command wrote (it has exactly our sheets)."""
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with open_package(path) as package:
+            return tuple(s.name for s in sheet_parts(package)) == SUMMARY_SHEETS
+    except Exception:  # a file that cannot be read is no summary of ours; its worker reports it
+        return False
 
 
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -233,8 +260,9 @@ def _note(r: DepartmentRow) -> str:
     return ""
 
 
-def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
-    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
+def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
+    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
+    returns the backup of a different file that was there (None when there was none)."""
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade;
     # a second workbook of the same department and year is listed with its figures, unranked
@@ -385,20 +413,36 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
         failed.set_column(1, 1, 100)
         wb.close()
 
-    atomic_write(target, build)
+    return atomic_write(target, build)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    rows: list[DepartmentRow]  # one per department workbook, in file-name order
+    backup: Path | None  # the earlier file at the target, kept because it differed
+    skipped: list[str]  # summary workbooks of earlier runs found in the folder (not departments)
 
 
 def batch(
     folder: Path, target: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
-) -> list[DepartmentRow]:
+) -> BatchResult:
+    """Evaluate every department workbook of ``folder`` and write the summary to ``target``.
+
+    The target may not be one of the department workbooks (refused: it would replace a
+    department's file and drop it from the summary); summary workbooks of earlier runs in the
+    folder are recognised by their sheets and are not read as departments."""
     if not folder.is_dir():
         raise UnusableInput(f"“{folder}”不是文件夹：请指定存放各部门工作簿的文件夹")
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
-    paths = workbooks(folder, exclude=target)
+    found = workbooks(folder)
+    summaries = [p for p in found if is_summary(p)]
+    paths = [p for p in found if p not in summaries]
+    not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
     if not paths:
         raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
     rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
-    write_summary(target, rows)
-    return rows
+    kept = write_summary(target, rows)
+    skipped = [p.name for p in summaries if not (target.exists() and os.path.samefile(p, target))]
+    return BatchResult(rows, kept, skipped)

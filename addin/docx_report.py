@@ -237,10 +237,12 @@ def build_document(ev: Evaluation) -> DocxDocument:
     return doc
 
 
-def write_docx(ev: Evaluation, target: Path) -> None:
-    """Write the Word report atomically (a half-written .docx never replaces a good one)."""
+def write_docx(ev: Evaluation, target: Path) -> Path | None:
+    """Write the Word report atomically (a half-written .docx never replaces a good one); an
+    existing report there (perhaps edited by the clerk in Word) is kept as a backup first, and
+    that backup returned."""
     if target.suffix.lower() != ".docx":
         raise UnusableInput(f"Word 报告应保存为 .docx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
     doc = build_document(ev)
-    atomic_write(target, doc.save)
+    return atomic_write(target, doc.save)

@@ -47,7 +47,7 @@ def bureau(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> None:
     out = tmp_path / "汇总.xlsx"
-    rows = batch(bureau, out, workers=workers)
+    rows = batch(bureau, out, workers=workers).rows
     assert [r.file for r in rows] == ["丙局.xlsx", "乙局.xlsx", "损坏的文件.xlsx", "甲局.xlsx"]
     ws = openpyxl.load_workbook(out)["汇总"]
     table = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
@@ -97,7 +97,7 @@ def test_copies_of_one_department_and_year_are_ranked_and_counted_once(tmp_path:
     os.utime(original, (1_800_000_000, 1_800_000_000))  # the latest save is the one kept
     _department(folder, "乙局", 0.9, 3)
     out = tmp_path / "汇总.xlsx"
-    rows = batch(folder, out, workers=1)
+    rows = batch(folder, out, workers=1).rows
     assert {r.file: r.duplicate_of for r in rows if r.duplicate_of} == {
         "外办(1).xlsx": "外办.xlsx",
         "外办-另存.xlsx": "外办.xlsx",
