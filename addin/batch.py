@@ -14,7 +14,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +28,16 @@ from .package.archive import open_package
 from .package.parts import sheet_parts
 from .package.save import atomic_write, ensure_writable, not_an_input
 
-__all__ = ["BatchResult", "DepartmentRow", "batch", "collect", "is_summary", "summary_row", "write_summary"]
+__all__ = [
+    "BatchResult",
+    "DepartmentRow",
+    "batch",
+    "collect",
+    "is_summary",
+    "mark_duplicates",
+    "summary_row",
+    "write_summary",
+]
 
 GRADES = ("优", "良", "中", "差")
 BATCH_UNIT = "万元"
@@ -53,6 +62,7 @@ class DepartmentRow:
     projects_completed: int = 0  # of which with a complete self-evaluation
     failure: str = ""  # the reason a file could not be read at all
     unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
+    duplicate_of: str = ""  # the file kept for the same 部门名称 and 评价年度 (this one is not ranked)
 
 
 def _one(path: str) -> DepartmentRow:
@@ -223,12 +233,41 @@ def _num(value: Decimal | None, places: int) -> float | str:
     return "-" if value is None else float(round_half_up(value, places))
 
 
+def mark_duplicates(rows: list[DepartmentRow], modified: Callable[[str], float]) -> list[DepartmentRow]:
+    """Several workbooks of one 部门名称 and 评价年度 (copies such as 外办.xlsm and 外办(1).xlsm):
+    the most recently modified one is ranked and counted (on a tie, the first by file name); the
+    others are listed with ``duplicate_of`` naming it. Workbooks with errors are not candidates."""
+    groups: dict[tuple[str, int], list[DepartmentRow]] = {}
+    for r in rows:
+        if not r.failure and not r.errors and r.department:
+            groups.setdefault((r.department, r.year), []).append(r)
+    kept: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        keep = sorted(group, key=lambda r: (-modified(r.file), r.file))[0]
+        for r in group:
+            if r is not keep:
+                kept[r.file] = keep.file
+    return [replace(r, duplicate_of=kept[r.file]) if r.file in kept else r for r in rows]
+
+
+def _note(r: DepartmentRow) -> str:
+    if r.duplicate_of:
+        return f"与 {r.duplicate_of} 为同一部门、同一年度，只按 {r.duplicate_of} 排名和统计等级"
+    if r.errors:
+        return "有错误，未计分（运行 check 查看）"
+    return ""
+
+
 def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
     """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
     returns the backup of a different file that was there (None when there was none)."""
     good = [r for r in rows if not r.failure]
-    # A workbook with errors is listed with its error count only: no figure, rank or grade.
-    valid = [r for r in good if not r.errors]
+    # A workbook with errors is listed with its error count only: no figure, rank or grade;
+    # a second workbook of the same department and year is listed with its figures, unranked
+    # and not counted in the grade statistics.
+    valid = [r for r in good if not r.errors and not r.duplicate_of]
     ranks = {
         "exec": _rank(valid, lambda r: r.execution_rate),
         "sme": _rank(valid, lambda r: r.sme_share),
@@ -249,8 +288,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
         ws.write(
             0,
             0,
-            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{len(good) - len(valid)} 个有错误未计分，"
-            f"{len(rows) - len(good)} 个文件未能读取）",
+            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{sum(1 for r in good if r.errors)} 个有错误未计分，"
+            f"{sum(1 for r in good if r.duplicate_of)} 个重复未计入，{len(rows) - len(good)} 个文件未能读取）",
             title,
         )
         heads = [
@@ -274,6 +313,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             "填报金额单位",
             "项目数",
             "完成自评项目数",
+            "说明",
         ]
         ws.write_row(2, 0, heads, head)
         formats = [
@@ -297,6 +337,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             text,
             text,
             text,
+            text,
         ]
         for i, r in enumerate(good, start=1):
             if r.errors:
@@ -305,6 +346,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
                     *(["-"] * 11),
                     *(r.errors, r.warnings, r.unit or "未知"),
                     *(r.projects, "-"),  # projects listed; whether complete waits for the fixes
+                    _note(r),
                 ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
@@ -330,6 +372,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
                 r.unit or "未知",
                 r.projects,
                 r.projects_completed,
+                _note(r),
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
@@ -399,7 +442,7 @@ def batch(
     not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
     if not paths:
         raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
-    rows = collect(paths, workers=workers, progress=progress)
+    rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
     kept = write_summary(target, rows)
     skipped = [p.name for p in summaries if not (target.exists() and os.path.samefile(p, target))]
     return BatchResult(rows, kept, skipped)

@@ -206,6 +206,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
     for row in erroneous:
         _out(f"有错误、未计分 {row.file}：{row.errors} 处错误（运行 check 查看）")
+    for row in rows:
+        if row.duplicate_of:
+            _out(
+                f"重复 {row.file}：与 {row.duplicate_of} 同为“{row.department}”{row.year} 年度，"
+                f"只按 {row.duplicate_of}（最近修改的一份）排名和统计等级"
+            )
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0

@@ -33,22 +33,26 @@ from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, tabl
 from ..package.sheetscan import (
     SheetScan,
     bounded_sheet,
-    cell_styles,
+    last_row,
     percent_styles,
     scan_facts,
     scan_sheet,
+    styled_cells,
 )
 from ..package.zipcopy import ZipLayoutError, rewrite_zip
 from .calamine_guard import calamine_guard
+from .headers import decode_header
+from .labels import rows_below
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
-from .schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
+from .schema import ALL_TABLES, TableSpec
 from .table_geometry import ROW_GAP, from_geometry, geometry, table_bounds
 
 __all__ = ["read_tables"]
 
 # A sheet read by its header row keeps this many columns (contract tables are ≤ 11 wide).
 _FALLBACK_COLUMNS = 26
-_FORMAT_SPECS = frozenset({INDICATORS.table, RULES.table, PROJECT_INDICATORS.table})
+# Rows below a table looked at for data typed outside it (a block pasted or typed there).
+_BELOW_ROWS = 1000
 
 
 def _open_error(path: Path, exc: BaseException) -> UnusableInput:
@@ -98,25 +102,22 @@ def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None])
             bounds = [table_bounds(name, t) for t in tables]
             keep_rows = max(b[2] for b in bounds)
             keep_cols = max(b[3] for b in bounds) + 1
+            if last_row(xml) > keep_rows:  # rows below a table: read up to the data's end
+                keep_rows = max(keep_rows, _fallback_rows(xml))
         else:
             keep_rows, keep_cols = _fallback_rows(xml), _FALLBACK_COLUMNS
         info = _Sheet(sheet.part, tables or [], scan_facts(xml, keep_rows, keep_cols))
         if info.scan.far:
             info.bounded, info.stray = bounded_sheet(xml, keep_rows, keep_cols)
-        if tables is None or any(t.name.lower() in _FORMAT_TABLES for t in tables):
-            if percent_xfs is None:
-                percent_xfs = _percent_xfs(package)
-            if percent_xfs:
-                styles = cell_styles(
-                    xml, ((r, c) for r in range(1, min(keep_rows, 5000) + 1) for c in range(keep_cols))
-                )
-                info.percent = frozenset(cell for cell, s in styles.items() if s in percent_xfs)
+        # Percent formats: on rates they say the row is a rate; on amounts and points they
+        # are an error (the clerk typed a percentage where none belongs).
+        if percent_xfs is None:
+            percent_xfs = _percent_xfs(package)
+        if percent_xfs:
+            info.percent = styled_cells(xml, percent_xfs, keep_rows, keep_cols)
         out[name] = info
         del xml
     return out
-
-
-_FORMAT_TABLES = frozenset(t.lower() for t in _FORMAT_SPECS)
 
 
 def _percent_xfs(package: zipfile.ZipFile) -> frozenset[int]:
@@ -191,7 +192,7 @@ def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec) -> Ra
         name=name,
         header_row=start[0],  # start is the first data row (0-based), so the header is row start[0] (1-based)
         first_col=start[1],
-        headers=list(table.columns),
+        headers=[decode_header(c) if isinstance(c, str) else c for c in table.columns],
         rows=data,
         first_row=start[0] + 1,
     )
@@ -304,8 +305,32 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
                     found[spec.table] = None
                     continue
                 raw = from_sheet
-            found[spec.table] = _with_facts(raw, survey.get(raw.sheet), facts, stray_owner)
+            info = survey.get(raw.sheet)
+            if raw.name and info is not None:
+                with calamine_guard(path, f"工作表“{raw.sheet}”"):
+                    raw.outside_rows = _rows_below(wb, raw, info)
+            found[spec.table] = _with_facts(raw, info, facts, stray_owner)
     return found
+
+
+def _rows_below(wb: calamine.CalamineWorkbook, raw: RawTable, info: _Sheet) -> list[int]:
+    """Data rows typed right below the table: read only when the sheet has rows there."""
+    end = raw.first_row + len(raw.rows) - 1
+    if info.scan.last_row <= end or len(info.tables) != 1:
+        return []
+    data = wb.get_sheet_by_name(raw.sheet)
+    left = data.start[1] if data.start else 0  # iter_rows starts at row 1, at the first used column
+    c1 = raw.first_col - left
+    c2 = c1 + len(raw.headers)
+    below: list[list[Any]] = []
+    for i, row in enumerate(data.iter_rows()):
+        r = i + 1
+        if r <= end:
+            continue
+        if r > end + _BELOW_ROWS:
+            break
+        below.append(list(row[max(c1, 0) : c2]))
+    return rows_below(below, end + 1)
 
 
 def _read_table(

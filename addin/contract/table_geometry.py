@@ -19,6 +19,7 @@ import python_calamine as calamine
 from ..errors import UnusableInput
 from ..package.parts import TablePart
 from ..package.sheetscan import parse_ref
+from .headers import decode_header
 from .raw import RawTable
 from .schema import TableSpec
 
@@ -108,7 +109,7 @@ def from_geometry(
         name=table.name,
         header_row=geo.header_row,
         first_col=geo.first_col,
-        headers=list(table.columns),
+        headers=[decode_header(c) if isinstance(c, str) else c for c in table.columns],
         rows=rows,
         first_row=geo.first_data,
     )

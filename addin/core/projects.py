@@ -313,7 +313,8 @@ class _Projects:
                 found.warning(
                     "project_missed_without_reason",
                     f"项目“{project.name}”的指标“{r.indicator.level3}”未达到目标（得分 "
-                    f"{round_half_up(r.raw or ZERO, 2)}/{_fmt(r.indicator.weight)}），未填写偏差原因分析及改进措施："
+                    f"{round_half_up(r.raw or ZERO, 2)}/{round_half_up(r.indicator.weight, 2)}），"
+                    "未填写偏差原因分析及改进措施："
                     "请说明原因和改进措施，否则该项目自评视为未完成",
                     r.indicator.where.cell("偏差原因分析及改进措施"),
                 )

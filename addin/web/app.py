@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..batch import DepartmentRow
+from ..batch import DepartmentRow, mark_duplicates
 from ..core.numbers import round_half_up
 from . import jobs
 from .config import MIB, WebConfig
@@ -256,7 +256,9 @@ class _Door:
             for done, next_row in enumerate(asyncio.as_completed(tasks), start=1):
                 row = await next_row
                 yield ndjson({"event": "progress", "done": done, "total": total, "file": row.file})
-            rows = [task.result() for task in tasks]
+            # Copies of one department and year are ranked once; uploads carry no modification
+            # time, so the first by file name is kept.
+            rows = mark_duplicates([task.result() for task in tasks], lambda _: 0.0)
             try:
                 content = await self._job(space, jobs.batch_summary, rows, str(space.file(name)))
             except JobFailed as exc:
@@ -285,6 +287,7 @@ def _row_json(row: DepartmentRow) -> dict[str, Any]:
         "errors": row.errors,
         "warnings": row.warnings,
         "failure": row.failure,
+        "duplicate_of": row.duplicate_of,
     }
 
 

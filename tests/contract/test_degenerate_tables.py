@@ -19,9 +19,9 @@ from addin.cli import main
 from addin.contract.calamine_guard import calamine_guard
 from addin.errors import UnusableInput, is_native_panic
 from addin.headless import evaluate_file
-from tests.contract.test_real_input import assert_reference, edited, summary_json_and_peak_rss
+from tests.contract.test_real_input import assert_reference, summary_json_and_peak_rss
 
-__all__ = ["edited", "empty_ledger"]
+__all__ = ["empty_ledger"]
 
 Edit = Callable[[openpyxl.Workbook], None]
 

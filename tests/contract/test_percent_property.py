@@ -121,7 +121,7 @@ def test_points_instead_of_a_fraction_never_change_the_score_silently(
     # (A target typed as points has lost its %: the row then has no evidence either.)
     assume(points >= 10 or evidence not in ("none", f"{typed}_percent"))
     findings = Findings()
-    read, read_rules = read_percent_points([wrong], units, wrong_rules, frozenset(percent_cells), findings)
+    read, read_rules, _ = read_percent_points([wrong], units, wrong_rules, frozenset(percent_cells), findings)
     if findings.has_errors:
         # The clerk is asked which was meant (at this cell, or at another one that reads as
         # 100% or 1%: a target of 1 beside an actual of 5%), and no figure is computed.
@@ -158,6 +158,6 @@ def test_a_rate_of_100_to_200_percent_typed_as_a_fraction_is_never_misread_silen
     cells = frozenset() if column is None else frozenset({(INDICATORS.sheet, 4, INDICATORS.columns[column])})
     row = indicator(target, target_text, actual, "比率", "台账", direction)
     findings = Findings()
-    read, _ = read_percent_points([row], units, [], cells, findings)
+    read, _, _ = read_percent_points([row], units, [], cells, findings)
     named = any(f.location == "绩效指标!G4" for f in findings)
     assert named or read[0].actual == actual, ([f.as_line() for f in findings], read[0].actual)

@@ -47,21 +47,6 @@ def assert_reference(ev: Evaluation, *, score: str = "97.96") -> None:
     assert data["score"]["total"] == score
 
 
-@pytest.fixture
-def edited(make_workbook: Callable[..., Path], tmp_path: Path) -> Callable[..., Path]:
-    """The example (optionally with table changes), then edited with openpyxl as a clerk would."""
-
-    def make(edit: Edit | None = None, name: str = "dept.xlsx", **changes: Any) -> Path:
-        path = make_workbook(name=name, **changes)
-        if edit is not None:
-            wb = openpyxl.load_workbook(path)
-            edit(wb)
-            wb.save(path)
-        return path
-
-    return make
-
-
 def assert_nothing_written(path: Path, tmp_path: Path) -> None:
     before = path.read_bytes()
     out = tmp_path / ("out" + path.suffix)
@@ -459,6 +444,7 @@ def test_batch_over_good_stray_truncated_and_erroneous_workbooks(
     def stray(wb: openpyxl.Workbook) -> None:
         for name in INPUT_SHEETS:
             wb[name]["XFD1048576"] = " "
+        wb["基本信息"]["B4"] = "另一部门"  # a copy of one department and year is ranked once
 
     shutil.copy(edited(stray, name="b-stray.xlsx"), folder / "b-stray.xlsx")
     good = (folder / "a-good.xlsx").read_bytes()
