@@ -241,7 +241,7 @@ PROJECTS = TableSpec(
         Column("项目名称", required=True),
         Column("主管部门"),
         Column("实施单位"),
-        Column("执行率分值", Kind.NUMBER, present=False),
+        Column("执行率分值", Kind.POINTS, present=False),
         Column("年度总体目标"),
         Column("实际完成情况"),
     ),
@@ -269,14 +269,14 @@ PROJECT_INDICATORS = TableSpec(
         Column("一级指标", required=True),
         Column("二级指标"),
         Column("三级指标", required=True),
-        Column("分值", Kind.NUMBER, required=True),
+        Column("分值", Kind.POINTS, required=True),
         Column("指标方向", Kind.CHOICE, required=True, choices=DIRECTIONS),
         Column("年度指标值", Kind.VALUE),
         Column("实际完成值", Kind.VALUE),
         Column("计分方法", required=True),
-        Column("自评得分", Kind.NUMBER),
+        Column("自评得分", Kind.POINTS),
         Column("偏差原因分析及改进措施"),
-        Column("得分系数", Kind.NUMBER, present=False),  # 计分方法 得分系数, as in 绩效指标
+        Column("得分系数", Kind.RATIO, present=False),  # 计分方法 得分系数, as in 绩效指标
     ),
     required=False,
 )

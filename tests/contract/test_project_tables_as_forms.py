@@ -158,3 +158,32 @@ def test_a_sample_row_of_any_table_is_an_error_and_counts_nowhere() -> None:
     rows = codes(ev)["input_sample_row"]
     assert {loc.split("!")[0] for loc in rows} >= {"预算执行", "采购合同", "绩效指标", "项目", "项目资金", "项目指标"}
     assert not ev.data.budget.lines and not ev.projects.projects
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "outcome"),
+    [
+        ("分值", "40分", "warning"),  # read as 40 points, said so
+        ("自评得分", "90%", "error"),  # 90% of 分值, or 0.9 points?
+        ("执行率分值", "10%", "error"),
+        ("执行率分值", 0.1, "error"),  # a share where the form has points: 10 is asked for
+    ],
+)
+def test_project_points_fields_read_as_the_departments_do(column: str, value: Any, outcome: str) -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblProjects"] = [[A, "某局", "本级", value if column == "执行率分值" else 10, "目标", "完成"]]
+    tables["tblProjectFunds"] = [[A, "财政拨款", 100, 100, 90]]
+    rows = copy.deepcopy(ROWS)
+    if column == "分值":
+        rows[1][4] = "40分"
+    if column == "自评得分":
+        rows[1][9] = value
+    tables["tblProjectIndicators"] = rows
+    ev = evaluate_tables(tables)
+    cell = {"分值": "项目指标!E5", "自评得分": "项目指标!J5", "执行率分值": "项目!D4"}[column]
+    at = [f for f in ev.findings if f.location == cell]
+    assert at and all(f.severity.value == outcome for f in at), [f.as_line() for f in ev.findings]
+    if outcome == "error":
+        assert "95%" not in at[0].message  # no percentage offered as an example of points
+    else:
+        assert ev.ok and ev.projects.projects[0].total == 99
