@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL
 from .budget import execution_rate as _rate
@@ -37,7 +38,6 @@ from .project_model import (
     ProjectData,
     ProjectFund,
     ProjectIndicator,
-    ProjectTotalRow,
 )
 from .project_totals import DeclaredPoints, check_fund_subtotals, check_over_projects, declared_points, differing
 from .scoring import IndicatorScore, ScoreFigures, grade
@@ -116,6 +116,17 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+class _Named(Protocol):
+    @property
+    def project(self) -> str: ...
+
+    @property
+    def where(self) -> RowRef: ...
+
+
+_Row = TypeVar("_Row", bound=_Named)
+
+
 class _Projects:
     """One pass over the project tables; findings are collected per project."""
 
@@ -142,20 +153,20 @@ class _Projects:
             self.projects.append(project)
         self.funds = self._group_funds(data.funds, names)
         self.indicators = self._group(data.indicators, names, "项目指标")
-        self.totals: dict[str, list[ProjectTotalRow]] = {}
-        for row in data.totals:
-            if row.project in names:
-                self.totals.setdefault(row.project, []).append(row)
-            else:
-                self._unknown(row.project, row.where, "项目指标", set())
-        self.fund_subtotals: dict[str, list[ProjectFund]] = {}
-        for fund in data.fund_subtotals:
-            if fund.project in names:
-                self.fund_subtotals.setdefault(fund.project, []).append(fund)
-            else:
-                self._unknown(fund.project, fund.where, "项目资金", set())
+        self.totals = self._listed(data.totals, names, "项目指标")
+        self.fund_subtotals = self._listed(data.fund_subtotals, names, "项目资金")
 
     # -- grouping ------------------------------------------------------------------------------
+    def _listed(self, rows: Iterable[_Row], names: dict[str, Project], table: str) -> dict[str, list[_Row]]:
+        """Rows by the project they name; a row naming an unlisted project is an error."""
+        grouped: dict[str, list[_Row]] = {}
+        for row in rows:
+            if row.project in names:
+                grouped.setdefault(row.project, []).append(row)
+            else:
+                self._unknown(row.project, row.where, table, set())
+        return grouped
+
     def _unknown(self, name: str, where: RowRef, table: str, reported: set[str]) -> None:
         if name in reported:
             return

@@ -17,15 +17,9 @@ from addin.example.data import EXAMPLE_TABLES, MEETINGS, SISTER_CITIES, TRANSLAT
 from addin.headless import evaluate_file
 from addin.workbook.template import TEMPLATE_TABLES, evaluate_tables
 
+from ..findings import locations_by_code as codes
+
 A = "甲项目"
-
-
-def codes(ev: Evaluation) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for f in ev.findings:
-        if f.location != "预算执行!F4":
-            out.setdefault(f.code, []).append(f.location)
-    return out
 
 
 def _merge(ws: Any, column: int, first: int, last: int) -> None:

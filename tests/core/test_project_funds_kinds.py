@@ -17,6 +17,8 @@ from addin.report.project_content import project_layouts
 from addin.report.sentences import projects_sentence
 from addin.workbook.template import evaluate_tables
 
+from ..findings import locations_by_code as codes
+
 A, B = "甲项目", "乙项目"
 
 
@@ -41,14 +43,6 @@ def evaluate(funds: list[list[Any]], basis: str = "全年预算数", names: tupl
 
 def texts(layout: SheetLayout) -> str:
     return "\n".join(str(c.value) for c in layout.cells.values() if isinstance(c.value, str))
-
-
-def codes(ev: Evaluation) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for f in ev.findings:
-        if f.location != "预算执行!F4":
-            out.setdefault(f.code, []).append(f.location)
-    return out
 
 
 def test_on_the_initial_budget_basis_every_label_says_so_and_overspending_it_is_a_warning() -> None:

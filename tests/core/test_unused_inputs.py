@@ -21,41 +21,17 @@ def evaluate(row: list[Any], where: str) -> Evaluation:
     name, weight, direction, target, actual, method, manual, coefficient = row
     tables = copy.deepcopy(EXAMPLE_TABLES)
     if where == "department":
+        typed = [name, weight, direction, target, actual, "台账", method, manual, "原因", coefficient]
         tables["tblIndicators"] = [
-            [
-                "履职效能",
-                "重点工作",
-                name,
-                weight,
-                direction,
-                target,
-                actual,
-                "台账",
-                method,
-                manual,
-                "原因",
-                coefficient,
-            ],
+            ["履职效能", "重点工作", *typed],
             ["履职效能", "重点工作", "其余", 100 - weight, "正向", "100%", 1, "台账", "比率", None, "", None],
         ]
     else:
         tables["tblProjects"] = [[P, "某局", "本级", 10, "目标", "完成"]]
         tables["tblProjectFunds"] = [[P, "财政拨款", 100, 100, 100]]
+        typed = [name, weight, direction, target, actual, method, manual, "原因", coefficient]
         tables["tblProjectIndicators"] = [
-            [
-                P,
-                "效益指标",
-                "社会效益指标",
-                name,
-                weight,
-                direction,
-                target,
-                actual,
-                method,
-                manual,
-                "原因",
-                coefficient,
-            ],
+            [P, "效益指标", "社会效益指标", *typed],
             [P, "产出指标", "数量指标", "其余", 90 - weight, "正向", "≥10个", "10个", "比率", None, "", None],
         ]
     return evaluate_tables(tables)
