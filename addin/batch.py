@@ -11,10 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,7 +28,7 @@ from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput
 from .package.save import atomic_write, ensure_writable
 
-__all__ = ["DepartmentRow", "batch", "collect", "summary_row", "write_summary"]
+__all__ = ["DepartmentRow", "batch", "collect", "presented", "summary_row", "write_summary"]
 
 GRADES = ("优", "良", "中", "差")
 BATCH_UNIT = "万元"
@@ -62,8 +64,9 @@ def _one(path: str) -> DepartmentRow:
         ev = evaluate_file(Path(path))
     except AddinError as exc:
         return DepartmentRow(name, failure=exc.message)
-    except Exception as exc:  # one broken file must not stop the bureau's batch
-        return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
+    except Exception:  # one broken file must not stop the bureau's batch
+        traceback.print_exc(file=sys.stderr)  # for the operator; the clerk reads one Chinese line
+        return DepartmentRow(name, failure="程序内部错误，未能读取该文件：请把文件发给技术支持")
     d = ev.budget.department
     unit = ev.data.info.amount_unit
 
@@ -71,23 +74,44 @@ def _one(path: str) -> DepartmentRow:
         # Departments state 元, 万元 or 亿元; the bureau compares them in 万元.
         return convert(value, unit, BATCH_UNIT) if unit in UNIT_FACTORS else None
 
-    return DepartmentRow(
-        file=name,
-        department=ev.data.info.department,
-        year=ev.data.info.year,
-        total=in_wan(d.total),
-        executed=in_wan(d.executed),
-        execution_rate=d.execution_rate,
-        spending_progress=d.spending_progress,
-        procurement=in_wan(ev.procurement.total),
-        sme_share=ev.procurement.sme_share,
-        score=ev.score.total,
-        grade=ev.score.grade,
-        errors=len(ev.findings.errors),
-        warnings=len(ev.findings.warnings),
-        projects=len(ev.projects.projects),
-        projects_completed=ev.projects.completed,
-        unit=unit,
+    return presented(
+        DepartmentRow(
+            file=name,
+            department=ev.data.info.department,
+            year=ev.data.info.year,
+            total=in_wan(d.total),
+            executed=in_wan(d.executed),
+            execution_rate=d.execution_rate,
+            spending_progress=d.spending_progress,
+            procurement=in_wan(ev.procurement.total),
+            sme_share=ev.procurement.sme_share,
+            score=ev.score.total,
+            grade=ev.score.grade,
+            errors=len(ev.findings.errors),
+            warnings=len(ev.findings.warnings),
+            projects=len(ev.projects.projects),
+            projects_completed=ev.projects.completed,
+            unit=unit,
+        )
+    )
+
+
+def presented(row: DepartmentRow) -> DepartmentRow:
+    """What a row shows, in the summary workbook and in every door's list (DESIGN.md, batch):
+    a workbook with errors, or a file that could not be read, shows its name, department and
+    counts, and no figure, score or grade (nor is it ranked or counted in the grades)."""
+    if not row.failure and not row.errors:
+        return row
+    return replace(
+        row,
+        total=None,
+        executed=None,
+        execution_rate=None,
+        spending_progress=None,
+        procurement=None,
+        sme_share=None,
+        score=None,
+        grade=None,
     )
 
 
@@ -207,6 +231,7 @@ def _num(value: Decimal | None, places: int) -> float | str:
 
 def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
     """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
+    rows = [presented(r) for r in rows]
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade.
     valid = [r for r in good if not r.errors]
