@@ -1,5 +1,6 @@
 """Two real servers for the whole session (starting one costs a second or two): one open with
-the default limits, one as a bureau would run it (token, 1 MiB upload limit)."""
+the default limits, one as a bureau would run it (token, 1 MiB upload limit, an upload that
+stalls for 2 s given up)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("guarded-server")
-    with running_server(folder, "--workers", "2", "--token", TOKEN, "--max-upload-mb", "1") as server:
+    with running_server(
+        folder, "--workers", "2", "--token", TOKEN, "--max-upload-mb", "1", "--upload-idle-timeout", "2"
+    ) as server:
         yield server
 
 
