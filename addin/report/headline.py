@@ -117,14 +117,14 @@ def _procurement(ev: Evaluation, unit: str) -> list[HeadlineFigure]:
     def money(value: Decimal | None) -> str:
         return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
 
-    if p.granularity == GRANULARITY_NONE:
-        scope = "采购合同和采购汇总均未填写"
-    elif p.granularity == GRANULARITY_TOTAL:
-        scope = "采购汇总只填写了合计，不分类别"
-    else:
-        scope = "各类别：" + "、".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories)
-    unit_text = unit or "金额单位未知"
-    total = HeadlineFigure("procurement_total", "政府采购支出总额", format_amount(p.total), f"{unit_text}；{scope}")
+    scope = {GRANULARITY_NONE: "；采购合同和采购汇总均未填写", GRANULARITY_TOTAL: "；采购汇总只填写了合计，不分类别"}
+    total = HeadlineFigure(
+        "procurement_total",
+        "政府采购支出总额",
+        format_amount(p.total),
+        (unit or "金额单位未知") + scope.get(p.granularity, ""),
+        tuple(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
+    )
     total_text = f"政府采购支出总额 {money(p.total)}"
     sme = _share(
         "sme_share",

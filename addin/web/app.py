@@ -18,12 +18,10 @@ work runs in the worker pool; the event loop only moves bytes.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
 from importlib import resources
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from starlette.applications import Starlette
@@ -35,13 +33,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..batch import DepartmentRow, presented
 from ..core.findings import REMEDY_RECALC
 from ..recalc import find_soffice
 from . import jobs
-from .batch_items import BatchItem, label_items, member, row_json
+from .batch import BatchRun, summary_names
 from .config import MIB, WebConfig
-from .http import SecurityHeaders, TokenGuard, ascii_name, download, error, ndjson
+from .http import SecurityHeaders, TokenGuard, ascii_name, download, error
 from .pool import JobFailed, WorkerPool
 from .render import report_css
 from .uploads import (
@@ -50,7 +47,7 @@ from .uploads import (
     Upload,
     UploadStalled,
     UploadTooLarge,
-    disk_suffix,
+    named,
     receive_files,
     stem_of,
 )
@@ -186,7 +183,7 @@ class _Door:
         except BadUpload as exc:
             return error(400, str(exc.args[0]))
         except JobFailed as exc:
-            return error(exc.status, _named(exc.message, files), exc.findings)
+            return error(exc.status, named(exc.message, files), exc.findings)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening any more
         finally:
@@ -262,17 +259,13 @@ class _Door:
     # -- API: batch ---------------------------------------------------------------------------
     async def batch(self, request: Request) -> Response:
         async def work(space: RequestSpace, files: list[Upload]) -> Response:
-            items = await self._batch_items(space, files)
-            single_zip = len(files) == 1 and _is_zip(files[0])
-            stem = stem_of(files[0].filename)
-            name = f"{stem}-汇总.xlsx" if single_zip else "部门整体支出绩效自评汇总.xlsx"
-            fallback = ascii_name(stem, "summary", ".xlsx") if single_zip else "summary.xlsx"
+            run = BatchRun(space, self._job, 4 * self.config.max_upload_bytes)
+            items = await run.items(files)
+            name, fallback = summary_names(files)
             if "application/x-ndjson" in request.headers.get("accept", ""):
                 space.hand_over()
-                stream = self._batch_stream(space, items, name, fallback)
-                return StreamingResponse(stream, media_type="application/x-ndjson")
-            rows = await asyncio.gather(*(self._row(space, item, label) for item, label in items))
-            content = await self._job(space, jobs.batch_summary, list(rows), str(space.file("summary", ".xlsx")))
+                return StreamingResponse(run.stream(items, name, fallback), media_type="application/x-ndjson")
+            content = await run.summary(await run.rows(items))
             return download(content, name, fallback)
 
         return await self._with_upload(
@@ -281,83 +274,6 @@ class _Door:
             max_files=self.config.max_batch_files,
             missing="未收到文件：请以字段名 file 上传多个工作簿，或一个包含工作簿的 zip 文件",
         )
-
-    async def _batch_items(self, space: RequestSpace, files: list[Upload]) -> list[tuple[BatchItem, str]]:
-        """The workbooks to read, zips opened, each with its label (addin/web/batch_items.py).
-        A zip that cannot be opened is listed like a file that cannot be read (when it is the
-        only upload, it is the request's error)."""
-        items: list[BatchItem] = []
-        for i, upload in enumerate(files, start=1):
-            if not _is_zip(upload):
-                items.append(BatchItem(upload.filename, upload.filename, upload.path))
-                continue
-            folder = str(space.folder(f"zip-{i}"))
-            try:
-                extracted, skipped = await self._job(
-                    space, jobs.unzip, str(upload.path), folder, 4 * self.config.max_upload_bytes
-                )
-            except JobFailed as exc:
-                if len(files) == 1:
-                    raise
-                items.append(BatchItem(upload.filename, upload.filename, None, _named(exc.message, [upload])))
-                continue
-            items.extend(member(upload.filename, name, Path(path)) for name, path in extracted)
-            items.extend(member(upload.filename, name, None, reason) for name, reason in skipped)
-        return list(zip(items, label_items(items), strict=True))
-
-    async def _row(self, space: RequestSpace, item: BatchItem, label: str) -> DepartmentRow:
-        """A file whose worker died or timed out is listed with the reason, like one that
-        could not be read; the others go on."""
-        if item.path is None:
-            return DepartmentRow(label, failure=item.failure)
-        try:
-            row: DepartmentRow = await self._job(space, jobs.batch_row, str(item.path))
-        except JobFailed as exc:
-            row = DepartmentRow(label, failure=exc.message)
-        return presented(replace(row, file=label, failure=row.failure.replace(item.path.name, label)))
-
-    async def _batch_stream(
-        self, space: RequestSpace, items: list[tuple[BatchItem, str]], name: str, fallback: str
-    ) -> AsyncIterator[bytes]:
-        tasks: list[asyncio.Task[DepartmentRow]] = []
-        try:
-            total = len(items)
-            yield ndjson({"event": "start", "total": total})
-            tasks = [asyncio.ensure_future(self._row(space, item, label)) for item, label in items]
-            for done, next_row in enumerate(asyncio.as_completed(tasks), start=1):
-                row = await next_row
-                yield ndjson({"event": "progress", "done": done, "total": total, "file": row.file})
-            rows = [task.result() for task in tasks]
-            try:
-                content = await self._job(space, jobs.batch_summary, rows, str(space.file("summary", ".xlsx")))
-            except JobFailed as exc:
-                yield ndjson({"event": "error", "error": exc.message, "findings": exc.findings})
-                return
-            yield ndjson(
-                {
-                    "event": "done",
-                    "filename": name,
-                    "fallback": fallback,
-                    "content": base64.b64encode(content).decode("ascii"),
-                    "departments": [row_json(r) for r in rows],
-                }
-            )
-        finally:
-            for task in tasks:
-                task.cancel()  # a client that left: files not yet started are not started
-            space.close()
-
-
-def _is_zip(upload: Upload) -> bool:
-    return disk_suffix(upload.filename) == ".zip"
-
-
-def _named(message: str, files: list[Upload]) -> str:
-    """A worker's message with our name of each file on disk (upload-1.xlsx) replaced by the
-    clerk's name for it."""
-    for upload in files:
-        message = message.replace(upload.path.name, upload.filename)
-    return message
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

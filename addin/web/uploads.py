@@ -37,6 +37,7 @@ __all__ = [
     "UploadTooLarge",
     "clean_filename",
     "disk_suffix",
+    "named",
     "receive_files",
     "stem_of",
 ]
@@ -64,6 +65,14 @@ class Upload:
     filename: str  # the clerk's file name, base name only (messages, download names)
     path: Path  # where the bytes are: a short name of ours in the request's folder
     size: int
+
+
+def named(message: str, files: list[Upload]) -> str:
+    """A worker's message with our name of each file on disk (upload-1.xlsx) replaced by the
+    clerk's name for it."""
+    for upload in files:
+        message = message.replace(upload.path.name, upload.filename)
+    return message
 
 
 def disk_suffix(name: str) -> str:

@@ -361,7 +361,7 @@ def test_allowed_origins_get_cors_and_others_do_not() -> None:
 
 def test_batch_rows_show_scores_rounded_half_up() -> None:
     from addin.batch import DepartmentRow
-    from addin.web.batch_items import row_json
+    from addin.web.batch import row_json
 
     assert row_json(DepartmentRow("甲局.xlsx", score=Decimal("92.385")))["score"] == "92.39"  # not 92.38
 

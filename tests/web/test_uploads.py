@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
-import openpyxl
 import pytest
 
-from .conftest import TOKEN
+from .conftest import TOKEN, without_results
 from .server import Server, multipart, raw_request, read_response, wait_empty
 
 LONG_STEM = "中共广州市委外事工作委员会办公室关于报送二〇二三年度部门整体支出绩效自评报告及自评表的函" * 2  # 88 chars
@@ -145,25 +144,13 @@ def test_the_token_refusals_say_which(guarded_server: Server, example_path: Path
     assert "令牌不正确" in wrong.json()["error"]
 
 
-def _uncached(make_workbook: Callable[..., Path]) -> Path:
-    """The example with formulas saved without their results (a file a program wrote)."""
-    path = make_workbook(name="程序生成.xlsx")
-    wb = openpyxl.load_workbook(path)
-    source = wb.create_sheet("源数据")
-    source.append(["广州对外交流发展中心", "二级", 800, 833.58, 807.89, 810.58])
-    for col in "ABCDEF":
-        wb["预算执行"][f"{col}7"] = f"=源数据!{col}1"
-    wb.save(path)
-    return path
-
-
 def test_the_web_door_recalculates_on_the_server_and_says_so(
     open_server: Server, make_workbook: Callable[..., Path]
 ) -> None:
     from ..libreoffice import require
 
     require("soffice")
-    content = _uncached(make_workbook).read_bytes()
+    content = without_results(make_workbook(name="程序生成.xlsx")).read_bytes()
     with open_server.client() as client:
         body = client.post("/api/preview", files={"file": ("程序生成.xlsx", content)}).json()
         error = next(c for c in body["summary"]["checks"] if c["code"] == "input_formula_no_result")

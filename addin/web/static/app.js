@@ -10,7 +10,7 @@
 "use strict";
 
 (() => {
-  let shown = null; // {file, recalc}: what produced the result on the page
+  let shown = null; // {file, original, recalc}: the snapshot that produced the result, the clerk's File
   let generation = 0; // bumped by each choice: only the latest choice may change the page
   let inflight = null; // AbortController of the latest upload
 
@@ -160,13 +160,14 @@
       ? "（共选择了 " + files.length + " 个文件，本页只处理第一个“" + chosen.name + "”；多个工作簿请用“批量汇总”。）"
       : "";
     const recalc = $("recalc").checked;
-    $("result").hidden = true;
-    Jixiao.setStatus("正在上传并计算“" + chosen.name + "”…" + (recalc ? "（服务器重新计算公式，需较长时间）" : ""), "busy");
     const controller = new AbortController();
     inflight = controller;
     try {
+      // Read first: a file that cannot be read leaves the result on the page as it was.
       const file = await Jixiao.snapshot(chosen);
       if (mine !== generation) return;
+      $("result").hidden = true;
+      Jixiao.setStatus("正在上传并计算“" + chosen.name + "”…" + (recalc ? "（服务器重新计算公式，需较长时间）" : ""), "busy");
       const response = await Jixiao.api(withOptions("/api/preview", recalc), {
         method: "POST", body: form(file), signal: controller.signal,
       });
@@ -178,7 +179,7 @@
       }
       const data = await response.json();
       if (mine !== generation) return;
-      shown = { file, recalc };
+      shown = { file, original: chosen, recalc };
       show(data, file, note);
     } catch (e) {
       const line = Jixiao.failure(e);
@@ -190,7 +191,7 @@
 
   async function fetchFile(button) {
     if (!shown) return;
-    const { file, recalc } = shown;
+    const { file, original, recalc } = shown;
     const label = button.textContent;
     button.disabled = true;
     button.textContent = "正在生成…";
@@ -202,6 +203,9 @@
         return;
       }
       Jixiao.saveBlob(await response.blob(), Jixiao.filenameOf(response, file.name));
+      if (await Jixiao.changedOnDisk(original)) {
+        Jixiao.setStatus("文件已修改，请重新选择文件：“" + file.name + "”在上传后被修改过，刚才下载的仍按页面上显示的（修改前的）内容生成。", "error");
+      }
     } catch (e) {
       Jixiao.setStatus(Jixiao.failure(e) || "已取消。", "error");
     } finally {

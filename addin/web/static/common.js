@@ -5,7 +5,7 @@
 const Jixiao = (() => {
   const TOKEN_KEY = "jixiao-token";
   const body = document.body;
-  const maxUpload = Number(body.dataset.maxUpload || 0);
+  const maxUpload = () => Number(body.dataset.maxUpload || 0);
   // What an Authorization header can carry (visible ASCII). A browser refuses to send a
   // request whose header holds anything else (fetch throws), so a token typed with a Chinese
   // input method ("ａｂｃ１２３") is normalised (NFKC: full-width → ASCII) and then checked.
@@ -146,6 +146,16 @@ const Jixiao = (() => {
     return new File([bytes], file.name, { type: file.type, lastModified: file.lastModified });
   }
 
+  // Whether the file on disk changed since it was chosen (the browser then refuses to read it).
+  async function changedOnDisk(file) {
+    try {
+      await file.slice(0, 1).arrayBuffer();
+      return false;
+    } catch (e) {
+      return true;
+    }
+  }
+
   // The line for a request that threw: null for one the page cancelled itself (a newer file
   // was chosen), else a file that could not be read, else the network.
   function failure(error) {
@@ -180,16 +190,17 @@ const Jixiao = (() => {
   }
 
   function tooLarge(files) {
-    if (!maxUpload) return "";
+    const limit = maxUpload();
+    if (!limit) return "";
     let total = 0;
     for (const file of files) total += file.size;
-    if (total <= maxUpload) return "";
+    if (total <= limit) return "";
     const mb = (n) => (n / 1048576).toFixed(1);
     if (files.length === 1) {
-      return "“" + files[0].name + "”有 " + mb(total) + " MiB，超过服务器允许的 " + mb(maxUpload) +
+      return "“" + files[0].name + "”有 " + mb(total) + " MiB，超过服务器允许的 " + mb(limit) +
         " MiB：请删除工作簿中无关的大图片或工作表后再试，或请管理员调高上传限制。";
     }
-    return "所选文件共 " + mb(total) + " MiB，超过服务器允许的 " + mb(maxUpload) +
+    return "所选文件共 " + mb(total) + " MiB，超过服务器允许的 " + mb(limit) +
       " MiB：请分批上传，或删除工作簿中无关的大图片或工作表。";
   }
 
@@ -265,6 +276,7 @@ const Jixiao = (() => {
     api,
     askToken,
     authHeaders,
+    changedOnDisk,
     errorOf,
     failure,
     filenameOf,
