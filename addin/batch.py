@@ -25,10 +25,22 @@ import xlsxwriter
 
 from .core.numbers import cell_fraction, round_half_up
 from .core.units import UNIT_FACTORS, convert
-from .errors import AddinError, UnusableInput
-from .package.save import atomic_write, ensure_writable
+from .errors import AddinError, UnusableInput, is_native_panic
+from .package.archive import open_package
+from .package.parts import sheet_parts
+from .package.save import atomic_write, ensure_writable, not_an_input
 
-__all__ = ["DepartmentRow", "batch", "collect", "presented", "summary_row", "write_summary"]
+__all__ = [
+    "BatchResult",
+    "DepartmentRow",
+    "batch",
+    "collect",
+    "is_summary",
+    "mark_duplicates",
+    "presented",
+    "summary_row",
+    "write_summary",
+]
 
 GRADES = ("优", "良", "中", "差")
 BATCH_UNIT = "万元"
@@ -53,6 +65,7 @@ class DepartmentRow:
     projects_completed: int = 0  # of which with a complete self-evaluation
     failure: str = ""  # the reason a file could not be read at all
     unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
+    duplicate_of: str = ""  # the file kept for the same 部门名称 and 评价年度 (this one is not ranked)
 
 
 def _one(path: str) -> DepartmentRow:
@@ -64,7 +77,9 @@ def _one(path: str) -> DepartmentRow:
         ev = evaluate_file(Path(path))
     except AddinError as exc:
         return DepartmentRow(name, failure=exc.message)
-    except Exception:  # one broken file must not stop the bureau's batch
+    except BaseException as exc:  # one broken file must not stop the bureau's batch
+        if not (isinstance(exc, Exception) or is_native_panic(exc)):
+            raise
         traceback.print_exc(file=sys.stderr)  # for the operator; the clerk reads one Chinese line
         return DepartmentRow(name, failure="程序内部错误，未能读取该文件：请把文件发给技术支持")
     d = ev.budget.department
@@ -119,6 +134,20 @@ def summary_row(path: Path) -> DepartmentRow:
     """One workbook's row of the summary, evaluated in this process; never raises (a file that
     cannot be read gets a row with its ``failure``). The web door runs it in its own workers."""
     return _one(str(path))
+
+
+SUMMARY_SHEETS = ("汇总", "等级统计", "未能读取")
+
+
+def is_summary(path: Path) -> bool:
+    """Whether ``path`` is a summary workbook this command wrote (it has exactly our sheets)."""
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with open_package(path) as package:
+            return tuple(s.name for s in sheet_parts(package)) == SUMMARY_SHEETS
+    except Exception:  # a file that cannot be read is no summary of ours; its worker reports it
+        return False
 
 
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -229,12 +258,42 @@ def _num(value: Decimal | None, places: int) -> float | str:
     return "-" if value is None else float(round_half_up(value, places))
 
 
-def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
-    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``."""
+def mark_duplicates(rows: list[DepartmentRow], modified: Callable[[str], float]) -> list[DepartmentRow]:
+    """Several workbooks of one 部门名称 and 评价年度 (copies such as 外办.xlsm and 外办(1).xlsm):
+    the most recently modified one is ranked and counted (on a tie, the first by file name); the
+    others are listed with ``duplicate_of`` naming it. Workbooks with errors are not candidates."""
+    groups: dict[tuple[str, int], list[DepartmentRow]] = {}
+    for r in rows:
+        if not r.failure and not r.errors and r.department:
+            groups.setdefault((r.department, r.year), []).append(r)
+    kept: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        keep = sorted(group, key=lambda r: (-modified(r.file), r.file))[0]
+        for r in group:
+            if r is not keep:
+                kept[r.file] = keep.file
+    return [replace(r, duplicate_of=kept[r.file]) if r.file in kept else r for r in rows]
+
+
+def _note(r: DepartmentRow) -> str:
+    if r.duplicate_of:
+        return f"与 {r.duplicate_of} 为同一部门、同一年度，只按 {r.duplicate_of} 排名和统计等级"
+    if r.errors:
+        return "有错误，未计分（运行 check 查看）"
+    return ""
+
+
+def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
+    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
+    returns the backup of a different file that was there (None when there was none)."""
     rows = [presented(r) for r in rows]
     good = [r for r in rows if not r.failure]
-    # A workbook with errors is listed with its error count only: no figure, rank or grade.
-    valid = [r for r in good if not r.errors]
+    # A workbook with errors is listed with its error count only: no figure, rank or grade;
+    # a second workbook of the same department and year is listed with its figures, unranked
+    # and not counted in the grade statistics.
+    valid = [r for r in good if not r.errors and not r.duplicate_of]
     ranks = {
         "exec": _rank(valid, lambda r: r.execution_rate),
         "sme": _rank(valid, lambda r: r.sme_share),
@@ -255,8 +314,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
         ws.write(
             0,
             0,
-            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{len(good) - len(valid)} 个有错误未计分，"
-            f"{len(rows) - len(good)} 个文件未能读取）",
+            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{sum(1 for r in good if r.errors)} 个有错误未计分，"
+            f"{sum(1 for r in good if r.duplicate_of)} 个重复未计入，{len(rows) - len(good)} 个文件未能读取）",
             title,
         )
         heads = [
@@ -280,6 +339,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             "填报金额单位",
             "项目数",
             "完成自评项目数",
+            "说明",
         ]
         ws.write_row(2, 0, heads, head)
         formats = [
@@ -303,6 +363,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
             text,
             text,
             text,
+            text,
         ]
         for i, r in enumerate(good, start=1):
             if r.errors:
@@ -311,6 +372,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                     *(["-"] * 11),
                     *(r.errors, r.warnings, r.unit or "未知"),
                     *(r.projects, "-"),  # projects listed; whether complete waits for the fixes
+                    _note(r),
                 ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
@@ -336,6 +398,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
                 r.unit or "未知",
                 r.projects,
                 r.projects_completed,
+                _note(r),
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
@@ -376,20 +439,36 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> None:
         failed.set_column(1, 1, 100)
         wb.close()
 
-    atomic_write(target, build)
+    return atomic_write(target, build)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    rows: list[DepartmentRow]  # one per department workbook, in file-name order
+    backup: Path | None  # the earlier file at the target, kept because it differed
+    skipped: list[str]  # summary workbooks of earlier runs found in the folder (not departments)
 
 
 def batch(
     folder: Path, target: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
-) -> list[DepartmentRow]:
+) -> BatchResult:
+    """Evaluate every department workbook of ``folder`` and write the summary to ``target``.
+
+    The target may not be one of the department workbooks (refused: it would replace a
+    department's file and drop it from the summary); summary workbooks of earlier runs in the
+    folder are recognised by their sheets and are not read as departments."""
     if not folder.is_dir():
         raise UnusableInput(f"“{folder}”不是文件夹：请指定存放各部门工作簿的文件夹")
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
-    paths = workbooks(folder, exclude=target)
+    found = workbooks(folder)
+    summaries = [p for p in found if is_summary(p)]
+    paths = [p for p in found if p not in summaries]
+    not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
     if not paths:
         raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
-    rows = collect(paths, workers=workers, progress=progress)
-    write_summary(target, rows)
-    return rows
+    rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
+    kept = write_summary(target, rows)
+    skipped = [p.name for p in summaries if not (target.exists() and os.path.samefile(p, target))]
+    return BatchResult(rows, kept, skipped)

@@ -181,8 +181,14 @@ def _share(book: Any, progress: Progress) -> None:
     source = _saved_path(book)
     target = source.with_name(f"{source.stem}-共享副本.xlsx")
     progress("正在导出共享副本……")
-    share_copy(source, target)
-    alert(book.app, f"已导出共享副本（无宏、公式已转为数值）：{target}。导出的是最近一次保存的内容。")
+    summary = share_copy(source, target)
+    text = f"已导出共享副本（无宏、公式已转为数值）：{target}。导出的是最近一次保存的内容。"
+    if summary.formulas_kept:
+        cells = "、".join(cell for cell, _ in summary.formulas_kept)
+        text += f"注意：{cells} 的 JX 公式没有保存的计算结果，副本中保留了公式：请保存工作簿后重新导出。"
+    if summary.backup is not None:
+        text += f"原有的副本已备份为：{summary.backup.name}。"
+    alert(book.app, text, critical=bool(summary.formulas_kept))
 
 
 def _docx(book: Any, progress: Progress) -> None:
@@ -196,8 +202,10 @@ def _docx(book: Any, progress: Progress) -> None:
     source = _saved_path(book)
     target = source.with_name(f"{source.stem}-自评报告.docx")
     progress("正在生成 Word 报告……")
-    write_docx(ev, target)
-    alert(book.app, f"Word 报告已导出：{target}")
+    kept = write_docx(ev, target)
+    # The clerk may have edited the earlier report in Word: it is kept, and said so.
+    extra = f"原有的报告已备份为：{kept.name}。" if kept is not None else ""
+    alert(book.app, f"Word 报告已导出：{target}。{extra}")
 
 
 generate_report = _guarded(_generate)

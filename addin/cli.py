@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .core import Evaluation
 from .core.findings import REMEDY_RECALC, Finding
-from .errors import AddinError, DataErrors
+from .errors import AddinError, DataErrors, is_native_panic
 
 __all__ = ["main"]
 
@@ -57,8 +57,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     result = demo(Path(args.output))
     for line in headline(result.evaluation):
         _out(line)
+    _kept(result.backup)
     _out(f"示例工作簿已生成：{result.written}")
     return 0
+
+
+def _kept(backup: Path | None) -> None:
+    """The line that says where the file an output replaced was kept."""
+    if backup is not None:
+        _out(f"原有文件已备份为：{backup}")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -72,8 +79,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     )
     for line in headline(result.evaluation):
         _out(line)
-    if result.backup is not None:
-        _out(f"原文件已备份为：{result.backup}")
+    _kept(result.backup)
     projects = len(result.evaluation.projects.projects)
     extra = f"“项目自评汇总”和 {projects} 张项目支出绩效自评表“项目自评-1”至“项目自评-{projects}”" if projects else ""
     _out(f"报告已写入：{result.written}（工作表“自评报告”“校验结果”{'、' + extra if extra else ''}）")
@@ -108,10 +114,17 @@ def _cmd_share(args: argparse.Namespace) -> int:
     from .share import share_copy
 
     summary = share_copy(Path(args.workbook), Path(args.output))
+    computed = summary.formulas_computed
     _out(
         f"已导出共享副本：{args.output}（移除宏：{'是' if summary.vba_removed else '无宏'}；"
-        f"按钮等控件 {summary.controls_removed} 个；JX 公式转为数值 {summary.formulas_frozen} 个）"
+        f"按钮等控件 {summary.controls_removed} 个；JX 公式转为数值 {summary.formulas_frozen} 个"
+        + (f"，其中 {computed} 个没有保存的结果，已按工作簿中的数据重新计算" if computed else "")
+        + (f"；{len(summary.formulas_kept)} 个未能转换，见下方警告" if summary.formulas_kept else "")
+        + "）"
     )
+    for line in summary.kept_lines():
+        _out(line)
+    _kept(summary.backup)
     return 0
 
 
@@ -122,7 +135,7 @@ def _cmd_docx(args: argparse.Namespace) -> int:
     ev = evaluate_file(Path(args.workbook))
     if not ev.ok:
         raise DataErrors(ev.findings)
-    write_docx(ev, Path(args.output))
+    _kept(write_docx(ev, Path(args.output)))
     _out(f"Word 报告已导出：{args.output}")
     return 0
 
@@ -138,12 +151,22 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             bar.total = total
             bar.update(done - bar.n)
 
-        rows = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+        result = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+    rows = result.rows
+    _kept(result.backup)
+    for name in result.skipped:
+        _out(f"已跳过 {name}：这是先前生成的汇总工作簿，不是部门工作簿")
     failed = [r for r in rows if r.failure]
     erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
     for row in erroneous:
         _out(f"有错误、未计分 {row.file}：{row.errors} 处错误（运行 check 查看）")
+    for row in rows:
+        if row.duplicate_of:
+            _out(
+                f"重复 {row.file}：与 {row.duplicate_of} 同为“{row.department}”{row.year} 年度，"
+                f"只按 {row.duplicate_of}（最近修改的一份）排名和统计等级"
+            )
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0
@@ -178,7 +201,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_template(args: argparse.Namespace) -> int:
     from .headless import build_templates
 
-    for path in build_templates(Path(args.output)):
+    for path, backup in build_templates(Path(args.output)):
+        _kept(backup)
         _out(f"已生成：{path}")
     return 0
 
@@ -310,8 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("已取消。")
         return 130
-    except Exception:
-        if args.debug:
+    except BaseException as exc:
+        # A Rust panic in a native library derives from BaseException: it is an internal error too.
+        if args.debug or not (isinstance(exc, Exception) or is_native_panic(exc)):
             raise
         _err("程序内部错误：文件未被修改。请加 --debug 重新运行，并把输出发给技术支持")
         return INTERNAL_ERROR_EXIT

@@ -23,6 +23,7 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from .contract.schema import NARRATIVE_SECTIONS, OTHER_SECTION
 from .core.evaluation import Evaluation
 from .core.numbers import format_amount, round_half_up
 from .docx_layout import add_layout
@@ -75,6 +76,9 @@ def _paragraph(
         p.alignment = align
     _font(p.add_run(text), font, size, bold)
     return p
+
+
+_CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
 def _narrative(ev: Evaluation) -> dict[str, str]:
@@ -223,14 +227,22 @@ def build_document(ev: Evaluation) -> DocxDocument:
     _paragraphs(doc, [text.get("存在的主要问题", "") or "（请在“文字材料”工作表的“存在的主要问题”章节填写。）"])
     heading("四、下一步改进措施")
     _paragraphs(doc, [text.get("下一步改进措施", "") or "（请在“文字材料”工作表的“下一步改进措施”章节填写。）"])
+    others = [(name, body) for name, body in text.items() if name not in NARRATIVE_SECTIONS and body]
+    if others:  # paragraphs under a 章节 the report has no place for (a warning names each)
+        heading(OTHER_SECTION)
+        for number, (name, body) in enumerate(others, start=1):
+            subheading(f"（{_CHINESE_NUMBERS[min(number, 10) - 1]}）{name}")
+            _paragraphs(doc, [body])
     _annex(doc, ev)
     return doc
 
 
-def write_docx(ev: Evaluation, target: Path) -> None:
-    """Write the Word report atomically (a half-written .docx never replaces a good one)."""
+def write_docx(ev: Evaluation, target: Path) -> Path | None:
+    """Write the Word report atomically (a half-written .docx never replaces a good one); an
+    existing report there (perhaps edited by the clerk in Word) is kept as a backup first, and
+    that backup returned."""
     if target.suffix.lower() != ".docx":
         raise UnusableInput(f"Word 报告应保存为 .docx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
     doc = build_document(ev)
-    atomic_write(target, doc.save)
+    return atomic_write(target, doc.save)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from .contract.raw import RawTable
 from .core import Evaluation, Findings, evaluate
 from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
-from .package.save import atomic_write, backup, ensure_writable
+from .package.save import atomic_write, backup, ensure_writable, not_an_input
 from .package.zipcopy import ZipLayoutError
 
 __all__ = [
@@ -52,10 +54,11 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
     return evaluate(parse_department(tables, findings), findings), tables
 
 
-def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
+def write_report(source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True) -> Path | None:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
     项目自评汇总 and one 项目自评-<序号> per project; project sheets of an earlier run that no
-    longer have a project are removed. Atomic."""
+    longer have a project are removed. Atomic. An existing ``destination`` with other bytes is
+    kept as a backup first (``keep_existing``); returns that backup."""
     # Imported here: summary and check never write, and need not load the writer.
     from .package.inject import inject_sheets
     from .package.package import Package
@@ -67,7 +70,11 @@ def write_report(source: Path, destination: Path, ev: Evaluation) -> None:
     with source.open("rb") as stream, open_package(source) as package:
         stale = [sheet.name for sheet in Package(package).sheets if is_project_sheet(sheet.name)]
         try:
-            atomic_write(destination, lambda out: inject_sheets(package, stream, size, out, layouts, stale))
+            return atomic_write(
+                destination,
+                lambda out: inject_sheets(package, stream, size, out, layouts, stale),
+                keep_existing=keep_existing,
+            )
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"
@@ -93,15 +100,25 @@ def generate(
         raise UnusableInput(
             f"输出文件“{destination.name}”的扩展名应与“{workbook.name}”一致（{workbook.suffix}）：请修改 -o 的文件名"
         )
+    if data_from is not None:
+        not_an_input(destination, [data_from], "数据来源工作簿（--from）")
     ev = evaluate_file(data_from or workbook, recalc=recalc)
     if not ev.ok:
         raise DataErrors(ev.findings)
     ensure_writable(destination)
-    saved = None
-    if destination.resolve() == workbook.resolve():
-        saved = backup(workbook)
-    write_report(workbook, destination, ev)
+    if _same_file(destination, workbook):
+        saved: Path | None = backup(workbook)  # in place: always a backup, as the clerk expects
+        write_report(workbook, destination, ev, keep_existing=False)
+    else:
+        saved = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
     return GenerateResult(ev, destination, saved)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def demo(folder: Path) -> GenerateResult:
@@ -117,28 +134,35 @@ def demo(folder: Path) -> GenerateResult:
         ev = evaluate_file(source)
         if not ev.ok:
             raise DataErrors(ev.findings)
-        write_report(source, target, ev)
-    return GenerateResult(ev, target, None)
+        saved = write_report(source, target, ev)
+    return GenerateResult(ev, target, saved)
 
 
-def build_templates(output: Path) -> list[Path]:
-    """The template, and beside it the example workbook with its report (what demo writes).
+def build_templates(output: Path) -> list[tuple[Path, Path | None]]:
+    """The template, and beside it the example workbook with its report (what demo writes):
+    each file written with the backup kept of what it replaced (None when nothing changed).
 
     ``output`` ending in .xlsm names the template alone."""
     from .workbook.template import EXAMPLE_NAME, TEMPLATE_NAME
 
     if output.suffix.lower() == ".xlsm":
         ensure_writable(output)
-        atomic_write(output, lambda out: _build_into(out, example=False))
-        return [output]
+        return [(output, atomic_write(output, lambda out: _build_into(out, example=False)))]
     output.mkdir(parents=True, exist_ok=True)
     template = output / TEMPLATE_NAME
-    ensure_writable(template)
-    atomic_write(template, lambda out: _build_into(out, example=False))
-    example = demo(output).written
     named = output / EXAMPLE_NAME
-    example.replace(named)
-    return [template, named]
+    ensure_writable(template)
+    ensure_writable(named)
+    written = [(template, atomic_write(template, lambda out: _build_into(out, example=False)))]
+    with tempfile.TemporaryDirectory(dir=output, prefix=".example-") as tmp:
+        example = demo(Path(tmp)).written
+        written.append((named, atomic_write(named, lambda out: _copy_into(example, out))))
+    return written
+
+
+def _copy_into(path: Path, out: BinaryIO) -> None:
+    with path.open("rb") as source:
+        shutil.copyfileobj(source, out)
 
 
 def _build_into(out: BinaryIO, *, example: bool) -> None:

@@ -9,15 +9,19 @@ bytes, by the same package surgery as the report writer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .errors import UnusableInput
+from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package
-from .package.package import Package, Plan, drop_override, drop_relationship, relationships
+from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
 from .package.parts import rels_path, resolve_target
-from .package.save import atomic_write, ensure_writable
+from .package.save import atomic_write, ensure_writable, not_an_input
 from .package.sheets import drop_app_title, drop_sheet_entry
+from .package.xmlspans import Element, drop_empty_alternates, elements, remove_elements
 from .package.zipcopy import rewrite_zip
 
 __all__ = ["CONFIG_SHEETS", "ShareSummary", "share_copy"]
@@ -32,28 +36,86 @@ _SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 _VBA_TYPE = "application/vnd.ms-office.vbaProject"
 _PRINTER_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"
 _FORM_CONTROLS = ("Button", "Checkbox", "Drop", "List", "Spin", "Scroll", "Radio", "GBox", "Label", "Dialog", "EditBox")
-_CELL = re.compile(r"<(?:\w+:)?c\b[^>]*>(?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
+_OBJECT_TYPE = re.compile(r'ObjectType\s*=\s*"(\w+)"')
+_SHAPE_NUMBER = re.compile(r"_s(\d+)$")  # VML "_x0000_s1025" is the control of shapeId 1025
+# A cell with content; an empty <c …/> before it must not start the match (it has no formula).
+_CELL = re.compile(r"<(?:\w+:)?c\b[^>]*(?<!/)>(?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
 _FORMULA = re.compile(r"<((?:\w+:)?)f\b([^>]*)(?:/>|>(.*?)</\1f>)", re.S)
 _UDF = re.compile(r"\bJX_[A-Z_]+\s*\(", re.I)
 
 
+def _is_form_control(shape: Element, text: str) -> bool:
+    kind = _OBJECT_TYPE.search(text, shape.inner_start, shape.inner_end)
+    return kind is not None and kind.group(1) in _FORM_CONTROLS
+
+
+def _with_id(rel_id: str) -> Callable[[Element, str], bool]:
+    return lambda element, _text: element.attr("id") == rel_id
+
+
 @dataclass(frozen=True, slots=True)
 class ShareSummary:
-    formulas_frozen: int
+    formulas_frozen: int  # JX_* formulas replaced by their value (saved or computed)
     controls_removed: int
     vba_removed: bool
     sheets_removed: tuple[str, ...]
+    formulas_computed: int = 0  # of formulas_frozen: saved without a result, computed from the cells
+    formulas_kept: tuple[tuple[str, str], ...] = ()  # (cell, why): no result and not computable
+    backup: Path | None = None  # what was at the target before, when it differed
+
+    def kept_lines(self) -> list[str]:
+        """One warning per JX formula left in the copy, naming its cell and what to do."""
+        return [
+            f"警告 {cell}：JX 公式没有保存的计算结果，且无法直接计算（{why}），副本中保留了公式，"
+            "没有安装本插件的同事会看到 #NAME?：请先在装有本插件的 Excel 中打开并保存原工作簿，再导出共享副本"
+            for cell, why in self.formulas_kept
+        ]
+
+
+def _has_result(cell: str) -> bool:
+    """Whether a cell (its formula taken out) holds a saved result. An empty <v/> is an empty
+    text only on a text-typed cell; #NAME? is what Excel saved where the add-in was not loaded."""
+    if re.search(r"<(?:\w+:)?is\b", cell):
+        return True
+    value = re.search(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", cell)
+    if value is None:
+        return False
+    typed = re.search(r'^<[^>]*\bt="(\w+)"', cell)
+    kind = typed.group(1) if typed else "n"
+    if kind == "e":
+        return value.group(1) != "#NAME?"
+    return bool(value.group(1)) or kind == "str"
+
+
+def _with_value(cell: str, value: object) -> str:
+    """The cell (formula taken out) holding ``value``: a number, inline text, or nothing."""
+    start = re.match(r"<((?:\w+:)?)c\b([^>]*?)/?>", cell)
+    assert start is not None  # _CELL matched a <c> element
+    p = start.group(1)
+    attrs = re.sub(r'\s+t="[^"]*"', "", start.group(2))
+    if value is None:
+        return f"<{p}c{attrs}/>"
+    if isinstance(value, bool):
+        return f'<{p}c{attrs} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, int | float):
+        return f"<{p}c{attrs}><{p}v>{float(value)!r}</{p}v></{p}c>"
+    text = escape(str(value))
+    return f'<{p}c{attrs} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
 
 
 class _Share:
-    def __init__(self, pkg: Package) -> None:
+    def __init__(self, pkg: Package, path: Path) -> None:
         self.pkg = pkg
+        self.path = path
         self.plan = Plan()
         self.workbook = pkg.workbook
         self.wb_rels = pkg.wb_rels
         self.types = pkg.content_types
         self.root_rels = pkg.text("_rels/.rels")
         self.frozen = 0
+        self.computed = 0  # of the frozen: formulas saved without a result, computed here
+        self.kept: list[tuple[str, str]] = []  # (cell, why) of JX formulas left in place
+        self.values: FormulaValues | None = None
         self.controls = 0
 
     # -- helpers -------------------------------------------------------------------------------
@@ -96,62 +158,73 @@ class _Share:
 
     # -- buttons and form controls -------------------------------------------------------------
     def drop_controls(self, sheet_part: str) -> str:
-        sheet = self.text(sheet_part)
+        original = self.text(sheet_part)
+        # <controls> (form and ActiveX controls) sits in mc:AlternateContent, and each control in
+        # its own inside it (Excel and LibreOffice alike): removed whole, then the emptied wrappers.
+        sheet, removed = remove_elements(original, ("controls",))
+        if removed:
+            sheet = drop_empty_alternates(sheet)
+        shapes = {
+            shape_id
+            for block in removed
+            for control in elements(original[block.start : block.end], ("control",))
+            if (shape_id := control.attr("shapeId"))
+        }
+        in_sheet = len(shapes)
         rels_name = rels_path(sheet_part)
         rels = self.text(rels_name) if rels_name in self.pkg.names else ""
+        in_vml = 0
+        drawings: list[str] = []
         for rel in relationships(rels):
             kind = rel.get("Type", "")
+            rel_id = rel.get("Id", "")
             target = resolve_target(sheet_part, rel.get("Target", ""))
             if kind.endswith("/vmlDrawing") and target in self.pkg.names:
                 vml = self.text(target)
-                kept = self._without_form_controls(vml)
-                if kept != vml:
-                    if re.search(r"<v:shape\b", kept):
+                kept, gone = remove_elements(vml, ("shape",), _is_form_control)
+                if gone:
+                    in_vml += len(gone)
+                    shapes |= {m.group(1) for e in gone if (m := _SHAPE_NUMBER.search(e.attr("id") or ""))}
+                    if elements(kept, ("shape",)):
                         self.put(target, kept)
                     else:
-                        sheet = re.sub(rf'<(?:\w+:)?legacyDrawing\b[^>]*r:id="{rel.get("Id")}"[^>]*/>', "", sheet)
-                        rels = drop_relationship(rels, rel.get("Id", ""))
+                        sheet, _ = remove_elements(sheet, ("legacyDrawing",), _with_id(rel_id))
+                        rels = drop_relationship(rels, rel_id)
                         self.drop({target})
             elif kind.endswith("/ctrlProp"):
-                rels = drop_relationship(rels, rel.get("Id", ""))
+                rels = drop_relationship(rels, rel_id)
                 self.drop({target})
-                self.controls += 1
             elif kind.endswith("/drawing") and target in self.pkg.names:
-                drawing = self.text(target)
-                # DrawingML twins of legacy controls, and shapes that run a macro on click.
-                cleaned = re.sub(
-                    r"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?a14:compatExt(?:(?!</mc:AlternateContent>).)*"
-                    r"</mc:AlternateContent>",
-                    "",
-                    drawing,
-                    flags=re.S,
-                )
-                cleaned = re.sub(r'\bmacro="[^"]+"', 'macro=""', cleaned)
-                if cleaned != drawing:
-                    self.put(target, cleaned)
-        sheet = re.sub(
-            r"<mc:AlternateContent\b(?:(?!</mc:AlternateContent>).)*?<(?:\w+:)?controls\b.*?</mc:AlternateContent>",
-            "",
-            sheet,
-            flags=re.S,
-        )
-        sheet = re.sub(r"<(?:\w+:)?controls\b.*?</(?:\w+:)?controls>", "", sheet, flags=re.S)
+                drawings.append(target)
+        for target in drawings:
+            self._drop_drawing_twins(target, shapes)
+        # A form control appears in the sheet's <controls>, in the VML, or both: count it once.
+        self.controls += max(in_sheet, in_vml)
         if rels_name in self.pkg.names and rels != self.text(rels_name):
             self.put(rels_name, rels)
         return sheet
 
-    def _without_form_controls(self, vml: str) -> str:
-        def keep(match: re.Match[str]) -> str:
-            kind = re.search(r'ObjectType="(\w+)"', match.group(0))
-            if kind and kind.group(1) in _FORM_CONTROLS:
-                self.controls += 1
-                return ""
-            return match.group(0)
+    def _drop_drawing_twins(self, target: str, shapes: set[str]) -> None:
+        """DrawingML twins of removed controls (Excel marks them a14:compatExt, LibreOffice gives
+        them the control's shape id), and the macro of any shape that runs one on click."""
+        drawing = self.text(target)
 
-        return re.sub(r"<v:shape\b.*?</v:shape>", keep, vml, flags=re.S)
+        def twin(element: Element, text: str) -> bool:
+            inner = text[element.start : element.end]
+            if elements(inner, ("compatExt",)):
+                return True
+            return any(e.attr("id") in shapes for e in elements(inner, ("cNvPr",)))
+
+        cleaned, _ = remove_elements(drawing, ("AlternateContent",), twin)
+        cleaned = re.sub(r'\bmacro="[^"]+"', 'macro=""', cleaned)
+        if cleaned != drawing:
+            self.put(target, cleaned)
 
     # -- JX_* formulas -------------------------------------------------------------------------
-    def freeze_formulas(self, sheet: str) -> str:
+    def freeze_formulas(self, name: str, sheet: str) -> str:
+        """The sheet with each JX_* formula replaced by its saved result; a formula saved without
+        one (a file written by a program) is computed (``jx_values``), or kept and named in
+        ``self.kept`` when it cannot be."""
         shared_masters: set[str] = set()
 
         def freeze(cell: re.Match[str]) -> str:
@@ -166,16 +239,39 @@ class _Share:
                 return text
             if si is not None and body:
                 shared_masters.add(si.group(1))
+            frozen = text[: formula.start()] + text[formula.end() :]
+            frozen = re.sub(r'\s(?:cm|vm)="\d+"', "", frozen, count=2)
+            if _has_result(frozen):
+                self.frozen += 1
+                return frozen
+            ref = re.search(r'\br="([A-Z]+\d+)"', text)
+            where = f"{name}!{ref.group(1) if ref else '?'}"
+            try:
+                if follower:
+                    raise NotComputable("共享公式中的单元格")
+                spans = re.search(r'\bref="([A-Z]+\d+):([A-Z]+\d+)"', attrs)
+                if spans and spans.group(1) != spans.group(2):
+                    raise NotComputable("数组公式")
+                value = self.formula_values().compute(name, body)
+            except NotComputable as exc:
+                self.kept.append((where, str(exc)))
+                return text
             self.frozen += 1
-            text = text[: formula.start()] + text[formula.end() :]
-            return re.sub(r'\s(?:cm|vm)="\d+"', "", text, count=2)
+            self.computed += 1
+            return _with_value(frozen, value)
 
         return _CELL.sub(freeze, sheet)
+
+    def formula_values(self) -> FormulaValues:
+        if self.values is None:
+            self.values = FormulaValues(self.path, self.pkg.zip)
+        return self.values
 
     # -- the xlwings.conf sheet ----------------------------------------------------------------
     def drop_sheet(self, index: int, name: str, rel_id: str, part: str) -> None:
         self.drop(self.pkg.owned_parts(part))
         self.workbook = drop_sheet_entry(self.workbook, index, name)
+        self.wb_rels = drop_relationship(self.wb_rels, rel_id)  # no relationship to the removed part
         if "docProps/app.xml" in self.pkg.names:
             app = self.text("docProps/app.xml")
             titled = drop_app_title(app, name)
@@ -202,11 +298,12 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"共享副本应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     check_workbook_file(source)
+    not_an_input(target, [source], "要导出的工作簿本身")
     ensure_writable(target)
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
         pkg = Package(package)
-        share = _Share(pkg)
+        share = _Share(pkg, source)
         vba = share.drop_vba()
         removed: list[str] = []
         for index, sheet in reversed(list(enumerate(pkg.sheets))):
@@ -217,7 +314,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
             if sheet.name in CONFIG_SHEETS or sheet.part not in pkg.names:
                 continue
             xml = share.drop_controls(sheet.part)
-            xml = share.freeze_formulas(xml)
+            xml = share.freeze_formulas(sheet.name, xml)
             if xml != pkg.text(sheet.part):
                 share.put(sheet.part, xml)
         if share.frozen:
@@ -231,6 +328,9 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         share.put(pkg.wb_rels_part, share.wb_rels)
         share.put("[Content_Types].xml", share.types)
         share.put("_rels/.rels", share.root_rels)
+        if share.values is not None:
+            share.values.close()
         plan = share.plan
-        atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
-    return ShareSummary(share.frozen, share.controls, vba, tuple(removed))
+        verify_xml(plan, source.name)
+        kept = atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
+    return ShareSummary(share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept), kept)

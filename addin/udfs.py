@@ -22,7 +22,8 @@ from .core.model import ContractLedger, Indicator, RowRef, RuleRow, TableRef
 from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up, to_decimal
 from .core.procurement import CATEGORIES, SIZES, from_ledger
-from .core.rules import TARGET_WORD, Case, apply_rule, compile_rules, ratio_score
+from .core.rulebook import compile_rules
+from .core.rules import TARGET_WORD, Case, apply_rule, ratio_score
 from .core.scoring import (
     METHOD_COEFFICIENT,
     METHOD_NOT_APPLICABLE,
@@ -141,18 +142,23 @@ def JX_ROUND(x: Any, digits: Any) -> Any:
     return _safely(lambda: _round(x, digits))
 
 
-def _grade(score: Any) -> Any:
+def _grade(score: Any, total: Any) -> Any:
     number = _number(score)
     if number is None:
         return None
-    return grade(number)
+    out_of = _number(total) if total is not None else Decimal(100)
+    if out_of is None or out_of <= 0:
+        return None
+    return grade(number, out_of)
 
 
 @xw.func
 @xw.arg("score", doc="自评总分")
-def JX_GRADE(score: Any) -> Any:
-    """评价等级：优（≥90 分）、良（80～90 分）、中（60～80 分）、差（<60 分），按四舍五入到 0.01 后的总分判断。"""
-    return _safely(lambda: _grade(score))
+@xw.arg("total", doc="指标总分（可省略，默认 100）")
+def JX_GRADE(score: Any, total: Any = None) -> Any:
+    """评价等级，按自评总分占指标总分的比例：优（≥90%）、良（80%～90%）、中（60%～80%）、差（<60%）；
+    指标总分默认 100 分（即 90/80/60 分），总分按四舍五入到 0.01 后判断。"""
+    return _safely(lambda: _grade(score, total))
 
 
 def _header_index(rows: list[list[Any]], spec: TableSpec) -> tuple[dict[str, int], list[list[Any]]]:

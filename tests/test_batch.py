@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def bureau(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> None:
     out = tmp_path / "汇总.xlsx"
-    rows = batch(bureau, out, workers=workers)
+    rows = batch(bureau, out, workers=workers).rows
     assert [r.file for r in rows] == ["丙局.xlsx", "乙局.xlsx", "损坏的文件.xlsx", "甲局.xlsx"]
     ws = openpyxl.load_workbook(out)["汇总"]
     table = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
@@ -83,3 +84,28 @@ def test_the_command_names_the_broken_file_and_goes_on(bureau: Path, tmp_path: P
     assert "已汇总 3 个部门" in result.stdout and "未能读取 损坏的文件.xlsx" in result.stdout
     assert "读取工作簿" in result.stderr and "4/4" in result.stderr  # the progress bar
     assert out.is_file()
+
+
+def test_copies_of_one_department_and_year_are_ranked_and_counted_once(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    original = _department(folder, "外办", 1.0, 0)
+    copies = [folder / "外办(1).xlsx", folder / "外办-另存.xlsx"]
+    for i, copy_path in enumerate(copies):
+        copy_path.write_bytes(original.read_bytes())
+        os.utime(copy_path, (1_700_000_000 + i, 1_700_000_000 + i))
+    os.utime(original, (1_800_000_000, 1_800_000_000))  # the latest save is the one kept
+    _department(folder, "乙局", 0.9, 3)
+    out = tmp_path / "汇总.xlsx"
+    rows = batch(folder, out, workers=1).rows
+    assert {r.file: r.duplicate_of for r in rows if r.duplicate_of} == {
+        "外办(1).xlsx": "外办.xlsx",
+        "外办-另存.xlsx": "外办.xlsx",
+    }
+    wb = openpyxl.load_workbook(out)
+    table = {r[1]: r for r in wb["汇总"].iter_rows(min_row=4, values_only=True) if r[1]}
+    assert table["外办.xlsx"][13] in (1, 2) and table["外办(1).xlsx"][13] == "-"  # listed, not ranked
+    assert table["外办(1).xlsx"][12] == table["外办.xlsx"][12]
+    assert "外办.xlsx" in table["外办(1).xlsx"][20]
+    grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
+    assert grades["合计"] == 2

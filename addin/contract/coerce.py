@@ -49,6 +49,21 @@ _INVISIBLE = {
     "\u202f": "U+202F 窄不间断空格",
     "\u2009": "U+2009 窄空格",
     "\u3000": "全角空格",
+    "\u200b": "U+200B 零宽空格",
+    "\u200c": "U+200C 零宽非连接符",
+    "\u200d": "U+200D 零宽连接符",
+    "\u2060": "U+2060 零宽不换行符",
+    "\ufeff": "U+FEFF 零宽不换行空格",
+}
+# Invisible characters that carry no meaning in a number or a name (pasted from web pages
+# and PDF files): removed before reading, and shown (␣) in the warning that says so.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# What a number of each kind looks like, for the message when a cell is not one.
+_EXPECTED = {
+    "amount": "金额（如 1234.56）",
+    "number": "数字（如 95% 或 60）",
+    "points": "分数（如 4 或 4.5）",
+    "ratio": "比例（如 80% 或 0.8）",
 }
 _HUNDRED = Decimal(100)
 
@@ -65,8 +80,9 @@ def visible(text: str) -> str:
 
 
 def clean_text(value: str) -> str:
-    """NFKC (full-width digits, punctuation and spaces become ASCII) and trimmed."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """NFKC (full-width digits, punctuation and spaces become ASCII), zero-width characters
+    removed, and trimmed."""
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", value)).strip()
 
 
 def parse_number_text(text: str) -> tuple[Decimal, str] | None:
@@ -123,7 +139,7 @@ class Coercer:
     # -- numbers ---------------------------------------------------------------------------
     def amount(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:
         """Money in the workbook's unit: non-negative; 万元/元 suffixes converted with a warning."""
-        number = self._number(value, where, column, error, amount=True)
+        number = self._number(value, where, column, error, kind="amount")
         if number is not None and number < 0:
             self.findings.error(
                 "input_negative",
@@ -133,11 +149,34 @@ class Coercer:
             return None
         return number
 
-    def number(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:
-        """Any number; a percentage written as text ("95%") reads as 0.95."""
-        return self._number(value, where, column, error, amount=False)
+    def number(
+        self, value: Raw, where: str, column: str, error: str | None = None, *, kind: str = "number"
+    ) -> Decimal | None:
+        """A number of ``kind`` ("number": a rate or a count, "ratio": a share, "points": a
+        score); a percentage written as text ("95%") reads as 0.95, except as points, where
+        it is ambiguous (80% of 分值, or 0.8 points?) and an error."""
+        return self._number(value, where, column, error, kind=kind)
 
-    def _number(self, value: Raw, where: str, column: str, error: str | None, *, amount: bool) -> Decimal | None:
+    def percent_shown(self, value: Decimal, where: str, column: str, kind: str) -> None:
+        """A number in a cell formatted as a percentage where an amount or points belong: the
+        same error as the percentage typed as text (the cell shows 96.57%)."""
+        self._percent_error(f"{(value * _HUNDRED).normalize():f}%", where, column, kind, formatted=True)
+
+    def _percent_error(self, text: str, where: str, column: str, kind: str, *, formatted: bool = False) -> None:
+        how = "（单元格为百分比格式）" if formatted else ""
+        if kind == "amount":
+            message = f"{column}应为金额，现为百分数“{text}”{how}：请填写金额，并把单元格格式改为数值"
+        else:
+            parsed = parse_number_text(text)
+            points = "" if parsed is None else f"{(parsed[0] / _HUNDRED).normalize():f} 分"
+            message = (
+                f"{column}为百分数“{text}”{how}，无法确定是分值的 {text} 还是 {points}："
+                "请填写分数（如 4），并把单元格格式改为数值"
+            )
+        self.findings.error("input_percent_not_allowed", message, where)
+
+    def _number(self, value: Raw, where: str, column: str, error: str | None, *, kind: str) -> Decimal | None:
+        amount = kind == "amount"
         if type(value) is float or type(value) is int:
             return to_decimal(value)
         if error is not None:
@@ -167,8 +206,10 @@ class Coercer:
             self._error_value(text, where, column)
             return None
         parsed = parse_number_text(text)
+        if parsed is None and kind == "points" and clean_text(text).endswith("分"):
+            parsed = parse_number_text(clean_text(text)[:-1])  # "4分": 4 points, read with a warning
         if parsed is None:
-            expected = "金额（如 1234.56）" if amount else "数字（如 95% 或 0.95）"
+            expected = _EXPECTED.get(kind, _EXPECTED["number"])
             self.findings.error(
                 "input_not_number",
                 f"{column}应为{expected}，现为“{visible(text)}”：请改为数字",
@@ -177,12 +218,8 @@ class Coercer:
             return None
         number, suffix = parsed
         if suffix == "%":
-            if amount:
-                self.findings.error(
-                    "input_not_number",
-                    f"{column}应为金额，现为百分数“{text}”：请填写金额",
-                    where,
-                )
+            if kind in ("amount", "points"):
+                self._percent_error(visible(text), where, column, kind)
                 return None
             number = number / _HUNDRED
         elif suffix in UNIT_FACTORS and amount and suffix != self.amount_unit:
@@ -286,12 +323,21 @@ class Coercer:
             serial = float(value)
             if 1 <= serial < 2958466:
                 return dt.date(1899, 12, 30) + dt.timedelta(days=int(serial))
-        text = clean_text(str(value))
+        text = clean_text(_show(value))
         for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
             try:
-                return dt.datetime.strptime(text, pattern).date()
+                date = dt.datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
+            if not isinstance(value, str):  # 20230308 typed as a number: a date only by its digits
+                self.findings.interpretation(
+                    "input_date_digits",
+                    f"{column} {text} 是数字，已按日期 {date.isoformat()} 读取：建议按 2023-03-08 的格式填写日期",
+                    where,
+                    text,
+                    date.isoformat(),
+                )
+            return date
         self.findings.warning(
             "input_not_date",
             f"{column}“{text}”不是日期：请按 2023-05-06 的格式填写",

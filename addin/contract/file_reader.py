@@ -9,6 +9,10 @@ with a cell far outside its data (a stray cell at XFD1048576 makes python-calami
 the whole used range and abort the process) is handed over without those cells, so reading
 costs what the data cost. The same pass finds hidden rows, formulas without a saved result
 and, on the indicator and rule sheets, the cells with a percent number format.
+
+Each contract table's geometry is checked from its XML before python-calamine reads it
+(``table_geometry``); any python-calamine panic or reading error is one located message
+(``calamine_guard``).
 """
 
 from __future__ import annotations
@@ -29,23 +33,26 @@ from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, tabl
 from ..package.sheetscan import (
     SheetScan,
     bounded_sheet,
-    cell_styles,
-    parse_ref,
+    last_row,
     percent_styles,
     scan_facts,
     scan_sheet,
+    styled_cells,
 )
 from ..package.zipcopy import ZipLayoutError, rewrite_zip
+from .calamine_guard import calamine_guard
+from .headers import decode_header
+from .labels import rows_below
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
-from .schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
+from .schema import ALL_TABLES, TableSpec
+from .table_geometry import ROW_GAP, from_geometry, geometry, table_bounds
 
 __all__ = ["read_tables"]
 
 # A sheet read by its header row keeps this many columns (contract tables are ≤ 11 wide).
 _FALLBACK_COLUMNS = 26
-# Rows after a gap this long below the data of a table-less sheet are left unread.
-_ROW_GAP = 1000
-_FORMAT_SPECS = frozenset({INDICATORS.table, RULES.table, PROJECT_INDICATORS.table})
+# Rows below a table looked at for data typed outside it (a block pasted or typed there).
+_BELOW_ROWS = 1000
 
 
 def _open_error(path: Path, exc: BaseException) -> UnusableInput:
@@ -67,14 +74,14 @@ class _Sheet:
 
 
 def _fallback_rows(xml: bytes) -> int:
-    """The last row of a table-less sheet's data: rows after a gap of _ROW_GAP are strays."""
+    """The last row of a table-less sheet's data: rows after a gap of ROW_GAP are strays."""
 
     last = 0
     for match in re.finditer(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?(/?)>', xml):
         if match.group(2):
             continue  # an empty <row/> holds no cell
         row = int(match.group(1))
-        if last and row - last > _ROW_GAP:
+        if last and row - last > ROW_GAP:
             break
         last = row
     return last
@@ -92,35 +99,25 @@ def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None])
             continue
         xml = read_part(package, sheet.part)
         if tables:
-            bounds = [_bounds(t.ref) for t in tables]
+            bounds = [table_bounds(name, t) for t in tables]
             keep_rows = max(b[2] for b in bounds)
             keep_cols = max(b[3] for b in bounds) + 1
+            if last_row(xml) > keep_rows:  # rows below a table: read up to the data's end
+                keep_rows = max(keep_rows, _fallback_rows(xml))
         else:
             keep_rows, keep_cols = _fallback_rows(xml), _FALLBACK_COLUMNS
         info = _Sheet(sheet.part, tables or [], scan_facts(xml, keep_rows, keep_cols))
         if info.scan.far:
             info.bounded, info.stray = bounded_sheet(xml, keep_rows, keep_cols)
-        if tables is None or any(t.name.lower() in _FORMAT_TABLES for t in tables):
-            if percent_xfs is None:
-                percent_xfs = _percent_xfs(package)
-            if percent_xfs:
-                styles = cell_styles(
-                    xml, ((r, c) for r in range(1, min(keep_rows, 5000) + 1) for c in range(keep_cols))
-                )
-                info.percent = frozenset(cell for cell, s in styles.items() if s in percent_xfs)
+        # Percent formats: on rates they say the row is a rate; on amounts and points they
+        # are an error (the clerk typed a percentage where none belongs).
+        if percent_xfs is None:
+            percent_xfs = _percent_xfs(package)
+        if percent_xfs:
+            info.percent = styled_cells(xml, percent_xfs, keep_rows, keep_cols)
         out[name] = info
         del xml
     return out
-
-
-_FORMAT_TABLES = frozenset(t.lower() for t in _FORMAT_SPECS)
-
-
-def _bounds(ref: str) -> tuple[int, int, int, int]:
-    first, _, last = ref.partition(":")
-    r1, c1 = parse_ref(first)
-    r2, c2 = parse_ref(last or first)
-    return r1, c1, r2, c2
 
 
 def _percent_xfs(package: zipfile.ZipFile) -> frozenset[int]:
@@ -185,6 +182,7 @@ def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: 
 
 
 def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec) -> RawTable:
+    """The table through python-calamine's own table reader (the fast path)."""
     table = wb.get_table_by_name(name)
     start = table.start or (1, 0)
     data = table.to_python()
@@ -194,7 +192,7 @@ def _from_table(wb: calamine.CalamineWorkbook, name: str, spec: TableSpec) -> Ra
         name=name,
         header_row=start[0],  # start is the first data row (0-based), so the header is row start[0] (1-based)
         first_col=start[1],
-        headers=list(table.columns),
+        headers=[decode_header(c) if isinstance(c, str) else c for c in table.columns],
         rows=data,
         first_row=start[0] + 1,
     )
@@ -237,8 +235,11 @@ def _from_sheet(wb: calamine.CalamineWorkbook, sheet: str, spec: TableSpec) -> R
     )
 
 
-def _plan(package: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list[TablePart] | None], dict[str, str]]:
-    """(sheet → part, sheet → contract tables or None for a header-row sheet, table → sheet)."""
+def _plan(
+    package: zipfile.ZipFile,
+) -> tuple[dict[str, str], dict[str, list[TablePart] | None], dict[str, tuple[str, TablePart]]]:
+    """(sheet → part, sheet → contract tables or None for a header-row sheet,
+    lower-case table name → (sheet, table) for every table of the workbook)."""
     sheets = sheet_parts(package)
     parts = {s.name: s.part for s in sheets}
     names = set(package.namelist())
@@ -249,18 +250,16 @@ def _plan(package: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list[Tabl
         for t in table_parts(package, s.part):
             by_table.setdefault(t.name.lower(), (s.name, t))
     wanted: dict[str, list[TablePart] | None] = {}
-    where: dict[str, str] = {}
     for spec in ALL_TABLES:
         hit = by_table.get(spec.table.lower())
         if hit is not None:
             existing = wanted.get(hit[0])
             wanted[hit[0]] = [*(existing or []), hit[1]]
-            where[spec.table] = hit[0]
             continue
         sheet = find_sheet(list(parts), spec.sheet)
         if sheet is not None and sheet not in wanted:
             wanted[sheet] = None
-    return parts, wanted, where
+    return parts, wanted, by_table
 
 
 def read_tables(path: Path) -> dict[str, RawTable | None]:
@@ -268,27 +267,28 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
     check_workbook_file(path)
     try:
         with open_package(path) as package:
-            parts, wanted, _ = _plan(package)
+            parts, wanted, located = _plan(package)
             survey = _survey(package, wanted)
         bounded = _bounded_copy(path, survey)
     except UnusableInput:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise _open_error(path, exc) from exc
-    try:
-        if bounded is not None:
-            wb = calamine.CalamineWorkbook.from_filelike(bounded, load_tables=True)
-        elif path.suffix.lower() not in (".xlsx", ".xlsm"):
-            # python-calamine picks its reader by the extension; the package (checked above)
-            # is a workbook whatever it is named (an .xlsx renamed .ods), so it reads by content.
-            with path.open("rb") as stream:
-                wb = calamine.CalamineWorkbook.from_filelike(stream, load_tables=True)
-        else:
-            wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
-    except calamine.PasswordError:
-        raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
-    except (calamine.CalamineError, OSError, ValueError) as exc:
-        raise _open_error(path, exc) from exc
+    with calamine_guard(path, "工作簿"):
+        try:
+            if bounded is not None:
+                wb = calamine.CalamineWorkbook.from_filelike(bounded, load_tables=True)
+            elif path.suffix.lower() not in (".xlsx", ".xlsm"):
+                # python-calamine picks its reader by the extension; the package (checked above)
+                # is a workbook whatever it is named (an .xlsx renamed .ods), so it reads by content.
+                with path.open("rb") as stream:
+                    wb = calamine.CalamineWorkbook.from_filelike(stream, load_tables=True)
+            else:
+                wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
+        except calamine.PasswordError:
+            raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
+        except (calamine.CalamineError, OSError, ValueError) as exc:
+            raise _open_error(path, exc) from exc
     facts = _Facts(path, parts)
     stray_owner: set[str] = set()
     with wb:
@@ -298,16 +298,61 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
         for spec in ALL_TABLES:
             name = table_names.get(spec.table.lower())
             if name is not None:
-                raw = _from_table(wb, name, spec)
+                raw = _read_table(path, wb, name, spec, located.get(name.lower()), survey)
             else:
                 sheet = find_sheet(sheets, spec.sheet)
                 if sheet is None:
                     found[spec.table] = None
                     continue
-                from_sheet = _from_sheet(wb, sheet, spec)
+                with calamine_guard(path, f"工作表“{sheet}”"):
+                    from_sheet = _from_sheet(wb, sheet, spec)
                 if from_sheet is None:  # an optional table's name on a sheet of the clerk's own
                     found[spec.table] = None
                     continue
                 raw = from_sheet
-            found[spec.table] = _with_facts(raw, survey.get(raw.sheet), facts, stray_owner)
+            info = survey.get(raw.sheet)
+            if raw.name and info is not None:
+                with calamine_guard(path, f"工作表“{raw.sheet}”"):
+                    raw.outside_rows = _rows_below(wb, raw, info)
+            found[spec.table] = _with_facts(raw, info, facts, stray_owner)
     return found
+
+
+def _rows_below(wb: calamine.CalamineWorkbook, raw: RawTable, info: _Sheet) -> list[int]:
+    """Data rows typed right below the table: read only when the sheet has rows there."""
+    end = raw.first_row + len(raw.rows) - 1
+    if info.scan.last_row <= end or len(info.tables) != 1:
+        return []
+    data = wb.get_sheet_by_name(raw.sheet)
+    left = data.start[1] if data.start else 0  # iter_rows starts at row 1, at the first used column
+    c1 = raw.first_col - left
+    c2 = c1 + len(raw.headers)
+    below: list[list[Any]] = []
+    for i, row in enumerate(data.iter_rows()):
+        r = i + 1
+        if r <= end:
+            continue
+        if r > end + _BELOW_ROWS:
+            break
+        below.append(list(row[max(c1, 0) : c2]))
+    return rows_below(below, end + 1)
+
+
+def _read_table(
+    path: Path,
+    wb: calamine.CalamineWorkbook,
+    name: str,
+    spec: TableSpec,
+    located: tuple[str, TablePart] | None,
+    survey: dict[str, _Sheet],
+) -> RawTable:
+    if located is None:  # a table python-calamine knows and the package scan did not find
+        with calamine_guard(path, f"表格 {name}"):
+            return _from_table(wb, name, spec)
+    sheet, table = located
+    info = survey.get(sheet)
+    geo = geometry(sheet, table, info.scan.last_row if info else 0)
+    with calamine_guard(path, f"工作表“{sheet}”的表格 {table.name}（{table.ref}）"):
+        if geo.calamine_reads_it and not geo.empty:
+            return _from_table(wb, name, spec)
+        return from_geometry(wb, sheet, table, geo, spec)

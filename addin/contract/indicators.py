@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.findings import Findings
 from ..core.model import Indicator, RuleRow, column_letter
-from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
+from ..core.scoring import DIRECTION_FORWARD, DIRECTION_REVERSE, METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
 from . import schema
 from .coerce import Coercer, clean_text
 from .percent import RATE_SOURCES, read_percent_points
@@ -141,6 +141,18 @@ def read_indicator(
             cells.where(columns.actual),
         )
         cells.ok = False
+    if quantitative and not _direction_agrees(cells, level3, direction, target_text, columns.target):
+        cells.ok = False
+    if columns.source and not source and actual is None and quantitative:
+        merged = cells.merged_range(columns.source)
+        if merged is not None:
+            findings.error(
+                "input_merged_source",
+                f"指标“{level3}”的{columns.actual}为空，数据来源单元格 {cells.where(columns.source)} 处于合并单元格"
+                f" {merged} 中（内容只属于第一行）：请取消合并，在每一行填写数据来源，或填写{columns.actual}",
+                cells.where(columns.source),
+            )
+            cells.ok = False
     computed = source in RATE_SOURCES or source == "政府采购支出总额"
     if quantitative and actual is None and actual_text and not computed:
         findings.error(
@@ -185,8 +197,37 @@ def read_indicators(table: ContractTable, coercer: Coercer, amount_unit: str) ->
     return indicators, units
 
 
-def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
+_FORWARD_SIGNS = frozenset({">=", "≥", "≧", ">", "大于等于", "不低于", "不少于", "大于", "达到"})
+_REVERSE_SIGNS = frozenset({"<=", "≤", "≦", "<", "小于等于", "不高于", "不超过", "小于"})
+
+
+def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: str, target: str) -> bool:
+    """指标方向 against the comparison its 目标值 carries: 正向 with "≤5天" or 反向 with "≥95%"
+    contradict each other, and which one the clerk meant decides the score: an error naming both."""
+    typed = read_value_text(target_text) if target_text else None
+    if typed is None or not typed.comparison:
+        return True
+    sign = typed.comparison
+    if direction == DIRECTION_FORWARD and sign in _REVERSE_SIGNS:
+        meant, other = "上限（越小越好）", DIRECTION_REVERSE
+    elif direction == DIRECTION_REVERSE and sign in _FORWARD_SIGNS:
+        meant, other = "下限（越大越好）", DIRECTION_FORWARD
+    else:
+        return True
+    cells.coercer.findings.error(
+        "input_direction_contradicts_target",
+        f"指标“{level3}”的指标方向为“{direction}”（{cells.where('指标方向')}），但{target}“{target_text}”"
+        f"（{cells.where(target)}）是{meant}：请把指标方向改为“{other}”，或改正{target}的符号",
+        cells.where("指标方向"),
+    )
+    return False
+
+
+def read_rules(table: ContractTable, coercer: Coercer) -> tuple[list[RuleRow], set[str]]:
+    """The rule rows, and the names of rules with a row that could not be read (unusable:
+    the error is at the bad cell, the indicators using the rule get no second one)."""
     rules: list[RuleRow] = []
+    unusable: set[str] = set()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = clean_text(cells.text("规则名称")).replace(" ", "")
@@ -199,6 +240,8 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         points = cells.number("每点扣分")
         step = cells.number("每档")
         if not cells.ok:
+            if name:
+                unusable.add(name)
             continue
         if name in schema.BUILT_IN_METHODS:
             coercer.findings.error(
@@ -210,7 +253,7 @@ def read_rules(table: ContractTable, coercer: Coercer) -> list[RuleRow]:
         rules.append(
             RuleRow(name, kind, lower, upper, ratio, points, cells.ref, step, lower_is_target, upper_is_target)
         )
-    return rules
+    return rules, unusable
 
 
 def _is_target_word(value: Any) -> bool:
@@ -224,14 +267,16 @@ def read_scoring(
     coercer: Coercer,
     amount_unit: str,
     others: Sequence[tuple[ContractTable, Sequence[Indicator], Units]] = (),
-) -> tuple[list[Indicator], list[RuleRow], list[list[Indicator]]]:
+) -> tuple[list[Indicator], list[RuleRow], list[list[Indicator]], frozenset[str]]:
     """Indicators and rules, with percent points read as fractions (each a warning).
 
     ``others`` are more indicator tables scored by the same rules (the projects'), as (table,
     its indicators, their units): their percent points are read in the same pass, so a rule
-    is read one way for every indicator that uses it. Returns them read, in the same order."""
+    is read one way for every indicator that uses it. Returns them read, in the same order,
+    and the names of the rules that are unusable (a row that could not be read; a rule shared
+    by rate and count rows)."""
     indicators, units = read_indicators(indicator_table, coercer, amount_unit)
-    rules = read_rules(rule_table, coercer)
+    rules, unusable = read_rules(rule_table, coercer)
     tables = (indicator_table, rule_table, *(table for table, _, _ in others))
     cells = frozenset((t.raw.sheet, r, c) for t in tables for r, c in t.raw.percent_cells)
     every = [*indicators, *(ind for _, inds, _ in others for ind in inds)]
@@ -239,10 +284,10 @@ def read_scoring(
     for _, _, more in others:
         every_unit.update(more)
     findings: Findings = coercer.findings
-    read, rules = read_percent_points(every, every_unit, rules, cells, findings)
+    read, rules, mixed = read_percent_points(every, every_unit, rules, cells, findings)
     parts: list[list[Indicator]] = []
     start = len(indicators)
     for _, inds, _ in others:
         parts.append(read[start : start + len(inds)])
         start += len(inds)
-    return read[: len(indicators)], rules, parts
+    return read[: len(indicators)], rules, parts, frozenset(unusable | mixed)

@@ -22,10 +22,12 @@ from ..core.numbers import to_decimal
 from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
+from .headers import amount_unit_alias
 from .indicators import read_scoring
+from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key
 from .projects import read_projects
 from .raw import RawTable
-from .rows import SAMPLE_MARK, ContractTable, is_blank, is_total_label
+from .rows import ContractTable
 from .schema import TableSpec
 
 __all__ = ["SAMPLE_MARK", "parse_department"]
@@ -90,13 +92,15 @@ def _info(table: ContractTable, findings: Findings) -> Info:
 
     # An unknown unit stays unknown (""): one located error, and every figure is still
     # computed in whatever unit the amounts share; nothing is printed as 万元 by default.
-    unit = choice("金额单位", schema.AMOUNT_UNITS, unknown="")
+    unit = _amount_unit(text("金额单位"), locations.get("金额单位", header), coercer) or choice(
+        "金额单位", schema.AMOUNT_UNITS, unknown=""
+    )
     basis = choice("小微占比口径", schema.BASES)
     execution_basis = choice("执行率口径", schema.EXECUTION_BASES)
     total_weight = Decimal(100)
     weight_value = items.get("指标总分", (None, ""))[0]
     if not is_blank(weight_value):
-        got = coercer.number(weight_value, locations["指标总分"], "指标总分")
+        got = coercer.number(weight_value, locations["指标总分"], "指标总分", kind="points")
         if got is not None and got > 0:
             total_weight = got
         elif got is not None:
@@ -115,12 +119,46 @@ def _info(table: ContractTable, findings: Findings) -> Info:
     )
 
 
+def _sub_item(table: ContractTable, where: str, label: str, findings: Findings) -> None:
+    """A 其中 row is a breakdown of a row above or of the total: counting it as a unit or a
+    category would count its amounts twice (DESIGN.md, "Reading what clerks really type")."""
+    findings.warning(
+        "input_sub_item_row",
+        f"“{label.strip()}”是“其中”分项行，是上方某行或合计的组成部分，不是单独的"
+        f"{'类别' if table.spec is schema.PROCUREMENT else '单位'}，未计入合计："
+        "如确为单独的一行，请去掉“其中”二字",
+        where,
+    )
+
+
+def _amount_unit(typed: str, where: str, coercer: Coercer) -> str:
+    """万 for 万元, 亿 for 亿元 (as statements print them), read with a warning; "" otherwise."""
+    unit = amount_unit_alias(label_key(typed))
+    if typed == unit or unit not in schema.AMOUNT_UNITS:
+        return ""
+    coercer.findings.interpretation(
+        "input_unit_alias",
+        f"金额单位“{typed}”已按“{unit}”读取：建议从下拉列表中选择",
+        where,
+        typed,
+        unit,
+    )
+    return unit
+
+
 def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
+    parts: list[tuple[Decimal, str, str]] = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = cells.text("单位名称")
+        if is_sub_item(name):
+            _sub_item(table, cells.where("单位名称"), name, coercer.findings)
+            part = cells.number("全年预算数")
+            if part is not None:
+                parts.append((part, name, cells.where("全年预算数")))
+            continue
         is_total = is_total_label(name)
         level = "" if is_total else cells.choice("单位级次")
         initial = cells.number("年初预算数")
@@ -135,6 +173,15 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             declared = line
         else:
             lines.append(line)
+    whole = sum((line.total for line in lines), Decimal(0))
+    for part, name, where in parts:
+        if lines and part > whole:
+            coercer.findings.error(
+                "input_sub_item_exceeds",
+                f"“{name}”的全年预算数 {part.normalize():f} 大于各单位全年预算数之和 {whole.normalize():f}，"
+                "不可能是其中的一部分：请核对该行，或去掉“其中”二字作为单独的单位填写",
+                where,
+            )
     return Budget(table.ref, lines, declared)
 
 
@@ -155,6 +202,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    amount_col = table.ref.columns["合同金额"]
+    percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
         # The ledger can hold hundreds of thousands of rows: well-formed rows take this
         # path of type checks and set lookups; anything unusual goes through _Row.
@@ -165,6 +214,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         if (
             type(amount) is float
             and amount >= 0
+            and r not in percent_rows
             and category in category_choices
             and size in size_choices
             and type(unit) is str
@@ -180,6 +230,9 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             rows.append(r)
             continue
         label = row[i_number] if i_number is not None and not is_blank(row[i_number]) else row[i_unit]
+        if isinstance(label, str) and is_sub_item(label):
+            _sub_item(table, table.cells(r, row, coercer).where("单位名称"), label, coercer.findings)
+            continue
         if isinstance(label, str) and is_total_label(label):
             declared = (cells_total := table.cells(r, row, coercer)).number("合同金额")
             declared_where = cells_total.where("合同金额")
@@ -221,6 +274,9 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         label = cells.coercer.text(cells.raw("采购类别"))
+        if is_sub_item(label):
+            _sub_item(table, cells.where("采购类别"), label, coercer.findings)
+            continue
         is_total = is_total_label(label)
         category = label if is_total else cells.choice("采购类别")
         amount = cells.number("支出金额")
@@ -240,9 +296,17 @@ def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     items = []
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
-        section = cells.text("章节")
-        if cells.ok:
-            items.append(NarrativeItem(section, cells.text("内容")))
+        section = clean_text(cells.text("章节")).replace(" ", "")
+        if not cells.ok:
+            continue
+        if section not in schema.NARRATIVE_SECTIONS:
+            coercer.findings.warning(
+                "narrative_other_section",
+                f"章节“{section}”不是报告的固定章节，该段落放在 Word 报告末尾的“{schema.OTHER_SECTION}”中："
+                f"如应归入某一章节，请改为 {'、'.join(schema.NARRATIVE_SECTIONS)} 之一",
+                cells.where("章节"),
+            )
+        items.append(NarrativeItem(section, cells.text("内容")))
     return items
 
 
@@ -281,7 +345,7 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
     if project_tables is not None and project_tables.indicator_table is not None:
         inds = [p.indicator for p in project_tables.data.indicators]
         others.append((project_tables.indicator_table, inds, project_tables.units))
-    indicators, rules, read = read_scoring(
+    indicators, rules, read, unusable = read_scoring(
         need(schema.INDICATORS), need(schema.RULES), coercer, info.amount_unit, others
     )
     projects = None
@@ -296,4 +360,5 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         rules=rules,
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
         projects=projects,
+        unusable_rules=unusable,
     )

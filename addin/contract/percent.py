@@ -14,11 +14,12 @@ is never a rate.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from ..core.evaluation import FIGURE_SOURCES
 from ..core.findings import Findings
+from ..core.measures import name_says_count
 from ..core.model import Indicator, RowRef, RuleRow
 from ..core.rules import KIND_OVERSHOOT
 from ..core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE
@@ -88,8 +89,9 @@ def read_percent_points(
     rules: Sequence[RuleRow],
     percent_cells: Cells,
     findings: Findings,
-) -> tuple[list[Indicator], list[RuleRow]]:
-    """Indicators and rules with percent points read as fractions; a finding for each.
+) -> tuple[list[Indicator], list[RuleRow], frozenset[str]]:
+    """Indicators and rules with percent points read as fractions; a finding for each; and
+    the rules used by both rate and count rows (an error each: unusable).
 
     ``units`` maps an indicator's (sheet, row) to the units its 目标值 and 实际值 were typed with
     ("%" for a percentage, "" for a bare number, a word for a count); ``percent_cells`` holds
@@ -118,10 +120,15 @@ def read_percent_points(
         for rule in rules
         if _formatted(rule.where, "下限", percent_cells) or _formatted(rule.where, "上限", percent_cells)
     }
+    mixed = _mixed_rules(scored, rules, rate_rules, direct, counted, findings)
+    rate_rules -= mixed
     new_rules, bounds = _rules(rules, rate_rules, findings)
 
     out: list[Indicator] = []
     for ind in indicators:
+        if ind.method in mixed and not direct(ind):
+            out.append(ind)  # the rule is unusable (an error names it): read nothing into the row
+            continue
         # (by method, not `ind in scored`: a list search per row is quadratic over the projects)
         is_scored = ind.method not in (METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE)
         if not is_scored or counted(ind):
@@ -136,7 +143,42 @@ def read_percent_points(
         else:
             _check_scale(ind, rule_bounds, new_rules, findings)
             out.append(ind)
-    return out, new_rules
+    return out, new_rules, frozenset(mixed)
+
+
+def _mixed_rules(
+    scored: Sequence[Indicator],
+    rules: Sequence[RuleRow],
+    rate_rules: set[str],
+    direct: Callable[[Indicator], bool],
+    counted: Callable[[Indicator], bool],
+    findings: Findings,
+) -> set[str]:
+    """Rules used by a rate row and by a count row: a point is 0.01 on the one and 1 on the
+    other, so the same bounds cannot serve both. An error at the rule, naming both rows."""
+    first_row: dict[str, RuleRow] = {}
+    for rule in rules:
+        first_row.setdefault(rule.name, rule)
+    mixed: set[str] = set()
+    for name in sorted(rate_rules):
+        if name not in first_row:
+            continue
+        users = [ind for ind in scored if ind.method == name]
+        count = next((ind for ind in users if counted(ind) or name_says_count(ind.level3)), None)
+        if count is None:
+            continue
+        rate = next((ind for ind in users if direct(ind) and not counted(ind)), None)
+        with_rate = (
+            f"比率指标“{rate.level3}”（{rate.where.cell('计分方法')}）" if rate is not None else "百分比格式的上下限"
+        )
+        findings.error(
+            "rule_rate_and_count",
+            f"规则“{name}”同时用于{with_rate}和计数指标“{count.level3}”（{count.where.cell('计分方法')}）："
+            "比率的一个点是 1%，计数的一个点是 1，同一组上下限不能同时适用：请为计数指标另建一条规则",
+            first_row[name].where.cell("规则名称"),
+        )
+        mixed.add(name)
+    return mixed
 
 
 def _rate_row(

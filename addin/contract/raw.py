@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .coerce import clean_text
+from .headers import match_header
 from .schema import TableSpec
 
 __all__ = ["HEADER_SCAN_ROWS", "CellFacts", "RawTable", "find_sheet", "header_row", "missing_table_message", "no_facts"]
@@ -67,14 +68,14 @@ class RawTable:
     uncached: Mapping[tuple[int, int], str] = field(default_factory=dict)  # formula without a saved result
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) with a percent number format
     stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
+    outside_rows: Sequence[int] = ()  # data rows typed directly below the Excel Table, outside it
 
 
 def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:
     """Index of the row (among the first 30) carrying most of the contract's headers."""
-    wanted = set(spec.headers)
     best, best_hits = None, 1
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        hits = len(wanted.intersection(clean_text(v).replace(" ", "") for v in row if isinstance(v, str)))
+        hits = len({m.column for v in row if isinstance(v, str) and (m := match_header(spec, v)) is not None})
         if hits > best_hits:
             best, best_hits = r, hits
     return best

@@ -8,7 +8,6 @@ contract's types, recording a finding for every doubt and whether the row is usa
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,27 +16,22 @@ from ..core.findings import REMEDY_RECALC, Findings
 from ..core.model import RowRef, TableRef, column_letter
 from ..core.numbers import to_decimal
 from ..errors import UnusableInput
-from .coerce import DASHES, EXCEL_ERRORS, Coercer, clean_text
+from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
+from .headers import match_header, sub_header_row
+from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable
-from .schema import AMOUNT_UNITS, TOTAL_LABELS, Kind
+from .schema import Column, Kind
 
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
 
-# The template's placeholder rows carry this word in a cell of their own.
-SAMPLE_MARK = "示例"
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def is_total_label(label: str) -> bool:
-    """合计/总计/汇总/小计, spaces and full-width spaces ignored (NFKC makes U+3000 a space)."""
-    return clean_text(label).replace(" ", "") in TOTAL_LABELS
-
-
-# "全年预算数（万元）", "合同金额(元)": a header with its unit in brackets (NFKC makes them ASCII).
-_HEADER_UNIT = re.compile(r"^(.*?)\s*[(\[]\s*(?:单位[:：]?)?\s*([^()\[\]]{1,6}?)\s*[)\]]$")
+_NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no figure
+_KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
+# A percent number format on these is the clerk's percentage, which they cannot hold.
+_NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
+_SAMPLE_FIRST = frozenset("示（(")
+# First characters of a cell that may open a footer line, a sample label or a blank row: a
+# row whose first cell starts otherwise is an ordinary data row.
+_SPECIAL_FIRST = frozenset(["", *"示（(填制编审复经联负单财分部注附说备数资报 \t\u3000\u00a0\u200b\ufeff"])
 
 
 def _ranges(cells: Sequence[tuple[int, int]]) -> list[str]:
@@ -76,6 +70,7 @@ class ContractTable:
         self.spec = raw.spec
         self.findings = findings
         self.amount_unit = amount_unit
+        self._two_level_header()
         self.index = self._resolve_headers()
         self.ref = TableRef(
             raw.sheet,
@@ -97,13 +92,26 @@ class ContractTable:
             )
         if raw.uncached:
             ranges = [f"{raw.sheet}!{a}" for a in _ranges(list(raw.uncached))]
+            where = f"{'、'.join(ranges)} 为公式" if len(ranges) > 1 else "该处为公式"
             self.findings.error(
                 "input_formula_no_result",
-                f"{'、'.join(ranges)} 是公式，但文件中没有保存计算结果"
+                f"{where}，但文件中没有保存计算结果"
                 "（文件由程序生成、未在 Excel 或 WPS 中打开保存过），"
                 "无法读取：请用 Excel 或 WPS 打开该文件并保存后再试",
                 ranges[0],
                 remedy=REMEDY_RECALC,
+            )
+        if raw.outside_rows:
+            rows = raw.outside_rows
+            shown = "、".join(str(r) for r in rows[:5]) + (f" 等 {len(rows)} 行" if len(rows) > 5 else "")
+            last = column_letter(raw.first_col + len(raw.headers) - 1)
+            end = raw.first_row + len(raw.rows) - 1
+            self.findings.error(
+                "input_rows_outside_table",
+                f"第 {shown} 行紧接在表格 {self.spec.table}（{column_letter(raw.first_col)}{raw.header_row}:"
+                f"{last}{end}）下方，但不在表格范围内，未计入：请把表格范围扩展到这些行"
+                "（Excel：拖动表格右下角，或“表设计→调整表格大小”；WPS 同），或删除这些行",
+                f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )
         if raw.hidden_rows:
             rows = sorted(raw.hidden_rows)
@@ -114,52 +122,61 @@ class ContractTable:
                 f"{raw.sheet}!{rows[0]}:{rows[0]}",
             )
 
-    def _header_unit(self, i: int, text: str) -> str | None:
-        """The contract column a header with a unit names ("全年预算数（万元）" → 全年预算数)."""
-        m = _HEADER_UNIT.match(clean_text(text).replace(" ", ""))
-        if m is None:
-            return None
-        name, unit = m.group(1), m.group(2)
-        if name not in self.spec.headers:
-            return None
-        column = self.spec.column(name)
-        if unit in AMOUNT_UNITS or unit.endswith("元"):
-            if column.kind is not Kind.AMOUNT:
-                return None
-            if self.amount_unit and unit != self.amount_unit:
-                self.findings.error(
-                    "input_header_unit",
-                    f"表头“{text}”的单位“{unit}”与基本信息中的金额单位“{self.amount_unit}”不同："
-                    f"请把该列换算为{self.amount_unit}并改表头，或修改金额单位",
-                    self.header_cell(i),
-                )
-        return name
+    def _two_level_header(self) -> None:
+        """A published two-level header (预算数 merged over 年初/全年 below) read from both rows."""
+        raw = self.raw
+        present = {m.column for h in raw.headers if isinstance(h, str) and (m := match_header(self.spec, h))}
+        if all(c.name in present for c in self.spec.columns if c.present):
+            return
+        merged = sub_header_row(self.spec, raw.headers, raw.rows)
+        if merged is None:
+            return
+        first, end = column_letter(raw.first_col), column_letter(raw.first_col + len(merged) - 1)
+        where = f"{raw.sheet}!{first}{raw.header_row}:{end}{raw.header_row + 1}"
+        shown = "、".join(str(h).replace("\n", "") for h in raw.rows[0] if not is_blank(h))
+        self.findings.interpretation(
+            "input_two_level_header",
+            f"表格 {self.spec.table} 的表头占两行（{where}），已按第二行的“{shown}”读取对应列",
+            where,
+            "两级表头",
+            "、".join(str(h) for h in merged if not is_blank(h)),
+        )
+        raw.headers = merged
+        raw.rows = raw.rows[1:]
+        raw.header_row += 1
+        raw.first_row += 1
 
     def _resolve_headers(self) -> dict[str, int]:
         raw = self.raw
-        exact: dict[str, int] = {}
-        loose: dict[str, int] = {}
+        found: dict[str, list[int]] = {}
         for i, header in enumerate(raw.headers):
             if is_blank(header):
                 continue
             text = str(header)
-            exact.setdefault(text.strip(" \t\r\n"), i)
-            loose.setdefault(clean_text(text).replace(" ", ""), i)
-            with_unit = self._header_unit(i, text)
-            if with_unit is not None:
-                exact.setdefault(with_unit, i)
-        index: dict[str, int] = {}
-        for column in self.spec.columns:
-            if column.name in exact:
-                index[column.name] = exact[column.name]
-            elif column.name in loose:
-                i = loose[column.name]
-                index[column.name] = i
+            match = match_header(self.spec, text)
+            if match is None:
+                continue
+            found.setdefault(match.column, []).append(i)
+            if match.loose:
                 self.findings.warning(
                     "input_header_normalised",
-                    f"表头“{raw.headers[i]}”含多余空格或全角字符，已按“{column.name}”读取：建议改为标准表头",
+                    f"表头“{visible(text)}”已按“{match.column}”读取：建议改为标准表头“{match.column}”",
                     self.header_cell(i),
                 )
+            if match.unit and self.amount_unit and match.unit != self.amount_unit:
+                self.findings.error(
+                    "input_header_unit",
+                    f"表头“{text}”的单位“{match.unit}”与基本信息中的金额单位“{self.amount_unit}”不同："
+                    f"请把该列换算为{self.amount_unit}并改表头，或修改金额单位",
+                    self.header_cell(i),
+                )
+        index: dict[str, int] = {}
+        for column in self.spec.columns:
+            hits = found.get(column.name)
+            if hits:
+                index[column.name] = hits[0]
+                if len(hits) > 1:
+                    self._duplicate_column(column, hits)
             elif column.present:
                 last = max(len(raw.headers) - 1, 0)
                 first, end = column_letter(raw.first_col), column_letter(raw.first_col + last)
@@ -170,23 +187,53 @@ class ContractTable:
                 )
         return index
 
+    def _duplicate_column(self, column: Column, hits: list[int]) -> None:
+        """Two header cells naming one column: which holds the figure is not evident."""
+        cells = [self.header_cell(i) for i in hits]
+        texts = "”和“".join(str(self.raw.headers[i]).replace("\n", "") for i in hits)
+        if column.name in _NOTE_COLUMNS:
+            self.findings.warning(
+                "input_header_duplicate",
+                f"“{texts}”（{'、'.join(cells)}）都是“{column.name}”列，已读取第一列：建议删除或改名多余的列",
+                cells[1],
+            )
+            return
+        raise UnusableInput(
+            f"{'、'.join(cells)}：表格 {self.spec.table} 有 {len(hits)} 列都对应“{column.name}”（“{texts}”），"
+            "无法确定用哪一列：请删除多余的列，或把它改为其他表头"
+        )
+
     def header_cell(self, i: int) -> str:
         return f"{self.raw.sheet}!{column_letter(self.raw.first_col + i)}{self.raw.header_row}"
 
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
-        """(sheet row, values) of the data rows; interior blank rows reported and skipped."""
+        """(sheet row, values) of the data rows. Blank rows (also rows of spaces only) are
+        reported and skipped; footer lines (填表人：…, 注：…) end the table and are named in one
+        warning; template sample rows are reported and kept."""
         rows = self.raw.rows
         last = len(rows) - 1
-        while last >= 0 and self._is_blank_row(rows[last]):
+        while last >= 0 and (self._is_blank_row(rows[last]) or footer_text(rows[last]) is not None):
             last -= 1
         first = self.raw.first_row
+        footers = [first + i for i in range(last + 1, len(rows)) if footer_text(rows[i]) is not None]
+        a, b = self._sample_columns
+        other = b if b else a  # the first cell is checked anyway: the other label column
         for i in range(last + 1):
             row = rows[i]
-            # any() settles almost every row in C; only all-falsy rows need the exact test.
-            if any(row) and SAMPLE_MARK not in row:
+            # The common row settles here in C: a first cell that opens no footer and is not
+            # blank, no 示例 mark, and label cells that do not open with 示例.
+            if (
+                row
+                and type(head := row[0]) is str
+                and head[:1] not in _SPECIAL_FIRST
+                and SAMPLE_MARK not in row
+                and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
+            ):
                 yield first + i, row
                 continue
             r = first + i
+            la = row[a] if a < len(row) else None
+            lb = row[b] if b < len(row) else None
             if self._is_blank_row(row):
                 if any(rr == r for rr, _ in self.raw.uncached):
                     continue  # reported once, range-wise, as formulas without a result
@@ -196,18 +243,41 @@ class ContractTable:
                     f"{self.raw.sheet}!{r}:{r}",
                 )
                 continue
-            if SAMPLE_MARK in row:
+            if footer_text(row) is not None:
+                footers.append(r)
+                continue
+            if SAMPLE_MARK in row or is_sample_label(la) or is_sample_label(lb):
                 self.findings.warning(
                     "input_sample_row",
                     f"表格 {self.spec.table} 第 {r} 行是模板中的示例行：请替换为本部门数据或删除",
                     f"{self.raw.sheet}!{r}:{r}",
                 )
             yield r, row
+        if footers:
+            self._report_footers(sorted(footers))
+
+    def _report_footers(self, footers: list[int]) -> None:
+        raw = self.raw
+        texts = [footer_text(raw.rows[r - raw.first_row]) or "" for r in footers[:2]]
+        shown = "、".join(f"第 {r} 行“{t[:20]}”" for r, t in zip(footers, texts, strict=False))
+        more = f" 等 {len(footers)} 行" if len(footers) > 2 else ""
+        self.findings.warning(
+            "input_footer_rows",
+            f"表格 {self.spec.table} 的{shown}{more}是表尾说明，不作为数据读取",
+            f"{raw.sheet}!{footers[0]}:{footers[-1]}",
+        )
+
+    @property
+    def _sample_columns(self) -> tuple[int, int]:
+        """Positions of the (up to two) columns where the template writes its sample labels."""
+        wanted = [self.index[n] for n in SAMPLE_COLUMNS.get(self.spec.table, ()) if n in self.index]
+        if not wanted:
+            return 0, 0
+        return wanted[0], wanted[-1]
 
     @staticmethod
     def _is_blank_row(row: Sequence[Any]) -> bool:
-        # any() settles almost every row in C; only all-falsy rows need the exact test.
-        return not any(row) and all(is_blank(v) for v in row)
+        return all(is_blank(v) for v in row)
 
     def cells(self, r: int, row: Sequence[Any], coercer: Coercer) -> Cells:
         return Cells(self, r, row, coercer)
@@ -279,7 +349,12 @@ class Cells:
         value = self.raw(name)
         if type(value) is float or type(value) is int:
             number = to_decimal(value)
-            if self.table.spec.column(name).kind is Kind.AMOUNT and number < 0:
+            kind = self.table.spec.column(name).kind
+            if kind in _NO_PERCENT and self._percent_format(name):
+                self.coercer.percent_shown(number, self.where(name), name, _KINDS[kind])
+                self.ok = False
+                return None
+            if kind is Kind.AMOUNT and number < 0:
                 return self._checked_amount(value, name)
             return number
         if is_blank(value):
@@ -302,12 +377,27 @@ class Cells:
             return None
         return self._checked_amount(value, name)
 
+    def merged_range(self, name: str) -> str | None:
+        """The merged range (A1:B2) holding this cell when it is not its top-left cell."""
+        col = self.table.ref.columns.get(name)
+        if col is None:
+            return None
+        for r1, c1, r2, c2 in self.table.raw.facts.merged_ranges():
+            if r1 <= self.r <= r2 and c1 <= col <= c2 and (self.r, col) != (r1, c1):
+                return f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        return None
+
+    def _percent_format(self, name: str) -> bool:
+        col = self.table.ref.columns.get(name)
+        return col is not None and (self.r, col) in self.table.raw.percent_cells
+
     def _checked_amount(self, value: Any, name: str) -> Decimal | None:
         """A non-blank cell as the column's number kind (blank cells never get here)."""
-        if self.table.spec.column(name).kind is Kind.AMOUNT:
+        kind = self.table.spec.column(name).kind
+        if kind is Kind.AMOUNT:
             got = self.coercer.amount(value, self.where(name), name)
         else:
-            got = self.coercer.number(value, self.where(name), name)
+            got = self.coercer.number(value, self.where(name), name, kind=_KINDS.get(kind, "number"))
         if got is None:
             self.ok = False
         return got
@@ -316,6 +406,10 @@ class Cells:
         value = self.raw(name)
         error = None
         if is_blank(value):
+            col = self.table.ref.columns.get(name)
+            if col is not None and (self.r, col) in self.table.raw.uncached:
+                self.ok = False  # a formula without a saved result: reported once for the table
+                return None, ""
             error, _ = self._facts(name)
             if error is None:
                 return None, ""

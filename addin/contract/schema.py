@@ -39,6 +39,8 @@ __all__ = [
     "INFO_ITEMS",
     "LEVELS",
     "NARRATIVE",
+    "NARRATIVE_SECTIONS",
+    "OTHER_SECTION",
     "PROCUREMENT",
     "PROJECTS",
     "PROJECTS_SUMMARY_SHEET",
@@ -74,7 +76,9 @@ TOTAL_LABELS = frozenset({"合计", "总计", "汇总", "小计"})
 class Kind(Enum):
     TEXT = "text"
     AMOUNT = "amount"  # non-negative money in the workbook's 金额单位
-    NUMBER = "number"  # any number; "95%" reads as 0.95
+    NUMBER = "number"  # any number (a rate or a count); "95%" reads as 0.95
+    POINTS = "points"  # points (分值, 自评得分, 每点扣分): a percentage is ambiguous, an error
+    RATIO = "ratio"  # a share (得分比例, 得分系数): "80%" reads as 0.8
     VALUE = "value"  # a number when it reads as one ("≥95%"), otherwise kept as text
     CHOICE = "choice"  # one of Column.choices
     DATE = "date"
@@ -175,17 +179,17 @@ INDICATORS = TableSpec(
         Column("一级指标", required=True),
         Column("二级指标"),
         Column("三级指标", required=True),
-        Column("分值", Kind.NUMBER, required=True),
+        Column("分值", Kind.POINTS, required=True),
         Column("指标方向", Kind.CHOICE, required=True, choices=DIRECTIONS),
         Column("目标值", Kind.VALUE),
         Column("实际值", Kind.VALUE),
         Column("数据来源", present=False),
         Column("计分方法", required=True),
-        Column("自评得分", Kind.NUMBER),
+        Column("自评得分", Kind.POINTS),
         Column("偏差原因", present=False),
         # Last, so rows typed before it existed keep their positions. 计分方法 得分系数: score =
         # 得分系数 × 分值 (Chongqing-style forms).
-        Column("得分系数", Kind.NUMBER, present=False),
+        Column("得分系数", Kind.RATIO, present=False),
     ),
 )
 
@@ -197,11 +201,29 @@ RULES = TableSpec(
         Column("规则类型", Kind.CHOICE, required=True, choices=RULE_KINDS),
         Column("下限", Kind.NUMBER),
         Column("上限", Kind.NUMBER),
-        Column("得分比例", Kind.NUMBER),
-        Column("每点扣分", Kind.NUMBER),
-        Column("每档", Kind.NUMBER, present=False),  # 扣分: points off per full 每档 points
+        Column("得分比例", Kind.RATIO),
+        Column("每点扣分", Kind.POINTS),
+        Column("每档", Kind.POINTS, present=False),  # 扣分: points off per full 每档 points
     ),
 )
+
+# 文字材料.章节 values the Word report places (一、基本情况 … 四、下一步改进措施); a paragraph
+# under any other 章节 goes to a last part, 五、其他说明, under its own 章节 name.
+NARRATIVE_SECTIONS = (
+    "部门概况",
+    "年度工作和重点工作任务",
+    "部门整体支出绩效目标",
+    "部门整体绩效管理情况",
+    "履职效能分析",
+    "预算编制情况",
+    "预算执行情况",
+    "绩效管理情况",
+    "政府采购情况",
+    "资产管理情况",
+    "存在的主要问题",
+    "下一步改进措施",
+)
+OTHER_SECTION = "五、其他说明"
 
 NARRATIVE = TableSpec(
     "文字材料",

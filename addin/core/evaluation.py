@@ -10,10 +10,10 @@ from typing import Any
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
 from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
 from .findings import Findings
-from .model import DepartmentData, Indicator
+from .model import BudgetLine, DepartmentData, Indicator
 from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_ledger, from_summary
 from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
-from .rules import compile_rules
+from .rulebook import compile_rulebook
 from .scoring import Alternative, ScoreFigures, score_indicators
 
 __all__ = ["FIGURE_SOURCES", "Evaluation", "evaluate"]
@@ -111,7 +111,8 @@ def _procurement(data: DepartmentData, findings: Findings, broken: set[str]) -> 
         check_summary(summary, unit, checks)
         findings.extend(_keep(checks, summary_ok))
     if ledger is not None:
-        check_ledger_units(ledger, [line.name for line in data.budget.lines], findings)
+        if data.budget.table.sheet not in broken:  # units that failed to read are not missing
+            check_ledger_units(ledger, [line.name for line in data.budget.lines], findings)
         figures = from_ledger(ledger, basis=basis)
         if summary is not None:
             checks = Findings()
@@ -129,9 +130,13 @@ def _project_sheets(data: DepartmentData) -> frozenset[str]:
 
 
 def _sources(
-    budget: BudgetFigures, procurement: ProcurementFigures, projects: ProjectsFigures
-) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]]]:
-    """数据来源 figures, why any is missing, and 预算执行率 on the other base."""
+    budget: BudgetFigures,
+    procurement: ProcurementFigures,
+    projects: ProjectsFigures,
+    budget_lines: Sequence[BudgetLine],
+) -> tuple[dict[str, Decimal | None], dict[str, str], dict[str, list[Alternative]], dict[str, str]]:
+    """数据来源 figures, why any is missing, 预算执行率 on the other base, and the input cell
+    to fill for a figure that is not given."""
     dept = budget.department
     figures: dict[str, Decimal | None] = {
         "预算执行率": dept.execution_rate,
@@ -141,15 +146,26 @@ def _sources(
         "小微企业占中小企业比": procurement.small_micro_share_of_sme,
         "政府采购支出总额": procurement.total,
     }
-    # Without 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used instead.
-    if dept.initial is not None:
+    # Without any 年初预算数 there is no adjustment rate; the clerk's typed 实际值 is used
+    # instead. With some units missing it, the rate is not given, and the cell to fill is named.
+    lines = budget_lines
+    missing_initial = [line for line in lines if line.initial is None]
+    if dept.initial is not None or len(missing_initial) < len(lines):
         figures["预算调整率"] = dept.adjustment_rate
     # Without project tables the clerk's typed 实际值 of 项目绩效自评完成率 stands.
     if projects.listed:
         figures["项目绩效自评完成率"] = projects.completion_rate
     notes: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    if dept.adjustment_rate is None and missing_initial and len(missing_initial) < len(lines):
+        notes["预算调整率"] = f"{NOT_GIVEN_NOTE}（预算执行表有单位未填写年初预算数）"
+        cells["预算调整率"] = missing_initial[0].where.cell("年初预算数")
     if dept.spent is None:
-        notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表未填写支出数）"
+        partly = any(line.spent is not None for line in lines)
+        notes["支出进度"] = f"{NOT_GIVEN_NOTE}（预算执行表{'有单位' if partly else ''}未填写支出数）"
+        missing = next((line for line in lines if line.spent is None), None)
+        if missing is not None and "支出数" in missing.where.table.columns:
+            cells["支出进度"] = missing.where.cell("支出数")
     if dept.execution_rate is None and dept.basis == BASIS_INITIAL and dept.initial is None:
         notes["预算执行率"] = f"{NOT_GIVEN_NOTE}（执行率口径为年初预算数，但年初预算数未填写完整）"
     for name, part in (
@@ -161,7 +177,7 @@ def _sources(
             notes[name] = f"{NOT_GIVEN_NOTE}（采购汇总未填写相应的中小企业或小微企业金额）"
     other = BASIS_INITIAL if dept.basis == BASIS_FULL_YEAR else BASIS_FULL_YEAR
     alternatives = {"预算执行率": [(other, dept.rate_on(other))]}
-    return figures, notes, alternatives
+    return figures, notes, alternatives, cells
 
 
 def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluation:
@@ -185,13 +201,15 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
-    rules = compile_rules(data.rules, findings)
+    rules, unusable = compile_rulebook(data.rules, findings, data.unusable_rules)
     # Projects first (the department's 项目绩效自评完成率 counts them), on the same 执行率口径
     # and by the same engine and rules; their findings follow the department's.
     project_findings = Findings()
 
     def score_project(indicators: Sequence[Indicator], points: Decimal, found: Findings) -> ScoreFigures:
-        return score_indicators(indicators, data.rules, {}, points, found, check_weights=False, rules=rules)
+        return score_indicators(
+            indicators, data.rules, {}, points, found, check_weights=False, rules=rules, unusable_rules=unusable
+        )
 
     projects = evaluate_projects(
         data.projects,
@@ -201,7 +219,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         basis=basis,
         complete_input=not broken & _project_sheets(data),
     )
-    figures, notes, alternatives = _sources(budget, procurement, projects)
+    figures, notes, alternatives, cells = _sources(budget, procurement, projects, data.budget.lines)
     indicators_ok = not data.indicators or data.indicators[0].where.table.sheet not in broken
     score = score_indicators(
         data.indicators,
@@ -213,9 +231,29 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         notes=notes,
         alternatives=alternatives,
         rules=rules,
+        unusable_rules=unusable,
+        withheld=_withheld(data, broken),
+        note_cells=cells,
     )
     findings.extend(project_findings)
     return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects)
+
+
+_BUDGET_SOURCES = frozenset({"预算执行率", "支出进度", "预算调整率"})
+
+
+def _withheld(data: DepartmentData, broken: set[str]) -> frozenset[str]:
+    """数据来源 figures computed from a sheet where cells failed to read: an indicator drawing
+    on one is not scored and gets no error of its own (the error is at the cell to fix; a
+    figure computed from the rows that did read would be wrong, and "基数为0" misleading)."""
+    out: set[str] = set()
+    if data.budget.table.sheet in broken:
+        out |= _BUDGET_SOURCES
+    if broken & {_sheet(data.contracts), _sheet(data.procurement)}:
+        out |= {"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比", "政府采购支出总额"}
+    if broken & _project_sheets(data):
+        out.add("项目绩效自评完成率")
+    return frozenset(out)
 
 
 def _sheet(table: Any) -> str:

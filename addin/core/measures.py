@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Indicator
 
-__all__ = ["RATE_ENDINGS", "indicator_is_rate", "is_rate_row"]
+__all__ = ["RATE_ENDINGS", "indicator_is_rate", "is_rate_row", "name_says_count"]
 
 RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
 _COUNT_ENDINGS = ("数", "量", "次", "场", "个", "例", "件", "项", "人", "家", "天", "户", "所", "起", "批")
@@ -52,3 +52,9 @@ def indicator_is_rate(ind: Indicator, actual: Decimal | None = None) -> bool:
         return ind.rate
     values = (ind.target, ind.actual if actual is None else actual)
     return is_rate_row(ind.level3, (ind.target_text, ind.actual_text), source=ind.source, values=values)
+
+
+def name_says_count(name: str) -> bool:
+    """An indicator whose name ends as a count does (…场次, …数量, …个数) and not as a rate."""
+    label = name.strip()
+    return not label.endswith(RATE_ENDINGS) and label.endswith(_COUNT_ENDINGS)

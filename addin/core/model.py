@@ -192,3 +192,6 @@ class DepartmentData:
     rules: Sequence[RuleRow]
     narrative: Sequence[NarrativeItem] = ()
     projects: ProjectData | None = None  # None: the workbook has no project tables
+    # Rules the reader found unusable (a row it could not read; one shared by rate and count
+    # rows): reported at their cells, and the indicators using them get no second error.
+    unusable_rules: frozenset[str] = frozenset()

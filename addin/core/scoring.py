@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,10 +10,14 @@ from .findings import Findings
 from .measures import indicator_is_rate
 from .model import Indicator, RuleRow
 from .numbers import ONE, ZERO, divide, round_half_up
-from .rules import Case, Rule, apply_rule, compile_rules, meets_target, ratio_score
+from .rulebook import compile_rulebook
+from .rules import Case, Rule, apply_rule, meets_target, ratio_score
 
 __all__ = [
     "DIRECTIONS",
+    "DIRECTION_FORWARD",
+    "DIRECTION_QUALITATIVE",
+    "DIRECTION_REVERSE",
     "METHOD_COEFFICIENT",
     "METHOD_NOT_APPLICABLE",
     "METHOD_QUALITATIVE",
@@ -42,12 +46,15 @@ _GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
 Alternative = tuple[str, Decimal | None]
 
 
-def grade(total: Decimal) -> str:
-    """优 ≥ 90, 良 80–90, 中 60–80, 差 < 60, judged on the presented (2-decimal) total so the
-    grade always agrees with the figure printed beside it."""
+def grade(total: Decimal, out_of: Decimal = Decimal(100)) -> str:
+    """优 ≥ 90%, 良 80–90%, 中 60–80%, 差 < 60% of the declared 指标总分 ``out_of`` (default 100,
+    where the bounds are 90/80/60 points; a Chongqing form with 指标总分 30 grades 27.60 as
+    92% → 优), judged on the presented (2-decimal) total so the grade always agrees with the
+    figure printed beside it."""
     shown = round_half_up(total, 2)
+    share = shown if out_of == 100 else shown * 100 / out_of
     for bound, label in _GRADES:
-        if shown >= bound:
+        if share >= bound:
             return label
     return "差"
 
@@ -80,7 +87,7 @@ class ScoreFigures:
 
     @property
     def grade(self) -> str | None:
-        return None if self.total is None else grade(self.total)
+        return None if self.total is None else grade(self.total, self.declared_total)
 
 
 def _fmt(value: Decimal) -> str:
@@ -95,7 +102,11 @@ class _Scorer:
         findings: Findings,
         notes: Mapping[str, str] | None = None,
         alternatives: Mapping[str, Sequence[Alternative]] | None = None,
+        skip: frozenset[str] = frozenset(),
+        note_cells: Mapping[str, str] | None = None,
     ) -> None:
+        self.note_cells = note_cells or {}  # the input cell to fill for a figure not given
+        self.skip = skip  # unusable rules and withheld figures: reported where they fail
         self.rules = rules
         self.figures = figures
         self.findings = findings
@@ -107,10 +118,12 @@ class _Scorer:
             computed = self.figures[ind.source]
             if computed is None:
                 why = self.notes.get(ind.source, "基数为0，不可比")
+                cell = self.note_cells.get(ind.source)
+                advice = f"请补填 {cell}" if cell else "请补填数据"
                 self.findings.error(
                     "score_source_not_comparable",
-                    f"指标“{ind.level3}”的数据来源“{ind.source}”{why}：请补填数据，或将计分方法改为“不适用”",
-                    ind.where.cell("数据来源"),
+                    f"指标“{ind.level3}”的数据来源“{ind.source}”{why}：{advice}，或将计分方法改为“不适用”",
+                    cell or ind.where.cell("数据来源"),
                 )
                 return None
             if ind.actual is not None:
@@ -138,8 +151,8 @@ class _Scorer:
                 return
         self.findings.warning(
             "score_actual_differs",
-            f"指标“{ind.level3}”填写的实际值 {_fmt(typed)} 与按数据计算的“{ind.source}” "
-            f"{_fmt(round_half_up(computed, 6))} 不一致，已采用计算值",
+            f"指标“{ind.level3}”填写的实际值 {show(typed)} 与按数据计算的“{ind.source}” "
+            f"{show(computed)} 不一致，已采用计算值",
             ind.where.cell("实际值"),
         )
 
@@ -150,6 +163,8 @@ class _Scorer:
             return ind.actual, self.manual(ind), "定性评价，采用自评得分"
         if method == METHOD_COEFFICIENT:
             return self.coefficient(ind)
+        if ind.method in self.skip or ind.source in self.skip:
+            return None, None, ""
         actual = self.actual(ind)
         if actual is None:
             if ind.source not in self.figures:
@@ -242,14 +257,21 @@ class _Scorer:
                 ind.where.cell("目标值"),
             )
             return None, ""
-        if ind.target < 0 or actual < 0:
+        reverse = ind.direction == DIRECTION_REVERSE
+        # A 反向 row meets a non-negative target with any actual at or below it, a negative
+        # one too (a budget cut mid-year: 预算调整率 −2.05% against ≤10%). Only a negative
+        # target, or a negative actual on a 正向 row, has no ratio to score.
+        if ind.target < 0 or (actual < 0 and not reverse):
+            computed = ind.source in self.figures
+            column = "目标值" if ind.target < 0 or computed else "实际值"
             self.findings.error(
                 "score_negative",
-                f"指标“{ind.level3}”的目标值或实际值为负数，不能按比率计分：请检查数值",
-                ind.where.cell("目标值" if ind.target < 0 else "实际值"),
+                f"指标“{ind.level3}”的{'目标值' if ind.target < 0 else '实际值'}为负数"
+                f"（{_figure_text(ind)(ind.target if ind.target < 0 else actual)}），不能按比率计分："
+                "请检查数值，或改用扣分、区间等计分规则",
+                ind.where.cell(column),
             )
             return None, ""
-        reverse = ind.direction == DIRECTION_REVERSE
         score = ratio_score(ind.weight, ind.target, actual, reverse=reverse)
         if score == ind.weight:
             basis = "达到目标，得满分"
@@ -316,16 +338,27 @@ def score_indicators(
     notes: Mapping[str, str] | None = None,
     alternatives: Mapping[str, Sequence[Alternative]] | None = None,
     rules: Mapping[str, Rule] | None = None,
+    unusable_rules: Iterable[str] = (),
+    withheld: frozenset[str] = frozenset(),
+    note_cells: Mapping[str, str] | None = None,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
 
     ``figures`` maps 数据来源 names to computed figures (None: not available, with the reason
-    in ``notes``, default 基数为0，不可比); ``alternatives`` maps a figure to the same figure on
+    in ``notes``, default 基数为0，不可比, and the input cell to fill in ``note_cells``, where the
+    error then sits); ``alternatives`` maps a figure to the same figure on
     other bases, so a typed 实际值 that matches one is named as such. ``rules`` already
     compiled from ``rule_rows`` (``compile_rules``) are used as given, so one set of rules
-    scores many indicator tables (the projects') and is reported once."""
-    compiled = compile_rules(rule_rows, findings) if rules is None else rules
-    scorer = _Scorer(compiled, figures, findings, notes, alternatives)
+    scores many indicator tables (the projects') and is reported once. An indicator scored by
+    an unusable rule (``unusable_rules``: rows the reader could not read, or a rule whose
+    compilation reported an error) or drawing on a figure in ``withheld`` (computed from a
+    sheet with errors) gets no score and no second error: the error is at the cell to fix."""
+    compiled: Mapping[str, Rule]
+    if rules is None:
+        compiled, unusable = compile_rulebook(rule_rows, findings, unusable_rules)
+    else:
+        compiled, unusable = rules, frozenset(unusable_rules)
+    scorer = _Scorer(compiled, figures, findings, notes, alternatives, unusable | withheld, note_cells)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
     if check_weights and indicators and weights != declared_total:

@@ -12,23 +12,33 @@ them (desktop Excel); the remote engine cannot, and reports none.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..contract.coerce import clean_text
+from ..contract.headers import match_header
+from ..contract.labels import rows_below
 from ..contract.raw import HEADER_SCAN_ROWS, RawTable, find_sheet, header_row, missing_table_message
-from ..contract.schema import ALL_TABLES, INDICATORS, PROJECT_INDICATORS, RULES, TableSpec
+from ..contract.schema import ALL_TABLES, BUDGET, INDICATORS, PROCUREMENT, PROJECT_INDICATORS, RULES, TableSpec
 from ..errors import UnusableInput
 
 __all__ = ["read_tables"]
 
 _FALLBACK_COLUMNS = 26
 _BLOCK_ROWS = 5000
+# Columns whose percent number format the reader reports: on rates it marks a rate row; on
+# amounts and points it is an error. The contract ledger (up to 200,000 rows) is left out:
+# a format asked per cell costs a round trip each in Excel.
 _FORMAT_COLUMNS = {
-    INDICATORS.table: ("目标值", "实际值"),
-    RULES.table: ("下限", "上限"),
-    PROJECT_INDICATORS.table: ("年度指标值", "实际完成值"),
+    INDICATORS.table: ("目标值", "实际值", "分值", "自评得分"),
+    RULES.table: ("下限", "上限", "每点扣分"),
+    PROJECT_INDICATORS.table: ("年度指标值", "实际完成值", "分值", "自评得分"),
+    BUDGET.table: ("年初预算数", "全年预算数", "执行数", "支出数"),
+    PROCUREMENT.table: ("支出金额", "授予中小企业合同金额", "其中授予小微企业合同金额"),
 }
+# Rows below a table read to find data typed outside it.
+_BELOW_ROWS = 50
+_LAST_ROW = 1_048_576
 
 
 def _grid(value: Any) -> list[list[Any]]:
@@ -113,19 +123,40 @@ def _percent_cells(sheet: Any, raw: RawTable) -> frozenset[tuple[int, int]]:
     columns = [
         raw.first_col + i
         for i, h in enumerate(raw.headers)
-        if isinstance(h, str) and clean_text(h).replace(" ", "") in wanted
+        if isinstance(h, str) and (m := match_header(raw.spec, h)) is not None and m.column in wanted
     ]
     found: set[tuple[int, int]] = set()
+    last = raw.first_row + len(raw.rows) - 1
     for col in columns:
-        for i in range(len(raw.rows)):
-            row = raw.first_row + i
-            try:
-                fmt = sheet.range((row, col + 1)).number_format
-            except NotImplementedError:  # xlwings' remote engine cannot read formats synchronously
-                return frozenset()
-            if isinstance(fmt, str) and "%" in fmt:
-                found.add((row, col))
+        if last < raw.first_row:
+            break
+        try:
+            # One question per column: Excel answers the common format, or None when mixed.
+            common = sheet.range((raw.first_row, col + 1), (last, col + 1)).number_format
+            if isinstance(common, str):
+                if _is_percent(common):
+                    found.update((row, col) for row in range(raw.first_row, last + 1))
+                continue
+            for row in range(raw.first_row, last + 1):
+                if _is_percent(sheet.range((row, col + 1)).number_format):
+                    found.add((row, col))
+        except NotImplementedError:  # xlwings' remote engine cannot read formats synchronously
+            return frozenset()
     return frozenset(found)
+
+
+def _is_percent(fmt: Any) -> bool:
+    return isinstance(fmt, str) and "%" in re.sub(r'"[^"]*"|\\.', "", fmt)
+
+
+def _rows_below(sheet: Any, raw: RawTable) -> list[int]:
+    """Data rows typed right below the table, outside its range (a bounded read)."""
+    end = raw.first_row + len(raw.rows) - 1
+    if end >= _LAST_ROW or not raw.headers:
+        return []
+    first_col = raw.first_col + 1
+    block = _block(sheet, end + 1, min(end + _BELOW_ROWS, _LAST_ROW), first_col, first_col + len(raw.headers) - 1)
+    return rows_below(block, end + 1)
 
 
 def read_tables(book: Any) -> dict[str, RawTable | None]:
@@ -141,6 +172,7 @@ def read_tables(book: Any) -> dict[str, RawTable | None]:
         if hit is not None:
             raw = _from_table(hit[0], hit[1], spec)
             sheet = hit[0]
+            raw.outside_rows = _rows_below(sheet, raw)
         else:
             name = find_sheet(list(sheets), spec.sheet)
             if name is None:

@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -33,6 +34,7 @@ from .package import (
     insert_before,
     next_rel_id,
     ns_prefix,
+    verify_xml,
 )
 from .parts import SheetPart, rels_path
 from .sheets import drop_app_title, drop_sheet_entry
@@ -300,6 +302,7 @@ def inject_sheets(
             app = _update_app(app, new_titles)
         if app != app_before:
             plan.replace["docProps/app.xml"] = app.encode("utf-8")
+    verify_xml(plan, Path(package.filename or "").name)
     rewrite_zip(source, size, target, plan.replace, plan.add, plan.remove)
 
 

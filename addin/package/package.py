@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException, ElementTree
 
-from ..errors import UnusableInput
+from ..errors import BrokenOutput, UnusableInput
 from .archive import read_part
 from .parts import rels_path, resolve_target, sheet_parts
 
@@ -30,6 +30,7 @@ __all__ = [
     "parse_safely",
     "relationships",
     "rels_source",
+    "verify_xml",
 ]
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -56,6 +57,25 @@ def parse_safely(data: bytes, part: str) -> None:
         ) from None
     except ElementTree.ParseError:
         raise UnusableInput(f"工作簿的 {part} 已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
+
+
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def verify_xml(plan: Plan, workbook: str) -> None:
+    """Every XML part ``plan`` rewrites or adds parses (defusedxml). The parts are edited as text
+    and were well-formed when read (``Package.read``), so one that no longer parses is a defect
+    of the edit: refused here, before the file is written."""
+    for part, data in [*plan.replace.items(), *plan.add]:
+        if not part.lower().endswith(_XML_PARTS):
+            continue
+        try:
+            ElementTree.fromstring(data)
+        except (ElementTree.ParseError, DefusedXmlException) as exc:
+            raise BrokenOutput(
+                f"程序内部错误：为“{workbook}”生成的 {part} 不是完整的 XML（{exc}），未写入任何文件："
+                "请把该工作簿发给技术支持"
+            ) from exc
 
 
 def free_name(pattern: str, taken: set[str]) -> str:

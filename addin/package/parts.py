@@ -68,7 +68,10 @@ _T_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/
 @dataclass(frozen=True, slots=True)
 class TablePart:
     name: str
-    ref: str  # e.g. A3:G12, header row included
+    ref: str  # e.g. A3:G12, header row (and totals row) included
+    header_rows: int = 1  # headerRowCount: 0 when the table shows no header row
+    totals_rows: int = 0  # totalsRowCount
+    columns: tuple[str, ...] = ()  # the tableColumn names, left to right
 
 
 def table_parts(package: zipfile.ZipFile, sheet_part: str) -> list[TablePart]:
@@ -88,8 +91,22 @@ def table_parts(package: zipfile.ZipFile, sheet_part: str) -> list[TablePart]:
         name = table.get("displayName") or table.get("name") or ""
         ref = table.get("ref") or ""
         if name and ref:
-            found.append(TablePart(name, ref))
+            columns = tuple(c.get("name", "") for c in table.iterfind("main:tableColumns/main:tableColumn", NS))
+            found.append(
+                TablePart(
+                    name,
+                    ref,
+                    _count(table.get("headerRowCount"), 1),
+                    _count(table.get("totalsRowCount"), 0),
+                    columns,
+                )
+            )
     return found
+
+
+def _count(value: str | None, default: int) -> int:
+    """A row count attribute; a value that is not a small whole number counts as the default."""
+    return int(value) if value is not None and value.isdigit() and len(value) < 3 else default
 
 
 def styles_part(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml") -> str:

@@ -26,7 +26,12 @@ def drop_sheet_entry(workbook: str, index: int, name: str) -> str:
             return element.replace(local.group(0), f'localSheetId="{int(local.group(1)) - 1}"', 1)
         return element
 
-    workbook = re.sub(r"<(?:\w+:)?definedName\b.*?</(?:\w+:)?definedName>", defined, workbook, flags=re.S)
+    workbook = re.sub(
+        r"<(?:\w+:)?definedName\b[^>]*/>|<(?:\w+:)?definedName\b.*?</(?:\w+:)?definedName>",
+        defined,
+        workbook,
+        flags=re.S,
+    )
 
     def view(match: re.Match[str]) -> str:
         value = int(match.group(2))

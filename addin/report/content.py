@@ -226,7 +226,12 @@ def _score(g: Grid, ev: Evaluation) -> None:
         ]
     )
     if s.grade:
-        g.line(f"评价等级：{s.grade}（优 ≥90 分，良 80～90 分，中 60～80 分，差 <60 分）", "grade", 22)
+        if s.declared_total == 100:
+            bands = "优 ≥90 分，良 80～90 分，中 60～80 分，差 <60 分"
+        else:
+            total = f"{s.declared_total.normalize():f}"
+            bands = f"按得分占指标总分 {total} 分的比例：优 ≥90%，良 80%～90%，中 60%～80%，差 <60%"
+        g.line(f"评价等级：{s.grade}（{bands}）", "grade", 22)
     if s.scale != 1 and s.total is not None:
         g.line("注：标为“不适用”的指标不计分，其余指标分值已按比例折算至指标总分。", "footnote", 16)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from ..batch import DepartmentRow, presented
+from ..batch import DepartmentRow, mark_duplicates, presented
 from ..core.numbers import round_half_up
 from . import jobs
 from .http import ascii_name, ndjson
@@ -77,7 +77,14 @@ def row_json(row: DepartmentRow) -> dict[str, Any]:
         "errors": row.errors,
         "warnings": row.warnings,
         "failure": row.failure,
+        "duplicate_of": row.duplicate_of,
     }
+
+
+def _ranked_once(rows: list[DepartmentRow]) -> list[DepartmentRow]:
+    """Copies of one department and year are ranked once (batch.mark_duplicates); uploads carry
+    no modification time, so the first by label is kept."""
+    return mark_duplicates(rows, lambda _: 0.0)
 
 
 def _is_zip(upload: Upload) -> bool:
@@ -136,7 +143,7 @@ class BatchRun:
         return presented(replace(row, file=label, failure=row.failure.replace(item.path.name, label)))
 
     async def rows(self, items: list[tuple[BatchItem, str]]) -> list[DepartmentRow]:
-        return list(await asyncio.gather(*(self.row(item, label) for item, label in items)))
+        return _ranked_once(list(await asyncio.gather(*(self.row(item, label) for item, label in items))))
 
     async def summary(self, rows: list[DepartmentRow]) -> bytes:
         content: bytes = await self.job(self.space, jobs.batch_summary, rows, str(self.space.file("summary", ".xlsx")))
@@ -154,7 +161,7 @@ class BatchRun:
             for done, next_row in enumerate(asyncio.as_completed(tasks), start=1):
                 row = await next_row
                 yield ndjson({"event": "progress", "done": done, "total": total, "file": row.file})
-            rows = [task.result() for task in tasks]
+            rows = _ranked_once([task.result() for task in tasks])
             try:
                 content = await self.summary(rows)
             except JobFailed as exc:

@@ -122,4 +122,4 @@ def templates(folder: str) -> dict[str, bytes]:
     """The blank template and the example workbook (``python -m addin template``'s two files),
     built in ``folder`` and returned by file name."""
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        return {path.name: path.read_bytes() for path in build_templates(Path(tmp))}
+        return {path.name: path.read_bytes() for path, _ in build_templates(Path(tmp))}

@@ -151,7 +151,7 @@ class _Formats:
             return self.date
         if name in _PERCENT_COLUMNS:
             return self.percent
-        if column.kind is Kind.NUMBER:
+        if column.kind in (Kind.NUMBER, Kind.POINTS, Kind.RATIO):
             return self.number
         if name in ("内容", "偏差原因", "年度总体目标", "实际完成情况", "偏差原因分析及改进措施"):
             return self.wrap

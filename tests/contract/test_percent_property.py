@@ -111,7 +111,7 @@ def test_points_instead_of_a_fraction_never_change_the_score_silently(
         cell = "计分规则!C4"
 
     findings = Findings()
-    read, read_rules = read_percent_points([wrong], units, wrong_rules, frozenset(percent_cells), findings)
+    read, read_rules, _ = read_percent_points([wrong], units, wrong_rules, frozenset(percent_cells), findings)
     if any(f.location == cell for f in findings.errors):
         return  # an error naming the cell: the clerk is asked which was meant
     assert not findings.has_errors, [f.as_line() for f in findings]

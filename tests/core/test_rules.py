@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from addin.core.findings import Findings
+from addin.core.rulebook import compile_rules
 from addin.core.rules import (
     TARGET_WORD,
     Band,
@@ -15,7 +16,6 @@ from addin.core.rules import (
     OvershootRule,
     apply_rule,
     band_score,
-    compile_rules,
     deduction_score,
     ratio_score,
 )

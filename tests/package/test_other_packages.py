@@ -63,7 +63,8 @@ def test_a_workbook_is_read_whatever_it_is_named(example_path: Path, tmp_path: P
 
 def test_no_message_interpolates_an_exception_class_name() -> None:
     """A clerk's message is Chinese: an exception's English class name (OSError, CalamineError,
-    KeyError) goes to the log or --debug, never into text such as “…（OSError）…”."""
+    KeyError) or its library's English text goes to the log or --debug, never into text such as
+    “…（OSError）…”."""
     found = []
     for path in Path(addin.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -71,7 +72,12 @@ def test_no_message_interpolates_an_exception_class_name() -> None:
                 continue
             text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
             chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-            names = [v for v in node.values if isinstance(v, ast.FormattedValue) and "__name__" in ast.unparse(v.value)]
+            names = [
+                v
+                for v in node.values
+                if isinstance(v, ast.FormattedValue)
+                and ("__name__" in ast.unparse(v.value) or ast.unparse(v.value) in ("exc", "error", "e"))
+            ]
             if chinese and names:
                 found.append(f"{path.name}:{node.lineno}")
     assert found == []

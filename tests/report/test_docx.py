@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -55,6 +57,23 @@ def test_every_run_names_an_east_asian_font(example_path: Path, tmp_path: Path) 
         fonts = run._element.rPr.rFonts
         assert fonts.get(qn("w:eastAsia")) in ("仿宋", "黑体", "楷体", "宋体"), run.text
     assert document.core_properties.author == ""
+
+
+def test_a_paragraph_under_an_unknown_section_goes_to_a_last_part(
+    make_workbook: Callable[..., Path], example_tables: dict[str, list[list[Any]]], tmp_path: Path
+) -> None:
+    example_tables["tblNarrative"].append(["其他说明", "补充说明文字"])
+    ev = evaluate_file(make_workbook(example_tables))
+    assert [f.location for f in ev.findings if f.code == "narrative_other_section"] == ["文字材料!A16"]
+    target = tmp_path / "report.docx"
+    write_docx(ev, target)
+    paragraphs = [p.text for p in docx.Document(str(target)).paragraphs]
+    at = paragraphs.index("五、其他说明")
+    assert paragraphs[at : at + 3] == ["五、其他说明", "（一）其他说明", "补充说明文字"]
+    assert at > paragraphs.index("四、下一步改进措施")
+    plain = tmp_path / "plain.docx"
+    write_docx(evaluate_file(make_workbook(name="plain.xlsx")), plain)
+    assert "五、其他说明" not in [p.text for p in docx.Document(str(plain)).paragraphs]
 
 
 def test_the_projects_are_an_annex_one_per_page_with_official_page_numbers(example_path: Path, tmp_path: Path) -> None:

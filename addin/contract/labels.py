@@ -1,0 +1,133 @@
+"""What a row's label says it is: a total, a sub-item (其中), a footer line or a template sample.
+
+Clerks and published forms label rows in ways a unit name never takes:
+
+* a **total** row: 合计, 总计, 汇总 or 小计, also written "合计：", "合计（万元）", "本部门合计"
+  (spaces, full-width spaces and line breaks ignored) — the clerk's declared total, checked
+  against the sum, never summed as a unit or category;
+* a **sub-item** row: "其中：二级单位", "其中：办本级" — a breakdown of a row above or of the
+  total, never a unit of its own (summing it counts its amounts twice);
+* a **footer** line below the data: "填表人：张三    审核人：李四", "注：金额单位为万元";
+* a **template sample** row: the template's placeholder values ("示例单位", "示例-001",
+  "示例：…"), recognised by their content even when the 示例 mark in 备注 was cleared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from .schema import TOTAL_LABELS
+
+__all__ = [
+    "SAMPLE_COLUMNS",
+    "SAMPLE_MARK",
+    "footer_text",
+    "is_blank",
+    "is_sample_label",
+    "is_sub_item",
+    "is_total_label",
+    "label_key",
+    "rows_below",
+]
+
+# The template's placeholder rows carry this word in a cell of their own.
+SAMPLE_MARK = "示例"
+# The example workbook marks its illustrative rows 示例数据: they are the reference data
+# (``demo``), not placeholders to replace.
+_EXAMPLE_MARK = "示例数据"
+
+_GRAND_TOTALS = ("合计", "总计")
+# A grand total may name whose total it is: 本部门合计, 部门合计, 全部门总计, 总合计.
+_TOTAL_PREFIXES = ("", "本部门", "部门", "全部门", "本单位", "单位", "全部", "总", "全年")
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_TRAILING_UNIT = re.compile(r"[(\[][^()\[\]]{0,8}[)\]]$")
+_FOOTER = re.compile(
+    r"^(?:填表人|填报人|制表人|编制人|审核人|审批人|复核人|经办人|联系人|负责人|单位负责人|财务负责人|"
+    r"分管领导|部门负责人|联系电话|填表日期|制表日期|填报日期|报送日期|编制日期|注|附注|说明|备注|"
+    r"数据来源|资料来源)\d*[:.、]"
+)
+
+
+def is_blank(value: Any) -> bool:
+    """None, or text holding only spaces (any kind, including full-width and zero-width)."""
+    return value is None or (isinstance(value, str) and not _SPACES.sub("", value))
+
+
+def label_key(text: str) -> str:
+    """NFKC (full-width brackets and colons become ASCII), every space and line break removed."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def is_total_label(label: str) -> bool:
+    """合计/总计/汇总/小计, also "合计：", "合计（万元）", "本部门合计"."""
+    key = _TRAILING_UNIT.sub("", label_key(label).rstrip(":")).rstrip(":")
+    if key in TOTAL_LABELS:
+        return True
+    return any(key == prefix + word for word in _GRAND_TOTALS for prefix in _TOTAL_PREFIXES)
+
+
+def is_sub_item(label: str) -> bool:
+    """ "其中：二级单位", "其中:办本级", "其中 货物": a breakdown row, not a unit of its own."""
+    return label_key(label).startswith("其中")
+
+
+def footer_text(row: Sequence[Any]) -> str | None:
+    """The text of a footer line ("填表人：…", "注：…"): its first non-blank cell when every
+    non-blank cell is text and the first starts with a footer word and a colon; else None."""
+    first: str | None = None
+    for value in row:
+        if is_blank(value):
+            continue
+        if not isinstance(value, str):
+            return None
+        if first is None:
+            first = value
+    if first is None or not _FOOTER.match(label_key(first)):
+        return None
+    return first.strip()
+
+
+# Where the template writes its sample labels, per table (tblInfo is checked on its own).
+SAMPLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "tblBudget": ("单位名称",),
+    "tblContracts": ("合同编号", "单位名称"),
+    "tblIndicators": ("三级指标",),
+    "tblRules": ("规则名称",),
+    "tblNarrative": ("内容",),
+}
+
+
+def is_sample_label(value: Any) -> bool:
+    """Text the template writes into its sample rows ("示例单位", "示例-001", "示例：…",
+    "（示例）某某局"); the example workbook's 示例数据 mark is reference data, not a sample."""
+    if not isinstance(value, str) or SAMPLE_MARK not in value:
+        return False
+    key = label_key(value)
+    if key.startswith("(示例)"):
+        return True
+    return key.startswith(SAMPLE_MARK) and not key.startswith(_EXAMPLE_MARK)
+
+
+def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
+    """Sheet rows typed directly below a table but outside its range (WPS/LibreOffice users,
+    pasted blocks): the data rows of the block that starts right below the table (one blank
+    row may separate it), up to the next blank row or a footer. Total, 其中 and footer lines
+    below a table are ordinary and not counted. ``rows`` starts at sheet row ``first_row``."""
+    found: list[int] = []
+    seen_data = False
+    for i, row in enumerate(rows):
+        if all(is_blank(v) for v in row):
+            if seen_data or i > 0:
+                break
+            continue
+        if footer_text(row) is not None:
+            break
+        seen_data = True
+        label = next((v for v in row if not is_blank(v)), "")
+        if isinstance(label, str) and (is_total_label(label) or is_sub_item(label)):
+            continue
+        found.append(first_row + i)
+    return found
