@@ -11,7 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -35,6 +37,7 @@ __all__ = [
     "collect",
     "is_summary",
     "mark_duplicates",
+    "presented",
     "summary_row",
     "write_summary",
 ]
@@ -77,7 +80,8 @@ def _one(path: str) -> DepartmentRow:
     except BaseException as exc:  # one broken file must not stop the bureau's batch
         if not (isinstance(exc, Exception) or is_native_panic(exc)):
             raise
-        return DepartmentRow(name, failure=f"程序内部错误（{type(exc).__name__}）")
+        traceback.print_exc(file=sys.stderr)  # for the operator; the clerk reads one Chinese line
+        return DepartmentRow(name, failure="程序内部错误，未能读取该文件：请把文件发给技术支持")
     d = ev.budget.department
     unit = ev.data.info.amount_unit
 
@@ -85,23 +89,44 @@ def _one(path: str) -> DepartmentRow:
         # Departments state 元, 万元 or 亿元; the bureau compares them in 万元.
         return convert(value, unit, BATCH_UNIT) if unit in UNIT_FACTORS else None
 
-    return DepartmentRow(
-        file=name,
-        department=ev.data.info.department,
-        year=ev.data.info.year,
-        total=in_wan(d.total),
-        executed=in_wan(d.executed),
-        execution_rate=d.execution_rate,
-        spending_progress=d.spending_progress,
-        procurement=in_wan(ev.procurement.total),
-        sme_share=ev.procurement.sme_share,
-        score=ev.score.total,
-        grade=ev.score.grade,
-        errors=len(ev.findings.errors),
-        warnings=len(ev.findings.warnings),
-        projects=len(ev.projects.projects),
-        projects_completed=ev.projects.completed,
-        unit=unit,
+    return presented(
+        DepartmentRow(
+            file=name,
+            department=ev.data.info.department,
+            year=ev.data.info.year,
+            total=in_wan(d.total),
+            executed=in_wan(d.executed),
+            execution_rate=d.execution_rate,
+            spending_progress=d.spending_progress,
+            procurement=in_wan(ev.procurement.total),
+            sme_share=ev.procurement.sme_share,
+            score=ev.score.total,
+            grade=ev.score.grade,
+            errors=len(ev.findings.errors),
+            warnings=len(ev.findings.warnings),
+            projects=len(ev.projects.projects),
+            projects_completed=ev.projects.completed,
+            unit=unit,
+        )
+    )
+
+
+def presented(row: DepartmentRow) -> DepartmentRow:
+    """What a row shows, in the summary workbook and in every door's list (DESIGN.md, batch):
+    a workbook with errors, or a file that could not be read, shows its name, department and
+    counts, and no figure, score or grade (nor is it ranked or counted in the grades)."""
+    if not row.failure and not row.errors:
+        return row
+    return replace(
+        row,
+        total=None,
+        executed=None,
+        execution_rate=None,
+        spending_progress=None,
+        procurement=None,
+        sme_share=None,
+        score=None,
+        grade=None,
     )
 
 
@@ -263,6 +288,7 @@ def _note(r: DepartmentRow) -> str:
 def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
     """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
     returns the backup of a different file that was there (None when there was none)."""
+    rows = [presented(r) for r in rows]
     good = [r for r in rows if not r.failure]
     # A workbook with errors is listed with its error count only: no figure, rank or grade;
     # a second workbook of the same department and year is listed with its figures, unranked

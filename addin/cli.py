@@ -11,15 +11,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
 
 from .core import Evaluation
-from .core.budget import BASIS_INITIAL
-from .core.numbers import ZERO, format_amount, format_percent
-from .core.procurement import NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
-from .core.units import with_unit
-from .core.withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, PROCUREMENT_TOTALS, SCORE
+from .core.findings import REMEDY_RECALC, Finding
 from .errors import AddinError, DataErrors, is_native_panic
 
 __all__ = ["main"]
@@ -35,55 +30,25 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _money(value: Decimal | None, unit: str) -> str:
-    return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
+# The command line's wording of the door-dependent remedies (addin/core/findings.py).
+_HINTS = {REMEDY_RECALC: "或加 --recalc 运行（需已安装 LibreOffice）"}
 
 
-def _rate(value: Decimal | None, places: int, part: Decimal | None = ZERO) -> str:
-    return NOT_GIVEN_NOTE if part is None else format_percent(value, places)
+def _line(finding: Finding) -> str:
+    return finding.advised(_HINTS).as_line()
 
 
 def headline(ev: Evaluation) -> list[str]:
-    """The figures a clerk checks first, one per line (未填报 for what the workbook does not state)."""
+    """The figures a clerk checks first, one per line, as the web page's cards show them
+    (addin/report/headline.py), then the findings."""
+    from .report.headline import headline_figures
+
     info = ev.data.info
-    u = info.amount_unit
-    d = ev.budget.department
-    p = ev.procurement
-    basis = "（年初预算数口径）" if ev.budget.basis == BASIS_INITIAL else ""
-    withheld = ev.withheld
-    lines = [f"{info.year}年度 {info.department}（金额单位：{u or '未知'}）"]
-    if withheld:
+    lines = [f"{info.year}年度 {info.department}（金额单位：{info.amount_unit or '未知'}）"]
+    if ev.withheld:
         lines.append("数据有错误：依赖出错数据的数字不予显示（见下方错误）")
-    budget = [
-        f"全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，"
-        f"预算执行率{basis} {format_percent(d.execution_rate, 2)}",
-        f"本年支出数 {_money(d.spent, u)}，支出进度 {_rate(d.spending_progress, 2, d.spent)}",
-    ]
-    procurement = [
-        f"政府采购支出总额 {_money(p.total, u)}"
-        + ("：" + "，".join(f"{c.name} {format_amount(c.amount)}" for c in p.categories) if p.categories else ""),
-        f"授予中小企业合同 {_money(p.sme, u)}，占 {_rate(p.sme_share, 1, p.sme)}；"
-        f"其中小微企业 {_money(p.small_micro, u)}，占中小企业 {_rate(p.small_micro_share_of_sme, 1, p.small_micro)}",
-    ]
-    if p.categories:
-        procurement.append(
-            "各类别中小企业占比："
-            + "，".join(
-                f"{c.name} {_rate(c.sme_share, 1, c.sme)}"
-                + (f"（{NOT_COMPARABLE_NOTE}）" if c.sme is not None and c.sme_share is None else "")
-                for c in p.categories
-            )
-        )
-    if BUDGET not in withheld and BUDGET_TOTALS not in withheld:
-        lines.extend(budget)
-    if PROCUREMENT not in withheld:
-        # A doubtful 合计 leaves the categories' own amounts and SME shares standing.
-        lines.extend(procurement[2:] if PROCUREMENT_TOTALS in withheld else procurement)
-    s = ev.score
-    if s.total is not None and SCORE not in withheld:
-        lines.append(f"自评得分 {format_amount(s.total)} 分，评价等级：{s.grade}")
-    for finding in ev.findings:
-        lines.append(finding.as_line())
+    lines.extend(figure.as_line() for figure in headline_figures(ev))
+    lines.extend(_line(finding) for finding in ev.findings)
     return lines
 
 
@@ -135,7 +100,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     ev = evaluate_file(Path(args.workbook), recalc=args.recalc)
     for finding in ev.findings:
-        _out(finding.as_line())
+        _out(_line(finding))
     errors, warnings = len(ev.findings.errors), len(ev.findings.warnings)
     _out(f"校验完成：{errors} 处错误，{warnings} 处警告。" + ("请修正错误后再生成报告。" if errors else ""))
     return 1 if errors else 0
@@ -146,6 +111,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     ev = evaluate_file(Path(args.workbook), recalc=args.recalc)
     if args.json:
+        ev.findings.advise(_HINTS)
         _out(json.dumps(ev.as_json(), ensure_ascii=False, indent=2))
     else:
         for line in headline(ev):
@@ -218,12 +184,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .web.config import MIB, WebConfig
+    from .web.config import MIB, WebConfig, check_token
     from .web.server import serve
 
     env = WebConfig.from_env()
     config = WebConfig(
-        token=args.token or env.token,
+        token=check_token(args.token) or env.token,
         max_upload_bytes=int(args.max_upload_mb * MIB) if args.max_upload_mb is not None else env.max_upload_bytes,
         workers=args.workers if args.workers is not None else env.workers,
         time_limit=args.time_limit if args.time_limit is not None else env.time_limit,
@@ -232,9 +198,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         ),
         temp_dir=Path(args.temp_dir) if args.temp_dir else env.temp_dir,
         allow_origins=tuple(args.allow_origin) or env.allow_origins,
+        upload_idle_timeout=(
+            args.upload_idle_timeout if args.upload_idle_timeout is not None else env.upload_idle_timeout
+        ),
     )
-    if config.max_upload_bytes <= 0 or config.time_limit <= 0:
-        _err("--max-upload-mb 与 --time-limit 须大于 0")
+    if config.max_upload_bytes <= 0 or config.time_limit <= 0 or config.upload_idle_timeout <= 0:
+        _err("--max-upload-mb、--time-limit 与 --upload-idle-timeout 须大于 0")
         return 2
     serve(config, host=args.host, port=args.port)
     return 0
@@ -314,7 +283,15 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--worker-memory-mb", type=float, default=None, help="每个计算进程的内存上限，MiB（默认 2048；0 为不限）"
     )
-    web.add_argument("--temp-dir", default=None, help="上传文件在处理期间的临时文件夹（处理完即删除）")
+    web.add_argument(
+        "--temp-dir", default=None, help="上传文件在处理期间的临时文件夹（须已存在；处理完即删除上传的文件）"
+    )
+    web.add_argument(
+        "--upload-idle-timeout",
+        type=float,
+        default=None,
+        help="上传中途停顿超过此秒数即放弃该请求并删除已收到的部分（默认 60）",
+    )
     web.add_argument(
         "--allow-origin",
         action="append",
@@ -362,11 +339,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         errors = [f for f in exc.findings if f.severity.value == "error"]
         if len(errors) == 1:
-            _err(f"数据有错误，未生成报告：{errors[0].as_line()}")
+            _err(f"数据有错误，未生成报告：{_line(errors[0])}")
         else:
             _err(f"数据有 {len(errors)} 处错误，未生成报告：")
             for finding in errors:
-                _err(finding.as_line())
+                _err(_line(finding))
         return exc.exit_code
     except AddinError as exc:
         if args.debug:
@@ -385,5 +362,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A Rust panic in a native library derives from BaseException: it is an internal error too.
         if args.debug or not (isinstance(exc, Exception) or is_native_panic(exc)):
             raise
-        _err(f"程序内部错误（{type(exc).__name__}）：文件未被修改。请加 --debug 重新运行，并把输出发给技术支持")
+        _err("程序内部错误：文件未被修改。请加 --debug 重新运行，并把输出发给技术支持")
         return INTERNAL_ERROR_EXIT

@@ -20,7 +20,7 @@ from .errors import UnusableInput
 
 __all__ = ["RECALC_NOTE", "find_soffice", "recalculated"]
 
-RECALC_NOTE = "已按 --recalc 用 LibreOffice 重新计算临时副本中的公式（原文件未改动），以下数字来自重新计算的结果"
+RECALC_NOTE = "已用 LibreOffice 重新计算临时副本中的公式（原文件未改动），以下数字来自重新计算的结果"
 _TIMEOUT_S = 300
 
 
@@ -34,8 +34,7 @@ def recalculated(path: Path) -> Iterator[Path]:
     soffice = find_soffice()
     if soffice is None:
         raise UnusableInput(
-            "未找到 LibreOffice，无法按 --recalc 重新计算公式：请安装 LibreOffice，"
-            "或用 Excel/WPS 打开该文件保存后不加 --recalc 再试"
+            "未找到 LibreOffice，无法重新计算公式：请安装 LibreOffice，或用 Excel/WPS 打开该文件保存后再试"
         )
     with tempfile.TemporaryDirectory(prefix="jixiao-recalc-") as tmp:
         folder = Path(tmp)

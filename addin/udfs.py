@@ -57,8 +57,8 @@ def _safely(compute: Callable[[], Any]) -> Any:
         return compute()
     except _Refused as exc:
         return f"错误：{exc}"
-    except Exception as exc:  # a UDF must show a reason, never a bare #VALUE!
-        return f"错误：无法计算（{type(exc).__name__}）"
+    except Exception:  # a UDF must show a reason, never a bare #VALUE!
+        return "错误：无法计算，请检查公式引用的单元格是否为数字或文字"
 
 
 def _flat(value: Any) -> list[Any]:

@@ -56,9 +56,9 @@ _BELOW_ROWS = 1000
 
 
 def _open_error(path: Path, exc: BaseException) -> UnusableInput:
-    return UnusableInput(
-        f"“{path.name}”无法读取，文件可能已损坏（{type(exc).__name__}）：请用 Excel 打开并另存为 .xlsx 后再试"
-    )
+    # One Chinese line for the clerk; the library's own words stay in the exception's cause
+    # (shown with --debug).
+    return UnusableInput(f"“{path.name}”无法读取，文件可能已损坏：请用 Excel 打开并另存为 .xlsx 后再试")
 
 
 @dataclass(slots=True)
@@ -273,17 +273,22 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
     except UnusableInput:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise _open_error(path, exc) from None
+        raise _open_error(path, exc) from exc
     with calamine_guard(path, "工作簿"):
         try:
             if bounded is not None:
                 wb = calamine.CalamineWorkbook.from_filelike(bounded, load_tables=True)
+            elif path.suffix.lower() not in (".xlsx", ".xlsm"):
+                # python-calamine picks its reader by the extension; the package (checked above)
+                # is a workbook whatever it is named (an .xlsx renamed .ods), so it reads by content.
+                with path.open("rb") as stream:
+                    wb = calamine.CalamineWorkbook.from_filelike(stream, load_tables=True)
             else:
                 wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
         except calamine.PasswordError:
             raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
         except (calamine.CalamineError, OSError, ValueError) as exc:
-            raise _open_error(path, exc) from None
+            raise _open_error(path, exc) from exc
     facts = _Facts(path, parts)
     stray_owner: set[str] = set()
     with wb:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..core.findings import Findings
+from ..core.findings import REMEDY_RECALC, Findings
 from ..core.model import RowRef, TableRef, column_letter
 from ..core.numbers import to_decimal
 from ..errors import UnusableInput
@@ -97,8 +97,9 @@ class ContractTable:
                 "input_formula_no_result",
                 f"{where}，但文件中没有保存计算结果"
                 "（文件由程序生成、未在 Excel 或 WPS 中打开保存过），"
-                "无法读取：请用 Excel 或 WPS 打开该文件并保存后再试，或加 --recalc 运行（需已安装 LibreOffice）",
+                "无法读取：请用 Excel 或 WPS 打开该文件并保存后再试",
                 ranges[0],
+                remedy=REMEDY_RECALC,
             )
         if raw.outside_rows:
             rows = raw.outside_rows

@@ -6,10 +6,16 @@ carries the address the reader gave it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-__all__ = ["Finding", "Findings", "Severity"]
+__all__ = ["REMEDY_RECALC", "Finding", "Findings", "Severity"]
+
+# A way out that depends on the door the clerk uses: the finding's message says what works
+# everywhere (open and save the file in Excel or WPS), each door words its own hint (the
+# command line's --recalc, the web page's 服务器重新计算公式) and adds it (Finding.advised).
+REMEDY_RECALC = "recalc"
 
 
 class Severity(StrEnum):
@@ -31,6 +37,13 @@ class Finding:
     # For a reader's interpretation: what the clerk typed and how it was read (else None).
     typed: str | None = None
     read_as: str | None = None
+    remedy: str = ""  # a door-dependent way out (REMEDY_*), worded by each door
+
+    def advised(self, hints: Mapping[str, str]) -> Finding:
+        """This finding with the door's hint for its remedy appended to the message (itself when
+        the door has none): "…请用 Excel 或 WPS 打开该文件并保存后再试" + "，或加 --recalc 运行"."""
+        hint = hints.get(self.remedy) if self.remedy else None
+        return replace(self, message=f"{self.message}，{hint}") if hint else self
 
     def as_json(self) -> dict[str, str]:
         out = {
@@ -52,8 +65,8 @@ class Finding:
 class Findings(list[Finding]):
     """An ordered list of findings with the two constructors every check uses."""
 
-    def error(self, code: str, message: str, location: str = "") -> None:
-        self.append(Finding(Severity.ERROR, code, message, location))
+    def error(self, code: str, message: str, location: str = "", remedy: str = "") -> None:
+        self.append(Finding(Severity.ERROR, code, message, location, remedy=remedy))
 
     def warning(self, code: str, message: str, location: str = "") -> None:
         self.append(Finding(Severity.WARNING, code, message, location))
@@ -61,6 +74,10 @@ class Findings(list[Finding]):
     def interpretation(self, code: str, message: str, location: str, typed: str, read_as: str) -> None:
         """A warning that records how a reader read what the clerk typed in one cell."""
         self.append(Finding(Severity.WARNING, code, message, location, typed, read_as))
+
+    def advise(self, hints: Mapping[str, str]) -> None:
+        """Add a door's hints to the findings with a remedy (in place; see Finding.advised)."""
+        self[:] = [f.advised(hints) for f in self]
 
     @property
     def interpretations(self) -> list[Finding]:

@@ -20,6 +20,7 @@ __all__ = [
     "check_workbook_file",
     "open_package",
     "read_part",
+    "workbook_suffix",
 ]
 
 MAX_TOTAL_BYTES = 2 * 1024**3
@@ -58,13 +59,38 @@ def check_workbook_file(path: Path) -> None:
         raise UnusableInput(f"“{_name(path)}”不是 Excel 工作簿：{_SAVE_AS}")
     with open_package(path) as package:
         names = set(package.namelist())
+        # What kind of package it is comes first: another program's document is refused for
+        # what it is (a LibreOffice file with macros carries DOCTYPEs in its Basic/*.xml),
+        # and none of its XML is parsed.
+        _refuse_other_packages(package, names, path)
         _refuse_document_types(package, path)
-    if "xl/workbook.bin" in names:
-        raise UnusableInput(f"“{_name(path)}”是二进制工作簿（.xlsb）：{_SAVE_AS}")
-    if "mimetype" in names and "content.xml" in names:
-        raise UnusableInput(f"“{_name(path)}”是 OpenDocument 表格（.ods）：{_SAVE_AS}")
     if "xl/workbook.xml" not in names:
         raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
+
+
+def _refuse_other_packages(package: zipfile.ZipFile, names: set[str], path: Path) -> None:
+    if "xl/workbook.bin" in names:
+        raise UnusableInput(f"“{_name(path)}”是二进制工作簿（.xlsb）：{_SAVE_AS}")
+    if "mimetype" in names:
+        kind = read_part(package, "mimetype")[:100] if package.getinfo("mimetype").file_size <= 100 else b""
+        if not kind or b"spreadsheet" in kind:
+            raise UnusableInput(f"“{_name(path)}”是 OpenDocument 表格（.ods）：{_SAVE_AS}")
+        raise UnusableInput(f"“{_name(path)}”是 OpenDocument 文档，不是 Excel 工作簿：{_SAVE_AS}")
+    if "word/document.xml" in names:
+        raise UnusableInput(f"“{_name(path)}”是 Word 文档，不是 Excel 工作簿：请选择填好的自评工作簿（.xlsx 或 .xlsm）")
+    if "ppt/presentation.xml" in names:
+        raise UnusableInput(
+            f"“{_name(path)}”是 PowerPoint 演示文稿，不是 Excel 工作簿：请选择填好的自评工作簿（.xlsx 或 .xlsm）"
+        )
+
+
+def workbook_suffix(path: Path) -> str:
+    """The extension the package's content calls for: ".xlsm" when its workbook part is
+    macro-enabled (Excel refuses to open such a package named .xlsx, and the reverse), else
+    ".xlsx". ``path`` has passed check_workbook_file."""
+    with open_package(path) as package:
+        types = read_part(package, "[Content_Types].xml") if "[Content_Types].xml" in package.namelist() else b""
+    return ".xlsm" if b"macroEnabled.main+xml" in types else ".xlsx"
 
 
 def _refuse_document_types(package: zipfile.ZipFile, path: Path) -> None:

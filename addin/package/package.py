@@ -73,8 +73,8 @@ def verify_xml(plan: Plan, workbook: str) -> None:
             ElementTree.fromstring(data)
         except (ElementTree.ParseError, DefusedXmlException) as exc:
             raise BrokenOutput(
-                f"程序内部错误：为“{workbook}”生成的 {part} 不是完整的 XML（{exc}），未写入任何文件："
-                "请把该工作簿发给技术支持"
+                # The parser's own (English) words stay in the cause (--debug).
+                f"程序内部错误：为“{workbook}”生成的 {part} 不是完整的 XML，未写入任何文件：请把该工作簿发给技术支持"
             ) from exc
 
 

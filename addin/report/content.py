@@ -16,6 +16,7 @@ from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
 from .grid import ROW_HEIGHT as _ROW
 from .grid import Grid, paragraph_height
+from .headline import rate_label, small_micro_label
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 
 __all__ = ["checks_layout", "report_layout", "report_layouts"]
@@ -39,7 +40,7 @@ def _given(stated: bool, value: object, style: str) -> tuple[object, str]:
 
 
 def _rate_label(ev: Evaluation) -> str:
-    return "预算执行率（年初）" if ev.budget.basis == BASIS_INITIAL else "预算执行率"
+    return rate_label(ev.budget.basis)
 
 
 def _basics(g: Grid, ev: Evaluation) -> None:
@@ -105,7 +106,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22)
     g.para(sentences.procurement_sentence(ev))
     on_total = p.basis == BASIS_TOTAL
-    small_head = "小微占政府采购支出比" if on_total else "小微占中小企业比"
+    small_head = small_micro_label(p.basis)
     heads = [
         "采购类别",
         "支出金额",

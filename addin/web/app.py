@@ -10,18 +10,18 @@
                                    with ``Accept: application/x-ndjson``, progress lines first
     GET  /api/template, /api/example   the blank template, the example workbook
 
-Uploads are multipart field ``file``. All CPU work runs in the worker pool; the event loop
-only moves bytes.
+Uploads are multipart field ``file``. ``?recalc=1`` on summary, preview, generate and docx
+first recalculates the workbook's formulas with LibreOffice, when the server has it. All CPU
+work runs in the worker pool; the event loop only moves bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from starlette.applications import Starlette
@@ -33,14 +33,24 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..batch import DepartmentRow, mark_duplicates
-from ..core.numbers import round_half_up
+from ..core.findings import REMEDY_RECALC
+from ..recalc import find_soffice
 from . import jobs
+from .batch import BatchRun, summary_names
 from .config import MIB, WebConfig
-from .http import SecurityHeaders, TokenGuard, download, error, ndjson
+from .http import SecurityHeaders, TokenGuard, ascii_name, download, error
 from .pool import JobFailed, WorkerPool
 from .render import report_css
-from .uploads import BadUpload, RequestSpace, Upload, UploadTooLarge, receive_files
+from .uploads import (
+    BadUpload,
+    RequestSpace,
+    Upload,
+    UploadStalled,
+    UploadTooLarge,
+    named,
+    receive_files,
+    stem_of,
+)
 
 __all__ = ["create_app"]
 
@@ -53,11 +63,15 @@ _STATIC_TYPES = {
 }
 TEMPLATE_FILE = "部门整体支出绩效自评模板.xlsm"
 EXAMPLE_FILE = "部门整体支出绩效自评示例.xlsm"
+_ASCII_NAMES = {TEMPLATE_FILE: "template.xlsm", EXAMPLE_FILE: "example.xlsm"}
+# The web door's wording of the door-dependent remedies (addin/core/findings.py).
+_RECALC_HINT = "或勾选页面上的“服务器重新计算公式”后重新上传（调用 API 时加参数 ?recalc=1）"
 
 
-def _static_files(config: WebConfig) -> dict[str, tuple[bytes, str]]:
-    """The page assets, read once; the pages learn the upload limit and whether a token is
-    needed from two data attributes (no inline script)."""
+def _static_files(config: WebConfig, recalc: bool) -> dict[str, tuple[bytes, str]]:
+    """The page assets, read once; the pages learn the upload limit, whether a token is
+    needed and whether the server can recalculate formulas from data attributes (no inline
+    script)."""
     files: dict[str, tuple[bytes, str]] = {}
     for entry in resources.files("addin.web").joinpath("static").iterdir():
         suffix = PurePath(entry.name).suffix
@@ -67,6 +81,7 @@ def _static_files(config: WebConfig) -> dict[str, tuple[bytes, str]]:
         if suffix == ".html":
             data = data.replace(b"__MAX_UPLOAD__", str(config.max_upload_bytes).encode())
             data = data.replace(b"__TOKEN_REQUIRED__", b"1" if config.token else b"0")
+            data = data.replace(b"__RECALC__", b"1" if recalc else b"0")
             data = data.replace(b"__VERSION__", __version__.encode())
         files[entry.name] = (data, _STATIC_TYPES[suffix])
     files["report.css"] = (report_css().encode("utf-8"), _STATIC_TYPES[".css"])
@@ -80,14 +95,16 @@ class _Door:
         self.config = config
         self.pool = WorkerPool(config.pool_size, memory_bytes=config.worker_memory_bytes, time_limit=config.time_limit)
         self.root = config.upload_root
-        self.static = _static_files(config)
+        self.recalc_available = find_soffice() is not None
+        self.hints = {REMEDY_RECALC: _RECALC_HINT} if self.recalc_available else {}
+        self.static = _static_files(config, self.recalc_available)
         self.templates: dict[str, bytes] = {}
         self.templates_lock = asyncio.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.config.prepare_upload_root()
         self.pool.start()
         try:
             yield
@@ -124,6 +141,15 @@ class _Door:
             "请删除工作簿中无关的大图片或工作表后再试，或请管理员调高上传限制"
         )
 
+    def _recalc(self, request: Request) -> bool:
+        """Whether the request asks for recalculation (``?recalc=1``); BadUpload when the
+        server cannot do it."""
+        if request.query_params.get("recalc", "").lower() not in ("1", "true", "yes", "on"):
+            return False
+        if not self.recalc_available:
+            raise BadUpload("服务器未安装 LibreOffice，无法重新计算公式：请用 Excel 或 WPS 打开该文件并保存后重新上传")
+        return True
+
     async def _with_upload(
         self,
         request: Request,
@@ -136,17 +162,28 @@ class _Door:
         failure as the API's JSON error; the folder goes when the request does (or with the
         streamed answer that ``work`` handed it to, see RequestSpace.hand_over)."""
         space = RequestSpace(self.root)
+        files: list[Upload] = []
         try:
-            files = await receive_files(request, space, max_bytes=self.config.max_upload_bytes, max_files=max_files)
+            files = await receive_files(
+                request,
+                space,
+                max_bytes=self.config.max_upload_bytes,
+                max_files=max_files,
+                idle_timeout=self.config.upload_idle_timeout,
+            )
             if not files:
                 return error(400, missing)
             return await work(space, files)
         except UploadTooLarge:
             return error(413, self._limit_message())
+        except UploadStalled:
+            idle = self.config.upload_idle_timeout
+            message = f"上传中断：超过 {idle:g} 秒没有收到数据，已放弃本次上传。请检查网络后重新上传"
+            return error(408, message, headers={"Connection": "close"})
         except BadUpload as exc:
             return error(400, str(exc.args[0]))
         except JobFailed as exc:
-            return error(exc.status, exc.message, exc.findings)
+            return error(exc.status, named(exc.message, files), exc.findings)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening any more
         finally:
@@ -156,22 +193,10 @@ class _Door:
     async def _job(self, space: RequestSpace, func: Callable[..., Any], *args: Any) -> Any:
         return await self.pool.run(func, *args, track=space.track)
 
-    async def _json(self, request: Request, job: Callable[[str], dict[str, Any]]) -> Response:
+    async def _json(self, request: Request, job: Callable[..., dict[str, Any]]) -> Response:
         async def work(space: RequestSpace, files: list[Upload]) -> Response:
-            return JSONResponse(await self._job(space, job, str(files[0].path)))
-
-        return await self._with_upload(request, work)
-
-    async def _file(
-        self, request: Request, job: Callable[[str, str], bytes], name: Callable[[str, str], str]
-    ) -> Response:
-        """``job(upload, output)`` → a download named ``name(stem, suffix)`` of the clerk's file."""
-
-        async def work(space: RequestSpace, files: list[Upload]) -> Response:
-            path = PurePath(files[0].filename)
-            filename = name(path.stem or "工作簿", path.suffix)
-            content = await self._job(space, job, str(files[0].path), str(space.file(filename)))
-            return download(content, filename)
+            recalc = self._recalc(request)
+            return JSONResponse(await self._job(space, job, str(files[0].path), recalc, self.hints))
 
         return await self._with_upload(request, work)
 
@@ -183,13 +208,34 @@ class _Door:
         return await self._json(request, jobs.preview)
 
     async def generate(self, request: Request) -> Response:
-        return await self._file(request, jobs.generate_workbook, lambda stem, suffix: f"{stem}-自评报告{suffix}")
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
+            recalc = self._recalc(request)
+            folder = str(space.folder("output"))
+            content, suffix = await self._job(
+                space, jobs.generate_workbook, str(files[0].path), folder, recalc, self.hints
+            )
+            stem = stem_of(files[0].filename)
+            return download(content, f"{stem}-自评报告{suffix}", ascii_name(stem, "report", suffix))
+
+        return await self._with_upload(request, work)
 
     async def docx(self, request: Request) -> Response:
-        return await self._file(request, jobs.docx, lambda stem, _: f"{stem}-自评报告.docx")
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
+            recalc = self._recalc(request)
+            output = str(space.file("report", ".docx"))
+            content = await self._job(space, jobs.docx, str(files[0].path), output, recalc, self.hints)
+            stem = stem_of(files[0].filename)
+            return download(content, f"{stem}-自评报告.docx", ascii_name(stem, "report", ".docx"))
+
+        return await self._with_upload(request, work)
 
     async def share(self, request: Request) -> Response:
-        return await self._file(request, jobs.share, lambda stem, _: f"{stem}-共享副本.xlsx")
+        async def work(space: RequestSpace, files: list[Upload]) -> Response:
+            content = await self._job(space, jobs.share, str(files[0].path), str(space.file("share", ".xlsx")))
+            stem = stem_of(files[0].filename)
+            return download(content, f"{stem}-共享副本.xlsx", ascii_name(stem, "share", ".xlsx"))
+
+        return await self._with_upload(request, work)
 
     # -- API: templates -----------------------------------------------------------------------
     async def _template(self, name: str) -> Response:
@@ -202,7 +248,7 @@ class _Door:
                     return error(exc.status, exc.message)
                 finally:
                     space.close()
-        return download(self.templates[name], name)
+        return download(self.templates[name], name, _ASCII_NAMES[name])
 
     async def template(self, request: Request) -> Response:
         return await self._template(TEMPLATE_FILE)
@@ -213,23 +259,14 @@ class _Door:
     # -- API: batch ---------------------------------------------------------------------------
     async def batch(self, request: Request) -> Response:
         async def work(space: RequestSpace, files: list[Upload]) -> Response:
-            paths: list[Path] = []
-            for i, upload in enumerate(files):
-                if upload.filename.lower().endswith(".zip"):
-                    folder = str(space.folder(f"zip-{i}"))
-                    limit = 4 * self.config.max_upload_bytes
-                    extracted, _ = await self._job(space, jobs.unzip, str(upload.path), folder, limit)
-                    paths.extend(Path(p) for p in extracted)
-                else:
-                    paths.append(upload.path)
-            single_zip = len(files) == 1 and files[0].filename.lower().endswith(".zip")
-            name = f"{PurePath(files[0].filename).stem}-汇总.xlsx" if single_zip else "部门整体支出绩效自评汇总.xlsx"
+            run = BatchRun(space, self._job, 4 * self.config.max_upload_bytes)
+            items = await run.items(files)
+            name, fallback = summary_names(files)
             if "application/x-ndjson" in request.headers.get("accept", ""):
                 space.hand_over()
-                return StreamingResponse(self._batch_stream(space, paths, name), media_type="application/x-ndjson")
-            rows = await asyncio.gather(*(self._row(space, p) for p in paths))
-            content = await self._job(space, jobs.batch_summary, list(rows), str(space.file(name)))
-            return download(content, name)
+                return StreamingResponse(run.stream(items, name, fallback), media_type="application/x-ndjson")
+            content = await run.summary(await run.rows(items))
+            return download(content, name, fallback)
 
         return await self._with_upload(
             request,
@@ -238,67 +275,19 @@ class _Door:
             missing="未收到文件：请以字段名 file 上传多个工作簿，或一个包含工作簿的 zip 文件",
         )
 
-    async def _row(self, space: RequestSpace, path: Path) -> DepartmentRow:
-        """A file whose worker died or timed out is listed with the reason, like one that
-        could not be read; the others go on."""
-        try:
-            row: DepartmentRow = await self._job(space, jobs.batch_row, str(path))
-        except JobFailed as exc:
-            return DepartmentRow(path.name, failure=exc.message)
-        return row
-
-    async def _batch_stream(self, space: RequestSpace, paths: list[Path], name: str) -> AsyncIterator[bytes]:
-        tasks: list[asyncio.Task[DepartmentRow]] = []
-        try:
-            total = len(paths)
-            yield ndjson({"event": "start", "total": total})
-            tasks = [asyncio.ensure_future(self._row(space, p)) for p in paths]
-            for done, next_row in enumerate(asyncio.as_completed(tasks), start=1):
-                row = await next_row
-                yield ndjson({"event": "progress", "done": done, "total": total, "file": row.file})
-            # Copies of one department and year are ranked once; uploads carry no modification
-            # time, so the first by file name is kept.
-            rows = mark_duplicates([task.result() for task in tasks], lambda _: 0.0)
-            try:
-                content = await self._job(space, jobs.batch_summary, rows, str(space.file(name)))
-            except JobFailed as exc:
-                yield ndjson({"event": "error", "error": exc.message, "findings": exc.findings})
-                return
-            yield ndjson(
-                {
-                    "event": "done",
-                    "filename": name,
-                    "content": base64.b64encode(content).decode("ascii"),
-                    "departments": [_row_json(r) for r in rows],
-                }
-            )
-        finally:
-            for task in tasks:
-                task.cancel()  # a client that left: files not yet started are not started
-            space.close()
-
-
-def _row_json(row: DepartmentRow) -> dict[str, Any]:
-    return {
-        "file": row.file,
-        "department": row.department,
-        "score": None if row.score is None else str(round_half_up(row.score, 2)),  # 四舍五入, as printed
-        "grade": row.grade,
-        "errors": row.errors,
-        "warnings": row.warnings,
-        "failure": row.failure,
-        "duplicate_of": row.duplicate_of,
-    }
-
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 404
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else None
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers)  # a HEAD answer carries no body
     message = {404: "没有这个地址：请检查网址", 405: "该地址不支持这种请求方法（例如上传须用 POST）"}
-    return error(status, message.get(status, "请求无法处理"))
+    return error(status, message.get(status, "请求无法处理"), headers=headers)
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    return error(500, f"程序内部错误（{type(exc).__name__}）：文件未被保存。请联系管理员或技术支持")
+    # The clerk reads one Chinese line; uvicorn logs the traceback for the operator.
+    return error(500, "程序内部错误：文件未被保存。请联系管理员或技术支持（详情见服务日志）")
 
 
 def create_app(config: WebConfig | None = None) -> Starlette:

@@ -4,15 +4,17 @@ A finding names ``sheet!cell`` (预算执行!E5, 绩效指标!A5:A7, 预算执�
 校验结果 sheet links there; the web page has no workbook to jump into, so the location links
 to this excerpt instead: the table's header row and the rows around the location, column
 letters and row numbers as in Excel, the cell itself highlighted. It is cut from the tables
-the reader already read for the evaluation (no second read of the file).
+the reader already read for the evaluation (no second read of the file). A formula whose
+result was never saved shows its text, marked 无计算结果; a location far from the table (a
+stray cell at XFD60000) is shown beyond a gap, at its own column and row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from html import escape
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape, unescape
 
 from ..contract.raw import RawTable
 from ..core.model import column_letter
@@ -71,43 +73,77 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _span(first: int, last: int, wanted: tuple[int, int], limit: int) -> list[int | None]:
+    """Indexes to show from ``first``..``last`` (the table's), then, when the location
+    ``wanted`` lies beyond them, a gap (None) and the location itself, whatever its distance
+    (a stray cell at XFD60000 is shown as XFD60000). A gap never hides a single index."""
+    lo, hi = wanted
+    shown: list[int | None]
+    if lo - 1 <= last and hi <= first + limit - 1:
+        shown = list(range(min(first, lo), max(last, hi) + 1))
+        return shown[:limit]
+    near = range(first, min(last, first + limit // 2) + 1)
+    far = range(lo, min(hi, lo + limit // 2) + 1)
+    shown = [*near, *([None] if far[0] > near[-1] + 1 else []), *far]
+    return shown
+
+
+def _cell_text(table: RawTable, row: Sequence[object], sheet_row: int, col: int) -> str:
+    formula = table.uncached.get((sheet_row, col))
+    if formula is not None:  # shown as the clerk wrote it: the value it stands for is not saved
+        return f"={unescape(formula)}（无计算结果）" if formula else "（公式，无计算结果）"
+    return _shown(_at(row, table, col))
+
+
 def _excerpt(table: RawTable, where: tuple[str, int, int, int | None, int | None]) -> str:
     _, row1, row2, col1, col2 = where
     width = max(len(table.headers), max((len(r) for r in table.rows[:200]), default=0), 1)
-    first_col = table.first_col
-    last_col = first_col + width - 1
-    if col1 is not None and col2 is not None:
-        first_col, last_col = min(first_col, col1), max(last_col, col2)
-    last_col = min(last_col, first_col + _MAX_COLS - 1)
+    last_col = table.first_col + width - 1
+    columns = _span(
+        table.first_col,
+        last_col,
+        (col1, col2) if col1 is not None and col2 is not None else (table.first_col, table.first_col),
+        _MAX_COLS,
+    )
     data_last = table.first_row + len(table.rows) - 1
-    start = max(table.first_row, row1 - _CONTEXT)
-    end = min(max(data_last, row2), row2 + _CONTEXT, start + _MAX_ROWS - 1)
+    if row1 <= table.header_row:
+        start, end = table.first_row, min(data_last, table.first_row + _CONTEXT)
+    else:
+        start = max(table.first_row, row1 - _CONTEXT)
+        if start - table.first_row <= 1:  # no gap for one row: show it
+            start = table.first_row
+        end = min(max(data_last, row2), row2 + _CONTEXT, start + _MAX_ROWS - 1)
 
     def cells(values: object, sheet_row: int, header: bool) -> str:
         row = list(values) if isinstance(values, list | tuple) else []
         out = [f'<th scope="row">{sheet_row}</th>']
-        for c in range(first_col, last_col + 1):
-            offset = c - table.first_col
-            value = row[offset] if 0 <= offset < len(row) else None
+        for c in columns:
+            if c is None:
+                out.append('<td class="gap">…</td>')
+                continue
             hit = row1 <= sheet_row <= row2 and (col1 is None or col2 is None or col1 <= c <= col2)
             classes = " ".join(k for k, on in (("head", header), ("hit", hit)) if on)
             out.append(f'<td class="{classes}">' if classes else "<td>")
-            out.append(escape(_shown(value)) + "</td>")
+            out.append(escape(_cell_text(table, row, sheet_row, c) if not header else _shown(_at(row, table, c))))
+            out.append("</td>")
         return "<tr>" + "".join(out) + "</tr>"
 
     html = [f'<table class="excerpt" aria-label="{escape(table.sheet)}">', "<tr><th></th>"]
-    html.extend(f'<th scope="col">{column_letter(c)}</th>' for c in range(first_col, last_col + 1))
+    html.extend(f'<th scope="col">{"…" if c is None else column_letter(c)}</th>' for c in columns)
     html.append("</tr>")
     html.append(cells(table.headers, table.header_row, True))
-    if row1 <= table.header_row:
-        start, end = table.first_row, min(data_last, table.first_row + _CONTEXT)
-    elif start > table.first_row:
-        html.append(f'<tr class="gap"><th>…</th><td colspan="{last_col - first_col + 1}"></td></tr>')
+    if start > table.first_row:
+        html.append(f'<tr class="gap"><th>…</th><td colspan="{len(columns)}"></td></tr>')
     for sheet_row in range(start, end + 1):
         index = sheet_row - table.first_row
         html.append(cells(table.rows[index] if 0 <= index < len(table.rows) else (), sheet_row, False))
     html.append("</table>")
     return "".join(html)
+
+
+def _at(row: Sequence[object], table: RawTable, col: int) -> object:
+    offset = col - table.first_col
+    return row[offset] if 0 <= offset < len(row) else None
 
 
 def excerpts(tables: Mapping[str, RawTable | None], locations: Iterable[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ __all__ = [
     "MEDIA_TYPES",
     "SecurityHeaders",
     "TokenGuard",
+    "ascii_name",
     "content_disposition",
     "download",
     "error",
@@ -56,19 +57,24 @@ def error(
     return JSONResponse({"error": message, "findings": list(findings)}, status_code=status, headers=headers)
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with the name in UTF-8 (RFC 5987/6266) and an ASCII fallback."""
-    path = PurePath(filename)
-    stem = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^A-Za-z0-9._() -]", "", stem).strip(" .-_()")
-    suffix = re.sub(r"[^A-Za-z0-9.]", "", path.suffix)
-    fallback = (stem or "download") + suffix
+def ascii_name(stem: str, tag: str, suffix: str) -> str:
+    """The ASCII ``filename`` of a download for clients that do not read ``filename*``:
+    what is ASCII in ``stem`` plus ``-tag`` (``dept-a-report.xlsm``), or ``tag`` alone
+    (``report.xlsm``) when nothing ASCII remains. Never the name of the upload itself, so
+    ``curl -OJ`` cannot overwrite the clerk's file."""
+    kept = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    kept = re.sub(r"[^A-Za-z0-9._() -]", "", kept).strip(" .-_()")
+    return f"{kept}-{tag}{suffix}" if kept else f"{tag}{suffix}"
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """``attachment`` with the name in UTF-8 (RFC 5987/6266) and the ASCII ``fallback``."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(content: bytes, filename: str) -> Response:
+def download(content: bytes, filename: str, fallback: str) -> Response:
     media = MEDIA_TYPES.get(PurePath(filename).suffix.lower(), "application/octet-stream")
-    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(filename)})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(filename, fallback)})
 
 
 class SecurityHeaders:
@@ -105,12 +111,17 @@ class TokenGuard:
         self.app = app
         self.token = token.encode("utf-8") if token else None
 
-    def _allowed(self, scope: Scope) -> bool:
+    def _refusal(self, scope: Scope) -> str | None:
+        """Why the request may not pass (None: it may): no token at all, or a wrong one."""
         for name, value in scope.get("headers", []):
             if name == b"authorization":
                 scheme, _, given = value.partition(b" ")
-                return scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self.token or b"")
-        return False
+                if scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self.token or b""):
+                    return None
+                return (
+                    "访问令牌不正确：请向管理员确认令牌后重新输入（调用 API 时请求头应为 Authorization: Bearer <令牌>）"
+                )
+        return "需要访问令牌：请在页面中输入管理员提供的令牌，或在请求头中加入 Authorization: Bearer <令牌>"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         guarded = (
@@ -119,12 +130,9 @@ class TokenGuard:
             and scope["path"].startswith("/api/")
             and scope["method"] != "OPTIONS"
         )
-        if guarded and not self._allowed(scope):
-            response = error(
-                401,
-                "需要访问令牌：请在页面中输入管理员提供的令牌，或在请求头中加入 Authorization: Bearer <令牌>",
-                headers={"WWW-Authenticate": 'Bearer realm="jixiao"'},
-            )
+        refusal = self._refusal(scope) if guarded else None
+        if refusal is not None:
+            response = error(401, refusal, headers={"WWW-Authenticate": 'Bearer realm="jixiao"'})
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -2,23 +2,31 @@
 the request's private folder, returning plain values (they cross a pipe).
 
 Nothing is computed here that another door does not compute the same way: the figures come
-from ``evaluate_file``, the workbook from ``generate``, the Word report from ``write_docx``,
-the share copy from ``share_copy``, the batch rows and summary from ``addin.batch``.
+from ``evaluate_file``, the headline figures from ``headline_figures`` (as the command line
+prints them), the workbook from ``write_report``, the Word report from ``write_docx``, the
+share copy from ``share_copy``, the batch rows and summary from ``addin.batch``.
 Exceptions are the product's own (AddinError, DataErrors); the pool turns them into HTTP
 answers (addin/web/pool.py).
+
+``hints`` are the web door's wording of the door-dependent remedies a finding may carry
+(addin/core/findings.py); ``recalc`` reads a copy recalculated by LibreOffice first.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..batch import DepartmentRow, summary_row, write_summary
+from ..core import Evaluation
 from ..docx_report import write_docx
 from ..errors import DataErrors
-from ..headless import build_templates, evaluate_file, evaluate_with_tables, generate
+from ..headless import build_templates, evaluate_with_tables, write_report
+from ..package.archive import check_workbook_file, workbook_suffix
 from ..report.content import checks_layout, report_layouts
+from ..report.headline import headline_figures
 from ..share import share_copy
 from .excerpt import excerpts
 from .render import sheet_html
@@ -36,36 +44,57 @@ __all__ = [
     "unzip",
 ]
 
+Hints = Mapping[str, str]
 
-def summary(path: str) -> dict[str, Any]:
+
+def _evaluate(path: str, recalc: bool, hints: Hints) -> tuple[Evaluation, dict[str, Any]]:
+    ev, tables = evaluate_with_tables(Path(path), recalc=recalc)
+    ev.findings.advise(hints)
+    return ev, tables
+
+
+def _report_ready(path: str, recalc: bool, hints: Hints) -> Evaluation:
+    """The evaluation, or DataErrors (with the door's hints) when the data stop the report."""
+    ev, _ = _evaluate(path, recalc, hints)
+    if not ev.ok:
+        raise DataErrors(ev.findings)
+    return ev
+
+
+def summary(path: str, recalc: bool = False, hints: Hints | None = None) -> dict[str, Any]:
     """The ``summary --json`` object of the workbook."""
-    return evaluate_file(Path(path)).as_json()
+    return _evaluate(path, recalc, hints or {})[0].as_json()
 
 
-def preview(path: str) -> dict[str, Any]:
-    """What the page shows: the summary, each report sheet as HTML (only 校验结果 when the data
-    have errors: a report is never shown for data that stop it), and the clerk's cells around
-    each finding's location."""
-    ev, tables = evaluate_with_tables(Path(path))
+def preview(path: str, recalc: bool = False, hints: Hints | None = None) -> dict[str, Any]:
+    """What the page shows: the summary, the headline figures as the command line prints them,
+    each report sheet as HTML (only 校验结果 when the data have errors: a report is never shown
+    for data that stop it), and the clerk's cells around each finding's location."""
+    ev, tables = _evaluate(path, recalc, hints or {})
     layouts = report_layouts(ev) if ev.ok else [checks_layout(ev.findings)]
     return {
         "summary": ev.as_json(),
+        "figures": [figure.as_json() for figure in headline_figures(ev)],
         "sheets": [{"name": layout.name, "html": sheet_html(layout)} for layout in layouts],
         "cells": excerpts(tables, (f.location for f in ev.findings if f.location)),
     }
 
 
-def generate_workbook(path: str, output: str) -> bytes:
-    """The workbook with 自评报告 and 校验结果 (DataErrors when the data have errors)."""
-    generate(Path(path), Path(output))
-    return Path(output).read_bytes()
+def generate_workbook(path: str, folder: str, recalc: bool = False, hints: Hints | None = None) -> tuple[bytes, str]:
+    """The workbook with 自评报告 and 校验结果 (DataErrors when the data have errors), and its
+    extension as its content calls for (".xlsm" for a macro-enabled package, whatever the
+    upload was named; ".xlsx" otherwise)."""
+    source = Path(path)
+    check_workbook_file(source)
+    suffix = workbook_suffix(source)
+    ev = _report_ready(path, recalc, hints or {})
+    output = Path(folder) / f"report{suffix}"
+    write_report(source, output, ev)
+    return output.read_bytes(), suffix
 
 
-def docx(path: str, output: str) -> bytes:
-    ev = evaluate_file(Path(path))
-    if not ev.ok:
-        raise DataErrors(ev.findings)
-    write_docx(ev, Path(output))
+def docx(path: str, output: str, recalc: bool = False, hints: Hints | None = None) -> bytes:
+    write_docx(_report_ready(path, recalc, hints or {}), Path(output))
     return Path(output).read_bytes()
 
 
@@ -83,8 +112,9 @@ def batch_summary(rows: list[DepartmentRow], output: str) -> bytes:
     return Path(output).read_bytes()
 
 
-def unzip(archive: str, folder: str, max_bytes: int) -> tuple[list[str], list[str]]:
-    """The workbooks of an uploaded zip, extracted into ``folder`` (see addin/web/unzip.py)."""
+def unzip(archive: str, folder: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The workbooks of an uploaded zip, extracted into ``folder``, and the members not taken
+    with the reason (see addin/web/unzip.py)."""
     return extract_workbooks(Path(archive), Path(folder), max_bytes)
 
 

@@ -19,6 +19,8 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -67,8 +69,10 @@ def _run(func: Callable[..., Any], args: Sequence[Any]) -> tuple[Outcome, bool]:
     except MemoryError:
         message = "文件解开后所需内存超出服务的限制，未能处理：请检查文件是否异常，或请管理员调高内存限制"
         return ("failed", 400, message, []), True
-    except Exception as exc:  # a bug must cost its request, never the worker loop
-        message = f"程序内部错误（{type(exc).__name__}）：文件未被保存。请把文件发给管理员或技术支持"
+    except Exception:  # a bug must cost its request, never the worker loop
+        # The clerk reads one Chinese line; the details go to the server's log for the operator.
+        traceback.print_exc(file=sys.stderr)
+        message = "程序内部错误：文件未被保存。请把文件发给管理员或技术支持（详情见服务日志）"
         return ("failed", 500, message, []), False
 
 
@@ -117,6 +121,7 @@ class _Worker:
         self.memory_bytes = memory_bytes
         self.conn: Connection | None = None
         self.process: Any = None
+        self.closed = False  # the pool was closed: a job still waiting ends, no worker restarts
         self.start()
 
     def start(self) -> None:
@@ -141,19 +146,27 @@ class _Worker:
 
     def restart(self) -> None:
         self.stop()
-        self.start()
+        if not self.closed:
+            self.start()
+
+    def close(self) -> None:
+        self.closed = True
+        self.stop()
 
     def call(self, func: Callable[..., Any], args: Sequence[Any], time_limit: float) -> Outcome:
         """Send one job and wait for its outcome (blocking: runs in one of the pool's threads)."""
         if self.process is None or not self.process.is_alive():
             self.restart()
-        assert self.conn is not None
+        conn = self.conn
+        if conn is None:  # the pool was closed
+            return _DIED
         try:
-            self.conn.send((func, tuple(args)))
-        except (OSError, ValueError):
+            conn.send((func, tuple(args)))
+            finished = conn.poll(time_limit)
+        except (OSError, ValueError):  # the worker died, or the pool closed its pipe meanwhile
             self.restart()
             return _DIED
-        if not self.conn.poll(time_limit):
+        if not finished:
             self.restart()
             return (
                 "failed",
@@ -162,8 +175,8 @@ class _Worker:
                 [],
             )
         try:
-            outcome, recycle = self.conn.recv()
-        except (EOFError, OSError):
+            outcome, recycle = conn.recv()
+        except (EOFError, OSError, ValueError):
             self.restart()
             return _DIED
         if recycle:
@@ -204,7 +217,7 @@ class WorkerPool:
 
     def close(self) -> None:
         for worker in self._workers:
-            worker.stop()
+            worker.close()
         if self._threads is not None:
             self._threads.shutdown(wait=False, cancel_futures=True)
         self._workers = []

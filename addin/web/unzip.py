@@ -1,11 +1,20 @@
-"""The department workbooks inside an uploaded zip (``POST /api/batch`` with one zip).
+"""The department workbooks inside an uploaded zip (``POST /api/batch``).
 
-Only .xlsx/.xlsm members are taken (Excel lock files ~$…, macOS __MACOSX entries and our own
-backups are skipped); each is written under its base name alone (no folder from the archive
-reaches the disk: ``../`` and absolute names cannot escape), renamed when two share a name.
+Only .xlsx/.xlsm members are extracted; every other member is listed with the reason it was
+not (an old .xls, a Word document, a zip inside the zip, …), except what no clerk put there:
+folders, Excel's lock files ~$…, macOS' __MACOSX and ._ entries, .DS_Store, Thumbs.db.
+Each workbook is written under a short name of ours (no name or folder from the archive
+reaches the disk: ``../`` and absolute names cannot escape, and a long Chinese name cannot
+exceed the file system's limit); the member's name is returned beside it.
+
 Bounds before anything is decompressed, from the zip directory, and again while extracting
 (a directory may lie): at most ``max_bytes`` in all, a member no more than 500 to 1, at most
-2,000 workbooks. Names that Windows' 压缩 wrote in GBK (no UTF-8 flag) are decoded as GBK.
+2,000 workbooks.
+
+Member names: with the UTF-8 flag they are UTF-8; without it they are whatever the zipping
+program wrote: UTF-8 (Info-ZIP on Linux and 信创 machines, macOS' Archive Utility), GBK
+(Windows' own 压缩 on a Chinese system) or, by the zip standard, cp437. They are tried in
+that order: a GBK name is almost never valid UTF-8.
 """
 
 from __future__ import annotations
@@ -18,43 +27,65 @@ from pathlib import Path, PurePosixPath
 from ..errors import UnusableInput
 from ..package.archive import MAX_RATIO
 
-__all__ = ["MAX_MEMBERS", "extract_workbooks"]
+__all__ = ["MAX_MEMBERS", "extract_workbooks", "member_name"]
 
 MAX_MEMBERS = 2000
 _UTF8_FLAG = 0x800
 _CHUNK = 1 << 20
+_WORKBOOKS = (".xlsx", ".xlsm")
+_SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+_SAVE_AS = "请在 Excel 或 WPS 中另存为 .xlsx 后放入压缩包"
+_REASONS = {
+    ".xls": f"旧版 .xls 工作簿，未汇总：{_SAVE_AS}",
+    ".et": f"WPS 表格文件（.et），未汇总：{_SAVE_AS}",
+    ".xlsb": f"二进制工作簿（.xlsb），未汇总：{_SAVE_AS}",
+    ".ods": f"OpenDocument 表格（.ods），未汇总：{_SAVE_AS}",
+    ".csv": f"CSV 文本文件，不是工作簿，未汇总：{_SAVE_AS}",
+    ".doc": "Word 文档，不是工作簿，未汇总",
+    ".docx": "Word 文档，不是工作簿，未汇总",
+    ".wps": "WPS 文字文档，不是工作簿，未汇总",
+    ".pdf": "PDF 文件，不是工作簿，未汇总",
+    ".zip": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
+    ".rar": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
+    ".7z": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
+}
 
 
-def _member_name(info: zipfile.ZipInfo) -> str:
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it (see the module's note on encodings)."""
     name = info.filename
     if not info.flag_bits & _UTF8_FLAG:
-        # zipfile decoded the bytes as cp437; Chinese Windows wrote them in GBK.
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            name = name.encode("cp437").decode("gbk")
+        with contextlib.suppress(UnicodeEncodeError):
+            raw = name.encode("cp437")  # zipfile decoded the bytes as cp437: get them back
+            for encoding in ("utf-8", "gbk"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
     return name.replace("\\", "/")
 
 
-def _wanted(name: str) -> bool:
+def _reason(name: str) -> str | None:
+    """None to extract the member, "" to pass over it in silence, else why it is not taken."""
     path = PurePosixPath(name)
-    if any(part == "__MACOSX" for part in path.parts):
-        return False
     base = path.name
-    return path.suffix.lower() in (".xlsx", ".xlsm") and not base.startswith(("~$", ".")) and ".backup-" not in base
+    if any(part == "__MACOSX" for part in path.parts) or base.startswith(("~$", ".")):
+        return ""
+    if base.lower() in _SYSTEM_FILES:
+        return ""
+    suffix = path.suffix.lower()
+    if suffix in _WORKBOOKS:
+        return "本工具生成的备份文件，未汇总" if ".backup-" in base else None
+    return _REASONS.get(suffix, "不是 Excel 工作簿（.xlsx/.xlsm），未汇总")
 
 
-def _unique(folder: Path, name: str) -> Path:
-    target = folder / name
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{Path(name).stem} ({n}){Path(name).suffix}"
-    return target
-
-
-def extract_workbooks(archive: Path, folder: Path, max_bytes: int) -> tuple[list[str], list[str]]:
-    """Extract the workbooks of ``archive`` into ``folder``: (paths written, members skipped
-    as not workbooks). Raises UnusableInput for a file that is not a zip, a zip bomb, or a zip
-    without workbooks."""
+def extract_workbooks(
+    archive: Path, folder: Path, max_bytes: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Extract the workbooks of ``archive`` into ``folder``: ([(member name, path written)],
+    [(member name, why it was not taken)]). Raises UnusableInput for a file that is not a
+    zip, a zip bomb, or a zip without workbooks."""
     try:
         package = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError):
@@ -62,11 +93,23 @@ def extract_workbooks(archive: Path, folder: Path, max_bytes: int) -> tuple[list
             f"“{archive.name}”不是有效的 zip 压缩文件：请重新压缩后再试，或直接选择多个工作簿"
         ) from None
     with package:
-        members = [(info, _member_name(info)) for info in package.infolist() if not info.is_dir()]
-        chosen = [(info, name) for info, name in members if _wanted(name)]
-        skipped = [name for _, name in members if not _wanted(name)]
+        chosen: list[tuple[zipfile.ZipInfo, str]] = []
+        skipped: list[tuple[str, str]] = []
+        for info in package.infolist():
+            if info.is_dir():
+                continue
+            name = member_name(info)
+            reason = _reason(name)
+            if reason is None:
+                chosen.append((info, name))
+            elif reason:
+                skipped.append((name, reason))
         if not chosen:
-            raise UnusableInput(f"压缩文件“{archive.name}”中没有 .xlsx/.xlsm 工作簿：请把各部门的工作簿放入 zip 后再试")
+            others = "、".join(PurePosixPath(n).name for n, _ in skipped[:3]) + (" 等" if len(skipped) > 3 else "")
+            found = f"（其中只有 {others}）" if skipped else ""
+            raise UnusableInput(
+                f"压缩文件“{archive.name}”中没有 .xlsx/.xlsm 工作簿{found}：请把各部门的工作簿放入 zip 后再试"
+            )
         if len(chosen) > MAX_MEMBERS:
             raise UnusableInput(
                 f"压缩文件“{archive.name}”中有 {len(chosen)} 个工作簿，超过 {MAX_MEMBERS} 个：请分批汇总"
@@ -82,10 +125,10 @@ def extract_workbooks(archive: Path, folder: Path, max_bytes: int) -> tuple[list
                 f"压缩文件“{archive.name}”解压后过大（{(dense or [''])[0] or f'{declared // 2**20} MiB'}），"
                 "可能是损坏或恶意文件：请检查文件来源，或分批上传"
             )
-        written: list[str] = []
+        written: list[tuple[str, str]] = []
         total = 0
-        for info, name in chosen:
-            target = _unique(folder, PurePosixPath(name).name)
+        for i, (info, name) in enumerate(chosen, start=1):
+            target = folder / f"member-{i}{PurePosixPath(name).suffix.lower()}"
             try:
                 with package.open(info) as source, target.open("wb") as out:
                     while chunk := source.read(_CHUNK):
@@ -97,9 +140,9 @@ def extract_workbooks(archive: Path, folder: Path, max_bytes: int) -> tuple[list
                             )
                         out.write(chunk)
             except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError, RuntimeError):
+                # One damaged or encrypted member is listed; the others are summarised.
                 target.unlink(missing_ok=True)
-                raise UnusableInput(
-                    f"压缩文件“{archive.name}”中的“{name}”无法解压（已损坏或加密）：请重新压缩后再试"
-                ) from None
-            written.append(str(target))
+                skipped.append((name, "无法解压（已损坏或加密），未汇总：请重新压缩后再试"))
+                continue
+            written.append((name, str(target)))
     return written, skipped

@@ -3,9 +3,15 @@ under the upload limit.
 
 The limit is checked before anything is stored: a Content-Length over it is refused before
 the body is read, and the bytes are counted as they arrive (a chunked body declares no
-length), so at most the limit ever reaches the disk. The folder and everything in it is
-removed when the request is over, whether it ended in a response, an error or a client that
-went away; if a worker is still busy with the files then, removal waits for it.
+length), so at most the limit ever reaches the disk. A body that stops arriving (a client
+that sent its head and part of the body, then nothing) is given up after an idle time, so it
+holds neither a connection nor a folder for ever. The folder and everything in it is removed
+when the request is over, whether it ended in a response, an error or a client that went
+away; if a worker is still busy with the files then, removal waits for it.
+
+On disk each file has a short name of ours (``upload-1.xlsm``: a clerk's file name may be
+longer than the file system allows, 255 bytes, about 80 Chinese characters); the clerk's
+name is kept beside it for the messages and the download's header (``Upload.filename``).
 """
 
 from __future__ import annotations
@@ -16,21 +22,37 @@ import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-__all__ = ["BadUpload", "RequestSpace", "Upload", "UploadTooLarge", "clean_filename", "receive_files"]
+__all__ = [
+    "BadUpload",
+    "RequestSpace",
+    "Upload",
+    "UploadStalled",
+    "UploadTooLarge",
+    "clean_filename",
+    "disk_suffix",
+    "named",
+    "receive_files",
+    "stem_of",
+]
 
 _NAME_LIMIT = 120
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 _cleanups: set[asyncio.Task[None]] = set()  # removals waiting for a job (kept from the GC)
 
 
 class UploadTooLarge(Exception):
     """The body is over the upload limit (HTTP 413)."""
+
+
+class UploadStalled(Exception):
+    """No byte of the body arrived for the idle time (HTTP 408)."""
 
 
 class BadUpload(Exception):
@@ -40,16 +62,45 @@ class BadUpload(Exception):
 @dataclass(frozen=True, slots=True)
 class Upload:
     field: str
-    filename: str  # the clerk's file name, base name only
-    path: Path
+    filename: str  # the clerk's file name, base name only (messages, download names)
+    path: Path  # where the bytes are: a short name of ours in the request's folder
     size: int
 
 
+def named(message: str, files: list[Upload]) -> str:
+    """A worker's message with our name of each file on disk (upload-1.xlsx) replaced by the
+    clerk's name for it."""
+    for upload in files:
+        message = message.replace(upload.path.name, upload.filename)
+    return message
+
+
+def disk_suffix(name: str) -> str:
+    """The extension a file keeps on disk (lower case, at most 5 letters or digits), so the
+    reader knows an .ods from an .xlsx; "" for anything else."""
+    suffix = PurePath(name).suffix.lower()
+    return suffix if _SUFFIX.fullmatch(suffix) else ""
+
+
+_KNOWN_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlsb", ".et", ".ods", ".csv", ".zip"})
+
+
+def stem_of(filename: str) -> str:
+    """The clerk's file name without its extension, for download names ("dept-a.xlsm" →
+    "dept-a"; a name without a known extension is kept whole: "报告v1.2" stays)."""
+    path = PurePath(filename)
+    stem = path.stem if path.suffix.lower() in _KNOWN_SUFFIXES else filename
+    return stem or "工作簿"
+
+
 def clean_filename(name: str, default: str = "工作簿.xlsx") -> str:
-    """The base name of a client-sent file name: no folders (C:\\fakepath\\…, ../), no control
-    or reserved characters, at most 120 characters (keeping the extension)."""
+    """The base name of a client-sent file name, for messages and download names (never a
+    path on disk): no folders (C:\\fakepath\\…, ../), no control or reserved characters, at
+    most 120 characters (keeping the extension). Browsers send a ``"`` in a name as ``%22``
+    (and line breaks as %0D/%0A, HTML's form encoding): it is read back as the clerk typed it."""
+    name = name.replace("%22", '"').replace("%0D", "").replace("%0A", "")
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "", name).strip().strip(".")
+    name = re.sub(r"[\x00-\x1f\x7f<>:|?*]", "", name).strip().strip(".")
     if not name:
         return default
     stem, dot, suffix = name.rpartition(".")
@@ -69,13 +120,14 @@ class RequestSpace:
         self._jobs: set[asyncio.Future[Any]] = set()
         self.handed_over = False
 
-    def file(self, name: str) -> Path:
-        """A new path in the folder for ``name`` (renamed ``name (2)`` when taken)."""
-        target = self.path / name
+    def file(self, stem: str, suffix: str = "") -> Path:
+        """A new path in the folder: ``stem`` + ``suffix``, numbered (``stem-2``) when taken.
+        ``stem`` is ours (ASCII, short), never a clerk's file name."""
+        target = self.path / f"{stem}{suffix}"
         n = 1
         while target.exists():
             n += 1
-            target = self.path / f"{Path(name).stem} ({n}){Path(name).suffix}"
+            target = self.path / f"{stem}-{n}{suffix}"
         return target
 
     def folder(self, name: str) -> Path:
@@ -152,7 +204,7 @@ class _Receiver:
             raise BadUpload(f"一次最多上传 {self.max_files} 个文件：请分批上传")
         filename = clean_filename(raw.decode("utf-8", "replace") if raw is not None else "")
         self.part.filename = filename
-        self.part.path = self.space.file(filename)
+        self.part.path = self.space.file(f"upload-{len(self.files) + 1}", disk_suffix(filename))
         # Written in the event loop: chunks are at most the socket's read size, and a page-cache
         # write of that size costs microseconds; a thread hop per chunk would cost more.
         self.part.handle = self.part.path.open("xb")
@@ -174,10 +226,13 @@ class _Receiver:
             handle.close()
 
 
-async def receive_files(request: Request, space: RequestSpace, *, max_bytes: int, max_files: int) -> list[Upload]:
+async def receive_files(
+    request: Request, space: RequestSpace, *, max_bytes: int, max_files: int, idle_timeout: float
+) -> list[Upload]:
     """The uploaded files (the parts named ``file``), stored in ``space``.
-    Raises UploadTooLarge past ``max_bytes`` of body, BadUpload for a body that is not
-    multipart/form-data; a client that goes away raises starlette's ClientDisconnect."""
+    Raises UploadTooLarge past ``max_bytes`` of body, UploadStalled when no byte arrives for
+    ``idle_timeout`` seconds, BadUpload for a body that is not multipart/form-data; a client
+    that goes away raises starlette's ClientDisconnect."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -201,8 +256,15 @@ async def receive_files(request: Request, space: RequestSpace, *, max_bytes: int
     }
     parser = MultipartParser(boundary, callbacks)
     received = 0
+    chunks = request.stream().__aiter__()
     try:
-        async for chunk in request.stream():
+        while True:
+            try:
+                chunk = await asyncio.wait_for(chunks.__anext__(), idle_timeout)
+            except StopAsyncIteration:
+                break
+            except TimeoutError:
+                raise UploadStalled from None
             received += len(chunk)
             if received > max_bytes:
                 raise UploadTooLarge

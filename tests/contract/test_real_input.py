@@ -182,12 +182,17 @@ def _uncached_row(wb: openpyxl.Workbook) -> None:
         ws[f"{col}7"] = f"=源数据!{col}1"  # openpyxl saves formulas without a result
 
 
-def test_formulas_without_a_saved_result_are_one_located_error(edited: Callable[..., Path], tmp_path: Path) -> None:
+def test_formulas_without_a_saved_result_are_one_located_error(
+    edited: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = edited(_uncached_row)
     ev = evaluate_file(path)
     errors = ev.findings.errors
     assert [(f.code, f.location) for f in errors] == [("input_formula_no_result", "预算执行!A7:F7")]
-    assert "--recalc" in errors[0].message and "WPS" in errors[0].message
+    # The finding says what works in every door; the command line adds its own way out.
+    assert "WPS" in errors[0].message and "--recalc" not in errors[0].message
+    assert main(["check", str(path)]) == 1
+    assert "或加 --recalc 运行（需已安装 LibreOffice）" in capsys.readouterr().out
     assert ev.as_json()["budget"]["total"] is None
     assert_nothing_written(path, tmp_path)
 

@@ -42,8 +42,9 @@ def test_a_ledger_and_a_summary_that_disagree_withhold_every_procurement_figure(
     assert proc["categories"] == {}
     assert ev.as_json()["budget"]["total"] == "9647.82"  # the budget does not depend on it
     shown = text(ev)
-    assert "政府采购" not in shown and "1,758.16" not in shown and "中小企业" not in shown
-    assert "9,647.82" in shown
+    assert "1,758.16" not in shown and "66.7%" not in shown and "10.8%" not in shown
+    assert "政府采购支出总额 不予显示" in shown and "中小企业合同占比 不予显示" in shown
+    assert "96.67%" in shown  # the budget's figures stand
 
 
 def test_a_total_row_off_its_categories_withholds_the_total_and_the_shares_over_it() -> None:
@@ -63,7 +64,7 @@ def test_a_total_row_off_its_categories_withholds_the_total_and_the_shares_over_
     assert proc["categories"]["服务"]["share_of_total"] is None
     shown = text(ev)
     assert "1,758.26" not in shown and "1,758.16" not in shown and "66.7%" not in shown
-    assert "服务 62.1%" in shown
+    assert "政府采购支出总额 不予显示" in shown and "服务 62.1%" in shown
 
 
 def test_a_negative_execution_weight_withholds_the_execution_score() -> None:
@@ -94,7 +95,7 @@ def test_a_budget_total_row_off_its_units_withholds_the_department_totals_not_th
     data = ev.as_json()["budget"]
     assert data["total"] is None and data["execution_rate"] is None
     assert data["units"][0]["total"] == "7215.46"
-    assert "9,647.82" not in text(ev)
+    assert "9,647.82" not in text(ev) and "预算执行率 不予显示" in text(ev)
 
 
 def test_a_project_execution_weight_typed_as_a_share_asks_for_points() -> None:

@@ -1,5 +1,6 @@
 """Two real servers for the whole session (starting one costs a second or two): one open with
-the default limits, one as a bureau would run it (token, 1 MiB upload limit)."""
+the default limits, one as a bureau would run it (token, 1 MiB upload limit, an upload that
+stalls for 2 s given up)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from addin.example.data import EXAMPLE_TABLES
 from addin.workbook.builder import BuildOptions, build_workbook
 
+from ..libreoffice import require
+from .browser import CHROMIUM, launch
 from .server import Server, running_server
 
 TOKEN = "bureau-token-2024"
@@ -27,7 +32,9 @@ def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("guarded-server")
-    with running_server(folder, "--workers", "2", "--token", TOKEN, "--max-upload-mb", "1") as server:
+    with running_server(
+        folder, "--workers", "2", "--token", TOKEN, "--max-upload-mb", "1", "--upload-idle-timeout", "2"
+    ) as server:
         yield server
 
 
@@ -59,9 +66,52 @@ def broken_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return department(tmp_path_factory.mktemp("broken"), "丁局", tblBudget=budget)
 
 
+def without_results(path: Path) -> Path:
+    """``path`` with formulas saved without their results, as a program writes a file that was
+    never opened in Excel or WPS (a row of 预算执行 taken from another sheet)."""
+    wb = openpyxl.load_workbook(path)
+    source = wb.create_sheet("源数据")
+    source.append(["广州对外交流发展中心", "二级", 800, 833.58, 807.89, 810.58])
+    for col in "ABCDEF":
+        wb["预算执行"][f"{col}7"] = f"=源数据!{col}1"
+    wb.save(path)
+    return path
+
+
 @pytest.fixture
 def text_as_workbook(tmp_path: Path) -> Path:
     """A text file renamed .xlsx, as clerks do."""
     path = tmp_path / "数据.xlsx"
     path.write_text("单位名称,全年预算数\n办本级,100\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require(CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    problems: list[str] = []
+    # A script error or a Content-Security-Policy violation is a defect; an HTTP error status
+    # the page then explains to the clerk is not.
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert problems == []

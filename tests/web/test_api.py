@@ -361,9 +361,9 @@ def test_allowed_origins_get_cors_and_others_do_not() -> None:
 
 def test_batch_rows_show_scores_rounded_half_up() -> None:
     from addin.batch import DepartmentRow
-    from addin.web.app import _row_json
+    from addin.web.batch import row_json
 
-    assert _row_json(DepartmentRow("甲局.xlsx", score=Decimal("92.385")))["score"] == "92.39"  # not 92.38
+    assert row_json(DepartmentRow("甲局.xlsx", score=Decimal("92.385")))["score"] == "92.39"  # not 92.38
 
 
 def test_files_are_removed_when_the_client_leaves_a_streamed_batch(guarded_server: Server, bureau: list[Path]) -> None:

@@ -4,51 +4,16 @@ real uvicorn server. No browser download: Playwright is given the system executa
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 import python_calamine
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from addin.headless import evaluate_file
 
-from ..libreoffice import require
-from .browser import CHROMIUM, launch
 from .conftest import TOKEN
 from .server import Server, wait_empty
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    require(CHROMIUM)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    problems: list[str] = []
-    # A script error or a Content-Security-Policy violation is a defect; an HTTP error status
-    # the page then explains to the clerk is not.
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if message.type == "error" and "Failed to load resource" not in message.text
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert problems == []
 
 
 def _upload(page: Page, server: Server, workbook: Path) -> None:

@@ -81,7 +81,10 @@ def test_errors_become_statuses_and_one_chinese_line() -> None:
         assert outcomes[1].findings == [
             {"severity": "error", "code": "budget_text", "message": "执行数须为数字", "location": "预算执行!E5"}
         ]
-        assert "secret" not in outcomes[2].message and "KeyError" in outcomes[2].message
+        # One Chinese line: neither the exception's text nor its English class name (those go
+        # to the server's log).
+        assert "secret" not in outcomes[2].message and "KeyError" not in outcomes[2].message
+        assert "程序内部错误" in outcomes[2].message
 
     _with_pool(test)
 

@@ -189,3 +189,41 @@ def test_excerpt_shows_the_cells_around_a_location() -> None:
     assert [int(n) for n in re.findall(r'<th scope="row">(\d+)</th>', html)] == [3, 7, 8, 9, 10, 11]
     assert re.findall(r'<th scope="col">(\w+)</th>', html) == ["B", "C", "D"]
     assert ">105<" in html and ">90.5<" in html
+
+
+def _budget_table(**changes: object) -> RawTable:
+    table = RawTable(
+        spec=BUDGET,
+        sheet="预算执行",
+        name="tblBudget",
+        header_row=3,
+        first_col=0,
+        headers=["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", "支出数", "备注"],
+        rows=[[f"单位{i}", "二级", 100.0, 110.0, 100.5, 100.0, ""] for i in range(4)],
+        first_row=4,
+    )
+    for key, value in changes.items():
+        setattr(table, key, value)
+    return table
+
+
+def test_excerpt_shows_a_far_location_itself() -> None:
+    # A stray cell at XFD60000: its column and row are shown beyond a gap, not A–P.
+    html = excerpts({"tblBudget": _budget_table()}, ["预算执行!XFD60000"])["预算执行!XFD60000"]
+    columns = re.findall(r'<th scope="col">([^<]+)</th>', html)
+    assert columns[:7] == ["A", "B", "C", "D", "E", "F", "G"] and columns[-2:] == ["…", "XFD"]
+    rows = re.findall(r'<th scope="row">(\d+)</th>', html)
+    assert rows[0] == "3" and rows[-1] == "60000"
+    last = html.rsplit("<tr>", 1)[1]
+    assert last.count('class="hit"') == 1 and last.index('class="gap"') < last.index('class="hit"')
+
+
+def test_excerpt_shows_formulas_without_a_result_and_skips_no_single_row() -> None:
+    # The last row's cells are formulas saved without their results (a program wrote the file).
+    table = _budget_table(uncached={(7, c): f"源数据!{'ABCDEF'[c]}1" for c in range(6)})
+    table.rows = [*table.rows[:3], [None] * 7]
+    html = excerpts({"tblBudget": table}, ["预算执行!A7:F7"])["预算执行!A7:F7"]
+    assert [int(n) for n in re.findall(r'<th scope="row">(\d+)</th>', html)] == [3, 4, 5, 6, 7]  # no "…" for row 4
+    assert 'class="gap"' not in html
+    hits = re.findall(r'<td class="hit">([^<]*)</td>', html)
+    assert hits[0] == "=源数据!A1（无计算结果）" and len(hits) == 6

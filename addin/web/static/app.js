@@ -1,10 +1,18 @@
 // The single-workbook page: upload on choose/drop, headline figures, findings linked to the
 // clerk's cells, the report preview (HTML rendered by the server from the report layout), and
-// the downloads (each re-sends the chosen file: nothing is kept on the server).
+// the downloads. Every figure on the page comes from the server as printed text (the same
+// list the command line prints, addin/report/headline.py): nothing is computed here.
+//
+// What is shown and what the downloads send always belong together: a choice takes a
+// snapshot of the file's bytes; a newer choice cancels the older request (and an answer that
+// still arrives for it is ignored); the downloads re-send the snapshot that produced the
+// result on the page, with the same options.
 "use strict";
 
 (() => {
-  let current = null; // the File last chosen
+  let shown = null; // {file, original, recalc}: the snapshot that produced the result, the clerk's File
+  let generation = 0; // bumped by each choice: only the latest choice may change the page
+  let inflight = null; // AbortController of the latest upload
 
   const $ = (id) => document.getElementById(id);
 
@@ -21,35 +29,18 @@
     return data;
   }
 
-  const dash = (value, suffix) => (value === null || value === undefined ? "-" : value + (suffix || ""));
+  const withOptions = (url, recalc) => (recalc ? url + "?recalc=1" : url);
 
-  // "9647.82" → "9,647.82", as the report prints amounts (string work: no float rounding).
-  function amount(value) {
-    if (value === null || value === undefined) return "-";
-    const [whole, part] = String(value).split(".");
-    return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (part !== undefined ? "." + part : "");
-  }
-
-  function figures(summary) {
-    const unit = summary.amount_unit || "";
-    const b = summary.budget || {};
-    const p = summary.procurement || {};
-    const s = summary.score || {};
-    const items = [
-      ["预算执行率", dash(b.execution_rate, "%"), "执行数 " + amount(b.executed) + " / 全年预算数 " + amount(b.total) + " " + unit],
-      ["支出进度", dash(b.spending_progress, "%"), "支出数 " + amount(b.spent) + " " + unit],
-      ["政府采购支出总额", amount(p.total), unit],
-      ["中小企业合同占比", dash(p.sme_share, "%"), "授予中小企业 " + amount(p.sme) + " " + unit],
-      ["小微企业占中小企业比", dash(p.small_micro_share_of_sme, "%"), "小微企业 " + amount(p.small_micro) + " " + unit],
-      ["自评得分", dash(s.total) + (s.grade ? " " + s.grade : ""), s.grade ? "评价等级：" + s.grade : "未能评分"],
-    ];
+  function figures(list) {
     const box = $("figures");
     box.replaceChildren();
-    for (const [label, value, note] of items) {
+    for (const figure of list) {
       const card = el("div", "figure");
-      card.appendChild(el("div", "figure-label", label));
-      card.appendChild(el("div", "figure-value", value));
-      card.appendChild(el("div", "figure-note", note));
+      card.dataset.key = figure.key;
+      card.appendChild(el("div", "figure-label", figure.label));
+      card.appendChild(el("div", "figure-value", figure.value));
+      card.appendChild(el("div", "figure-note", figure.note));
+      for (const line of figure.details || []) card.appendChild(el("div", "figure-detail", line));
       box.appendChild(card);
     }
   }
@@ -132,10 +123,10 @@
     });
   }
 
-  function show(data, file) {
+  function show(data, file, note) {
     const summary = data.summary;
     $("title").textContent = (summary.year ? summary.year + "年度 " : "") + (summary.department || file.name);
-    figures(summary);
+    figures(data.figures || []);
     findings(summary.checks || [], data.cells || {});
     preview(data.sheets || []);
     const errors = (summary.checks || []).filter((f) => f.severity === "error").length;
@@ -143,51 +134,80 @@
     $("get-docx").disabled = errors > 0;
     $("result").hidden = false;
     if (errors) {
-      Jixiao.setStatus("数据有 " + errors + " 处错误，未生成报告：请按下面的校验结果修改工作簿后重新上传。", "error");
+      Jixiao.setStatus("“" + file.name + "”的数据有 " + errors + " 处错误，未生成报告：请按下面的校验结果修改工作簿后重新上传。" + note, "error");
     } else {
       const warnings = (summary.checks || []).length;
-      Jixiao.setStatus("计算完成：" + file.name + (warnings ? "（" + warnings + " 处警告，请核对）" : ""), "done");
+      Jixiao.setStatus("计算完成：" + file.name + (warnings ? "（" + warnings + " 处警告，请核对）" : "") + note, "done");
     }
   }
 
   async function upload(files) {
-    const file = files[0];
-    const tooLarge = Jixiao.tooLarge([file]);
+    const chosen = files[0];
+    const mine = ++generation;
+    if (inflight) inflight.abort(); // an older upload no longer matters
+    inflight = null;
+    if (/\.zip$/i.test(chosen.name)) {
+      Jixiao.setStatus("“" + chosen.name + "”是压缩文件：本页一次处理一个工作簿，多个部门的工作簿请到", "error",
+        { href: "/batch", text: "批量汇总" });
+      return;
+    }
+    const tooLarge = Jixiao.tooLarge([chosen]);
     if (tooLarge) {
       Jixiao.setStatus(tooLarge, "error");
       return;
     }
-    current = file;
-    $("result").hidden = true;
-    Jixiao.setStatus("正在上传并计算“" + file.name + "”…", "busy");
+    const note = files.length > 1
+      ? "（共选择了 " + files.length + " 个文件，本页只处理第一个“" + chosen.name + "”；多个工作簿请用“批量汇总”。）"
+      : "";
+    const recalc = $("recalc").checked;
+    const controller = new AbortController();
+    inflight = controller;
     try {
-      const response = await Jixiao.api("/api/preview", { method: "POST", body: form(file) });
+      // Read first: a file that cannot be read leaves the result on the page as it was.
+      const file = await Jixiao.snapshot(chosen);
+      if (mine !== generation) return;
+      $("result").hidden = true;
+      Jixiao.setStatus("正在上传并计算“" + chosen.name + "”…" + (recalc ? "（服务器重新计算公式，需较长时间）" : ""), "busy");
+      const response = await Jixiao.api(withOptions("/api/preview", recalc), {
+        method: "POST", body: form(file), signal: controller.signal,
+      });
+      if (mine !== generation) return; // a newer choice owns the page
       if (!response.ok) {
         const problem = await Jixiao.errorOf(response);
-        Jixiao.setStatus(problem.error, "error");
+        if (mine === generation) Jixiao.setStatus(problem.error, "error");
         return;
       }
-      show(await response.json(), file);
+      const data = await response.json();
+      if (mine !== generation) return;
+      shown = { file, original: chosen, recalc };
+      show(data, file, note);
     } catch (e) {
-      Jixiao.setStatus("无法连接服务器，请检查网络后重试。", "error");
+      const line = Jixiao.failure(e);
+      if (line && mine === generation) Jixiao.setStatus(line, "error");
+    } finally {
+      if (inflight === controller) inflight = null;
     }
   }
 
   async function fetchFile(button) {
-    if (!current) return;
+    if (!shown) return;
+    const { file, original, recalc } = shown;
     const label = button.textContent;
     button.disabled = true;
     button.textContent = "正在生成…";
     try {
-      const response = await Jixiao.api(button.dataset.post, { method: "POST", body: form(current) });
+      const response = await Jixiao.api(withOptions(button.dataset.post, recalc), { method: "POST", body: form(file) });
       if (!response.ok) {
         const problem = await Jixiao.errorOf(response);
         Jixiao.setStatus(problem.error, "error");
         return;
       }
-      Jixiao.saveBlob(await response.blob(), Jixiao.filenameOf(response, current.name));
+      Jixiao.saveBlob(await response.blob(), Jixiao.filenameOf(response, file.name));
+      if (await Jixiao.changedOnDisk(original)) {
+        Jixiao.setStatus("文件已修改，请重新选择文件：“" + file.name + "”在上传后被修改过，刚才下载的仍按页面上显示的（修改前的）内容生成。", "error");
+      }
     } catch (e) {
-      Jixiao.setStatus("无法连接服务器，请检查网络后重试。", "error");
+      Jixiao.setStatus(Jixiao.failure(e) || "已取消。", "error");
     } finally {
       button.textContent = label;
       button.disabled = false;
@@ -196,6 +216,13 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     Jixiao.dropZone($("drop"), $("file"), upload);
+    if (document.body.dataset.recalc === "1") {
+      $("recalc-option").hidden = false;
+      // The same file again, with or without recalculation: page and downloads stay together.
+      $("recalc").addEventListener("change", () => {
+        if (shown) upload([shown.file]);
+      });
+    }
     document.querySelectorAll("button[data-post]").forEach((button) =>
       button.addEventListener("click", () => fetchFile(button)));
     document.addEventListener("click", (event) => {

@@ -1,10 +1,14 @@
 // The bureau's batch page: several workbooks or a zip in, the summary workbook out, with the
 // upload's progress and then each workbook's as the server reads them (NDJSON lines).
+// Choosing a new set while a batch runs cancels the running one (and says so): the page only
+// ever shows the latest set's result.
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
   let result = null; // {blob, name}
+  let generation = 0; // bumped by each choice: only the latest may change the page
+  let running = null; // the XHR of the batch in progress
 
   function progress(done, total, text) {
     $("progress").hidden = false;
@@ -13,6 +17,8 @@
     $("progress-text").textContent = text;
   }
 
+  // Each row as the summary workbook lists it (the server leaves out the score and grade of
+  // a workbook with errors: addin/batch.py, presented).
   function table(departments) {
     const body = $("departments").querySelector("tbody");
     body.replaceChildren();
@@ -25,7 +31,8 @@
         row.grade || "-",
         row.failure ? "-" : String(row.errors),
         row.failure ? "-" : String(row.warnings),
-        row.failure || (row.errors ? "有错误，未排名" : ""),
+        row.failure || (row.errors ? "有错误，未计分、未排名" : "") ||
+          (row.duplicate_of ? "与 " + row.duplicate_of + " 为同一部门、同一年度，只按 " + row.duplicate_of + " 排名" : ""),
       ];
       for (const text of cells) {
         const td = document.createElement("td");
@@ -45,20 +52,23 @@
   }
 
   // XHR rather than fetch: it reports upload progress, and its responseText grows as the
-  // server's progress lines arrive.
-  function send(files) {
+  // server's progress lines arrive. ``mine`` guards every callback: a cancelled batch's late
+  // events do not touch the page.
+  function send(files, mine) {
     return new Promise((resolve) => {
       const data = new FormData();
       for (const file of files) data.append("file", file, file.name);
       const xhr = new XMLHttpRequest();
+      running = xhr;
       xhr.open("POST", "/api/batch");
       xhr.setRequestHeader("Accept", "application/x-ndjson");
       const headers = Jixiao.authHeaders();
       for (const name of Object.keys(headers)) xhr.setRequestHeader(name, headers[name]);
       let seen = 0;
       let final = null;
+      const current = () => mine === generation;
       const readLines = () => {
-        if (xhr.status !== 200) return;
+        if (xhr.status !== 200 || !current()) return;
         const text = xhr.responseText;
         let end;
         while ((end = text.indexOf("\n", seen)) >= 0) {
@@ -66,15 +76,15 @@
           seen = end + 1;
           if (!line.trim()) continue;
           const event = JSON.parse(line);
-          if (event.event === "start") progress(0, event.total, "已上传，正在读取 " + event.total + " 个工作簿…");
+          if (event.event === "start") progress(0, event.total, "已上传，正在读取 " + event.total + " 个文件…");
           if (event.event === "progress") {
-            progress(event.done, event.total, "已读取 " + event.done + " / " + event.total + " 个工作簿（" + event.file + "）");
+            progress(event.done, event.total, "已读取 " + event.done + " / " + event.total + " 个文件（" + event.file + "）");
           }
           if (event.event === "done" || event.event === "error") final = event;
         }
       };
       xhr.upload.onprogress = (event) => {
-        if (event.lengthComputable) {
+        if (event.lengthComputable && current()) {
           progress(event.loaded, event.total, "正在上传 " + Math.round((100 * event.loaded) / event.total) + "%");
         }
       };
@@ -84,22 +94,63 @@
         resolve({ status: xhr.status, final, text: xhr.responseText });
       };
       xhr.onerror = () => resolve({ status: 0, final: null, text: "" });
+      xhr.onabort = () => resolve({ status: -1, final: null, text: "" });
       xhr.send(data);
     });
   }
 
-  async function upload(files) {
-    const tooLarge = Jixiao.tooLarge(files);
+  function summaryLine(departments) {
+    const failed = departments.filter((d) => d.failure).length;
+    const withErrors = departments.filter((d) => !d.failure && d.errors).length;
+    const read = departments.length - failed;
+    let text = "汇总完成：" + read + " 个部门";
+    if (withErrors) text += "，其中 " + withErrors + " 个有错误（未计分、未排名，请按“错误”列修改后重新汇总）";
+    if (failed) text += "；" + failed + " 个文件未能读取（原因见“说明”列）";
+    return text + "。";
+  }
+
+  async function upload(chosen) {
+    const mine = ++generation;
+    const cancelled = running !== null;
+    if (running) running.abort(); // the older set no longer matters
+    running = null;
+    const tooLarge = Jixiao.tooLarge(chosen);
     if (tooLarge) {
+      $("progress").hidden = true;
       Jixiao.setStatus(tooLarge, "error");
       return;
     }
     $("result").hidden = true;
     result = null;
-    Jixiao.setStatus("", "");
+    Jixiao.setStatus(cancelled ? "已取消上一批的汇总，正在汇总新选择的 " + chosen.length + " 个文件。" : "", "");
+    progress(0, 1, "正在读取所选文件…");
+    let files;
+    try {
+      files = await Promise.all(chosen.map((file) => Jixiao.snapshot(file)));
+    } catch (e) {
+      if (mine !== generation) return;
+      $("progress").hidden = true;
+      Jixiao.setStatus(Jixiao.failure(e), "error");
+      return;
+    }
+    if (mine !== generation) return;
     progress(0, 1, "正在上传…");
-    let answer = await send(files);
-    if (answer.status === 401 && (await Jixiao.askToken(Boolean(Jixiao.token())))) answer = await send(files);
+    let answer = await send(files, mine);
+    if (mine !== generation) return;
+    if (answer.status === 401) {
+      let why = "";
+      try {
+        why = JSON.parse(answer.text).error || "";
+      } catch (e) {
+        // not JSON
+      }
+      if (await Jixiao.askToken(why)) {
+        if (mine !== generation) return;
+        answer = await send(files, mine);
+        if (mine !== generation) return;
+      }
+    }
+    running = null;
     if (answer.status !== 200) {
       let message = "汇总失败（HTTP " + answer.status + "），请稍后再试或联系管理员。";
       if (answer.status === 0) message = "无法连接服务器，请检查网络后重试。";
@@ -124,13 +175,9 @@
       name: final.filename,
     };
     table(final.departments);
-    const failed = final.departments.filter((d) => d.failure).length;
     $("result").hidden = false;
     $("save").textContent = "下载汇总工作簿（" + final.filename + "）";
-    Jixiao.setStatus(
-      "汇总完成：" + (final.departments.length - failed) + " 个部门" + (failed ? "，" + failed + " 个文件未能读取" : "") + "。",
-      "done",
-    );
+    Jixiao.setStatus(summaryLine(final.departments), "done");
   }
 
   document.addEventListener("DOMContentLoaded", () => {
