@@ -46,23 +46,18 @@ def test_the_national_2023_disclosure_in_yi_yuan(tmp_path: Path) -> None:
     assert "33,929.70 亿元" in gap["message"] and "33,929.60 亿元" in gap["message"]
     assert gap["location"] == "采购汇总!B5"
     assert not [c for c in s["checks"] if c["severity"] == "warning"]
-    # The total and every share over it rest on the contradiction, so they are withheld; the
-    # categories' own amounts stand (DESIGN.md, "A failed evaluation").
-    assert (p["total"], p["sme"], p["small_micro"], p["sme_share"]) == (None, None, None, None)
+    # Every share the disclosure states, over its declared 合计 (DESIGN.md: shares over the
+    # declared 合计 when one is given), shown beside the error that names both sums.
+    assert (p["total"], p["sme"], p["small_micro"]) == ("33929.60", "25239.80", "15778.30")
+    assert {name: c["share_of_total"] for name, c in p["categories"].items()} == n["shares_of_total"]
+    assert p["sme_share"] == n["sme_share"]
+    assert p["small_micro_share_of_sme"] == n["small_micro_share_of_sme"]
     assert {name: c["amount"] for name, c in p["categories"].items()} == {
         "货物": "7738.10",
         "工程": "14486.80",
         "服务": "11704.80",
     }
-    assert all(c["share_of_total"] is None for c in p["categories"].values())
-    # With the 合计 row stating the categories' sum, every share the disclosure states.
-    tables = forms.procurement_statement("全国", 2023, n)
-    tables["tblProcurement"][-1][1] = 33929.7
-    p = summary(forms.write_form(tmp_path / "national-summed.xlsx", tables))["procurement"]
-    assert (p["total"], p["sme"], p["small_micro"]) == ("33929.70", "25239.80", "15778.30")
-    assert {name: c["share_of_total"] for name, c in p["categories"].items()} == n["shares_of_total"]
-    assert p["sme_share"] == n["sme_share"]
-    assert p["small_micro_share_of_sme"] == n["small_micro_share_of_sme"]
+    assert s["score"]["total"] is None  # a failed evaluation scores nothing
     # The split it does not state is not made up, and is no error.
     for c in p["categories"].values():
         assert c["sme"] is None and c["sme_share"] is None and c["note"] == "未填报"

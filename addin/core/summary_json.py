@@ -15,7 +15,6 @@ from .withheld import (
     BUDGET,
     BUDGET_TOTALS,
     PROCUREMENT,
-    PROCUREMENT_TOTALS,
     PROJECT_BUDGET,
     PROJECT_EXECUTION_SCORE,
     SCORE,
@@ -90,14 +89,6 @@ def _procurement_json(proc: ProcurementFigures) -> dict[str, Any]:
 
 
 _BUDGET_TOTALS = ("total", "executed", "execution_rate", "spent", "spending_progress", "initial", "adjustment_rate")
-_PROCUREMENT_TOTALS = (
-    "total",
-    "sme",
-    "sme_share",
-    "small_micro",
-    "small_micro_share_of_sme",
-    "small_micro_share_of_total",
-)
 
 
 def summary_json(ev: Evaluation) -> dict[str, Any]:
@@ -113,10 +104,6 @@ def summary_json(ev: Evaluation) -> dict[str, Any]:
         budget["execution_rate_by_basis"] = dict.fromkeys(budget["execution_rate_by_basis"])
     if PROCUREMENT in withheld:
         out["procurement"] = {key: None for key in procurement} | {"categories": {}}
-    elif PROCUREMENT_TOTALS in withheld:
-        procurement.update(dict.fromkeys(_PROCUREMENT_TOTALS))
-        for category in procurement["categories"].values():
-            category["share_of_total"] = None
     if SCORE in withheld:
         out["score"] = {key: None for key in out["score"]} | {"dimensions": [], "indicators": []}
     for figures, project in zip(ev.projects.projects, out["projects"], strict=True):

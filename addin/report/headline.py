@@ -20,7 +20,7 @@ from ..core.evaluation import Evaluation
 from ..core.numbers import NOT_COMPARABLE, format_amount, format_percent
 from ..core.procurement import BASIS_TOTAL, GRANULARITY_NONE, GRANULARITY_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from ..core.units import with_unit
-from ..core.withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, PROCUREMENT_TOTALS, SCORE
+from ..core.withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, SCORE
 
 __all__ = ["WITHHELD", "HeadlineFigure", "headline_figures", "rate_label", "small_micro_label"]
 
@@ -177,10 +177,6 @@ def headline_figures(ev: Evaluation) -> list[HeadlineFigure]:
         score = HeadlineFigure("score", "自评得分", "未评分", why)
     else:
         score = HeadlineFigure("score", "自评得分", f"{format_amount(s.total)} {s.grade}", f"评价等级：{s.grade}")
-    if PROCUREMENT_TOTALS in withheld and PROCUREMENT not in withheld:
-        # A doubtful 合计: the total and every share over it are withheld; each category's own
-        # SME share stands (in the details).
-        procurement = [HeadlineFigure(f.key, f.label, WITHHELD, _WITHHELD_NOTE, f.details) for f in procurement]
     return [
         *(_withheld(budget) if BUDGET in withheld or BUDGET_TOTALS in withheld else budget),
         *(_withheld(procurement) if PROCUREMENT in withheld else procurement),

@@ -47,7 +47,7 @@ def test_a_ledger_and_a_summary_that_disagree_withhold_every_procurement_figure(
     assert "96.67%" in shown  # the budget's figures stand
 
 
-def test_a_total_row_off_its_categories_withholds_the_total_and_the_shares_over_it() -> None:
+def test_a_total_row_off_its_categories_is_flagged_and_the_declared_figures_stand() -> None:
     ev = evaluate(
         tblContracts=[],
         tblProcurement=[
@@ -57,14 +57,16 @@ def test_a_total_row_off_its_categories_withholds_the_total_and_the_shares_over_
         ],
     )
     assert [f.code for f in ev.findings.errors] == ["procurement_category_sum"]
+    error = ev.findings.errors[0]
+    assert "1,758.26" in error.message and "1,758.16" in error.message
     proc = ev.as_json()["procurement"]
-    assert proc["total"] is None and proc["sme_share"] is None and proc["small_micro_share_of_sme"] is None
-    assert proc["categories"]["货物"]["amount"] == "213.53"  # a category's own figures stand
+    # Shares over the declared 合计, as a published statement states them (DESIGN.md).
+    assert (proc["total"], proc["sme_share"], proc["small_micro_share_of_sme"]) == ("1758.26", "66.7", "10.8")
     assert proc["categories"]["服务"]["sme_share"] == "62.1"
-    assert proc["categories"]["服务"]["share_of_total"] is None
+    assert proc["categories"]["服务"]["share_of_total"] == "87.8"  # 1544.63 / 1758.26
+    assert ev.as_json()["score"]["total"] is None
     shown = text(ev)
-    assert "1,758.26" not in shown and "1,758.16" not in shown and "66.7%" not in shown
-    assert "政府采购支出总额 不予显示" in shown and "服务 62.1%" in shown
+    assert "政府采购支出总额 1,758.26" in shown and "中小企业合同占比 66.7%" in shown
 
 
 def test_a_negative_execution_weight_withholds_the_execution_score() -> None:
