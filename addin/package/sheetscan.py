@@ -3,8 +3,10 @@
 python-calamine reads an error cell (#DIV/0!, …) and a formula without a saved result as an
 empty cell, does not report hidden rows or number formats, and allocates the whole rectangle
 from the first to the last cell it finds (a stray cell at XFD1048576 asks for terabytes and
-aborts the process). These scans answer those questions with regular expressions over the
-part's bytes; each one looks for a marker first, so a sheet without it costs one ``in`` test.
+aborts the process; so does a damaged reference such as G99999999999999999999). A shared-string
+cell whose value is not an index ("-1", text) it reads as the first shared string, silently.
+These scans answer those questions with regular expressions over the part's bytes; each one
+looks for a marker first, so a sheet without it costs one ``in`` test.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "MAX_COLUMN",
+    "MAX_ROW",
+    "Bounded",
     "SheetScan",
     "bounded_sheet",
     "cell_index",
     "last_row",
+    "out_of_grid",
     "parse_ref",
     "percent_styles",
     "scan_facts",
@@ -37,10 +43,18 @@ _STYLE = re.compile(rb'\bs="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _TEXT_TYPE = re.compile(rb'\bt="(?:str|s|inlineStr)"')
 _ROOT_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
-# A cell whose column has two or three letters (AA or beyond): the far-column test for
-# sheets whose tables end by column Z; three letters for tables reaching beyond it.
-_FAR_2 = re.compile(rb'r="[A-Z]{2,3}\d')
-_FAR_3 = re.compile(rb'r="[A-Z]{3}\d')
+# A cell whose column has two letters or more (AA or beyond), or whose row number has seven
+# digits or more (a stray at row 1,000,000 or a damaged reference): the far test for sheets
+# whose tables end by column Z; three letters for tables reaching beyond it. The quantifiers are
+# possessive: one pass over a 54 MB ledger costs what the two-letter test alone cost.
+_FAR_2 = re.compile(rb'r="[A-Z]?+(?:[A-Z]|\d{7})')
+_FAR_3 = re.compile(rb'r="[A-Z]{0,2}+(?:[A-Z]|\d{7})')
+# A shared-string cell (t="s") whose value is not a whole number: not an index.
+_BAD_STRING = re.compile(rb't="s"[^>]*+><(?:\w+:)?v>(?!\d++<)')
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b[^>]*>")
+_ANY_REF = re.compile(rb'\br="([^"]*)"')
+MAX_ROW = 1048576
+MAX_COLUMN = 16384  # XFD
 
 
 def cell_index(letters: str) -> int:
@@ -93,6 +107,7 @@ class SheetScan:
     hidden_rows: frozenset[int] = frozenset()
     uncached: dict[tuple[int, int], str] = field(default_factory=dict)
     far: bool = False
+    bad_string: str = ""  # the reference of a shared-string cell whose value is not an index
 
 
 def last_row(xml: bytes) -> int:
@@ -144,26 +159,77 @@ def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
                 uncached[(int(ref.group(2)), cell_index(ref.group(1).decode()))] = text
     last = last_row(xml)
     far_cols = (_FAR_2 if keep_cols <= 26 else _FAR_3).search(xml) is not None
-    return SheetScan(last, frozenset(hidden), uncached, far_cols or last > keep_rows + 1000)
+    bad = ""
+    if b't="s"' in xml:
+        found = _BAD_STRING.search(xml)
+        if found is not None:
+            start = xml.rfind(b"<", 0, found.start())
+            tag = _CELL_START.match(xml, start)
+            ref = _ANY_REF.search(tag.group(0)) if tag else None
+            bad = ref.group(1).decode("utf-8", "replace") if ref else "?"
+    return SheetScan(last, frozenset(hidden), uncached, far_cols or last > keep_rows + 1000, bad)
 
 
-def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> tuple[bytes, list[str]]:
-    """The sheet without the cells beyond ``keep_rows`` × ``keep_cols``, and the references
-    of the non-empty cells dropped (for the warning that names them)."""
+def _grid_ref(ref: bytes) -> tuple[int, int] | None:
+    """(row, col) of a reference inside A1:XFD1048576, None for anything else."""
+    m = re.fullmatch(rb"([A-Z]{1,3})(\d{1,7})", ref)
+    if m is None:
+        return None
+    row, col = int(m.group(2)), cell_index(m.group(1).decode())
+    return (row, col) if 1 <= row <= MAX_ROW and col < MAX_COLUMN else None
+
+
+def out_of_grid(xml: bytes) -> str:
+    """The first cell reference (or row) outside A1:XFD1048576, "" when there is none: a damaged
+    sheet python-calamine would answer by allocating without bound. Costs one search unless the
+    sheet has a three-letter column or a seven-digit row."""
+    last = last_row(xml)
+    if last > MAX_ROW:
+        return f"第 {last} 行"
+    if _FAR_3.search(xml) is None:
+        return ""
+    for match in _CELL.finditer(xml):
+        written = _ANY_REF.search(match.group(2))
+        if written is not None and _grid_ref(written.group(1)) is None:
+            return written.group(1).decode("utf-8", "replace")[:40]
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bounded:
+    """A sheet without its far cells: ``xml``, the references of the non-empty cells dropped,
+    and the first reference outside the grid A1:XFD1048576 (a damaged sheet), "" when none."""
+
+    xml: bytes
+    dropped: list[str]
+    beyond: str = ""
+
+
+def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> Bounded:
+    """The sheet without the cells beyond ``keep_rows`` × ``keep_cols`` (see ``Bounded``)."""
     dropped: list[str] = []
+    beyond: list[str] = []
+    last = last_row(xml)
+    if last > MAX_ROW:
+        beyond.append(f"第 {last} 行")
 
     def cell(match: re.Match[bytes]) -> bytes:
-        ref = _REF.search(match.group(2))
-        if ref is None:
+        written = _ANY_REF.search(match.group(2))
+        if written is None:
             return match.group(0)
-        row, col = int(ref.group(2)), cell_index(ref.group(1).decode())
+        at = _grid_ref(written.group(1))
+        if at is None:
+            beyond.append(written.group(1).decode("utf-8", "replace"))
+            return b""
+        row, col = at
         if row <= keep_rows and col < keep_cols:
             return match.group(0)
         if match.group(3):
-            dropped.append(f"{ref.group(1).decode()}{row}")
+            dropped.append(written.group(1).decode())
         return b""
 
-    return _CELL.sub(cell, xml), dropped
+    bounded = _CELL.sub(cell, xml)
+    return Bounded(bounded, dropped, beyond[0][:40] if beyond else "")
 
 
 _NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"')
