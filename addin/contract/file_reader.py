@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,7 +285,7 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
         bounded = _bounded_copy(path, survey)
     except UnusableInput:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as exc:
         raise _open_error(path, exc) from exc
     with calamine_guard(path, "工作簿"):
         try:

@@ -117,9 +117,7 @@ def _refuse_document_types(package: zipfile.ZipFile, path: Path) -> None:
             with package.open(info) as stream:
                 head = stream.read(4096)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
-            raise UnusableInput(
-                f"“{_name(path)}”已损坏（{info.filename} 无法解压）：请用 Excel 打开并修复，或使用备份文件"
-            ) from None
+            raise damaged(_name(path), f"{info.filename} 无法解压") from None
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnusableInput(
                 f"“{_name(path)}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -97,7 +98,10 @@ def _chunks(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 def complete(xml: bytes) -> bool:
     """Whether the part ends with the closing tag of the element it starts with."""
-    root = _FIRST_TAG.search(xml[:4096])
+    head = xml[:4096]
+    if b"<!--" in head:  # a tag quoted in a comment is not the root
+        head = re.sub(rb"<!--.*?(?:-->|\Z)", b"", head, flags=re.S)
+    root = _FIRST_TAG.search(head)
     return root is not None and re.search(b"</" + re.escape(root.group(1)) + rb">\s*\Z", xml[-_TAIL:]) is not None
 
 
@@ -120,19 +124,24 @@ def _well_formed(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return complete(head[:4096] + tail)
 
 
-def _check_xml(package: zipfile.ZipFile, name: str, worksheets: set[str]) -> None:
+def _check_parts(package: zipfile.ZipFile, name: str, worksheets: set[str]) -> None:
+    """Every part decompresses to what its checksum says (a writer copies parts as they are:
+    a damaged VBA project or picture would be written on), and every XML part is well-formed."""
     for info in package.infolist():
-        if not info.filename.lower().endswith(_XML_PARTS) or info.is_dir():
+        if info.is_dir():
             continue
         if info.file_size > FULL_PARSE_BYTES and info.filename in worksheets:
             continue  # the reader checks its ending (see the module's docstring)
+        xml = info.filename.lower().endswith(_XML_PARTS)
         try:
-            whole = _well_formed(package, info)
+            whole = _well_formed(package, info) if xml else all(True for _ in _chunks(package, info))
         except _Doctype:
             raise UnusableInput(
                 f"“{name}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，已拒绝处理：请检查文件来源"
             ) from None
-        except (expat.ExpatError, ValueError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        except _UNZIP_ERRORS as exc:
+            raise damaged(name, f"{info.filename} 无法解压") from exc
+        except (expat.ExpatError, ValueError) as exc:
             raise damaged(name, f"{info.filename} 不完整或有错误（XML 无法解析）") from exc
         if not whole:
             raise damaged(name, f"{info.filename} 不完整（XML 在结尾前中断）")
@@ -142,9 +151,16 @@ def _read(package: zipfile.ZipFile, part: str) -> bytes:
     return b"".join(_chunks(package, package.getinfo(part)))
 
 
+_UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, RuntimeError)
+
+
 def _parse(package: zipfile.ZipFile, part: str, name: str) -> Element:
     try:
-        root: Element = ElementTree.fromstring(_read(package, part))
+        data = _read(package, part)
+    except _UNZIP_ERRORS as exc:
+        raise damaged(name, f"{part} 无法解压") from exc
+    try:
+        root: Element = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as exc:  # checked well-formed first: a defect
         raise damaged(name, f"{part} 无法解析") from exc
     return root
@@ -352,7 +368,7 @@ def check_integrity(package: zipfile.ZipFile, path: Path) -> None:
         if required.lower() not in parts:
             raise damaged(name, f"缺少 {required}")
     rels = _Relationships(package, name, parts)
-    _check_xml(
+    _check_parts(
         package,
         name,
         {part for found in rels.by_source.values() for kind, part in found.values() if kind == _T_WORKSHEET},

@@ -334,6 +334,10 @@ def _semantic() -> list[Variant]:
         Variant("defined-name-local-id-text", _sub(WORKBOOK, rb'localSheetId="1"', b'localSheetId="one"'), READS),
         # The zip and the package's bookkeeping.
         Variant("zip-member-twice", _duplicate_member(BUDGET_SHEET), REFUSED),
+        Variant("zip-member-corrupt-shared-strings", _corrupted("xl/sharedStrings.xml"), REFUSED),
+        Variant("zip-member-corrupt-report-sheet", _corrupted("xl/worksheets/sheet13.xml"), REFUSED),
+        Variant("zip-member-corrupt-workbook-rels", _corrupted(WB_RELS), REFUSED),
+        Variant("zip-member-corrupt-vba", _corrupted("xl/vbaProject.bin"), REFUSED),
         Variant("zip-members-differ-in-case", _renamed_copy(BUDGET_TABLE, "xl/tables/Table2.xml"), REFUSED),
         Variant(
             "content-type-of-sheet-missing",
@@ -372,9 +376,32 @@ def read_members(source: Path) -> Members:
         return {name: z.read(name) for name in z.namelist()}
 
 
+CORRUPT = "\0corrupt"
+
+
+def _corrupted(part: str) -> Mutation:
+    """The part's compressed bytes damaged in the middle (the zip directory intact): a disk or
+    a transfer that flipped bits."""
+
+    def mutate(members: Members) -> Members:
+        return {**members, CORRUPT: part.encode()}
+
+    return mutate
+
+
 def write_package(members: Members, target: Path) -> Path:
-    """The members as a zip; a key ``name\\0dup`` is written as a second member ``name``."""
+    """The members as a zip; a key ``name\\0dup`` is written as a second member ``name``, and
+    the member named by ``CORRUPT`` has a byte of its compressed data flipped."""
+    members = dict(members)
+    corrupt = members.pop(CORRUPT, b"").decode()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(name.split("\0")[0], data)
+    if corrupt:
+        with zipfile.ZipFile(target) as z:
+            info = z.getinfo(corrupt)
+        data = bytearray(target.read_bytes())
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        data[start + info.compress_size // 2] ^= 0x55
+        target.write_bytes(bytes(data))
     return target

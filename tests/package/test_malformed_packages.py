@@ -83,7 +83,7 @@ def _refusal(verb: str, result: dict[str, Any]) -> str:
     message: str = result["stderr"].strip()
     assert "\n" not in message, f"{verb}: more than one line: {message}"
     assert f"“{NAME}”" in message, f"{verb}: the file is not named: {message}"
-    assert "另存" in message or "来源" in message, f"{verb}: nothing to do is said: {message}"
+    assert any(w in message for w in ("另存", "修复", "来源")), f"{verb}: nothing to do is said: {message}"
     return message
 
 
