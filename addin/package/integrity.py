@@ -39,6 +39,7 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException, ElementTree
 
 from ..errors import UnusableInput
+from .sheetscan import grid_cell
 
 __all__ = ["FULL_PARSE_BYTES", "check_integrity", "complete", "damaged"]
 
@@ -298,25 +299,10 @@ def _check_tables(package: zipfile.ZipFile, name: str, rels: _Relationships, she
                     raise damaged(name, f"{where}的 {attribute}“{value}”无效")
 
 
-_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9]\d{0,6})")
-MAX_ROW = 1048576
-MAX_COLUMN = 16384  # XFD
-
-
-def _in_grid(ref: str) -> bool:
-    match = _CELL_REF.fullmatch(ref)
-    if match is None:
-        return False
-    column = 0
-    for ch in match.group(1):
-        column = column * 26 + ord(ch) - 64
-    return column <= MAX_COLUMN and int(match.group(2)) <= MAX_ROW
-
-
 def _is_range(ref: str) -> bool:
     """ "A3:G12" or "A3" with both corners inside the sheet's grid (A1:XFD1048576)."""
     corners = ref.split(":")
-    return 1 <= len(corners) <= 2 and all(_in_grid(c) for c in corners)
+    return 1 <= len(corners) <= 2 and all(grid_cell(c) is not None for c in corners)
 
 
 # The content type a part of these relationship types must have (its ending): Excel does not

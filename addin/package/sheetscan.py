@@ -22,6 +22,7 @@ __all__ = [
     "SheetScan",
     "bounded_sheet",
     "cell_index",
+    "grid_cell",
     "last_row",
     "out_of_grid",
     "parse_ref",
@@ -66,11 +67,11 @@ def cell_index(letters: str) -> int:
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
-    """ "B12" → (12, 1): 1-based row, 0-based column."""
-    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", ref.upper())
-    if m is None:
+    """ "B12" → (12, 1): 1-based row, 0-based column; ValueError unless inside A1:XFD1048576."""
+    cell = grid_cell(ref.upper())
+    if cell is None:
         raise ValueError(ref)
-    return int(m.group(2)), cell_index(m.group(1))
+    return cell
 
 
 def scan_sheet(xml: bytes) -> tuple[dict[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
@@ -170,12 +171,16 @@ def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
     return SheetScan(last, frozenset(hidden), uncached, far_cols or last > keep_rows + 1000, bad)
 
 
-def _grid_ref(ref: bytes) -> tuple[int, int] | None:
-    """(row, col) of a reference inside A1:XFD1048576, None for anything else."""
-    m = re.fullmatch(rb"([A-Z]{1,3})(\d{1,7})", ref)
+_GRID_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")
+
+
+def grid_cell(ref: str) -> tuple[int, int] | None:
+    """(row, col) of "B12" (or "$B$12"): 1-based row, 0-based column; None for anything that is
+    not a reference inside the sheet's grid A1:XFD1048576."""
+    m = _GRID_REF.fullmatch(ref)
     if m is None:
         return None
-    row, col = int(m.group(2)), cell_index(m.group(1).decode())
+    row, col = int(m.group(2)), cell_index(m.group(1))
     return (row, col) if 1 <= row <= MAX_ROW and col < MAX_COLUMN else None
 
 
@@ -190,7 +195,7 @@ def out_of_grid(xml: bytes) -> str:
         return ""
     for match in _CELL.finditer(xml):
         written = _ANY_REF.search(match.group(2))
-        if written is not None and _grid_ref(written.group(1)) is None:
+        if written is not None and grid_cell(written.group(1).decode("utf-8", "replace")) is None:
             return written.group(1).decode("utf-8", "replace")[:40]
     return ""
 
@@ -217,7 +222,7 @@ def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> Bounded:
         written = _ANY_REF.search(match.group(2))
         if written is None:
             return match.group(0)
-        at = _grid_ref(written.group(1))
+        at = grid_cell(written.group(1).decode("utf-8", "replace"))
         if at is None:
             beyond.append(written.group(1).decode("utf-8", "replace"))
             return b""

@@ -272,19 +272,14 @@ def _semantic() -> list[Variant]:
             REFUSED,
             cells=True,
         ),
-        Variant(
-            "cell-ref-beyond-last-row",
-            _sub(BUDGET_SHEET, rb"</sheetData>", b'<row r="1048577"><c r="XFD1048577"><v>1</v></c></row></sheetData>'),
-            REFUSED,
-            cells=True,
+        *(
+            Variant(label, _sub(BUDGET_SHEET, rb"</sheetData>", row + b"</sheetData>"), REFUSED, cells=True)
+            for label, row in (
+                ("cell-ref-beyond-last-row", b'<row r="1048577"><c r="XFD1048577"><v>1</v></c></row>'),
+                ("row-number-huge", b'<row r="4294967297"><c><v>1</v></c></row>'),
+            )
         ),
         Variant("row-number-invalid", _sub(BUDGET_SHEET, rb'<row r="5"', b'<row r="x"'), REFUSED, cells=True),
-        Variant(
-            "row-number-huge",
-            _sub(BUDGET_SHEET, rb"</sheetData>", b'<row r="4294967297"><c><v>1</v></c></row></sheetData>'),
-            REFUSED,
-            cells=True,
-        ),
         Variant("cell-ref-lower-case", _sub(BUDGET_SHEET, rb'<c r="C4"', b'<c r="c4"'), READS, cells=True),
         Variant(
             "cell-value-not-a-number",
