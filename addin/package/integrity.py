@@ -6,19 +6,23 @@ is one Chinese line naming the file, the part (and the sheet where there is one)
 (exit 2), never an exception deep in a reader, a native library's panic, or a copy of the damage
 written as if it were a report:
 
-- the zip holds each part once (OPC part names are case-insensitive); [Content_Types].xml and
-  _rels/.rels exist, and the main part the root relationships name;
+- the zip holds each part once (OPC part names are case-insensitive), and every part
+  decompresses to its checksum; [Content_Types].xml and _rels/.rels exist, the main part the
+  root relationships name is xl/workbook.xml, and every part a relationship reaches has a
+  content type (a worksheet, table, styles or shared-strings part the one of its kind);
 - every XML part is well-formed (expat, no handler per element). A part larger than
   ``FULL_PARSE_BYTES`` (the shared strings of a 200,000-contract workbook) is checked for its
   start and a complete ending only: its content is what python-calamine parses, and a full
   second parse would cost a noticeable share of a ``summary``. A worksheet that large (the
   ledger: 54 MB) is not even decompressed here: the reader, which holds its bytes anyway, checks
   the ending of each sheet it reads (``complete``);
-- every internal relationship leads to a part that exists, and every ``r:id`` a worksheet uses
-  (tables, drawings, comments, controls) names one of its own relationships;
+- every internal relationship leads to a part that exists, and every ``r:id`` (``r:embed``, …)
+  a part uses names one of its own relationships (a sheet's tables, drawings, comments,
+  controls; a drawing's charts and pictures);
 - the workbook's sheets each have a name (unique ignoring case, as Excel compares names), a
   relationship of their own and a whole-number sheetId (unique); a table part belongs to one
-  sheet, and table names are unique ignoring case.
+  sheet, table names are unique ignoring case, a table's range lies inside A1:XFD1048576 and its
+  id and row counts are whole numbers (python-calamine refuses the workbook otherwise).
 
 A relationship to a missing package-properties part (docProps/core.xml, app.xml, custom.xml, a
 thumbnail) is passed over: nothing reads them, and Excel opens such files.
