@@ -186,10 +186,13 @@ def _target(source: str, target: str) -> str:
 
 class _Relationships:
     """Every relationship of the package: source part (lower case) → {Id: (Type, target part)},
-    the target "" for an external one."""
+    the target "" for an external one; ``missing`` holds those that lead nowhere (reported once
+    the sheets are known, so a missing worksheet is named by its sheet)."""
 
     def __init__(self, package: zipfile.ZipFile, name: str, parts: dict[str, str]) -> None:
         self.by_source: dict[str, dict[str, tuple[str, str]]] = {}
+        # (source part lower case, Id) → (the rels part, the target it names)
+        self.missing: dict[tuple[str, str], tuple[str, str]] = {}
         for lower, rels in sorted(parts.items()):
             if not lower.endswith(".rels") or "_rels/" not in lower:
                 continue
@@ -205,16 +208,24 @@ class _Relationships:
                 if target.lower() not in parts and kind.endswith(_PROPERTIES):
                     continue
                 if target.lower() not in parts:
-                    whose = f"{rels} 指向的 {target}" if target else f"{rels} 中的关系 {rel.get('Id', '')}"
-                    raise damaged(name, f"{whose} 不存在")
+                    self.missing[(source.lower(), rel.get("Id", ""))] = (rels, target)
+                    found[rel.get("Id", "")] = (kind, "")
+                    continue
                 found[rel.get("Id", "")] = (kind, parts[target.lower()])
             self.by_source[source.lower()] = found
 
     def of(self, part: str) -> dict[str, tuple[str, str]]:
         return self.by_source.get(part.lower(), {})
 
+    def nowhere(self, key: tuple[str, str]) -> str:
+        rels, target = self.missing[key]
+        return f"{rels} 指向的 {target} 不存在" if target else f"{rels} 中的关系 {key[1]} 没有目标"
+
 
 def _main_part(package: zipfile.ZipFile, name: str, rels: _Relationships) -> str:
+    for key in rels.missing:
+        if not key[0]:  # the root relationships: the workbook itself may be what is missing
+            raise damaged(name, rels.nowhere(key))
     main = [t for kind, t in rels.of("").values() if kind in (_T_OFFICE, _STRICT_OFFICE) and t]
     if not main:
         raise damaged(name, "_rels/.rels 没有指向工作簿的关系")
@@ -242,6 +253,8 @@ def _check_sheets(package: zipfile.ZipFile, name: str, rels: _Relationships, wor
             raise damaged(name, f"{workbook} 中有两个工作表都叫“{title}”")
         if not sheet_id.isdigit() or len(sheet_id) > 9 or sheet_id in ids:
             raise damaged(name, f"{label}的编号（sheetId）“{sheet_id}”无效或重复")
+        if (workbook.lower(), rel_id) in rels.missing:
+            raise damaged(name, f"工作表“{title}”的部件 {rels.missing[(workbook.lower(), rel_id)][1]} 不存在")
         if not own.get(rel_id, ("", ""))[1]:
             raise damaged(name, f"{label}没有对应的工作表部件（关系“{rel_id}”不存在）")
         if rel_id in rel_ids:
@@ -365,6 +378,11 @@ def check_integrity(package: zipfile.ZipFile, path: Path) -> None:
     )
     workbook = _main_part(package, name, rels)
     sheets = _check_sheets(package, name, rels, workbook)
+    titles = {part.lower(): title for title, part in sheets}
+    for key, (_, target) in rels.missing.items():
+        if key[0] in titles and target:
+            raise damaged(name, f"工作表“{titles[key[0]]}”引用的部件 {target} 不存在")
+        raise damaged(name, rels.nowhere(key))
     _check_content_types(package, name, rels)
     _check_references(package, name, rels, {part: title for title, part in sheets})
     _check_tables(package, name, rels, sheets)

@@ -34,6 +34,18 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 FIGURES = ("budget", "procurement", "score", "projects")
 
 Outcomes = dict[str, dict[str, dict[str, Any]]]
+# What the line names for some kinds: the sheet and part, or the sheet and cell.
+SAID = {
+    "remove-xl_worksheets_sheet3.xml": "工作表“预算执行”的部件 xl/worksheets/sheet3.xml 不存在",
+    "remove-xl_tables_table2.xml": "工作表“预算执行”引用的部件 xl/tables/table2.xml 不存在",
+    "truncate-end-xl_workbook.xml": "xl/workbook.xml 不完整",
+    "truncate-end-xl_worksheets_sheet3.xml": "xl/worksheets/sheet3.xml 不完整",
+    "sheet-listed-twice": "工作表“预算执行2”与另一个工作表指向同一个部件 xl/worksheets/sheet3.xml",
+    "table-in-two-sheets": "xl/tables/table2.xml 同时属于工作表“预算执行”和“采购合同”",
+    "shared-string-index-text": "工作表“预算执行”的单元格 A4 引用的共享字符串编号无效",
+    "cell-ref-huge-row-number": "工作表“预算执行”的单元格位置“C99999999999999999999”超出工作表范围",
+    "zip-member-corrupt-vba": "xl/vbaProject.bin 无法解压",
+}
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +140,8 @@ def test_malformed_package(variant: Variant, runs: tuple[Outcomes, Path], refere
     # One message for one damage: every verb that refused says the same line.
     refusals = {_refusal(verb, r) for verb, r in outcome.items() if r["code"] == 2}
     assert len(refusals) <= 1, refusals
+    if variant.id in SAID:
+        assert SAID[variant.id] in refusals.pop(), variant.id
     # Nothing written by a verb that did not succeed; what a verb wrote is whole.
     for verb, file in WRITERS.items():
         target = out / file
@@ -193,3 +207,30 @@ def test_batch_lists_each_malformed_workbook_with_its_reason(runs: tuple[Outcome
     listed = [str(c) for row in book["汇总"].iter_rows(values_only=True) for c in row if c]
     assert any("drop-xl_styles.xml.xlsm" in c for c in listed)
     assert any("cell-value-not-a-number.xlsm" in c for c in listed)
+
+
+@pytest.mark.parametrize(
+    ("variant", "said"),
+    [
+        ("truncate-end-xl_worksheets_sheet3.xml", "工作表“预算执行”（xl/worksheets/sheet3.xml）不完整"),
+        ("truncate-end-xl_sharedStrings.xml", "xl/sharedStrings.xml 不完整（XML 在结尾前中断）"),
+        ("truncate-start-xl_sharedStrings.xml", "xl/sharedStrings.xml 不完整或有错误"),
+    ],
+)
+def test_large_parts_are_checked_by_their_ends(
+    variant: str, said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Parts over FULL_PARSE_BYTES (the ledger of a 200,000-contract workbook) are not parsed
+    whole: their start and ending are checked, a worksheet's by the reader that holds its bytes."""
+    from addin.errors import UnusableInput
+    from addin.headless import evaluate_file
+    from addin.package import integrity
+
+    monkeypatch.setattr(integrity, "FULL_PARSE_BYTES", 1000)  # the example's sheets count as large
+    mutate = next(v.mutate for v in VARIANTS if v.id == variant)
+    path = write_package(mutate(read_members(SOURCE)), tmp_path / NAME)
+    with pytest.raises(UnusableInput) as refused:
+        evaluate_file(path)
+    assert refused.value.message.startswith(f"“{NAME}”已损坏：") and said in refused.value.message
+    whole = write_package(read_members(SOURCE), tmp_path / "whole.xlsm")
+    assert evaluate_file(whole).as_json()["score"]["total"] == "97.96"

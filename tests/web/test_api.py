@@ -262,7 +262,7 @@ def test_the_headless_doors_refusals_apply(
 
 
 DAMAGED = {
-    "remove-xl_worksheets_sheet3.xml": "xl/worksheets/sheet3.xml 不存在",
+    "remove-xl_worksheets_sheet3.xml": "工作表“预算执行”的部件 xl/worksheets/sheet3.xml 不存在",
     "truncate-end-xl_workbook.xml": "xl/workbook.xml 不完整",
     "sheet-listed-twice": "指向同一个部件 xl/worksheets/sheet3.xml",
 }
