@@ -284,3 +284,21 @@ def test_generate_names_the_sheets_it_wrote(make_workbook: Make, tmp_path: Path)
     assert "1 张项目支出绩效自评表“项目自评-1”）" in result.stdout and "至" not in result.stdout.splitlines()[-1]
     result = run("generate", make_workbook(name="three.xlsx"), "-o", tmp_path / "three-out.xlsx")
     assert "3 张项目支出绩效自评表“项目自评-1”至“项目自评-3”" in result.stdout
+
+
+def test_the_collector_is_tuned_only_for_a_process_that_is_one_command(example_path: Path) -> None:
+    import gc
+
+    from addin.cli import main
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert main(["check", str(example_path)]) == 0  # a caller that goes on (this test run)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    probe = (
+        "import gc, sys; from addin import cli; code = cli.main(sys.argv[1:], whole_process=True); "
+        "print(code, gc.get_threshold()[0], gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(example_path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split()[-3:] == ["0", "10000", "True"], result.stderr

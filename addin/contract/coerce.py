@@ -279,6 +279,8 @@ class Coercer:
 
     # -- text and choices ------------------------------------------------------------------
     def text(self, value: Raw) -> str:
+        if type(value) is str:  # most cells
+            return value.strip()
         if value is None:
             return ""
         if isinstance(value, float):

@@ -52,7 +52,7 @@ class ProjectTables:
 
     def with_indicators(self, indicators: Sequence[Indicator]) -> ProjectData:
         """The data with its indicators replaced by ``indicators`` (same order, percent points read)."""
-        read = [dataclasses.replace(p, indicator=i) for p, i in zip(self.data.indicators, indicators, strict=True)]
+        read = [ProjectIndicator(p.project, i) for p, i in zip(self.data.indicators, indicators, strict=True)]
         return dataclasses.replace(self.data, indicators=read)
 
 
