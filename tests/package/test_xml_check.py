@@ -90,3 +90,38 @@ def test_free_names_are_those_free_name_gives_at_each_step() -> None:
         "xl/worksheets/sheet1.xml",
         "xl/worksheets/sheet7.xml",
     ]
+
+
+def _styled_by_pattern(xml: bytes, styles: frozenset[int]) -> frozenset[tuple[int, int]]:
+    """What styled_cells means, as one regular expression over every start tag."""
+    import re
+
+    from addin.package.sheetscan import cell_index
+
+    ids = b"|".join(b"%d" % s for s in sorted(styles))
+    found = set()
+    for match in re.finditer(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + ids + rb')"[^>]*>', xml):
+        ref = re.search(rb'\br="([A-Z]{1,3})(\d+)"', match.group(0))
+        if ref is not None:
+            found.add((int(ref.group(2)), cell_index(ref.group(1).decode())))
+    return frozenset(found)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<c r="A1" s="6"/><c r="B1" s="16"/><c r="C1" s="7"/>',
+        b'<x:c r="B2" xs="6" s="6"><x:v>1</x:v></x:c>',  # a prefix; xs= is not s=
+        b'<c r="D4" t="s" s="5"><v>s="6"</v></c>',  # s="6" in a value is no attribute
+        b'<row r="5"><c r="E5" s="7"><is><t> s="6"</t></is></c></row>',
+        b'<c r="F6" foo="a>b" s="6"/>',  # a > inside another attribute ends the tag for the pattern too
+        b'<cc r="G7" s="6"/><col min="1" s="6"/>',  # other elements
+        b'<c r="H8" s="6"',  # a tag never closed
+        b'<c s="6" r="I9"/><c r="J10"  s="6"></c>',
+        b"<c s='6' r='K11'/>",  # single quotes: neither reads them
+    ],
+)
+def test_styled_cells_finds_what_the_pattern_means(xml: bytes) -> None:
+    from addin.package.sheetscan import styled_cells
+
+    assert styled_cells(xml, frozenset({6}), 100, 100) == _styled_by_pattern(xml, frozenset({6}))
