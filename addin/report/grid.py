@@ -8,9 +8,7 @@ import functools
 import math
 from collections.abc import Sequence
 
-from .layout import Cell, SheetLayout
-
-_new = tuple.__new__
+from .layout import SheetLayout
 
 __all__ = ["ROW_HEIGHT", "Grid", "paragraph_height"]
 
@@ -65,17 +63,13 @@ class Grid:
     def cells(self, spec: Sequence[tuple[int, int, object, str]], height: float = ROW_HEIGHT) -> int:
         """One table row: (first col, last col, value, style) per cell. Returns its row."""
         merge = self.layout.merge
-        cells = self.layout.cells
         row = self.row
         for first, last, value, style in spec:
             if value is None:
                 value = "-"
                 if style.endswith(_NUMBER_STYLES):
                     style = "td_dash"
-            if first == last:  # most cells: what merge does for one cell, without the call
-                cells[(row, first)] = _new(Cell, (value, style, None))
-            else:
-                merge(row, first, row, last, value, style)  # type: ignore[arg-type]
+            merge(row, first, row, last, value, style)  # type: ignore[arg-type]
         self.layout.heights[self.row] = height
         self.row += 1
         return self.row - 1
