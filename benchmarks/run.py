@@ -185,7 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     # Timed as an installed copy runs: with the package's bytecode compiled (pip compiles it at
     # install). Without it (an editable install under PYTHONDONTWRITEBYTECODE) every process
-    # compiles ~100 modules first, 0.05 s that made a short run look slower than it is.
+    # compiles ~100 modules first: about 0.07 s, which made a short run look slower than it is.
     compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "addin"), quiet=1)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
