@@ -280,13 +280,26 @@ def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: 
     ids = b"|".join(b"%d" % s for s in sorted(styles))
     if re.search(rb' s="(?:' + ids + rb')"', xml) is None:
         return frozenset()
-    pattern = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + ids + rb')"[^>]*>')
+    # Each s="…" found by its literal text, then the tag around it: a <c> start tag
+    # (<(?:\w+:)?c\b[^>]*?\bs="…"[^>]*>) holding it. Scanning every tag's attributes for the
+    # style was 18 ms on a 4,500-row project table.
     found: set[tuple[int, int]] = set()
-    for match in pattern.finditer(xml):
-        ref = _REF.search(match.group(0))
+    for match in re.finditer(rb's="(?:' + ids + rb')"', xml):
+        at = match.start()
+        if at and xml[at - 1 : at] in _WORD:
+            continue  # not at a word boundary (\bs=)
+        start = xml.rfind(b"<", 0, at)
+        end = xml.find(b">", at)
+        if start < 0 or end < 0 or xml.find(b">", start, at) >= 0 or _CELL_START.match(xml, start) is None:
+            continue
+        ref = _REF.search(xml, start, end + 1)
         if ref is None:
             continue
         row, col = int(ref.group(2)), cell_index(ref.group(1).decode())
         if row <= keep_rows and col < keep_cols:
             found.add((row, col))
     return frozenset(found)
+
+
+_WORD = frozenset(bytes([b]) for b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b")
