@@ -290,7 +290,7 @@ def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: 
             continue  # not at a word boundary (\bs=)
         start = xml.rfind(b"<", 0, at)
         end = xml.find(b">", at)
-        if start < 0 or end < 0 or xml.find(b">", start, at) >= 0 or _CELL_START.match(xml, start) is None:
+        if start < 0 or end < 0 or xml.find(b">", start, at) >= 0 or _CELL_OPEN.match(xml, start) is None:
             continue
         ref = _REF.search(xml, start, end + 1)
         if ref is None:
@@ -302,4 +302,4 @@ def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: 
 
 
 _WORD = frozenset(bytes([b]) for b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_CELL_START = re.compile(rb"<(?:\w+:)?c\b")
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b")  # the start of a <c> tag, for styled_cells
