@@ -8,6 +8,7 @@ never lets a traceback reach the clerk: a failure is one Chinese message box and
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import tempfile
@@ -28,12 +29,15 @@ from .excel.writer import write_layout
 from .report.content import checks_layout, report_layouts
 from .report.layout import SheetLayout
 from .report.ownership import (
-    MARKER,
     SheetPlan,
+    marker_name,
     marker_target,
+    owned_sheets,
+    plan_notes,
     plan_sheets,
     renamed,
     report_displaced,
+    sheet_notes,
     sheet_of_marker,
     wanted_sheets,
 )
@@ -82,40 +86,46 @@ def _write(book: Any, layout: SheetLayout) -> Any:
     sheet = _fresh_sheet(book, layout.name)
     write_layout(sheet, layout)
     with contextlib.suppress(Exception):  # an engine without names: the sheet is written all the same
-        sheet.names.add(MARKER, "=" + marker_target(layout.name))
+        sheet.names.add(marker_name(layout.name), "=" + marker_target(layout.name))
     return sheet
 
 
-def _ours(book: Any) -> set[str]:
-    """The sheets carrying the product's marker name (one pass over the workbook's names)."""
-    found: set[str] = set()
+def _ours(book: Any) -> tuple[set[str], list[str]]:
+    """The sheets that are ours by their marker, and the marked ones that are not (copies,
+    renamed sheets): one pass over the workbook's names (``report.ownership.owned_sheets``)."""
+    found: list[tuple[str, str]] = []
     with contextlib.suppress(Exception):
         for name in book.names:
-            sheet = sheet_of_marker(name.name)
-            if sheet is not None:
-                found.add(sheet)
-    return found
+            marker = sheet_of_marker(name.name)
+            if marker is not None:
+                found.append(marker)
+    return owned_sheets(found)
 
 
 def _plan(book: Any, wanted: list[str], findings: Findings) -> SheetPlan:
     """Names for our sheets that leave every sheet of the clerk's alone (warned about)."""
-    plan = plan_sheets([sheet.name for sheet in book.sheets], _ours(book), wanted)
+    ours, copies = _ours(book)
+    plan = plan_sheets([sheet.name for sheet in book.sheets], ours, wanted, copies)
     report_displaced(plan, findings)
     return plan
 
 
-def _write_checks(book: Any, findings: list[Finding]) -> Any:
-    """校验结果 alone (校验数据, or a run that stopped): under a name the clerk's sheets leave free."""
+def _write_checks(book: Any, findings: list[Finding]) -> tuple[Any, str]:
+    """校验结果 alone (校验数据, or a run that stopped): under a name the clerk's sheets leave free.
+    Returns the sheet and what the message says about the sheet it replaced (nothing else is
+    removed here: the other sheets of an earlier run stay until a report is generated)."""
     found = Findings()
     found.extend(findings)
     plan = _plan(book, [CHECKS_SHEET], found)
-    return _write(book, renamed([checks_layout(list(found))], plan.names)[0])
+    alone = dataclasses.replace(plan, stale=[], copies=[])
+    layout = checks_layout(list(found), sheet_notes(alone))
+    return _write(book, renamed([layout], plan.names)[0]), "".join(plan_notes(alone))
 
 
 def _report_failure(book: Any, findings: list[Finding], message: str) -> None:
-    sheet = _write_checks(book, findings)
+    sheet, notes = _write_checks(book, findings)
     _activate(sheet)
-    alert(book.app, message, critical=True)
+    alert(book.app, message + notes, critical=True)
 
 
 def _activate(sheet: Any) -> None:
@@ -168,7 +178,8 @@ def _generate(book: Any, progress: Progress) -> None:
         return
     progress("正在写入报告……")
     plan = _plan(book, wanted_sheets(ev), ev.findings)
-    layouts = renamed(report_layouts(ev), plan.names)  # the same sheets as every other door writes
+    notes = plan_notes(plan)  # every sheet replaced, removed or left alone, said in the message
+    layouts = renamed(report_layouts(ev, sheet_notes(plan)), plan.names)  # the same sheets as every door writes
     for stale in plan.stale:  # ours from an earlier run, no longer wanted (never a clerk's sheet)
         book.sheets[stale].delete()
     written = []
@@ -188,17 +199,17 @@ def _generate(book: Any, progress: Progress) -> None:
         )
     if warnings:
         summary += f"有 {warnings} 处警告，见“{CHECKS_SHEET}”工作表。"
-    alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")
+    alert(book.app, (summary or f"报告已写入“{REPORT_SHEET}”工作表。") + "".join(notes))
 
 
 def _check(book: Any, progress: Progress) -> None:
     """校验数据: validate only and list the findings in 校验结果."""
     ev = _evaluate(book, progress)
-    sheet = _write_checks(book, list(ev.findings))
+    sheet, notes = _write_checks(book, list(ev.findings))
     _activate(sheet)
     errors, warnings = len(ev.findings.errors), len(ev.findings.warnings)
     text = f"校验完成：{errors} 处错误，{warnings} 处警告。"
-    alert(book.app, text + ("请修正错误后再生成报告。" if errors else ""), critical=bool(errors))
+    alert(book.app, text + ("请修正错误后再生成报告。" if errors else "") + notes, critical=bool(errors))
 
 
 def _saved_path(book: Any) -> Path:

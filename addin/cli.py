@@ -83,6 +83,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         _out(line)
     _kept(result.backup)
     _out(f"报告已写入：{result.written}（{_sheets_text(result.sheets)}）")
+    for note in result.notes:  # every sheet replaced, removed or left alone, by name
+        _out(note)
     return 0
 
 

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .contract.file_reader import read_tables
 from .contract.parse import parse_department
@@ -17,6 +17,9 @@ from .errors import DataErrors, UnusableInput
 from .package.archive import check_workbook_file, open_package
 from .package.save import atomic_write, backup, ensure_writable, not_an_input
 from .package.zipcopy import ZipLayoutError
+
+if TYPE_CHECKING:
+    from .report.ownership import SheetPlan
 
 __all__ = [
     "GenerateResult",
@@ -56,33 +59,36 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
 
 def write_report(
     source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True
-) -> tuple[Path | None, list[str]]:
+) -> tuple[Path | None, list[str], SheetPlan]:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
     项目自评汇总 and one 项目自评-<序号> per project; sheets of an earlier run that are no longer
     wanted are removed. Only the product's own sheets (``report.ownership``) are replaced or
     removed: a sheet of the clerk's of the same name is kept, and ours is written beside it with
-    a warning. Atomic. An existing ``destination`` with other bytes is kept as a backup first
-    (``keep_existing``); returns that backup and the names the sheets were written under."""
+    a warning; copies of our sheets are kept. Atomic. An existing ``destination`` with other
+    bytes is kept as a backup first (``keep_existing``); returns that backup, the names the
+    sheets were written under and the plan (what was replaced, removed and kept; 校验结果 lists
+    it too)."""
     # Imported here: summary and check never write, and need not load the writer.
     from .package.inject import inject_sheets, marked_sheets
     from .package.package import Package
     from .report.content import report_layouts
-    from .report.ownership import plan_sheets, renamed, report_displaced, wanted_sheets
+    from .report.ownership import plan_sheets, renamed, report_displaced, sheet_notes, wanted_sheets
 
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
         pkg = Package(package)
         existing = [sheet.name for sheet in pkg.sheets]
-        plan = plan_sheets(existing, marked_sheets(pkg.workbook, existing), wanted_sheets(ev))
+        ours, copies = marked_sheets(pkg.workbook, existing)
+        plan = plan_sheets(existing, ours, wanted_sheets(ev), copies)
         report_displaced(plan, ev.findings)  # before the layouts: 校验结果 lists them too
-        layouts = renamed(report_layouts(ev), plan.names)
+        layouts = renamed(report_layouts(ev, sheet_notes(plan)), plan.names)
         try:
             saved = atomic_write(
                 destination,
                 lambda out: inject_sheets(package, stream, size, out, layouts, plan.stale),
                 keep_existing=keep_existing,
             )
-            return saved, [layout.name for layout in layouts]
+            return saved, [layout.name for layout in layouts], plan
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"
@@ -95,6 +101,8 @@ class GenerateResult:
     written: Path
     backup: Path | None
     sheets: tuple[str, ...] = ()  # the names the report's sheets were written under, in order
+    removed: tuple[str, ...] = ()  # sheets of an earlier run taken out (projects no longer listed)
+    notes: tuple[str, ...] = ()  # what the run replaced, removed and kept (report.ownership.plan_notes)
 
 
 def generate(
@@ -109,6 +117,8 @@ def generate(
         raise UnusableInput(
             f"输出文件“{destination.name}”的扩展名应与“{workbook.name}”一致（{workbook.suffix}）：请修改 -o 的文件名"
         )
+    from .report.ownership import plan_notes
+
     if data_from is not None:
         not_an_input(destination, [data_from], "数据来源工作簿（--from）")
     ev = evaluate_file(data_from or workbook, recalc=recalc)
@@ -117,10 +127,10 @@ def generate(
     ensure_writable(destination)
     if _same_file(destination, workbook):
         saved: Path | None = backup(workbook)  # in place: always a backup, as the clerk expects
-        sheets = write_report(workbook, destination, ev, keep_existing=False)[1]
+        _, sheets, plan = write_report(workbook, destination, ev, keep_existing=False)
     else:
-        saved, sheets = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
-    return GenerateResult(ev, destination, saved, tuple(sheets))
+        saved, sheets, plan = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
+    return GenerateResult(ev, destination, saved, tuple(sheets), tuple(plan.stale), tuple(plan_notes(plan)))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -143,7 +153,7 @@ def demo(folder: Path) -> GenerateResult:
         ev = evaluate_file(source)
         if not ev.ok:
             raise DataErrors(ev.findings)
-        saved, sheets = write_report(source, target, ev)
+        saved, sheets, _ = write_report(source, target, ev)
     return GenerateResult(ev, target, saved, tuple(sheets))
 
 

@@ -317,7 +317,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
     with source.open("rb") as stream, open_package(source) as package:
         pkg = Package(package)
         names = [sheet.name for sheet in pkg.sheets]
-        generated = marked_sheets(pkg.workbook, names)
+        generated = marked_sheets(pkg.workbook, names)[0]
         report_sheets = tuple(name for name in names if name in generated)
         share = _Share(pkg, source)
         vba = share.drop_vba()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["convert", "pdf_text", "require"]
+__all__ = ["convert", "copy_sheet", "pdf_text", "require"]
 
 
 def _find(name: str) -> str | None:
@@ -52,6 +52,31 @@ def convert(source: Path, target_format: str, outdir: Path, *, filter_options: s
         )
     target = outdir / (source.stem + "." + target_format.split(":")[0])
     assert target.exists(), f"LibreOffice did not convert {source.name}: {result.stdout} {result.stderr}"
+    return target
+
+
+_SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-uno (LibreOffice's Python bridge)
+
+
+def copy_sheet(source: Path, sheet: str, new_name: str, target: Path) -> Path:
+    """``target`` (.xlsx): ``source`` with ``sheet`` copied by LibreOffice itself (its copy of a
+    sheet, with whatever it carries along), saved by LibreOffice."""
+    require("soffice")
+    has_bridge = Path(_SYSTEM_PYTHON).exists()
+    if has_bridge:
+        has_bridge = subprocess.run([_SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+    if not has_bridge:
+        if os.environ.get("JIXIAO_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("required: python3-uno (LibreOffice's Python bridge) for /usr/bin/python3")
+        pytest.skip("not installed: python3-uno")
+    script = Path(__file__).with_name("lo_copy_sheet.py")
+    result = subprocess.run(
+        [_SYSTEM_PYTHON, str(script), str(source), sheet, new_name, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert target.exists(), f"LibreOffice did not copy {sheet}: {result.stdout} {result.stderr}"
     return target
 
 

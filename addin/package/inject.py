@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..core.model import column_letter
 from ..report.layout import SheetLayout
-from ..report.ownership import MARKER, marker_target
+from ..report.ownership import is_marker, marker_name, marker_target, owned_sheets
 from ..report.styles import STYLES
 from ..report.xml_chart import chart_xml, drawing_xml
 from ..report.xml_sheet import quote_sheet, sheet_xml
@@ -65,20 +65,21 @@ def _rel_id_attribute(workbook: str, rel: str) -> str:
     return f'xmlns:r="{_REL}" r:id="{rel}"'
 
 
-_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", MARKER)
+_PRINT_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area")
 
 
-def marked_sheets(workbook: str, sheets: Sequence[str]) -> set[str]:
-    """The sheets (of ``sheets``, in workbook order) that carry the product's marker name
-    (``report.ownership``): the only sheets a run may replace or remove."""
-    out: set[str] = set()
+def marked_sheets(workbook: str, sheets: Sequence[str]) -> tuple[set[str], list[str]]:
+    """The sheets (of ``sheets``, in workbook order) that are the product's own by their marker
+    (``report.ownership.owned_sheets``): the only sheets a run may replace or remove; and the
+    sheets that carry a marker of ours without being ours (copies, renamed sheets)."""
+    found: list[tuple[str, str]] = []
     for match in re.finditer(r"<(?:\w+:)?definedName\b([^>]*)>", workbook):
         head = match.group(1)
         name = re.search(r'\bname="([^"]*)"', head)
         local = re.search(r'\blocalSheetId="(\d+)"', head)
-        if name and local and name.group(1).lower() == MARKER and int(local.group(1)) < len(sheets):
-            out.add(sheets[int(local.group(1))])
-    return out
+        if name and local and is_marker(name.group(1)) and int(local.group(1)) < len(sheets):
+            found.append((sheets[int(local.group(1))], name.group(1)))
+    return owned_sheets(found)
 
 
 def _drop_print_names(workbook: str, indices: set[int]) -> str:
@@ -91,7 +92,8 @@ def _drop_print_names(workbook: str, indices: set[int]) -> str:
         head = match.group(1)
         name = re.search(r'\bname="([^"]*)"', head)
         sheet = re.search(r'\blocalSheetId="(\d+)"', head)
-        if name and sheet and name.group(1) in _PRINT_NAMES and int(sheet.group(1)) in indices:
+        ours = name and (name.group(1) in _PRINT_NAMES or is_marker(name.group(1)))
+        if ours and sheet and int(sheet.group(1)) in indices:
             return ""
         return match.group(0)
 
@@ -104,7 +106,7 @@ def _print_names(index: int, layout: SheetLayout, p: str) -> str:
     setup = layout.print_setup
     sheet = escape(quote_sheet(layout.name))
     items = [
-        f'<{p}definedName name="{MARKER}" localSheetId="{index}" hidden="1">'
+        f'<{p}definedName name="{marker_name(layout.name)}" localSheetId="{index}" hidden="1">'
         f"{escape(marker_target(layout.name))}</{p}definedName>"
     ]
     if setup.print_area is not None:

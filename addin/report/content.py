@@ -338,7 +338,9 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
     return units, (first, row), any(share is not None for _, _, share in bars)
 
 
-def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
+def checks_layout(findings: Sequence[Finding], notes: Sequence[str] = ()) -> SheetLayout:
+    """校验结果: one row per finding, then one 说明 row per note on what the run did to the
+    workbook's sheets (``report.ownership.plan_notes``)."""
     layout = SheetLayout(CHECKS_SHEET, (8.0, 22.0, 90.0), tab_color="9C5700", show_grid=False)
     for c, head in enumerate(("级别", "位置", "说明")):
         layout.put(0, c, head, "th")
@@ -352,14 +354,20 @@ def checks_layout(findings: Sequence[Finding]) -> SheetLayout:
         layout.put(1, 0, "", "td")
         layout.put(1, 1, "", "td")
         layout.put(1, 2, "未发现问题。", "td")
+    for r, note in enumerate(notes, start=max(1, len(findings)) + 1):
+        layout.put(r, 0, "说明", "td_center")
+        layout.put(r, 1, "工作表", "td")
+        layout.put(r, 2, note, "td")
+        layout.heights[r] = max(_ROW, paragraph_height(note, 90.0, 10))
     layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
     return layout
 
 
-def report_layouts(ev: Evaluation) -> list[SheetLayout]:
+def report_layouts(ev: Evaluation, notes: Sequence[str] = ()) -> list[SheetLayout]:
     """Every sheet the report writers put into the workbook, in order; the web door previews
-    the same list, so a sheet added here shows in every door: 自评报告, 校验结果, and with
+    the same list, so a sheet added here shows in every door: 自评报告, 校验结果 (with
+    ``notes``, what the run did to the workbook's sheets, below the findings), and with
     projects 项目自评汇总 and one 项目自评-<序号> per project."""
     from .project_content import project_layouts  # it builds on this module's value cells
 
-    return [report_layout(ev), checks_layout(ev.findings), *project_layouts(ev)]
+    return [report_layout(ev), checks_layout(ev.findings, notes), *project_layouts(ev)]

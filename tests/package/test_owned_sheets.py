@@ -18,7 +18,7 @@ import xlwings as xw
 from addin import buttons
 from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from addin.headless import generate
-from addin.report.ownership import plan_sheets
+from addin.report.ownership import marker_name, plan_sheets
 from addin.workbook.builder import BuildOptions, build_workbook
 
 from ..excel.payload import payload
@@ -120,15 +120,16 @@ def test_every_sheet_written_carries_the_marker(tmp_path: Path) -> None:
     generate(_example(tmp_path / "book.xlsx"), tmp_path / "out.xlsx")
     with zipfile.ZipFile(tmp_path / "out.xlsx") as z:
         workbook = z.read("xl/workbook.xml").decode()
-    marked = re.findall(r'<definedName name="jixiao_generated" localSheetId="(\d+)" hidden="1">([^<]*)<', workbook)
+    marked = re.findall(r'<definedName name="(jixiao_generated\w*)" localSheetId="(\d+)" hidden="1">([^<]*)<', workbook)
     names = openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames
-    assert {names[int(i)] for i, _ in marked} == {
+    assert all(name == marker_name(names[int(i)]) for name, i, _ in marked)  # each names its own sheet
+    assert {names[int(i)] for _, i, _ in marked} == {
         "自评报告",
         "校验结果",
         "项目自评汇总",
         *(f"项目自评-{n}" for n in (1, 2, 3)),
     }
-    assert all(target == f"'{names[int(i)]}'!$A$1" for i, target in marked)
+    assert all(target == f"'{names[int(i)]}'!$A$1" for _, i, target in marked)
 
 
 def test_the_plan_is_case_blind_and_never_reuses_a_clerks_name() -> None:
@@ -157,7 +158,7 @@ def test_the_excel_door_keeps_the_clerks_sheets_too(tmp_path: Path, entry: Any) 
     else:
         assert written[:4] == ["自评报告 (2)", "校验结果 (2)", "项目自评汇总 (2)", "项目自评-1 (2)"]
     marked = [a for a in actions if a["func"] == "namesAdd"]
-    assert len(marked) == len(written) and all(a["args"][0] == "jixiao_generated" for a in marked)
+    assert [a["args"][0] for a in marked] == [marker_name(name) for name in written]
 
 
 def test_the_excel_door_replaces_the_sheets_the_headless_door_marked(tmp_path: Path) -> None:
