@@ -19,6 +19,8 @@ from .package.save import atomic_write, backup, ensure_writable, not_an_input
 from .package.zipcopy import ZipLayoutError
 
 if TYPE_CHECKING:
+    from .package.package import Package
+    from .report.layout import SheetLayout
     from .report.ownership import SheetPlan
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "evaluate_file",
     "evaluate_with_tables",
     "generate",
+    "planned_layouts",
     "write_report",
 ]
 
@@ -57,6 +60,30 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
     return evaluate(parse_department(tables, findings), findings), tables
 
 
+def _planned(pkg: Package, ev: Evaluation) -> tuple[list[SheetLayout], SheetPlan]:
+    """The report's sheets as this workbook gets them (``report.ownership``): under names its
+    other sheets leave free (a warning for each of the clerk's in the way), with 校验结果
+    saying what the run replaces, removes and keeps; and the plan."""
+    from .package.inject import marked_sheets
+    from .report.content import report_layouts
+    from .report.ownership import plan_sheets, renamed, report_displaced, sheet_notes, wanted_sheets
+
+    existing = [sheet.name for sheet in pkg.sheets]
+    ours, copies = marked_sheets(pkg.workbook, existing)
+    plan = plan_sheets(existing, ours, wanted_sheets(ev), copies)
+    report_displaced(plan, ev.findings)  # before the layouts: 校验结果 lists them too
+    return renamed(report_layouts(ev, sheet_notes(plan)), plan.names), plan
+
+
+def planned_layouts(source: Path, ev: Evaluation) -> list[SheetLayout]:
+    """The sheets ``write_report`` would write into ``source``, as they will read (the web
+    door's preview)."""
+    from .package.package import Package
+
+    with open_package(source) as package:
+        return _planned(Package(package), ev)[0]
+
+
 def write_report(
     source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True
 ) -> tuple[Path | None, list[str], SheetPlan]:
@@ -69,19 +96,12 @@ def write_report(
     sheets were written under and the plan (what was replaced, removed and kept; 校验结果 lists
     it too)."""
     # Imported here: summary and check never write, and need not load the writer.
-    from .package.inject import inject_sheets, marked_sheets
+    from .package.inject import inject_sheets
     from .package.package import Package
-    from .report.content import report_layouts
-    from .report.ownership import plan_sheets, renamed, report_displaced, sheet_notes, wanted_sheets
 
     size = source.stat().st_size
     with source.open("rb") as stream, open_package(source) as package:
-        pkg = Package(package)
-        existing = [sheet.name for sheet in pkg.sheets]
-        ours, copies = marked_sheets(pkg.workbook, existing)
-        plan = plan_sheets(existing, ours, wanted_sheets(ev), copies)
-        report_displaced(plan, ev.findings)  # before the layouts: 校验结果 lists them too
-        layouts = renamed(report_layouts(ev, sheet_notes(plan)), plan.names)
+        layouts, plan = _planned(Package(package), ev)
         try:
             saved = atomic_write(
                 destination,

@@ -23,9 +23,9 @@ from ..batch import DepartmentRow, summary_row, write_summary
 from ..core import Evaluation
 from ..docx_report import write_docx
 from ..errors import DataErrors
-from ..headless import build_templates, evaluate_with_tables, write_report
+from ..headless import build_templates, evaluate_with_tables, planned_layouts, write_report
 from ..package.archive import check_workbook_file, workbook_suffix
-from ..report.content import checks_layout, report_layouts
+from ..report.content import checks_layout
 from ..report.headline import headline_figures
 from ..share import share_copy
 from .excerpt import excerpts
@@ -71,7 +71,7 @@ def preview(path: str, recalc: bool = False, hints: Hints | None = None) -> dict
     each report sheet as HTML (only 校验结果 when the data have errors: a report is never shown
     for data that stop it), and the clerk's cells around each finding's location."""
     ev, tables = _evaluate(path, recalc, hints or {})
-    layouts = report_layouts(ev) if ev.ok else [checks_layout(ev.findings)]
+    layouts = planned_layouts(Path(path), ev) if ev.ok else [checks_layout(ev.findings)]
     return {
         "summary": ev.as_json(),
         "figures": [figure.as_json() for figure in headline_figures(ev)],

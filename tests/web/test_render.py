@@ -13,8 +13,7 @@ import pytest
 
 from addin.contract.raw import RawTable
 from addin.contract.schema import BUDGET
-from addin.headless import evaluate_with_tables, generate
-from addin.report.content import report_layouts
+from addin.headless import evaluate_with_tables, generate, planned_layouts
 from addin.report.layout import ChartSpec, PrintSetup, Series, SheetLayout
 from addin.report.styles import STYLES
 from addin.web.excerpt import excerpts, parse_location
@@ -105,7 +104,7 @@ def _libreoffice_sheet_cells(workbook: Path, sheet: str, folder: Path) -> list[s
 
 def test_every_cell_reads_as_libreoffice_shows_the_written_sheet(written: Path, tmp_path: Path) -> None:
     ev, _ = evaluate_with_tables(written)
-    layouts = report_layouts(ev)
+    layouts = planned_layouts(written, ev)  # the preview: 校验结果 says which sheets a re-run replaces
     for layout in layouts:
         ours = Counter(_cells(sheet_html(layout)))
         theirs = Counter(_libreoffice_sheet_cells(written, layout.name, tmp_path))
