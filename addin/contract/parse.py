@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from ..core.amount_pair import amount_pair
 from ..core.findings import Findings
 from ..core.model import (
     Budget,
@@ -176,9 +177,10 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     whole = sum((line.total for line in lines), Decimal(0))
     for part, name, where in parts:
         if lines and part > whole:
+            shown = amount_pair(part, whole, coercer.amount_unit)
             coercer.findings.error(
                 "input_sub_item_exceeds",
-                f"“{name}”的全年预算数 {part.normalize():f} 大于各单位全年预算数之和 {whole.normalize():f}，"
+                f"“{name}”的全年预算数 {shown.first}大于各单位全年预算数之和 {shown.second}，"
                 "不可能是其中的一部分：请核对该行，或去掉“其中”二字作为单独的单位填写",
                 where,
             )
@@ -260,10 +262,11 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
 def _check_declared_total(declared: Decimal, where: str, summed: Decimal, coercer: Coercer) -> None:
     """A 合计/汇总 row of the ledger is the clerk's own total: it must equal the contracts' sum."""
     if declared != summed:
+        shown = amount_pair(declared, summed, coercer.amount_unit)
         coercer.findings.error(
             "contracts_total_mismatch",
-            f"采购合同的合计行金额 {declared.normalize():f} 与各合同金额之和 {summed.normalize():f} 不一致"
-            f"（相差 {(declared - summed).normalize():f}）：请核对合计行或合同明细",
+            f"采购合同的合计行金额 {shown.first}与各合同金额之和 {shown.second}不一致"
+            f"（相差 {shown.difference}）：请核对合计行或合同明细",
             where,
         )
 

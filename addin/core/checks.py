@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from .amount_pair import amount_pair
 from .budget import BASIS_INITIAL, BudgetFigures
 from .findings import Findings
 from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary, RowRef
-from .numbers import ZERO, format_amount
+from .numbers import ZERO
 from .procurement import ProcurementFigures, Split, from_summary, summary_splits
-from .units import with_unit
 
 __all__ = ["check_budget", "check_ledger_units", "check_procurement_sources", "check_summary"]
 
@@ -24,10 +24,6 @@ _SUMMARY_COLUMNS = (
     ("授予中小企业合同金额", "sme"),
     ("其中授予小微企业合同金额", "small_micro"),
 )
-
-
-def _money(value: Decimal, unit: str) -> str:
-    return with_unit(format_amount(value), unit)
 
 
 def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Findings) -> None:
@@ -51,10 +47,11 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
             seen[line.name] = here
         for column, value in (("执行数", line.executed), ("支出数", line.spent)):
             if value is not None and value > line.total:
+                shown = amount_pair(value, line.total, unit)
                 findings.warning(
                     "budget_over_executed",
-                    f"单位“{line.name}”{column} {_money(value, unit)}超过全年预算数 "
-                    f"{_money(line.total, unit)}：请核实是否存在超预算支出",
+                    f"单位“{line.name}”{column} {shown.first}超过全年预算数 {shown.second}"
+                    f"（超出 {shown.difference}）：请核实是否存在超预算支出",
                     line.where.cell(column),
                 )
         if figures.basis == BASIS_INITIAL and line.initial is None:
@@ -75,10 +72,11 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
             typed: Decimal | None = getattr(declared, attr)
             summed: Decimal | None = getattr(dept, attr)
             if typed is not None and summed is not None and typed != summed:
+                shown = amount_pair(summed, typed, unit)
                 findings.error(
                     "budget_units_vs_total",
-                    f"各单位{column}之和 {_money(summed, unit)}与合计行 {_money(typed, unit)}"
-                    f"不一致（相差 {format_amount(typed - summed)}）：请核对各单位数据或合计行",
+                    f"各单位{column}之和 {shown.first}与合计行 {shown.second}"
+                    f"不一致（相差 {shown.difference}）：请核对各单位数据或合计行",
                     declared.where.cell(column),
                 )
     _check_executed_vs_spent(budget, unit, findings)
@@ -100,10 +98,11 @@ def _check_executed_vs_spent(budget: Budget, unit: str, findings: Findings) -> N
         )
     if executed != spent:
         first = next((line for line in both if line.executed != line.spent), both[0])
+        shown = amount_pair(executed, spent, unit)
         findings.warning(
             "budget_executed_vs_spent",
-            f"执行数 {_money(executed, unit)}与支出数 {_money(spent, unit)}不一致"
-            f"（相差 {_money(spent - executed, unit)}），报告分别列示预算执行率与支出进度：请确认两个口径",
+            f"执行数 {shown.first}与支出数 {shown.second}不一致"
+            f"（相差 {shown.difference}），报告分别列示预算执行率与支出进度：请确认两个口径",
             first.where.cell("支出数"),
         )
 
@@ -111,25 +110,27 @@ def _check_executed_vs_spent(budget: Budget, unit: str, findings: Findings) -> N
 def _line_checks(line: ProcurementLine, label: str, unit: str, findings: Findings) -> None:
     """SME ≤ amount, small-micro ≤ SME (≤ amount when SME is not stated), where stated."""
     if line.sme is not None and line.sme > line.amount:
+        shown = amount_pair(line.sme, line.amount, unit)
         findings.error(
             "procurement_sme_exceeds_amount",
-            f"{label}授予中小企业合同金额 {_money(line.sme, unit)}超过支出金额 {_money(line.amount, unit)}：请核对",
+            f"{label}授予中小企业合同金额 {shown.first}超过支出金额 {shown.second}（超出 {shown.difference}）：请核对",
             line.where.cell("授予中小企业合同金额"),
         )
     if line.small_micro is None:
         return
     if line.sme is not None and line.small_micro > line.sme:
+        shown = amount_pair(line.small_micro, line.sme, unit)
         findings.error(
             "procurement_small_micro_exceeds_sme",
-            f"{label}授予小微企业合同金额 {_money(line.small_micro, unit)}超过授予中小企业合同金额 "
-            f"{_money(line.sme, unit)}：小微企业是中小企业的一部分，请核对",
+            f"{label}授予小微企业合同金额 {shown.first}超过授予中小企业合同金额 "
+            f"{shown.second}（超出 {shown.difference}）：小微企业是中小企业的一部分，请核对",
             line.where.cell("其中授予小微企业合同金额"),
         )
     elif line.sme is None and line.small_micro > line.amount:
+        shown = amount_pair(line.small_micro, line.amount, unit)
         findings.error(
             "procurement_sme_exceeds_amount",
-            f"{label}授予小微企业合同金额 {_money(line.small_micro, unit)}超过支出金额 "
-            f"{_money(line.amount, unit)}：请核对",
+            f"{label}授予小微企业合同金额 {shown.first}超过支出金额 {shown.second}（超出 {shown.difference}）：请核对",
             line.where.cell("其中授予小微企业合同金额"),
         )
 
@@ -151,17 +152,19 @@ def check_summary(summary: ProcurementSummary, unit: str, findings: Findings) ->
         if typed is None or not stated:
             continue
         summed = sum(stated, ZERO)
+        shown = amount_pair(summed, typed, unit)
         if len(stated) == len(values) and summed != typed:
             findings.error(
                 "procurement_category_sum",
-                f"各采购类别{column}之和 {_money(summed, unit)}与合计行 {_money(typed, unit)}不一致"
-                f"（相差 {format_amount(abs(typed - summed))}）：请核对分类数据或合计行",
+                f"各采购类别{column}之和 {shown.first}与合计行 {shown.second}不一致"
+                f"（相差 {shown.difference}）：请核对分类数据或合计行",
                 declared.where.cell(column),
             )
         elif summed > typed:
             findings.error(
                 "procurement_category_sum",
-                f"已填写的各采购类别{column}之和 {_money(summed, unit)}已超过合计行 {_money(typed, unit)}：请核对",
+                f"已填写的各采购类别{column}之和 {shown.first}已超过合计行 {shown.second}"
+                f"（超出 {shown.difference}）：请核对",
                 declared.where.cell(column),
             )
     _check_partial_split(summary, findings)
@@ -204,9 +207,11 @@ def check_procurement_sources(
             a: Decimal | None = getattr(from_ledger, attr)
             b: Decimal | None = getattr(stated, attr)
             if a is not None and b is not None and a != b:
+                shown = amount_pair(a, b, unit)
                 findings.error(
                     "procurement_ledger_vs_summary",
-                    f"{label}{column}：采购合同合计 {_money(a, unit)}，采购汇总填写 {_money(b, unit)}，两者不一致："
+                    f"{label}{column}：采购合同合计 {shown.first}，采购汇总填写 {shown.second}，"
+                    f"两者不一致（相差 {shown.difference}）："
                     "请更正其中一张表，或清空采购汇总只保留合同台账",
                     where.cell(column),
                 )

@@ -17,32 +17,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .amount_pair import amount_pair
 from .findings import Findings
 from .model import Indicator
-from .numbers import ZERO, format_amount, round_half_up
+from .numbers import ZERO
 from .project_model import DEFAULT_PROJECT_TOTAL, FUND_SOURCES, SOURCE_TOTAL, ProjectFund, ProjectTotalRow
 
 if TYPE_CHECKING:
     from .projects import FundFigures
 
-__all__ = ["DeclaredPoints", "check_fund_subtotals", "check_over_projects", "declared_points", "differing"]
+__all__ = ["DeclaredPoints", "check_fund_subtotals", "check_over_projects", "declared_points"]
 
 
 def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
-
-
-def differing(a: Decimal, b: Decimal) -> tuple[str, str]:
-    """Two amounts that differ, as a message shows them: to the cent, or exactly when the
-    cents would show them equal (341.864 against 341.86)."""
-    shown = format_amount(a), format_amount(b)
-    return shown if shown[0] != shown[1] else (_fmt(a), _fmt(b))
-
-
-def difference(a: Decimal, b: Decimal) -> str:
-    """|a − b| as a message shows it: to the cent, or exactly when that would read 0.00."""
-    diff = abs(a - b)
-    return _fmt(diff) if round_half_up(diff, 2) == 0 else format_amount(diff)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +103,12 @@ def check_fund_subtotals(
         ):
             if typed is None or summed is None or typed == summed:
                 continue
-            typed_text, summed_text = differing(typed, summed)
+            shown = amount_pair(typed, summed, unit)
             cells = "、".join(p.where.cell(column) for p in parts)
             found.error(
                 "project_fund_subtotal",
-                f"项目“{name}”{row.source}行的{column} {typed_text} {unit}与各资金来源之和 {summed_text} {unit}"
-                f"（{cells}）不一致（相差 {difference(typed, summed)} {unit}）：请核对",
+                f"项目“{name}”{row.source}行的{column} {shown.first}与各资金来源之和 {shown.second}"
+                f"（{cells}）不一致（相差 {shown.difference}）：请核对",
                 row.where.cell(column),
             )
 
@@ -145,11 +133,11 @@ def check_over_projects(
             ("全年执行数", row.executed, sum((f.executed for f in picked), ZERO)),
         ):
             if typed != summed:
-                typed_text, summed_text = differing(typed, summed)
+                shown = amount_pair(typed, summed, unit)
                 findings.error(
                     "project_total_vs_sum",
-                    f"合计行{row.source}的{column} {typed_text} {unit}与各项目之和 "
-                    f"{summed_text} {unit}不一致（相差 {difference(typed, summed)} {unit}）："
+                    f"合计行{row.source}的{column} {shown.first}与各项目之和 "
+                    f"{shown.second}不一致（相差 {shown.difference}）："
                     "请核对各项目数据或合计行",
                     row.where.cell(column),
                 )

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
+from .amount_pair import amount_pair
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL
 from .budget import execution_rate as _rate
 from .findings import Finding, Findings
@@ -39,7 +40,7 @@ from .project_model import (
     ProjectFund,
     ProjectIndicator,
 )
-from .project_totals import DeclaredPoints, check_fund_subtotals, check_over_projects, declared_points, differing
+from .project_totals import DeclaredPoints, check_fund_subtotals, check_over_projects, declared_points
 from .scoring import IndicatorScore, ScoreFigures, grade
 
 __all__ = [
@@ -236,12 +237,12 @@ class _Projects:
             ):
                 if typed_value is None or summed_value is None or typed_value == summed_value:
                     continue
-                typed_text, summed_text = differing(typed_value, summed_value)
+                shown = amount_pair(typed_value, summed_value, self.unit)
                 where = "、".join(f"{r.source} {r.where.cell(column)}" for r in sources)
                 found.error(
                     "project_fund_total",
-                    f"项目“{project.name}”年度资金总额的{column} {typed_text} {self.unit}"
-                    f"与各资金来源之和 {summed_text} {self.unit}（{where}）不一致："
+                    f"项目“{project.name}”年度资金总额的{column} {shown.first}"
+                    f"与各资金来源之和 {shown.second}（{where}）不一致（相差 {shown.difference}）："
                     "请更正年度资金总额行或资金来源行",
                     typed.where.cell(column),
                 )
@@ -260,10 +261,11 @@ class _Projects:
             over = funds.where or next(
                 (r.where for r in rows.values() if (b := self._base(r)) is not None and r.executed > b), first
             )
+            shown = amount_pair(funds.executed, base, self.unit)
             found.warning(
                 "project_over_executed",
-                f"项目“{project.name}”全年执行数 {format_amount(funds.executed)} {self.unit}超过{self.basis} "
-                f"{format_amount(base)} {self.unit}（执行率 {format_percent(funds.execution_rate, 2)}）："
+                f"项目“{project.name}”全年执行数 {shown.first}超过{self.basis} "
+                f"{shown.second}（执行率 {format_percent(funds.execution_rate, 2)}）："
                 "执行率得分按 100% 计，请核实是否超预算支出",
                 over.cell("全年执行数"),
             )

@@ -287,7 +287,7 @@ def test_a_declared_total_over_the_projects_is_checked_against_their_sum() -> No
     assert [f.location for f in errors] == ["项目资金!D7", "项目资金!E7"]
     # a 0.004 difference is shown exactly, not as two equal amounts to the cent
     message = errors[0].message
-    assert "341.86 万元" in message and "341.864 万元" in message and "相差 0.004 万元" in message
+    assert "341.860 万元" in message and "341.864 万元" in message and "相差 0.004 万元" in message
     tables["tblProjectFunds"][-1] = ["合计", "年度资金总额", None, 341.864, 341.864]
     assert evaluate_tables(with_projects(tables)).ok
 

@@ -1,0 +1,64 @@
+"""Two amounts a message compares, and their difference, shown so that they visibly differ.
+
+A check that says "各单位全年预算数之和 0.59 亿元与合计行 0.59 亿元不一致（相差 0.00）" cannot be acted
+on: amounts in 亿元 differ in the 4th decimal (1 万元), 万元 amounts in the 3rd (a typed 0.004).
+Every message that sets two amounts side by side (the budget, procurement and project checks)
+shows them through ``amount_pair``: both with the same decimals, at least 2 and as many as the
+amounts have (0.5925 and 0.5900), and the difference with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .units import with_unit
+
+__all__ = ["AmountPair", "amount_pair"]
+
+_MIN_PLACES = 2  # to the cent (元), 100 元 (万元), 100 万元 (亿元), as reports print amounts
+# Amounts are typed (and summed) with a few decimals; one with more (a formula's result) is
+# shown to the first decimal where the two differ, not to its last.
+_EXACT_PLACES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class AmountPair:
+    """Two amounts and their difference as a message shows them, each with its unit
+    ("0.5925 亿元", "0.5926 亿元", "0.0001 亿元")."""
+
+    first: str
+    second: str
+    difference: str
+
+
+def _places(value: Decimal) -> int:
+    """The decimals a value has (0.5925 → 4; 1E+2 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
+def _text(value: Decimal, places: int, unit: str) -> str:
+    return with_unit(f"{_rounded(value, places):,.{places}f}", unit)
+
+
+def amount_pair(first: Decimal, second: Decimal, unit: str = "") -> AmountPair:
+    """``first`` and ``second`` (amounts in ``unit``, 元/万元/亿元 or "" when unknown) with the
+    same decimals: at least 2, all they have when that is at most 6 (0.5925 against 0.59 reads
+    0.5925 and 0.5900), else as many as it takes for them to read differently; and
+    ``|first − second|`` with as many as it takes to read more than zero. Equal amounts read
+    equal."""
+    exact = max(_places(first), _places(second))
+    places = max(_MIN_PLACES, exact) if exact <= _EXACT_PLACES else _MIN_PLACES
+    while places < exact and _rounded(first, places) == _rounded(second, places):
+        places += 1
+    difference = abs(first - second)
+    diff_places = places
+    while diff_places < _places(difference) and _rounded(difference, diff_places) == 0:
+        diff_places += 1
+    return AmountPair(_text(first, places, unit), _text(second, places, unit), _text(difference, diff_places, unit))
