@@ -94,6 +94,7 @@ def footer_text(row: Sequence[Any]) -> str | None:
 SAMPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "tblBudget": ("单位名称",),
     "tblContracts": ("合同编号", "单位名称"),
+    "tblProcurement": ("采购类别",),
     "tblIndicators": ("三级指标",),
     "tblRules": ("规则名称",),
     "tblNarrative": ("内容",),

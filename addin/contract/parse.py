@@ -53,7 +53,8 @@ def _info(table: ContractTable, findings: Findings) -> Info:
 
     department = text("部门名称")
     if SAMPLE_MARK in department:
-        findings.warning(
+        # The report's title would carry it: an error, as a sample row of any other table is.
+        findings.error(
             "input_sample_row",
             f"部门名称“{department}”仍是模板中的示例：请填写本部门全称",
             locations.get("部门名称", header),

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Indicator
 
-__all__ = ["RATE_ENDINGS", "indicator_is_rate", "is_rate_row", "name_says_count"]
+__all__ = ["RATE_ENDINGS", "evident_rate", "indicator_is_rate", "is_rate_row", "name_says_count"]
 
 RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
 _COUNT_ENDINGS = ("数", "量", "次", "场", "个", "例", "件", "项", "人", "家", "天", "户", "所", "起", "批")
@@ -32,17 +32,26 @@ def is_rate_row(
     values: Iterable[Decimal | None] = (),
 ) -> bool:
     """True for a rate row, False for a count row (see the module docstring for the order)."""
-    typed = [t.strip() for t in texts if t and t.strip()]
-    if any(mark in t for t in typed for mark in _PERCENT):
-        return True
-    if any(_COUNT_UNIT.search(t) for t in typed):
-        return False
+    evident = evident_rate(texts)
+    if evident is not None:
+        return evident
     for label in (name.strip(), source.strip()):
         if label.endswith(RATE_ENDINGS):
             return True
     if name.strip().endswith(_COUNT_ENDINGS):
         return False
     return not any(v is not None and v >= 2 and v == v.to_integral_value() for v in values)
+
+
+def evident_rate(texts: Iterable[str]) -> bool | None:
+    """What the typed target and actual say by themselves: True with a % (or 百分比), False with
+    a count unit ("≥60场"), None when they say neither (the name and numbers then decide)."""
+    typed = [t.strip() for t in texts if t and t.strip()]
+    if any(mark in t for t in typed for mark in _PERCENT):
+        return True
+    if any(_COUNT_UNIT.search(t) for t in typed):
+        return False
+    return None
 
 
 def indicator_is_rate(ind: Indicator, actual: Decimal | None = None) -> bool:
