@@ -362,4 +362,5 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
         projects=projects,
         unusable_rules=unusable,
+        indicator_table=need(schema.INDICATORS).ref,
     )

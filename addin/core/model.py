@@ -195,3 +195,5 @@ class DepartmentData:
     # Rules the reader found unusable (a row it could not read; one shared by rate and count
     # rows): reported at their cells, and the indicators using them get no second error.
     unusable_rules: frozenset[str] = frozenset()
+    # Where 绩效指标 sits (None: not known), so a table without indicators is reported there.
+    indicator_table: TableRef | None = None

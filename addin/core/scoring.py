@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .findings import Findings
 from .measures import indicator_is_rate
-from .model import Indicator, RuleRow
+from .model import Indicator, RuleRow, TableRef
 from .numbers import ONE, ZERO, divide, round_half_up
 from .rulebook import compile_rulebook
 from .rules import Case, Rule, apply_rule, meets_target, ratio_score
@@ -371,6 +371,7 @@ def score_indicators(
     unusable_rules: Iterable[str] = (),
     withheld: frozenset[str] = frozenset(),
     note_cells: Mapping[str, str] | None = None,
+    table: TableRef | None = None,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
 
@@ -382,7 +383,9 @@ def score_indicators(
     scores many indicator tables (the projects') and is reported once. An indicator scored by
     an unusable rule (``unusable_rules``: rows the reader could not read, or a rule whose
     compilation reported an error) or drawing on a figure in ``withheld`` (computed from a
-    sheet with errors) gets no score and no second error: the error is at the cell to fix."""
+    sheet with errors) gets no score and no second error: the error is at the cell to fix.
+    Without any indicator there is no score: with ``check_weights`` an error at ``table``'s
+    分值 header says so (0 points against the declared total)."""
     compiled: Mapping[str, Rule]
     if rules is None:
         compiled, unusable = compile_rulebook(rule_rows, findings, unusable_rules)
@@ -391,6 +394,13 @@ def score_indicators(
     scorer = _Scorer(compiled, figures, findings, notes, alternatives, unusable | withheld, note_cells)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
+    if check_weights and not indicators:
+        findings.error(
+            "score_no_indicators",
+            f"绩效指标表没有任何指标：分值合计 0，与指标总分 {_fmt(declared_total)} 不一致，无法计算自评得分："
+            "请填写绩效指标",
+            table.header("分值") if table is not None else "",
+        )
     if check_weights and indicators and weights != declared_total:
         findings.error(
             "score_weights_total",
