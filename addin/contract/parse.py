@@ -24,11 +24,12 @@ from . import schema
 from .coerce import Coercer, clean_text
 from .headers import amount_unit_alias
 from .indicators import read_scoring
-from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key
+from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key, subtotal_of
 from .projects import read_projects
 from .raw import RawTable
-from .rows import ContractTable
+from .rows import Cells, ContractTable
 from .schema import TableSpec
+from .subtotals import SubtotalGroups
 
 __all__ = ["SAMPLE_MARK", "parse_department"]
 
@@ -147,12 +148,32 @@ def _amount_unit(typed: str, where: str, coercer: Coercer) -> str:
     return unit
 
 
+_BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "执行数", "支出数")
+
+
+def _declared(cells: Cells, columns: Sequence[str]) -> dict[str, tuple[Decimal, str]]:
+    """The amounts a 小计 row states, with their cells (blank ones are not declared)."""
+    found = {}
+    for column in columns:
+        if column in cells.table.index and not is_blank(cells.raw(column)):
+            value = cells.number(column)
+            if value is not None:
+                found[column] = (value, cells.where(column))
+    return found
+
+
 def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
     parts: list[tuple[Decimal, str, str]] = []
+    groups = SubtotalGroups(table.spec.table)
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
+        name = cells.coercer.text(cells.raw("单位名称"))
+        unit = subtotal_of(name)
+        if unit is not None:
+            groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS))
+            continue
         name = cells.text("单位名称")
         if is_sub_item(name):
             _sub_item(table, cells.where("单位名称"), name, coercer.findings)
@@ -174,6 +195,8 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             declared = line
         else:
             lines.append(line)
+            groups.add_row(r, name, dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True)))
+    groups.check(coercer.findings, table.raw.sheet)
     whole = sum((line.total for line in lines), Decimal(0))
     for part, name, where in parts:
         if lines and part > whole:
@@ -203,6 +226,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    groups = SubtotalGroups(table.spec.table)
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -231,6 +255,12 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             rows.append(r)
             continue
         label = row[i_number] if i_number is not None and not is_blank(row[i_number]) else row[i_unit]
+        named = subtotal_of(label) if isinstance(label, str) else None
+        if named is not None:
+            # Rows collected so far are the group above it (their positions in ``amounts``).
+            groups.units, groups.rows = units, rows
+            groups.add_subtotal(str(label), named, r, _declared(table.cells(r, row, coercer), ("合同金额",)))
+            continue
         if isinstance(label, str) and is_sub_item(label):
             _sub_item(table, table.cells(r, row, coercer).where("单位名称"), label, coercer.findings)
             continue
@@ -255,6 +285,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         rows.append(r)
     if declared is not None:
         _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
+    groups.units, groups.rows = units, rows
+    groups.check(coercer.findings, table.raw.sheet, lambda column: amounts)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
 
@@ -272,9 +304,14 @@ def _check_declared_total(declared: Decimal, where: str, summed: Decimal, coerce
 def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     lines: list[ProcurementLine] = []
     declared: ProcurementLine | None = None
+    groups = SubtotalGroups(table.spec.table)
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         label = cells.coercer.text(cells.raw("采购类别"))
+        named = subtotal_of(label)
+        if named is not None:
+            groups.add_subtotal(label, named, r, _declared(cells, _PROCUREMENT_AMOUNTS))
+            continue
         if is_sub_item(label):
             _sub_item(table, cells.where("采购类别"), label, coercer.findings)
             continue
@@ -290,7 +327,12 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
             declared = line
         else:
             lines.append(line)
+            groups.add_row(r, category, dict(zip(_PROCUREMENT_AMOUNTS, (amount, sme, small), strict=True)))
+    groups.check(coercer.findings, table.raw.sheet)
     return ProcurementSummary(table.ref, lines, declared)
+
+
+_PROCUREMENT_AMOUNTS = ("支出金额", "授予中小企业合同金额", "其中授予小微企业合同金额")
 
 
 def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
