@@ -165,8 +165,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         result = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
     rows = result.rows
     _kept(result.backup)
-    for name in result.skipped:
-        _out(f"已跳过 {name}：这是先前生成的汇总工作簿，不是部门工作簿")
+    for name, why in result.skipped:
+        _out(f"已跳过 {name}：{why}")
     failed = [r for r in rows if r.failure]
     erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
@@ -178,6 +178,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 f"重复 {row.file}：与 {row.duplicate_of} 同为“{row.department}”{row.year} 年度，"
                 f"只按 {row.duplicate_of}（最近修改的一份）排名和统计等级"
             )
+    for note in dict.fromkeys(row.years_note for row in rows if row.years_note):
+        _out(f"警告：{note}")
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0
