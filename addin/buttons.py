@@ -32,6 +32,7 @@ from .report.ownership import (
     SheetPlan,
     marker_target,
     plan_sheets,
+    removed_note,
     renamed,
     report_displaced,
     sheet_of_marker,
@@ -186,6 +187,7 @@ def _generate(book: Any, progress: Progress) -> None:
             f"已生成 {len(projects.projects)} 个项目的项目支出绩效自评表（项目绩效自评完成率 "
             f"{format_percent(projects.completion_rate, 2)}），汇总见“{PROJECTS_SUMMARY_SHEET}”。"
         )
+    summary += removed_note(plan.stale)
     if warnings:
         summary += f"有 {warnings} 处警告，见“{CHECKS_SHEET}”工作表。"
     alert(book.app, summary or f"报告已写入“{REPORT_SHEET}”工作表。")

@@ -56,13 +56,14 @@ def evaluate_with_tables(path: Path, *, recalc: bool = False) -> tuple[Evaluatio
 
 def write_report(
     source: Path, destination: Path, ev: Evaluation, *, keep_existing: bool = True
-) -> tuple[Path | None, list[str]]:
+) -> tuple[Path | None, list[str], list[str]]:
     """``destination`` = ``source`` with 自评报告 and 校验结果 added or replaced, and with
     项目自评汇总 and one 项目自评-<序号> per project; sheets of an earlier run that are no longer
     wanted are removed. Only the product's own sheets (``report.ownership``) are replaced or
     removed: a sheet of the clerk's of the same name is kept, and ours is written beside it with
     a warning. Atomic. An existing ``destination`` with other bytes is kept as a backup first
-    (``keep_existing``); returns that backup and the names the sheets were written under."""
+    (``keep_existing``); returns that backup, the names the sheets were written under and the
+    sheets removed."""
     # Imported here: summary and check never write, and need not load the writer.
     from .package.inject import inject_sheets, marked_sheets
     from .package.package import Package
@@ -82,7 +83,7 @@ def write_report(
                 lambda out: inject_sheets(package, stream, size, out, layouts, plan.stale),
                 keep_existing=keep_existing,
             )
-            return saved, [layout.name for layout in layouts]
+            return saved, [layout.name for layout in layouts], list(plan.stale)
         except ZipLayoutError:
             raise UnusableInput(
                 f"“{source.name}”使用了不常见的压缩格式（ZIP64）：请在 Excel 中另存为 .xlsx/.xlsm 后再试"
@@ -95,6 +96,7 @@ class GenerateResult:
     written: Path
     backup: Path | None
     sheets: tuple[str, ...] = ()  # the names the report's sheets were written under, in order
+    removed: tuple[str, ...] = ()  # sheets of an earlier run taken out (projects no longer listed)
 
 
 def generate(
@@ -117,10 +119,10 @@ def generate(
     ensure_writable(destination)
     if _same_file(destination, workbook):
         saved: Path | None = backup(workbook)  # in place: always a backup, as the clerk expects
-        sheets = write_report(workbook, destination, ev, keep_existing=False)[1]
+        _, sheets, removed = write_report(workbook, destination, ev, keep_existing=False)
     else:
-        saved, sheets = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
-    return GenerateResult(ev, destination, saved, tuple(sheets))
+        saved, sheets, removed = write_report(workbook, destination, ev)  # an existing -o file is kept if it differs
+    return GenerateResult(ev, destination, saved, tuple(sheets), tuple(removed))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -143,7 +145,7 @@ def demo(folder: Path) -> GenerateResult:
         ev = evaluate_file(source)
         if not ev.ok:
             raise DataErrors(ev.findings)
-        saved, sheets = write_report(source, target, ev)
+        saved, sheets, _ = write_report(source, target, ev)
     return GenerateResult(ev, target, saved, tuple(sheets))
 
 

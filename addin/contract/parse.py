@@ -60,28 +60,19 @@ def _info(table: ContractTable, findings: Findings) -> Info:
             f"部门名称“{department}”仍是模板中的示例：请填写本部门全称",
             locations.get("部门名称", header),
         )
-    if not department:
+    if not department and "部门名称" in locations:
+        findings.error(
+            "info_missing",
+            f"基本信息的部门名称未填写：请在 {locations['部门名称']} 填写部门全称",
+            locations["部门名称"],
+        )
+    elif not department:
         findings.error(
             "info_missing",
             "基本信息缺少“部门名称”：请在项目列写“部门名称”并在内容列填写部门全称",
-            locations.get("部门名称", header),
+            header,
         )
-    year_value, year_where = items.get("评价年度", (None, locations.get("评价年度", header)))
-    year = 0
-    parsed_year = None
-    if type(year_value) is float or type(year_value) is int:
-        parsed_year = to_decimal(year_value)
-    elif isinstance(year_value, str):
-        digits = clean_text(year_value).removesuffix("年度").removesuffix("年")
-        parsed_year = Decimal(digits) if digits.isdigit() else None
-    if parsed_year is not None and parsed_year == parsed_year.to_integral() and 2000 <= parsed_year <= 2100:
-        year = int(parsed_year)
-    else:
-        findings.error(
-            "info_year",
-            f"基本信息的评价年度“{'' if year_value is None else year_value}”无效：请填写四位年份，如 2023",
-            year_where or header,
-        )
+    year = _year(items, locations, header, coercer)
 
     def choice(key: str, choices: Sequence[str], unknown: str | None = None) -> str:
         value = text(key)
@@ -119,6 +110,33 @@ def _info(table: ContractTable, findings: Findings) -> Info:
         locations=locations,
         execution_basis=execution_basis,
     )
+
+
+def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: str, coercer: Coercer) -> int:
+    """评价年度: a four-digit year; "2023年" or "2024年度" (or "2023" as text) is read with a warning
+    naming the cell; anything else is an error there (0)."""
+    value, where = items.get("评价年度", (None, locations.get("评价年度", header)))
+    where = where or header
+    parsed = None
+    if type(value) is float or type(value) is int:
+        parsed = to_decimal(value)
+    elif isinstance(value, str):
+        digits = clean_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
+        parsed = Decimal(digits) if digits.isdigit() else None
+    if parsed is not None and parsed == parsed.to_integral() and 2000 <= parsed <= 2100:
+        year = int(parsed)
+        if isinstance(value, str):
+            coercer.findings.interpretation(
+                "input_year_text",
+                f"评价年度“{value.strip()}”已按 {year} 读取：建议填写数字 {year}",
+                where,
+                value.strip(),
+                str(year),
+            )
+        return year
+    shown = "" if value is None else coercer.text(value)
+    coercer.findings.error("info_year", f"基本信息的评价年度“{shown}”无效：请填写四位年份，如 2023", where)
+    return 0
 
 
 def _sub_item(table: ContractTable, where: str, label: str, findings: Findings) -> None:
@@ -244,6 +262,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             and size in size_choices
             and type(unit) is str
             and unit.strip()
+            and unit == unit.strip()
             and (i_date is None or is_blank(row[i_date]) or isinstance(row[i_date], dt.date))
         ):
             units.append(unit.strip())

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Indicator
 
-__all__ = ["RATE_ENDINGS", "evident_rate", "indicator_is_rate", "is_rate_row", "name_says_count"]
+__all__ = ["RATE_ENDINGS", "evident_rate", "figure_places", "indicator_is_rate", "is_rate_row", "name_says_count"]
 
 RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
 _COUNT_ENDINGS = ("数", "量", "次", "场", "个", "例", "件", "项", "人", "家", "天", "户", "所", "起", "批")
@@ -67,3 +67,13 @@ def name_says_count(name: str) -> bool:
     """An indicator whose name ends as a count does (…场次, …数量, …个数) and not as a rate."""
     label = name.strip()
     return not label.endswith(RATE_ENDINGS) and label.endswith(_COUNT_ENDINGS)
+
+
+# Decimal places a computed 数据来源 rate is presented with wherever it is shown (DESIGN.md,
+# "Computation contract": procurement shares 1 decimal; execution rates and the others 2).
+_ONE_PLACE = frozenset({"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比"})
+
+
+def figure_places(source: str) -> int:
+    """The places of the percentage a computed 数据来源 figure is presented with."""
+    return 1 if source in _ONE_PLACE else 2

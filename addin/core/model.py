@@ -174,6 +174,7 @@ class RuleRow:
     step: Decimal | None = None  # 每档: points per deduction step (blank: pro rata per point)
     lower_is_target: bool = False  # 下限 typed as the word 目标值
     upper_is_target: bool = False  # 上限 typed as the word 目标值
+    rate: bool = False  # the reader found the rule applied to rates: its bounds read as percentages
 
 
 @dataclass(frozen=True, slots=True)

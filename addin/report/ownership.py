@@ -26,6 +26,7 @@ __all__ = [
     "is_generated_name",
     "marker_target",
     "plan_sheets",
+    "removed_note",
     "renamed",
     "sheet_of_marker",
     "wanted_sheets",
@@ -80,6 +81,15 @@ class SheetPlan:
     names: dict[str, str]  # a sheet's own name → the name it is written under
     stale: list[str] = field(default_factory=list)  # sheets of ours no longer wanted: removed
     displaced: list[tuple[str, str]] = field(default_factory=list)  # (the clerk's sheet, ours)
+
+
+def removed_note(stale: Sequence[str]) -> str:
+    """What a run says about the sheets of an earlier run it removed (projects no longer in
+    项目), naming them; "" when none."""
+    if not stale:
+        return ""
+    names = "".join(f"“{name}”" for name in stale)
+    return f"已删除上次生成、现已没有对应项目的工作表{names}。"
 
 
 def plan_sheets(existing: Sequence[str], ours: Collection[str], wanted: Sequence[str]) -> SheetPlan:
