@@ -141,17 +141,7 @@ def _is_number(cell: Any) -> bool:
 
 
 def _sum(args: list[Any]) -> float:
-    total = 0.0
-    for arg in args:
-        if isinstance(arg, list):
-            for cell in _cells(arg):
-                if isinstance(cell, str) and cell in _ERRORS:
-                    raise NotComputable(f"求和的区域中有错误值 {cell}")
-                if _is_number(cell):
-                    total += cell
-        elif arg is not None:
-            total += number(arg)
-    return total
+    return sum(_numbers(args), 0.0)
 
 
 def _matching(pairs: Sequence[tuple[Any, Any]]) -> list[bool]:
@@ -190,8 +180,8 @@ def _countif(args: list[Any]) -> float:
 
 
 def _numbers(args: list[Any]) -> list[float]:
-    """The numbers of the arguments as MIN, MAX and AVERAGE take them: in a range only numbers
-    count (text and blanks are passed over), a value given directly must be one."""
+    """The numbers of the arguments as SUM, MIN, MAX and AVERAGE take them: in a range only
+    numbers count (text and blanks are passed over), a value given directly must be one."""
     found: list[float] = []
     for arg in args:
         if isinstance(arg, list):
