@@ -120,7 +120,9 @@ def _empty(value: Any) -> bool:
 
 
 def _amount(text: str) -> bool:
-    typed = read_value_text(text) if text else None
+    if not any(mark in text for mark in "元万亿"):  # every amount unit has one (a cheap test first)
+        return False
+    typed = read_value_text(text)
     return typed is not None and is_amount_unit(typed.unit)
 
 
