@@ -7,6 +7,7 @@ a clerk can act on. Tracebacks only with --debug.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from .core.findings import REMEDY_RECALC, Finding
 from .errors import AddinError, DataErrors, is_native_panic
 from .report.ownership import removed_note
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 INTERNAL_ERROR_EXIT = 3
 
@@ -372,7 +373,26 @@ def _quiet_stdout() -> None:
         pass
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _short_run_collector() -> None:
+    """A run of one command is short and allocates hundreds of thousands of small objects (a
+    sheet per project, a row object per indicator), few of them in cycles: the collector's
+    default (a young collection every 700 allocations, and older generations traversed as they
+    fill) cost about 0.04 s of the 0.6 s of ``generate`` with 300 projects. The modules imported
+    so far are frozen out of its traversals and young collections wait for 10,000 allocations;
+    cycles are still collected. Only for a process that is this one command (``run``): not for
+    ``serve``, whose workers live long, nor for a caller of ``main`` that goes on after it (the
+    tests)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
+def run() -> int:
+    """The process entry (``python -m addin``, the ``jixiao`` script): ``main`` on the command
+    line, in a process that ends with it."""
+    return main(whole_process=True)
+
+
+def main(argv: Sequence[str] | None = None, *, whole_process: bool = False) -> int:
     for stream in (sys.stdout, sys.stderr):
         reconfigure: Callable[..., None] | None = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -382,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in arguments
     args = _parser().parse_args([a for a in arguments if a != "--debug"])
     args.debug = debug
+    if whole_process and args.run is not _cmd_serve:
+        _short_run_collector()
     try:
         code: int = args.run(args)
         return code

@@ -13,10 +13,10 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .core.numbers import format_amount, round_half_up
@@ -27,7 +27,6 @@ __all__ = ["add_layout", "display"]
 
 TABLE_FONT = "宋体"
 TABLE_SIZE = Pt(9)
-_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT}
 
 
 def display(cell: Cell) -> str:
@@ -48,16 +47,8 @@ def display(cell: Cell) -> str:
     return f"{value.normalize():f}"
 
 
-def _font(run: Run, size: Pt, bold: bool = False, name: str = TABLE_FONT) -> None:
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-
-
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_SECT_PR = f"{{{_W}}}sectPr"
 _JC = {"center": "center", "right": "right", "left": "left"}
 # Cell margins of 0.07 cm instead of Word's 0.19 cm: the form's narrow number columns (分值,
 # 得分) then hold "100.00" and "105.42%" on one line.
@@ -88,13 +79,15 @@ def _widths(layout: SheetLayout, rows: list[int], twips: list[int]) -> list[int]
     least as wide as its widest number needs; the text columns give up the difference."""
     spans = {(span[0], span[1]): span[3] for span in layout.merges}
     need = [0] * len(twips)
+    cells = layout.cells
     for r in rows:
         for c in range(len(twips)):
-            item = layout.cells.get((r, c))
-            if item is None:
-                continue
+            item = cells.get((r, c))
+            needed = 0 if item is None else _needed(item)
+            if not needed:
+                continue  # text: needs no more than its column has (a need of 0 changes nothing)
             last = spans.get((r, c), c)
-            shortfall = _needed(item) - sum(twips[c : last + 1])
+            shortfall = needed - sum(twips[c : last + 1])
             need[c] = max(need[c], twips[c] + max(0, shortfall))
     wider = [max(t, n) for t, n in zip(twips, need, strict=True)]
     extra = sum(wider) - sum(twips)
@@ -137,9 +130,10 @@ def _cell_xml(item: Cell | None, width: int, span: int, vmerge: str | None) -> s
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p>{paragraph}</w:p></w:tc>"
 
 
-def _table(doc: DocxDocument, layout: SheetLayout, rows: list[int], width: int) -> None:
-    """The rows as one table, written as WordprocessingML in one pass (python-docx's cell API
-    costs a whole-grid walk per cell and merge: minutes for hundreds of projects)."""
+def _table(anchor: BaseOxmlElement, layout: SheetLayout, rows: list[int], width: int) -> None:
+    """The rows as one table before ``anchor``, written as WordprocessingML in one pass
+    (python-docx's cell API costs a whole-grid walk per cell and merge: minutes for hundreds of
+    projects)."""
     cols = len(layout.widths)
     total = sum(layout.widths)
     twips = [int(width / 635 * w / total) for w in layout.widths]  # EMU → twips (1 twip = 635 EMU)
@@ -172,18 +166,26 @@ def _table(doc: DocxDocument, layout: SheetLayout, rows: list[int], width: int) 
             c = c2 + 1
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    body = doc.element.body
-    body.sectPr.addprevious(parse_xml("".join(out)))
+    anchor.addprevious(parse_xml("".join(out)))
 
 
-def _line(doc: DocxDocument, item: Cell, new_page: bool) -> None:
+def _line(doc: DocxDocument, anchor: BaseOxmlElement, item: Cell, new_page: bool) -> None:
+    """A line outside the table (title, subtitle, a footnote) as a paragraph: its properties
+    written as WordprocessingML (python-docx's property setters, ten per line, cost a third of
+    the annex of 300 projects), its text set by python-docx's run (tabs, breaks, spaces)."""
     style = STYLES[item.style]
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.page_break_before = new_page
-    paragraph.alignment = _ALIGN.get(style.halign, WD_ALIGN_PARAGRAPH.LEFT)
-    paragraph.paragraph_format.space_after = Pt(2)
     size = Pt(16) if item.style == "title" else Pt(min(style.size, 10.5))
-    _font(paragraph.add_run(display(item)), size, style.bold, "黑体" if item.style == "title" else TABLE_FONT)
+    font = "黑体" if item.style == "title" else TABLE_FONT
+    page = "<w:pageBreakBefore/>" if new_page else '<w:pageBreakBefore w:val="0"/>'
+    bold = "<w:b/>" if style.bold else '<w:b w:val="0"/>'
+    paragraph = parse_xml(
+        f'<w:p xmlns:w="{_W}"><w:pPr>{page}<w:spacing w:after="{Pt(2).twips}"/>'
+        f'<w:jc w:val="{_JC.get(style.halign, "left")}"/></w:pPr><w:r><w:rPr>'
+        f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}"/>{bold}<w:sz w:val="{round(size.pt * 2)}"/>'
+        "</w:rPr></w:r></w:p>"
+    )
+    anchor.addprevious(paragraph)
+    Run(paragraph.r_lst[0], Paragraph(paragraph, doc._body)).text = display(item)
 
 
 _SPACER = (
@@ -205,12 +207,12 @@ def _blocks(layout: SheetLayout, rows: list[int]) -> list[list[int]]:
     return blocks
 
 
-def _tables(doc: DocxDocument, layout: SheetLayout, rows: list[int], width: int) -> None:
+def _tables(anchor: BaseOxmlElement, layout: SheetLayout, rows: list[int], width: int) -> None:
     """The bordered rows as one table per block, a hairline apart."""
     for i, block in enumerate(_blocks(layout, rows)):
         if i:
-            doc.element.body.sectPr.addprevious(parse_xml(_SPACER))
-        _table(doc, layout, block, width)
+            anchor.addprevious(parse_xml(_SPACER))
+        _table(anchor, layout, block, width)
 
 
 def add_layout(doc: DocxDocument, layout: SheetLayout, width: int, *, new_page: bool = False) -> None:
@@ -219,6 +221,10 @@ def add_layout(doc: DocxDocument, layout: SheetLayout, width: int, *, new_page: 
     area = layout.print_setup.print_area
     last_row = area[2] if area else layout.last_row
     last_col = area[3] if area else len(layout.widths) - 1
+    # Everything goes before the body's sectPr, its last child (python-docx finds it by a walk
+    # over the body's children, thousands of them in an annex of hundreds of projects).
+    body = doc.element.body
+    anchor = body[-1] if len(body) and body[-1].tag == _SECT_PR else body.sectPr
     run: list[int] = []
     for r in range(last_row + 1):
         items = [layout.cells.get((r, c)) for c in range(last_col + 1)]
@@ -227,11 +233,11 @@ def add_layout(doc: DocxDocument, layout: SheetLayout, width: int, *, new_page: 
             run.append(r)
             continue
         if run:
-            _tables(doc, layout, run, width)
+            _tables(anchor, layout, run, width)
             run = []
         first = next((item for item in present if item.value not in (None, "")), None)
         if first is not None:
-            _line(doc, first, new_page)
+            _line(doc, anchor, first, new_page)
             new_page = False
     if run:
-        _tables(doc, layout, run, width)
+        _tables(anchor, layout, run, width)

@@ -29,7 +29,7 @@ from .core.model import column_letter
 from .formula_expr import NotComputable, evaluate, parse
 from .package.archive import read_part
 from .package.parts import TablePart, sheet_parts, table_parts
-from .package.sheetscan import cell_index, last_row, scan_facts, scan_sheet
+from .package.sheetscan import cell_index, last_row, out_of_grid, scan_facts, scan_sheet
 
 __all__ = ["FormulaValues", "NotComputable", "table_formula_value"]
 
@@ -237,6 +237,8 @@ class FormulaValues:
         if cached is not None:
             return cached
         xml = read_part(self.package, self.sheets[sheet])
+        if out_of_grid(xml):  # a damaged reference: python-calamine would abort the process
+            raise NotComputable(f"工作表“{sheet}”含有超出工作表范围的单元格，无法安全读取")
         # python-calamine allocates from the first to the last cell: bound that before asking.
         columns = 16384 if re.search(rb'\br="[A-Z]{3}\d', xml) else 702 if re.search(rb'\br="[A-Z]{2}\d', xml) else 26
         if last_row(xml) * columns > MAX_CELLS:

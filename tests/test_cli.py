@@ -322,3 +322,42 @@ def test_argument_errors_are_chinese(args: list[str], message: str, capsys: pyte
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "usage:" not in err and "error:" not in err
+
+
+def test_the_collector_is_tuned_only_for_a_process_that_is_one_command(example_path: Path) -> None:
+    import gc
+
+    from addin.cli import main
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert main(["check", str(example_path)]) == 0  # a caller that goes on (this test run)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    probe = (
+        "import gc, sys; from addin import cli; code = cli.main(sys.argv[1:], whole_process=True); "
+        "print(code, gc.get_threshold()[0], gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(example_path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split()[-3:] == ["0", "10000", "True"], result.stderr
+
+
+@pytest.mark.parametrize("verb", [["summary", "--json"], ["check"], ["generate", "-o", "out.xlsm"]])
+def test_reading_and_writing_verbs_load_no_heavy_library(example_copy: Path, verb: list[str]) -> None:
+    """generate, summary and check start fast: python-docx, pandas, openpyxl, XlsxWriter and
+    xlwings are loaded only by the verbs that need them."""
+    probe = (
+        "import atexit, runpy, sys\n"
+        "heavy = ('docx', 'lxml', 'pandas', 'numpy', 'openpyxl', 'xlsxwriter', 'xlwings', 'starlette')\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr))\n"
+        "sys.argv = ['addin', *sys.argv[1:]]\n"
+        "runpy.run_module('addin', run_name='__main__')\n"
+    )
+    args = [verb[0], str(example_copy), *verb[1:]]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=example_copy.parent, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+    if verb[0] == "generate":
+        assert (example_copy.parent / "out.xlsm").is_file()

@@ -78,6 +78,6 @@ def calamine_guard(path: Path, what: str) -> Iterator[None]:
             error = UnusableInput(
                 # The library's own (English) words stay in the cause and the note (--debug).
                 f"“{path.name}”中{what}无法读取（读取组件出错，文件内容可能已损坏）："
-                f"请在 Excel 中打开该文件，检查{what}后另存为 .xlsx/.xlsm 再试"
+                f"请在 Excel 或 WPS 中打开该文件（按提示修复），检查{what}后另存再试"
             )
             raise error from exc

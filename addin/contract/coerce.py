@@ -8,6 +8,7 @@ naming the cell and what is expected. Excel error values (#DIV/0!, #N/A, …) ar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -85,6 +86,9 @@ def clean_text(value: str) -> str:
     return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", value)).strip()
 
 
+# Cached: the same texts come back across rows (a 目标值 "≥95%" on every project) and are read
+# again for the sheets; the result is immutable.
+@functools.lru_cache(maxsize=4096)
 def parse_number_text(text: str) -> tuple[Decimal, str] | None:
     """A number written as text → (value, suffix) where suffix is "", "%", "亿元", "万元" or "元"."""
     t = clean_text(text).lstrip("¥$").strip()
@@ -275,6 +279,8 @@ class Coercer:
 
     # -- text and choices ------------------------------------------------------------------
     def text(self, value: Raw) -> str:
+        if type(value) is str:  # most cells
+            return value.strip()
         if value is None:
             return ""
         if isinstance(value, float):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ import python_calamine as calamine
 
 from ..errors import UnusableInput
 from ..package.archive import check_workbook_file, open_package, read_part
+from ..package.integrity import complete, damaged
 from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, table_parts
 from ..package.sheetscan import (
     SheetScan,
@@ -58,7 +60,9 @@ _BELOW_ROWS = 1000
 def _open_error(path: Path, exc: BaseException) -> UnusableInput:
     # One Chinese line for the clerk; the library's own words stay in the exception's cause
     # (shown with --debug).
-    return UnusableInput(f"“{path.name}”无法读取，文件可能已损坏：请用 Excel 打开并另存为 .xlsx 后再试")
+    return UnusableInput(
+        f"“{path.name}”无法读取，文件可能已损坏：请在 Excel 或 WPS 中打开该文件（按提示修复）并另存后再试"
+    )
 
 
 @dataclass(slots=True)
@@ -87,8 +91,10 @@ def _fallback_rows(xml: bytes) -> int:
     return last
 
 
-def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None]) -> dict[str, _Sheet]:
-    """Scan each wanted sheet (name → its contract tables, None for a header-row sheet)."""
+def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None]) -> dict[str, _Sheet]:
+    """Scan each wanted sheet (name → its contract tables, None for a header-row sheet);
+    UnusableInput naming the sheet and cell when the sheet is damaged in a way python-calamine
+    would read silently or abort on (``sheetscan``)."""
     parts = {s.name: s for s in sheet_parts(package)}
     names = set(package.namelist())
     percent_xfs: frozenset[int] | None = None
@@ -98,6 +104,8 @@ def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None])
         if sheet is None or sheet.part not in names:
             continue
         xml = read_part(package, sheet.part)
+        if not complete(xml):  # a large sheet's ending is checked here, on bytes read anyway
+            raise damaged(path.name, f"工作表“{name}”（{sheet.part}）不完整（XML 在结尾前中断）")
         if tables:
             bounds = [table_bounds(name, t) for t in tables]
             keep_rows = max(b[2] for b in bounds)
@@ -107,8 +115,13 @@ def _survey(package: zipfile.ZipFile, wanted: dict[str, list[TablePart] | None])
         else:
             keep_rows, keep_cols = _fallback_rows(xml), _FALLBACK_COLUMNS
         info = _Sheet(sheet.part, tables or [], scan_facts(xml, keep_rows, keep_cols))
+        if info.scan.bad_string:
+            raise damaged(path.name, f"工作表“{name}”的单元格 {info.scan.bad_string} 引用的共享字符串编号无效")
         if info.scan.far:
-            info.bounded, info.stray = bounded_sheet(xml, keep_rows, keep_cols)
+            bounded = bounded_sheet(xml, keep_rows, keep_cols)
+            if bounded.beyond:
+                raise damaged(path.name, f"工作表“{name}”的单元格位置“{bounded.beyond}”超出工作表范围（A1:XFD1048576）")
+            info.bounded, info.stray = bounded.xml, bounded.dropped
         # Percent formats: on rates they say the row is a rate; on amounts and points they
         # are an error (the clerk typed a percentage where none belongs).
         if percent_xfs is None:
@@ -268,11 +281,11 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
     try:
         with open_package(path) as package:
             parts, wanted, located = _plan(package)
-            survey = _survey(package, wanted)
+            survey = _survey(path, package, wanted)
         bounded = _bounded_copy(path, survey)
     except UnusableInput:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as exc:
         raise _open_error(path, exc) from exc
     with calamine_guard(path, "工作簿"):
         try:

@@ -53,9 +53,20 @@ _FOOTER = re.compile(
 )
 
 
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+
 def is_blank(value: Any) -> bool:
     """None, or text holding only spaces (any kind, including full-width and zero-width)."""
-    return value is None or (isinstance(value, str) and not _SPACES.sub("", value))
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    # Most texts start with a visible character: settled without the pattern (\s is exactly
+    # str.isspace).
+    if value and not value[0].isspace() and value[0] not in _ZERO_WIDTH:
+        return False
+    return not _SPACES.sub("", value)
 
 
 def label_key(text: str) -> str:

@@ -11,6 +11,7 @@ of some projects cannot be checked without knowing which).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,14 +52,19 @@ class ProjectTables:
 
     def with_indicators(self, indicators: Sequence[Indicator]) -> ProjectData:
         """The data with its indicators replaced by ``indicators`` (same order, percent points read)."""
-        read = [dataclasses.replace(p, indicator=i) for p, i in zip(self.data.indicators, indicators, strict=True)]
+        read = [ProjectIndicator(p.project, i) for p, i in zip(self.data.indicators, indicators, strict=True)]
         return dataclasses.replace(self.data, indicators=read)
 
 
 def _total(text: object) -> str | None:
     """ "total" for 合计/总计/汇总 (and the form's 总分), "subtotal" for 小计, None otherwise."""
-    if not isinstance(text, str):
-        return None
+    return _label_total(text) if isinstance(text, str) else None
+
+
+# Four label columns of every indicator row repeat a few texts (the project's name on each of
+# its rows, a handful of 一级/二级指标): each is read once.
+@functools.lru_cache(maxsize=4096)
+def _label_total(text: str) -> str | None:
     label = clean_text(text).replace(" ", "")
     if label == FORM_TOTAL:
         return "total"

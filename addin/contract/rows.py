@@ -71,6 +71,7 @@ class ContractTable:
     def __init__(self, raw: RawTable, findings: Findings, amount_unit: str = "") -> None:
         self.raw = raw
         self.spec = raw.spec
+        self.column = {c.name: c for c in raw.spec.columns}.__getitem__  # spec.column, by a dict
         self.findings = findings
         self.amount_unit = amount_unit
         self._spaced: set[tuple[str, str]] = set()
@@ -327,12 +328,17 @@ class Cells:
     def where(self, name: str) -> str:
         return self.ref.cell(name)
 
-    def _facts(self, name: str) -> tuple[str | None, bool]:
+    def _error(self, name: str) -> str | None:
+        """The error value (#DIV/0!, …) of a cell that reads blank."""
         col = self.table.ref.columns.get(name)
-        if col is None:
-            return None, False
-        facts = self.table.raw.facts
-        return facts.error_at(self.r, col), facts.merged_at(self.r, col)
+        return None if col is None else self.table.raw.facts.error_at(self.r, col)
+
+    def _merged(self, name: str) -> bool:
+        """Whether a blank cell is inside a merged range, below or right of its value. Asked
+        only of a required cell that is missing: the merged ranges are a list, and asking it
+        of every blank cell made a table of many merged ranges quadratic."""
+        col = self.table.ref.columns.get(name)
+        return col is not None and self.table.raw.facts.merged_at(self.r, col)
 
     def _blank_required(self, name: str) -> bool:
         """For a blank cell: report it (error value, merged cell or missing) when required."""
@@ -340,13 +346,13 @@ class Cells:
         if col is not None and (self.r, col) in self.table.raw.uncached:
             self.ok = False  # a formula without a saved result: reported once for the table
             return True
-        error, merged = self._facts(name)
+        error = self._error(name)
         if error is not None:
             self.coercer._error_value(error, self.where(name), name)
             self.ok = False
             return True
-        if self.table.spec.column(name).required:
-            self.coercer.missing(self.where(name), name, merged=merged)
+        if self.table.column(name).required:
+            self.coercer.missing(self.where(name), name, merged=self._merged(name))
             self.ok = False
             return True
         return False
@@ -366,7 +372,7 @@ class Cells:
         if is_blank(value):
             self._blank_required(name)
             return ""
-        got = self.coercer.choice(value, self.where(name), name, self.table.spec.column(name).choices)
+        got = self.coercer.choice(value, self.where(name), name, self.table.column(name).choices)
         if got is None:
             self.ok = False
             return ""
@@ -376,7 +382,7 @@ class Cells:
         value = self.raw(name)
         if type(value) is float or type(value) is int:
             number = to_decimal(value)
-            kind = self.table.spec.column(name).kind
+            kind = self.table.column(name).kind
             if kind in _NO_PERCENT and self._percent_format(name):
                 self.coercer.percent_shown(number, self.where(name), name, _KINDS[kind])
                 self.ok = False
@@ -388,7 +394,7 @@ class Cells:
             self._blank_required(name)
             return None
         if isinstance(value, str) and value.strip() in DASHES:
-            if self.table.spec.column(name).required:
+            if self.table.column(name).required:
                 self.coercer.findings.error(
                     "input_not_number",
                     f"{name}应为数字，现为“{value.strip()}”：若为零请填 0",
@@ -420,7 +426,7 @@ class Cells:
 
     def _checked_amount(self, value: Any, name: str) -> Decimal | None:
         """A non-blank cell as the column's number kind (blank cells never get here)."""
-        kind = self.table.spec.column(name).kind
+        kind = self.table.column(name).kind
         if kind is Kind.AMOUNT:
             got = self.coercer.amount(value, self.where(name), name)
         else:
@@ -437,7 +443,7 @@ class Cells:
             if col is not None and (self.r, col) in self.table.raw.uncached:
                 self.ok = False  # a formula without a saved result: reported once for the table
                 return None, ""
-            error, _ = self._facts(name)
+            error = self._error(name)
             if error is None:
                 return None, ""
         got = self.coercer.value(value, self.where(name), name, error)

@@ -8,6 +8,7 @@ Amount units (元, 万元, 亿元, schema.AMOUNT_UNITS) are converted to the wor
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ class TypedValue:
     comparison: str  # "≥", "≤", … as typed, "" when none
 
 
+@functools.lru_cache(maxsize=4096)  # texts repeat across rows and projects; the result is immutable
 def read_value_text(text: str) -> TypedValue | None:
     """ "≥60场" → TypedValue(60, "场", "≥"); None when the text is not a number with a unit."""
     t = clean_text(text)

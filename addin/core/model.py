@@ -6,6 +6,7 @@ which runs to hundreds of thousands of rows, is held column-wise.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 
+@functools.cache  # at most 16,384 columns; asked for every cell a finding may name
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""

@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnusableInput
+from .integrity import check_integrity, damaged
 
 __all__ = [
     "MAX_PART_BYTES",
@@ -36,8 +37,14 @@ def _name(path: Path) -> str:
     return path.name
 
 
+# The file last found whole, by its identity and modification time: a verb checks its input
+# once though several layers ask (generate checks the workbook, then its reader does).
+_checked: list[tuple[int, int, int, int, int]] = []
+
+
 def check_workbook_file(path: Path) -> None:
-    """Raise UnusableInput with an actionable message unless ``path`` is an .xlsx/.xlsm package."""
+    """Raise UnusableInput with an actionable message unless ``path`` is an .xlsx/.xlsm package
+    that is whole (``integrity.check_integrity``: every part there, well-formed, consistent)."""
     if not path.exists():
         raise UnusableInput(f"找不到文件“{path}”：请检查路径和文件名")
     if path.is_dir():
@@ -64,8 +71,15 @@ def check_workbook_file(path: Path) -> None:
         # and none of its XML is parsed.
         _refuse_other_packages(package, names, path)
         _refuse_document_types(package, path)
-    if "xl/workbook.xml" not in names:
-        raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
+        if "xl/workbook.xml" not in names:
+            if any(n.startswith("xl/") for n in names):
+                raise damaged(_name(path), "缺少工作簿的主部件 xl/workbook.xml")
+            raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
+        stat = path.stat()
+        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if identity not in _checked:
+            check_integrity(package, path)
+            _checked[:] = [identity]
 
 
 def _refuse_other_packages(package: zipfile.ZipFile, names: set[str], path: Path) -> None:
@@ -103,9 +117,7 @@ def _refuse_document_types(package: zipfile.ZipFile, path: Path) -> None:
             with package.open(info) as stream:
                 head = stream.read(4096)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
-            raise UnusableInput(
-                f"“{_name(path)}”已损坏（{info.filename} 无法解压）：请用 Excel 打开并修复，或使用备份文件"
-            ) from None
+            raise damaged(_name(path), f"{info.filename} 无法解压") from None
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnusableInput(
                 f"“{_name(path)}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，"

@@ -81,14 +81,17 @@ def marked_sheets(workbook: str, sheets: Sequence[str]) -> set[str]:
     return out
 
 
-def _drop_print_names(workbook: str, index: int) -> str:
-    """Remove the sheet-local print titles, print area and marker of the sheet at ``index``."""
+def _drop_print_names(workbook: str, indices: set[int]) -> str:
+    """Remove the sheet-local print titles, print areas and markers of the sheets at ``indices``
+    (in one pass: a pass per sheet was quadratic in the number of project sheets)."""
+    if not indices:
+        return workbook
 
     def local_print_name(match: re.Match[str]) -> str:
         head = match.group(1)
         name = re.search(r'\bname="([^"]*)"', head)
         sheet = re.search(r'\blocalSheetId="(\d+)"', head)
-        if name and sheet and name.group(1) in _PRINT_NAMES and int(sheet.group(1)) == index:
+        if name and sheet and name.group(1) in _PRINT_NAMES and int(sheet.group(1)) in indices:
             return ""
         return match.group(0)
 
@@ -96,7 +99,7 @@ def _drop_print_names(workbook: str, index: int) -> str:
     return re.sub(pattern, local_print_name, workbook, flags=re.S)
 
 
-def _add_print_names(workbook: str, index: int, layout: SheetLayout, p: str) -> str:
+def _print_names(index: int, layout: SheetLayout, p: str) -> str:
     """The sheet's print area and titles, and the marker that says the product wrote it."""
     setup = layout.print_setup
     sheet = escape(quote_sheet(layout.name))
@@ -112,9 +115,14 @@ def _add_print_names(workbook: str, index: int, layout: SheetLayout, p: str) -> 
         first, last = setup.repeat_rows
         rows = f"{sheet}!${first + 1}:${last + 1}"
         items.append(f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">{rows}</{p}definedName>')
-    if not items:
+    return "".join(items)
+
+
+def _add_defined_names(workbook: str, item: str, p: str) -> str:
+    """``item`` (definedName elements) at the end of <definedNames>, created where it belongs
+    when the workbook has none."""
+    if not item:
         return workbook
-    item = "".join(items)
     if re.search(rf"</{p}definedNames>", workbook):
         return insert_before(workbook, f"</{p}definedNames>", item)
     empty = re.search(rf"<{p}definedNames\s*/>", workbook)
@@ -126,6 +134,41 @@ def _add_print_names(workbook: str, index: int, layout: SheetLayout, p: str) -> 
             at += len(anchor)
             return workbook[:at] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[at:]
     return workbook
+
+
+class _FreeNames:
+    """``free_name`` over the names a plan leaves taken, for many new parts in a row: the taken
+    names are lowered once and then kept up to date as parts are added (recomputed only when
+    the plan removes parts), and the search for a pattern goes on from its last answer (the
+    names before it are still taken while nothing is removed). The same answers as
+    ``free_name(pattern, plan.taken(names))`` at each call, without its cost per call."""
+
+    def __init__(self, names: set[str], plan: Plan) -> None:
+        self.names = names
+        self.plan = plan
+        self.removed = -1
+        self.added = 0
+        self.lowered: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def taken(self) -> set[str]:
+        plan = self.plan
+        if len(plan.remove) != self.removed:
+            self.removed, self.added = len(plan.remove), len(plan.add)
+            self.lowered = {name.lower() for name in plan.taken(self.names)}
+            self.next = {}
+        elif len(plan.add) != self.added:
+            self.lowered.update(name.lower() for name, _ in plan.add[self.added :])
+            self.added = len(plan.add)
+        return self.lowered
+
+    def free(self, pattern: str) -> str:
+        lowered = self.taken()
+        n = self.next.get(pattern, 1)
+        while pattern.format(n).lower() in lowered:
+            n += 1
+        self.next[pattern] = n
+        return pattern.format(n)
 
 
 def _drop_calc_chain_sheet(xml: str, sheet_id: int) -> str | None:
@@ -257,6 +300,17 @@ def inject_sheets(
             f'<{q}Relationship Id="{next_rel_id(rel_ids)}" Type="{_T_STYLES}" Target="{relative}"/>',
         )
 
+    # The old print names of the sheets replaced go first, in one pass; new sheets, their
+    # relationships and every sheet's print names are inserted once after the loop, in the
+    # loop's order (one insertion per sheet copied the whole workbook.xml each time).
+    replaced = [by_name[layout.name] for layout in layouts if layout.name in by_name]
+    workbook = _drop_print_names(workbook, {index for index, sheet in replaced if sheet.part in pkg.names})
+    names = _FreeNames(pkg.names, plan)
+    new_sheets: list[str] = []
+    new_rels: list[str] = []
+    print_names: list[str] = []
+    q = ns_prefix(wb_rels, "Relationships")
+    sheet_id = max([0, *sheet_ids])
     for layout in layouts:
         existing: SheetPart | None = by_name.get(layout.name, (0, None))[1]
         if existing is not None and existing.part in pkg.names:
@@ -264,38 +318,33 @@ def inject_sheets(
             part = existing.part
             plan.remove |= pkg.owned_parts(part) - {part}
             wb_rels = _trim_calc_chain(pkg, plan, calc_chain, existing.sheet_id, wb_rels)
-            workbook = _drop_print_names(workbook, index)
             is_new = False
         else:
             index = len(sheets) + len(new_titles)
-            part = free_name("xl/worksheets/sheet{}.xml", plan.taken(pkg.names))
+            part = names.free("xl/worksheets/sheet{}.xml")
             rel = next_rel_id(rel_ids)
-            sheet_id = max([0, *sheet_ids]) + 1
-            sheet_ids.append(sheet_id)
+            sheet_id += 1
             target_name = posixpath.relpath(part, posixpath.dirname(pkg.workbook_part))
-            workbook = insert_before(
-                workbook,
-                f"</{p}sheets>",
-                f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {_rel_id_attribute(workbook, rel)}/>',
+            new_sheets.append(
+                f'<{p}sheet name={quoteattr(layout.name)} sheetId="{sheet_id}" {_rel_id_attribute(workbook, rel)}/>'
             )
-            q = ns_prefix(wb_rels, "Relationships")
-            wb_rels = insert_before(
-                wb_rels,
-                f"</{q}Relationships>",
-                f'<{q}Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>',
-            )
+            new_rels.append(f'<{q}Relationship Id="{rel}" Type="{_T_SHEET}" Target="{target_name}"/>')
             plan.overrides.append((part, _CT_SHEET))
             new_titles.append(layout.name)
             is_new = True
-        workbook = _add_print_names(workbook, index, layout, p)
+        print_names.append(_print_names(index, layout, p))
 
-        additions, drawing_rel = _chart_parts(layout, part, plan.taken(pkg.names), plan.overrides)
+        additions, drawing_rel = _chart_parts(layout, part, names, plan.overrides)
         payload = sheet_xml(layout, xf, drawing_rel)
         if is_new:
             plan.add.append((part, payload))
         else:
             plan.replace[part] = payload
         plan.add.extend(additions)
+    if new_sheets:
+        workbook = insert_before(workbook, f"</{p}sheets>", "".join(new_sheets))
+        wb_rels = insert_before(wb_rels, f"</{q}Relationships>", "".join(new_rels))
+    workbook = _add_defined_names(workbook, "".join(print_names), p)
 
     # A part re-created under its old name (a re-run) is replaced where it stood, so the
     # same data give the same package, byte for byte.
@@ -306,11 +355,14 @@ def inject_sheets(
     for removed in sorted(plan.remove):
         content_types = drop_override(content_types, removed)
     t = ns_prefix(content_types, "Types")
+    declared = set(re.findall(r'PartName="/([^"]*)"', content_types))
+    overrides: list[str] = []
     for name, ctype in plan.overrides:
-        if f'PartName="/{name}"' not in content_types:
-            content_types = insert_before(
-                content_types, f"</{t}Types>", f'<{t}Override PartName="/{name}" ContentType="{ctype}"/>'
-            )
+        if name not in declared:
+            declared.add(name)
+            overrides.append(f'<{t}Override PartName="/{name}" ContentType="{ctype}"/>')
+    if overrides:
+        content_types = insert_before(content_types, f"</{t}Types>", "".join(overrides))
 
     plan.replace[pkg.workbook_part] = workbook.encode("utf-8")
     plan.replace[pkg.wb_rels_part] = wb_rels.encode("utf-8")
@@ -325,11 +377,12 @@ def inject_sheets(
 
 
 def _chart_parts(
-    layout: SheetLayout, sheet_part: str, taken: set[str], overrides: list[tuple[str, str]]
+    layout: SheetLayout, sheet_part: str, names: _FreeNames, overrides: list[tuple[str, str]]
 ) -> tuple[list[tuple[str, bytes]], str | None]:
     """The sheet's rels, drawing and chart parts, and the drawing's id in the sheet's rels."""
     if not layout.charts:
         return [], None
+    taken = names.taken()
     drawing = free_name("xl/drawings/drawing{}.xml", taken)
     charts: list[str] = []
     for _ in layout.charts:

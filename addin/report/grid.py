@@ -4,6 +4,7 @@ rows of merged cells). Shared by every sheet the product writes."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -20,6 +21,8 @@ def _text_units(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E7F else 1.0 for ch in text)
 
 
+# Cached: the same notes and labels come back on every project's sheet.
+@functools.lru_cache(maxsize=4096)
 def paragraph_height(text: str, width: float, size: float = 11) -> float:
     """Row height (points) for wrapped text in merged cells: Excel won't autofit those."""
     # Calibrated on LibreOffice's and Excel's rendering of 仿宋/宋体: a little under the
@@ -60,12 +63,13 @@ class Grid:
     def cells(self, spec: Sequence[tuple[int, int, object, str]], height: float = ROW_HEIGHT) -> int:
         """One table row: (first col, last col, value, style) per cell. Returns its row."""
         merge = self.layout.merge
+        row = self.row
         for first, last, value, style in spec:
             if value is None:
                 value = "-"
                 if style.endswith(_NUMBER_STYLES):
                     style = "td_dash"
-            merge(self.row, first, self.row, last, value, style)  # type: ignore[arg-type]
+            merge(row, first, row, last, value, style)  # type: ignore[arg-type]
         self.layout.heights[self.row] = height
         self.row += 1
         return self.row - 1

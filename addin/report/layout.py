@@ -84,14 +84,19 @@ class SheetLayout:
         """Write the value in the top-left cell and style every cell of the range (borders)."""
         cells = self.cells
         if row == last_row and col == last_col:
-            cells[(row, col)] = Cell(value, style)
+            cells[(row, col)] = _new(Cell, (value, style, None))
             return
         covered = _covered(style)  # cells are immutable: the covered ones can be one object
         for r in range(row, last_row + 1):
             for c in range(col, last_col + 1):
                 cells[(r, c)] = covered
-        cells[(row, col)] = Cell(value, style)
+        cells[(row, col)] = _new(Cell, (value, style, None))
         self.merges.append((row, col, last_row, last_col))
+
+
+# Cell(value, style) without the named tuple's Python-level __new__ (half the time, and a
+# sheet per project makes a hundred thousand cells).
+_new = tuple.__new__
 
 
 @functools.cache

@@ -143,6 +143,11 @@ def _note(r: IndicatorScore) -> str:
     return r.indicator.deviation_reason if r.applicable else "不适用，分值按比例分配给其他指标"
 
 
+# The widths of the indicator table's text columns (Grid.span, once for every row).
+_LEVEL2_WIDTH, _LEVEL3_WIDTH, _TARGET_WIDTH, _ACTUAL_WIDTH = WIDTHS[2], WIDTHS[3], WIDTHS[4], WIDTHS[5]
+_NOTE_WIDTH = sum(WIDTHS[8 : LAST + 1])
+
+
 def _indicator_row(g: Grid, r: IndicatorScore) -> None:
     ind = r.indicator
     rate = indicator_is_rate(ind)
@@ -151,11 +156,11 @@ def _indicator_row(g: Grid, r: IndicatorScore) -> None:
     actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
     note = _note(r)
     height = max(
-        _tall(ind.level2, g.span(2, 2)),
-        _tall(ind.level3, g.span(3, 3)),
-        _tall(str(target[0] if isinstance(target[0], str) else ""), g.span(4, 4)),
-        _tall(str(actual[0] if isinstance(actual[0], str) else ""), g.span(5, 5)),
-        _tall(note, g.span(8, LAST), 9),
+        _tall(ind.level2, _LEVEL2_WIDTH),
+        _tall(ind.level3, _LEVEL3_WIDTH),
+        _tall(str(target[0] if isinstance(target[0], str) else ""), _TARGET_WIDTH),
+        _tall(str(actual[0] if isinstance(actual[0], str) else ""), _ACTUAL_WIDTH),
+        _tall(note, _NOTE_WIDTH, 9),
     )
     g.cells(
         [

@@ -6,8 +6,10 @@ touched, and a value such as "=1+1" stays text: nothing from a clerk's cells bec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from xml.sax.saxutils import escape, quoteattr
 
 from ..core.model import column_letter
@@ -47,10 +49,56 @@ def _number(value: Decimal) -> str:
     return text or "0"
 
 
+def _inline(text: str) -> str:
+    """A text cell's content and type (inline string: the shared-string table stays untouched)."""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>'
+
+
+# Cached: labels, headers and notes repeat on every project's sheet.
+_inline_cached = functools.lru_cache(maxsize=4096)(_inline)
+
+
+def _sheet_data(
+    layout: SheetLayout, xf: Mapping[str, int], letters: Sequence[str]
+) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """The <row> elements in row order, cells in column order, one string each; and the cells'
+    links as (row, col, link). Rows with a height and no cell are written too."""
+    styles = {name: f'" s="{number}"' for name, number in xf.items()}
+    heights = layout.heights
+    by_row: dict[int, list[str]] = {}
+    links: list[tuple[int, int, str]] = []
+    row = -1
+    number = ""
+    out: list[str] = []
+    for (r, c), (value, style, link) in sorted(layout.cells.items()):
+        if r != row:
+            row, number, out = r, str(r + 1), []
+            by_row[r] = out
+        head = '<c r="' + letters[c] + number + styles[style]
+        if value is None or value == "":
+            out.append(head + "/>")
+        elif type(value) is str:
+            out.append(head + _inline_cached(value))
+        elif isinstance(value, Decimal):
+            out.append(head + "><v>" + _number(value) + "</v></c>")
+        else:
+            out.append(head + _inline_cached(str(value)))
+        if link:
+            links.append((r, c, link))
+    rows: list[str] = []
+    for r in sorted(by_row.keys() | heights.keys()):
+        height = heights.get(r)
+        ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
+        rows.append(f'<row r="{r + 1}"{ht}>' + "".join(by_row.get(r, ())) + "</row>")
+    return rows, links
+
+
 def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | None = None) -> bytes:
     cells = layout.cells
-    last_row = max((r for r, _ in cells), default=0)
-    last_col = max((c for _, c in cells), default=0)
+    last_row = max(map(itemgetter(0), cells), default=0)
+    last_col = max(map(itemgetter(1), cells), default=0)
+    letters = [column_letter(c) for c in range(last_col + 1)]  # hundreds of thousands of refs
     out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', f"<worksheet {_NS}>"]
     tab = f'<tabColor rgb="FF{layout.tab_color}"/>' if layout.tab_color else ""
     fit = '<pageSetUpPr fitToPage="1"/>' if layout.print_setup.fit_width else ""
@@ -64,39 +112,17 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
     for i, width in enumerate(layout.widths):
         out.append(f'<col min="{i + 1}" max="{i + 1}" width="{width:g}" customWidth="1"/>')
     out.append("</cols><sheetData>")
-    rows: dict[int, list[int]] = {}
-    for r, c in cells:
-        rows.setdefault(r, []).append(c)
-    letters = [column_letter(c) for c in range(last_col + 1)]  # hundreds of thousands of refs
-    for r in sorted(set(rows) | set(layout.heights)):
-        height = layout.heights.get(r)
-        ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
-        out.append(f'<row r="{r + 1}"{ht}>')
-        number = r + 1
-        for c in sorted(rows.get(r, [])):
-            value, style, _ = cells[(r, c)]
-            ref = f"{letters[c]}{number}"
-            s = xf[style]
-            if value is None or value == "":
-                out.append(f'<c r="{ref}" s="{s}"/>')
-            elif isinstance(value, Decimal):
-                out.append(f'<c r="{ref}" s="{s}"><v>{_number(value)}</v></c>')
-            else:
-                text = str(value)
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                out.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_cell_text(text)}</t></is></c>')
-        out.append("</row>")
+    rows, links = _sheet_data(layout, xf, letters)
+    out.extend(rows)
     out.append("</sheetData>")
     if layout.merges:
         out.append(f'<mergeCells count="{len(layout.merges)}">')
         for r1, c1, r2, c2 in layout.merges:
             out.append(f'<mergeCell ref="{letters[c1]}{r1 + 1}:{letters[c2]}{r2 + 1}"/>')
         out.append("</mergeCells>")
-    links = [(pos, cell.link) for pos, cell in sorted(cells.items()) if cell.link]
     if links:
         out.append("<hyperlinks>")
-        for (r, c), link in links:
-            assert link is not None
+        for r, c, link in links:
             sheet, target = split_location(link)
             location = f"{quote_sheet(sheet)}!{target}" if sheet else target
             out.append(f'<hyperlink ref="{_ref(r, c)}" location={quoteattr(location)} display={quoteattr(link)}/>')

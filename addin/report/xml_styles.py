@@ -149,7 +149,10 @@ def _insert(text: str, prefix: str, tag: str, items: list[str], count: int) -> s
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles")
 # What a styles part must hold before anything is appended (ECMA-376 §18.8): a default font,
 # the two fills Excel reserves (none, gray125: a solid fill at index 0 or 1 is shown as neither),
-# a default border and the default cell formats. Other writers may leave any of them out.
+# a default border, the default cell formats and the Normal cell style over the first style
+# format (what Excel and openpyxl take as the workbook's default style; without it openpyxl warns
+# "Workbook contains no default style" and applies its own). Other writers may leave any of them
+# out; a part that has them (every one Excel or WPS saved) is not touched by this.
 _REQUIRED = {
     "fonts": ("font", ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']),
     "fills": (
@@ -159,6 +162,7 @@ _REQUIRED = {
     "borders": ("border", ["<border><left/><right/><top/><bottom/><diagonal/></border>"]),
     "cellStyleXfs": ("xf", ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>']),
     "cellXfs": ("xf", ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']),
+    "cellStyles": ("cellStyle", ['<cellStyle name="Normal" xfId="0" builtinId="0"/>']),
 }
 EMPTY_STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}"></styleSheet>'

@@ -24,6 +24,7 @@ import pytest
 
 from addin.headless import evaluate_file, generate
 
+from ..package.malformed import read_members, variants, write_package
 from ..package.test_hostile_inputs import BILLION_LAUGHS, rewrite
 from .conftest import TOKEN
 from .server import Server, multipart, raw_request, read_response, wait_empty
@@ -258,6 +259,28 @@ def test_the_headless_doors_refusals_apply(
     path = hostile(make_workbook())
     for endpoint in ("/api/summary", "/api/generate", "/api/share"):
         assert said in str(_error(api.post(endpoint, files=_files(path)), 400)["error"])
+
+
+DAMAGED = {
+    "remove-xl_worksheets_sheet3.xml": "工作表“预算执行”的部件 xl/worksheets/sheet3.xml 不存在",
+    "truncate-end-xl_workbook.xml": "xl/workbook.xml 不完整",
+    "sheet-listed-twice": "指向同一个部件 xl/worksheets/sheet3.xml",
+}
+
+
+@pytest.mark.parametrize("variant", sorted(DAMAGED))
+def test_a_damaged_package_is_400_with_the_line_naming_the_file_and_part(
+    api: httpx.Client, variant: str, tmp_path: Path
+) -> None:
+    """The web door gives the command line's line for a damaged package (tests/package/malformed.py),
+    with the clerk's own file name in it, for summary and generate alike."""
+    source = TEMPLATES / "部门整体支出绩效自评示例.xlsm"
+    mutate = next(v.mutate for v in variants(source) if v.id == variant)
+    path = write_package(mutate(read_members(source)), tmp_path / "外事办.xlsm")
+    for endpoint in ("/api/summary", "/api/generate"):
+        message = str(_error(api.post(endpoint, files=_files(path)), 400)["error"])
+        assert message.startswith("“外事办.xlsm”已损坏：") and DAMAGED[variant] in message, message
+        assert "另存" in message and "upload-" not in message
 
 
 def test_upload_over_the_limit_is_413_before_the_body_is_read(guarded_server: Server) -> None:
