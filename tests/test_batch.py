@@ -153,3 +153,22 @@ def test_several_years_are_ranked_and_counted_per_year_and_a_changed_base_is_nam
     grades = list(wb["等级统计"].iter_rows(values_only=True))
     assert grades[0][:3] == ("等级", "2023年部门数", "2024年部门数")
     assert grades[-1][:3] == ("合计", 1, 2)  # three workbooks, each counted once in its year
+
+
+def test_a_workbook_without_a_score_is_not_counted_valid(tmp_path: Path) -> None:
+    """A department with no indicators has no score: an error, so the title's valid count and
+    the grade count agree (before: "2 个部门有效" over a grade total of 1)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _department(folder, "甲局", 1.0, 0)
+    tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"][0][1] = "乙局"
+    tables["tblIndicators"] = []
+    build_workbook(folder / "乙局.xlsx", tables, BuildOptions())
+    out = tmp_path / "汇总.xlsx"
+    rows = batch(folder, out, workers=1).rows
+    assert {r.file: r.errors > 0 for r in rows} == {"甲局.xlsx": False, "乙局.xlsx": True}
+    wb = openpyxl.load_workbook(out)
+    assert "1 个部门有效，1 个有错误未计分" in wb["汇总"]["A1"].value
+    grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
+    assert grades["合计"] == 1
