@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..core.findings import Findings
 from ..core.numbers import to_decimal
 from ..core.units import UNIT_FACTORS, convert
+from .bounds import split_bound
 
 __all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text", "visible"]
 
@@ -41,7 +42,6 @@ EXCEL_ERRORS = frozenset(
 )
 DASHES = frozenset({"-", "—", "——", "–", "/", "无", "N/A", "n/a"})
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?$")
-_COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=)\s*")
 # Digits grouped by spaces ("7 215.46", often a no-break space U+00A0 or U+202F that NFKC
 # turned into a plain space): the ISO way of writing thousands.
 _SPACE_GROUPED = re.compile(r"^([+-]?\d{1,3}(?: \d{3})+)(\.\d+)?$")
@@ -267,7 +267,7 @@ class Coercer:
                 return None, text
             if not text or text in DASHES:
                 return None, text
-            bare = _COMPARISON.sub("", clean_text(text))
+            bare = split_bound(clean_text(text)).rest
             parsed = parse_number_text(bare)
             if parsed is not None and parsed[1] in ("", "%"):
                 number = parsed[0] / _HUNDRED if parsed[1] == "%" else parsed[0]

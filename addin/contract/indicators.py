@@ -23,6 +23,7 @@ from ..core.scoring import (
     METHOD_QUALITATIVE,
 )
 from . import schema
+from .bounds import AT_LEAST, AT_MOST, split_bound
 from .coerce import Coercer, clean_text
 from .percent import RATE_SOURCES, read_percent_points
 from .rows import Cells, ContractTable, is_blank
@@ -205,20 +206,16 @@ def read_indicators(table: ContractTable, coercer: Coercer, amount_unit: str) ->
     return indicators, units
 
 
-_FORWARD_SIGNS = frozenset({">=", "≥", "≧", ">", "大于等于", "不低于", "不少于", "大于", "达到"})
-_REVERSE_SIGNS = frozenset({"<=", "≤", "≦", "<", "小于等于", "不高于", "不超过", "小于"})
-
-
 def _direction_agrees(cells: Cells, level3: str, direction: str, target_text: str, target: str) -> bool:
     """指标方向 against the comparison its 目标值 carries: 正向 with "≤5天" or 反向 with "≥95%"
     contradict each other, and which one the clerk meant decides the score: an error naming both."""
     typed = read_value_text(target_text) if target_text else None
     if typed is None or not typed.comparison:
         return True
-    sign = typed.comparison
-    if direction == DIRECTION_FORWARD and sign in _REVERSE_SIGNS:
+    sign = split_bound(clean_text(target_text)).sense
+    if direction == DIRECTION_FORWARD and sign == AT_MOST:
         meant, other = "上限（越小越好）", DIRECTION_REVERSE
-    elif direction == DIRECTION_REVERSE and sign in _FORWARD_SIGNS:
+    elif direction == DIRECTION_REVERSE and sign == AT_LEAST:
         meant, other = "下限（越大越好）", DIRECTION_FORWARD
     else:
         return True

@@ -1,7 +1,8 @@
 """目标值 and 实际值 as published 自评表 write them: a number with a comparison and a unit.
 
-"≥60场", "65场", "105个", "≥90分", "≤90万元", "92百分比", "=100%": the comparison is the
-target's wording (the scoring direction comes from 指标方向), the number is scored, and the
+"≥60场", "65场", "105个", "≥90分", "≤90万元", "92百分比", "=100%", "96%以上", "控制在100%以内":
+the comparison is the target's wording (its bound words, ``bounds``: "以上" reads as ≥; the
+scoring direction comes from 指标方向), the number is scored, and the
 unit is kept so a target and its actual can be compared (百分比 is the percent sign spelt out).
 Amount units (元, 万元, 亿元, schema.AMOUNT_UNITS) are converted to the workbook's 金额单位.
 """
@@ -14,13 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..core.units import UNIT_FACTORS
+from .bounds import split_bound
 from .coerce import clean_text, parse_number_text
 from .schema import AMOUNT_UNITS
 
 __all__ = ["PERCENT", "TypedValue", "amount_factor", "is_amount_unit", "read_value_text"]
 
 PERCENT = "%"
-_COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)\s*")
 _NUMBER_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(百分比|百分点|[%％]|[^\d\s.,+-][^\d]{0,5})?$")
 # Amounts in 元 (core.units): one 万元 is 10,000 元, one 亿元 100,000,000 元.
 _IN_YUAN = {**UNIT_FACTORS, "万": UNIT_FACTORS["万元"]}
@@ -30,18 +31,16 @@ _IN_YUAN = {**UNIT_FACTORS, "万": UNIT_FACTORS["万元"]}
 class TypedValue:
     number: Decimal  # percent already divided by 100
     unit: str  # "" (a bare number), "%", an amount unit, or a word such as 场/个/分
-    comparison: str  # "≥", "≤", … as typed, "" when none
+    # "≥", "不低于" … as typed before the number, else "≥"/"≤" of a word after it ("以上"); "" when none
+    comparison: str
 
 
 @functools.lru_cache(maxsize=4096)  # texts repeat across rows and projects; the result is immutable
 def read_value_text(text: str) -> TypedValue | None:
-    """ "≥60场" → TypedValue(60, "场", "≥"); None when the text is not a number with a unit."""
-    t = clean_text(text)
-    comparison = ""
-    m = _COMPARISON.match(t)
-    if m is not None:
-        comparison = m.group(1)
-        t = t[m.end() :].strip()
+    """ "≥60场" → TypedValue(60, "场", "≥"); "96%以上" → TypedValue(0.96, "%", "≥"); None when the
+    text is not a number with a unit."""
+    bound = split_bound(clean_text(text))
+    comparison, t = bound.comparison, bound.rest
     plain = parse_number_text(t)
     if plain is not None:
         number, suffix = plain
