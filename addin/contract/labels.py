@@ -4,8 +4,8 @@ Clerks and published forms label rows in ways a unit name never takes:
 
 * a **total** row: 合计, 总计 or 汇总, also written "合计：", "合计（万元）", "本部门合计"
   (spaces, full-width spaces and line breaks ignored) — the clerk's declared total, checked
-  against the sum, never summed as a unit or category (a 小计 is a subtotal of a group of rows,
-  ``subtotals.py``);
+  against the sum, never summed as a unit or category (a 小计, or a 合计/汇总 naming a part such
+  as 二级单位合计, is a subtotal of a group of rows, ``subtotals.py``);
 * a **sub-item** row: "其中：二级单位", "其中：办本级" — a breakdown of a row above or of the
   total, never a unit of its own (summing it counts its amounts twice);
 * a **footer** line below the data: "填表人：张三    审核人：李四", "注：金额单位为万元";
@@ -43,7 +43,8 @@ _EXAMPLE_MARK = "示例数据"
 
 _GRAND_TOTALS = ("合计", "总计")
 # A grand total may name whose total it is: 本部门合计, 部门合计, 全部门总计, 总合计.
-_TOTAL_PREFIXES = ("", "本部门", "部门", "全部门", "本单位", "单位", "全部", "总", "全年")
+# 政府采购合计 is the 合计 row of a procurement statement (采购汇总, 采购合同).
+_TOTAL_PREFIXES = ("", "本部门", "部门", "全部门", "本单位", "单位", "全部", "总", "全年", "政府采购", "采购")
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _TRAILING_UNIT = re.compile(r"[(\[][^()\[\]]{0,8}[)\]]$")
 _FOOTER = re.compile(
@@ -82,29 +83,34 @@ def is_total_label(label: str) -> bool:
     return any(key == prefix + word for word in _GRAND_TOTALS for prefix in _TOTAL_PREFIXES)
 
 
-_SUBTOTAL_WORD = "小计"
+# A label ending (or starting) with one of these closes a group of rows: 小计 always; 合计 and
+# 汇总 when they name a part ("二级单位合计", "所属单位汇总") rather than the whole (is_total_label).
+_SUBTOTAL_WORDS = ("小计", "合计", "汇总", "总计")
 _BRACKETS = "()[]"
 
 
 def subtotal_of(label: str) -> str | None:
-    """The unit a subtotal row names ("" for a bare 小计), or None when the label is no 小计:
-    "小计" → "", "小计（万元）" → "", "局本级 小计" / "小计：局本级" / "其中：局本级小计" → "局本级"."""
+    """The group a subtotal row names ("" for a bare 小计), or None when the label is no subtotal:
+    "小计" → "", "小计（万元）" → "", "局本级 小计" / "小计：局本级" / "其中：局本级小计" → "局本级",
+    "二级单位合计" / "二级单位汇总" → "二级单位", "服务小计" → "服务"; "合计", "部门合计" → None
+    (the whole table's total, ``is_total_label``)."""
     key = label_key(label).removeprefix("其中").strip(":")
-    if _SUBTOTAL_WORD not in key:
+    word = next((w for w in _SUBTOTAL_WORDS if w in key), None)
+    if word is None or (word != _SUBTOTAL_WORDS[0] and is_total_label(label)):
         return None
-    if key.startswith(_SUBTOTAL_WORD):
-        name = key[len(_SUBTOTAL_WORD) :].strip(":")
+    if key.startswith(word):
+        name = key[len(word) :].strip(":")
         spaced = unicodedata.normalize("NFKC", label).strip().removeprefix("其中").lstrip(":： ")
-        if (
-            name
-            and name[0] not in _BRACKETS
-            and spaced[len(_SUBTOTAL_WORD) : len(_SUBTOTAL_WORD) + 1] not in (":", " ")
-        ):
+        if name and name[0] not in _BRACKETS and spaced[len(word) : len(word) + 1] not in (":", " "):
             return None  # 小计划…: a word that starts with 小计, not a subtotal
-    elif key.endswith(_SUBTOTAL_WORD):
-        name = key[: -len(_SUBTOTAL_WORD)].strip(":-—")
+    elif key.endswith(word):
+        name = key[: -len(word)].strip(":-—")
     else:
-        return None
+        trimmed = _TRAILING_UNIT.sub("", key)  # "二级单位合计（万元）"
+        if not trimmed.endswith(word):
+            return None
+        name = trimmed[: -len(word)].strip(":-—")
+        return name
     if name and name[0] in _BRACKETS and name[-1] in _BRACKETS:
         name = name[1:-1].strip()
         if name in AMOUNT_UNITS or name == "万":

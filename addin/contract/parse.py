@@ -185,13 +185,14 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
     parts: list[tuple[Decimal, str, str]] = []
-    groups = SubtotalGroups(table.spec.table)
+    groups = SubtotalGroups(table.spec.table, "单位级次")
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         name = cells.coercer.text(cells.raw("单位名称"))
         unit = subtotal_of(name)
         if unit is not None:
-            groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS))
+            level = clean_text(cells.coercer.text(cells.raw("单位级次"))) if "单位级次" in table.index else ""
+            groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS), level)
             continue
         name = cells.text("单位名称")
         if is_sub_item(name):
@@ -214,7 +215,8 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             declared = line
         else:
             lines.append(line)
-            groups.add_row(r, name, dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True)))
+            amounts = dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True))
+            groups.add_row(r, name, amounts, level or "")
     groups.check(coercer.findings, table.raw.sheet)
     whole = sum((line.total for line in lines), Decimal(0))
     for part, name, where in parts:
@@ -246,7 +248,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
-    groups = SubtotalGroups(table.spec.table)
+    groups = SubtotalGroups(table.spec.table, "采购类别")
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -279,7 +281,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         named = subtotal_of(label) if isinstance(label, str) else None
         if named is not None:
             # Rows collected so far are the group above it (their positions in ``amounts``).
-            groups.units, groups.rows = units, rows
+            groups.units, groups.rows, groups.kinds = units, rows, categories
             groups.add_subtotal(str(label), named, r, _declared(table.cells(r, row, coercer), ("合同金额",)))
             continue
         if isinstance(label, str) and is_sub_item(label):
@@ -306,7 +308,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         rows.append(r)
     if declared is not None:
         _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
-    groups.units, groups.rows = units, rows
+    groups.units, groups.rows, groups.kinds = units, rows, categories
     groups.check(coercer.findings, table.raw.sheet, lambda column: amounts)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
@@ -326,7 +328,7 @@ def _check_declared_total(declared: Decimal, where: str, summed: Decimal, coerce
 def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     lines: list[ProcurementLine] = []
     declared: ProcurementLine | None = None
-    groups = SubtotalGroups(table.spec.table)
+    groups = SubtotalGroups(table.spec.table, "采购类别")
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         label = cells.coercer.text(cells.raw("采购类别"))
@@ -349,7 +351,7 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
             declared = line
         else:
             lines.append(line)
-            groups.add_row(r, category, dict(zip(_PROCUREMENT_AMOUNTS, (amount, sme, small), strict=True)))
+            groups.add_row(r, category, dict(zip(_PROCUREMENT_AMOUNTS, (amount, sme, small), strict=True)), category)
     groups.check(coercer.findings, table.raw.sheet)
     return ProcurementSummary(table.ref, lines, declared)
 

@@ -15,7 +15,7 @@ from addin.contract.labels import subtotal_of
 from addin.example.data import EXAMPLE_TABLES
 from addin.headless import evaluate_file
 from addin.workbook.template import evaluate_tables
-from tests.contract.test_real_input import assert_reference
+from tests.contract.test_real_input import assert_nothing_written, assert_reference
 
 Rows = list[list[Any]]
 
@@ -99,7 +99,7 @@ def test_budget_and_procurement_subtotals() -> None:
     assert_reference(evaluation)
     tables["tblBudget"][-1][3] = 2432.37
     (error,) = evaluate_tables(tables).findings.errors
-    assert error.location == "预算执行!D9" and "其上第 6–8 行之和 2,432.36" in error.message
+    assert error.location == "预算执行!D9" and "与单位级次为“二级”的各行之和 2,432.36" in error.message
     tables = copy.deepcopy(EXAMPLE_TABLES)
     tables["tblProcurement"].append(["小计", 1758.16, 1172.1, 126.34])
     tables["tblContracts"] = []
@@ -111,3 +111,70 @@ def test_a_subtotal_with_nothing_above_it() -> None:
     tables["tblBudget"].insert(0, ["小计", None, None, 1, None, None, None])
     (error,) = evaluate_tables(tables).findings.errors
     assert error.code == "input_subtotal_empty" and error.location == "预算执行!4:4"
+
+
+# -- a subtotal naming a 级次 or a 采购类别 (合计/汇总/小计 whatever 单位级次 says) --------------------
+
+_LEVEL2 = [2350.0, 2432.36, 2357.78, 2370.13]  # the three 二级 units of the example (rows 5–7)
+
+
+@pytest.mark.parametrize(
+    ("label", "level"),
+    [
+        ("二级单位合计", "二级"),
+        ("二级单位汇总", "二级"),
+        ("二级单位小计", None),
+        ("二级单位合计（万元）", None),
+        ("所属单位合计", "二级"),  # names no 级次: the 单位级次 typed in its own row says which rows
+        ("二级单位总计", "本级"),  # the label names 二级: its own cell does not make it a unit
+    ],
+)
+def test_a_subtotal_naming_a_level_is_never_a_unit(label: str, level: str | None) -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblBudget"].append([label, level, *_LEVEL2, None])
+    assert_reference(evaluate_tables(tables))  # 全年预算数 9,647.82, not 12,080.18
+    tables["tblBudget"][-1][3] = 2432.46
+    evaluation = evaluate_tables(tables)
+    (error,) = evaluation.findings.errors
+    assert error.location == "预算执行!D8"
+    assert "与单位级次为“二级”的各行之和 2,432.36 不一致（相差 0.10）" in error.message
+    assert evaluation.as_json()["budget"]["total"] is None
+
+
+def test_a_subtotal_row_that_is_off_is_refused_and_nothing_is_written(
+    make_workbook: Callable[..., Path], tmp_path: Path
+) -> None:
+    budget = [*copy.deepcopy(EXAMPLE_TABLES["tblBudget"]), ["二级单位合计", "二级", 2350.0, 2500, 2357.78, 2370.13, None]]
+    path = make_workbook(tblBudget=budget)
+    assert_nothing_written(path, tmp_path)
+
+
+@pytest.mark.parametrize("label", ["服务小计", "服务类小计", "小计：服务"])
+def test_a_category_subtotal_in_the_ledger_sums_that_category(label: str) -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblContracts"].append([label, None, "服务", 1544.63, None, None, None])  # the six 服务 contracts
+    tables["tblProcurement"] = []
+    evaluation = evaluate_tables(tables)
+    assert evaluation.ok and evaluation.as_json()["procurement"]["total"] == "1758.16"
+    tables["tblContracts"][-1][3] = 1544.00
+    (error,) = evaluate_tables(tables).findings.errors
+    assert error.location == "采购合同!D13"
+    assert "与采购类别为“服务”的各行之和 1,544.63 不一致（相差 0.63）" in error.message
+
+
+@pytest.mark.parametrize("label", ["政府采购合计", "采购合计"])
+def test_a_procurement_total_named_for_procurement_is_the_total_row(label: str) -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblProcurement"].append([label, 1758.16, 1172.10, 126.34])
+    evaluation = evaluate_tables(tables)
+    assert evaluation.ok and evaluation.as_json()["procurement"]["total"] == "1758.16"
+    tables["tblProcurement"][-1][1] = 1758.17
+    assert [f.code for f in evaluate_tables(tables).findings.errors] == ["procurement_category_sum"]
+
+
+@pytest.mark.parametrize(
+    ("label", "named"),
+    [("二级单位合计", "二级单位"), ("所属单位汇总", "所属单位"), ("服务小计", "服务"), ("部门合计", None), ("汇总表", None)],
+)
+def test_what_a_total_word_names(label: str, named: str | None) -> None:
+    assert subtotal_of(label) == named
