@@ -78,7 +78,8 @@ def test_a_count_bound_keeps_its_unit() -> None:
 
 def test_a_reverse_row_with_a_lower_bound_word_is_the_contradiction_error() -> None:
     ev = evaluate_tables(_department(_THREE_PUBLIC, "100%以上"))
-    assert [(f.code, f.location) for f in ev.findings.errors] == [("input_direction_contradicts_target", "绩效指标!E15")]
+    found = [(f.code, f.location) for f in ev.findings.errors]
+    assert found == [("input_direction_contradicts_target", "绩效指标!E15")]
 
 
 def test_a_project_target_with_a_bound_word() -> None:

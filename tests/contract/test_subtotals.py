@@ -144,7 +144,8 @@ def test_a_subtotal_naming_a_level_is_never_a_unit(label: str, level: str | None
 def test_a_subtotal_row_that_is_off_is_refused_and_nothing_is_written(
     make_workbook: Callable[..., Path], tmp_path: Path
 ) -> None:
-    budget = [*copy.deepcopy(EXAMPLE_TABLES["tblBudget"]), ["二级单位合计", "二级", 2350.0, 2500, 2357.78, 2370.13, None]]
+    off = ["二级单位合计", "二级", 2350.0, 2500, 2357.78, 2370.13, None]
+    budget = [*copy.deepcopy(EXAMPLE_TABLES["tblBudget"]), off]
     path = make_workbook(tblBudget=budget)
     assert_nothing_written(path, tmp_path)
 
@@ -174,7 +175,13 @@ def test_a_procurement_total_named_for_procurement_is_the_total_row(label: str) 
 
 @pytest.mark.parametrize(
     ("label", "named"),
-    [("二级单位合计", "二级单位"), ("所属单位汇总", "所属单位"), ("服务小计", "服务"), ("部门合计", None), ("汇总表", None)],
+    [
+        ("二级单位合计", "二级单位"),
+        ("所属单位汇总", "所属单位"),
+        ("服务小计", "服务"),
+        ("部门合计", None),
+        ("汇总表", None),
+    ],
 )
 def test_what_a_total_word_names(label: str, named: str | None) -> None:
     assert subtotal_of(label) == named
