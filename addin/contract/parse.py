@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from ..core.amount_pair import amount_pair
 from ..core.findings import Findings
@@ -14,18 +13,16 @@ from ..core.model import (
     BudgetLine,
     ContractLedger,
     DepartmentData,
-    Info,
     NarrativeItem,
     ProcurementLine,
     ProcurementSummary,
 )
-from ..core.numbers import to_decimal
 from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
-from .headers import amount_unit_alias
 from .indicators import read_scoring
-from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key, subtotal_of
+from .info import read_info
+from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, subtotal_of
 from .projects import read_projects
 from .raw import RawTable
 from .rows import Cells, ContractTable
@@ -38,108 +35,6 @@ __all__ = ["SAMPLE_MARK", "parse_department"]
 # -- tables ------------------------------------------------------------------------------------
 
 
-def _info(table: ContractTable, findings: Findings) -> Info:
-    items: dict[str, tuple[Any, str]] = {}
-    for r, row in table.rows():
-        cells = table.cells(r, row, Coercer(findings))
-        key = clean_text(cells.coercer.text(cells.raw("项目"))).replace(" ", "")
-        if key:
-            items.setdefault(key, (cells.raw("内容"), cells.where("内容")))
-    locations = {key: where for key, (_, where) in items.items()}
-    coercer = Coercer(findings)
-    header = table.header_cell(0)
-
-    def text(key: str) -> str:
-        value = items.get(key, (None, ""))[0]
-        return "" if is_blank(value) else coercer.text(value)
-
-    department = text("部门名称")
-    if SAMPLE_MARK in department:
-        # The report's title would carry it: an error, as a sample row of any other table is.
-        findings.error(
-            "input_sample_row",
-            f"部门名称“{department}”仍是模板中的示例：请填写本部门全称",
-            locations.get("部门名称", header),
-        )
-    if not department and "部门名称" in locations:
-        findings.error(
-            "info_missing",
-            f"基本信息的部门名称未填写：请在 {locations['部门名称']} 填写部门全称",
-            locations["部门名称"],
-        )
-    elif not department:
-        findings.error(
-            "info_missing",
-            "基本信息缺少“部门名称”：请在项目列写“部门名称”并在内容列填写部门全称",
-            header,
-        )
-    year = _year(items, locations, header, coercer)
-
-    def choice(key: str, choices: Sequence[str], unknown: str | None = None) -> str:
-        value = text(key)
-        if not value:
-            return choices[0]
-        got = coercer.choice(value, locations[key], key, choices)
-        if got is not None:
-            return got
-        return choices[0] if unknown is None else unknown
-
-    # An unknown unit stays unknown (""): one located error, and every figure is still
-    # computed in whatever unit the amounts share; nothing is printed as 万元 by default.
-    unit = _amount_unit(text("金额单位"), locations.get("金额单位", header), coercer) or choice(
-        "金额单位", schema.AMOUNT_UNITS, unknown=""
-    )
-    basis = choice("小微占比口径", schema.BASES)
-    execution_basis = choice("执行率口径", schema.EXECUTION_BASES)
-    total_weight = Decimal(100)
-    weight_value = items.get("指标总分", (None, ""))[0]
-    if not is_blank(weight_value):
-        got = coercer.number(weight_value, locations["指标总分"], "指标总分", kind="points")
-        if got is not None and got > 0:
-            total_weight = got
-        elif got is not None:
-            findings.error("info_total_weight", "指标总分须大于 0：请填写如 100", locations["指标总分"])
-    return Info(
-        department=department,
-        year=year,
-        amount_unit=unit,
-        small_micro_basis=basis,
-        preparer=text("填报人"),
-        phone=text("联系电话"),
-        report_date=text("报告日期"),
-        total_weight=total_weight,
-        locations=locations,
-        execution_basis=execution_basis,
-    )
-
-
-def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: str, coercer: Coercer) -> int:
-    """评价年度: a four-digit year; "2023年" or "2024年度" (or "2023" as text) is read with a warning
-    naming the cell; anything else is an error there (0)."""
-    value, where = items.get("评价年度", (None, locations.get("评价年度", header)))
-    where = where or header
-    parsed = None
-    if type(value) is float or type(value) is int:
-        parsed = to_decimal(value)
-    elif isinstance(value, str):
-        digits = clean_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
-        parsed = Decimal(digits) if digits.isdigit() else None
-    if parsed is not None and parsed == parsed.to_integral() and 2000 <= parsed <= 2100:
-        year = int(parsed)
-        if isinstance(value, str):
-            coercer.findings.interpretation(
-                "input_year_text",
-                f"评价年度“{value.strip()}”已按 {year} 读取：建议填写数字 {year}",
-                where,
-                value.strip(),
-                str(year),
-            )
-        return year
-    shown = "" if value is None else coercer.text(value)
-    coercer.findings.error("info_year", f"基本信息的评价年度“{shown}”无效：请填写四位年份，如 2023", where)
-    return 0
-
-
 def _sub_item(table: ContractTable, where: str, label: str, findings: Findings) -> None:
     """A 其中 row is a breakdown of a row above or of the total: counting it as a unit or a
     category would count its amounts twice (DESIGN.md, "Reading what clerks really type")."""
@@ -150,21 +45,6 @@ def _sub_item(table: ContractTable, where: str, label: str, findings: Findings) 
         "如确为单独的一行，请去掉“其中”二字",
         where,
     )
-
-
-def _amount_unit(typed: str, where: str, coercer: Coercer) -> str:
-    """万 for 万元, 亿 for 亿元 (as statements print them), read with a warning; "" otherwise."""
-    unit = amount_unit_alias(label_key(typed))
-    if typed == unit or unit not in schema.AMOUNT_UNITS:
-        return ""
-    coercer.findings.interpretation(
-        "input_unit_alias",
-        f"金额单位“{typed}”已按“{unit}”读取：建议从下拉列表中选择",
-        where,
-        typed,
-        unit,
-    )
-    return unit
 
 
 _BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "执行数", "支出数")
@@ -394,7 +274,7 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
     """Parse every contract table; raises UnusableInput for a missing sheet or column."""
     info_table = _table(tables, schema.INFO, findings)
     assert info_table is not None
-    info = _info(info_table, findings)
+    info = read_info(info_table, findings)
     # Headers may carry the unit ("全年预算数（万元）"): resolved once 金额单位 is known.
     resolved = {spec.table: _table(tables, spec, findings, info.amount_unit) for spec in schema.ALL_TABLES[1:]}
 

@@ -199,7 +199,7 @@ def _figures_json(ev: Evaluation) -> dict[str, Any]:
     }
     return {
         "department": info.department,
-        "year": info.year,
+        "year": info.year or None,  # 0: 评价年度 missing or invalid (an error at its cell)
         "amount_unit": info.amount_unit or None,
         "ok": ev.ok,
         "budget": budget,
