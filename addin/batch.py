@@ -15,11 +15,12 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .batch_files import BACKUP, list_folder
 from .batch_rows import DepartmentRow, mark_duplicates, presented
 from .batch_summary import BATCH_UNIT, write_summary
 from .core.units import UNIT_FACTORS, convert
@@ -125,17 +126,6 @@ def own_output(path: Path) -> str | None:
         return None
 
 
-def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
-            continue
-        if ".backup-" in path.name or (exclude is not None and path.resolve() == exclude.resolve()):
-            continue
-        found.append(path)
-    return found
-
-
 # A workbook that takes longer than this in its worker is stopped and listed as failed.
 FILE_TIME_LIMIT_S = 120.0
 
@@ -220,7 +210,7 @@ def collect(
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    rows: list[DepartmentRow]  # one per department workbook, in file-name order
+    rows: list[DepartmentRow]  # one per department workbook, in file-name order, then each file passed over
     backup: Path | None  # the earlier file at the target, kept because it differed
     skipped: list[tuple[str, str]]  # our own outputs found in the folder (summaries, share copies), with why
 
@@ -238,13 +228,24 @@ def batch(
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
-    found = workbooks(folder)
-    ours = {p: why for p in found if (why := own_output(p)) is not None}
-    paths = [p for p in found if p not in ours]
+    listing = list_folder(folder)
+    ours = {p: (name, why) for p, name in listing.workbooks if (why := own_output(p)) is not None}
+    chosen = [(p, name) for p, name in listing.workbooks if p not in ours]
+    paths = [p for p, _ in chosen]
     not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
     if not paths:
-        raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
-    rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
+        others = "、".join(name for name, _ in listing.passed[:3]) + (" 等" if len(listing.passed) > 3 else "")
+        found = f"（其中只有 {others}）" if listing.passed else ""
+        raise UnusableInput(f"文件夹“{folder}”及其子文件夹中没有 .xlsx/.xlsm 工作簿{found}")
+    # Rows are named by their path under the folder: two subfolders may each hold a 财政局.xlsx.
+    read = [
+        replace(row, file=name)
+        for row, (_, name) in zip(collect(paths, workers=workers, progress=progress), chosen, strict=True)
+    ]
+    # A file passed over is listed like one that could not be read: no department is dropped unnamed.
+    passed = [DepartmentRow(name, failure=why) for name, why in listing.passed]
+    rows = mark_duplicates(read, lambda f: (folder / f).stat().st_mtime) + passed
     kept = write_summary(target, rows)
-    skipped = [(p.name, why) for p, why in ours.items() if not (target.exists() and os.path.samefile(p, target))]
+    skipped = [(name, why) for p, (name, why) in ours.items() if not (target.exists() and os.path.samefile(p, target))]
+    skipped += [(name, BACKUP) for name in listing.backups]
     return BatchResult(rows, kept, skipped)

@@ -172,3 +172,51 @@ def test_a_workbook_without_a_score_is_not_counted_valid(tmp_path: Path) -> None
     assert "1 个部门有效，1 个有错误未计分" in wb["汇总"]["A1"].value
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 1
+
+
+def test_every_file_passed_over_is_named_and_subfolders_are_read(tmp_path: Path) -> None:
+    """An .xls, .et, .ods or .csv department (or one in a subfolder) never drops out unnamed."""
+    folder = tmp_path / "in"
+    (folder / "二级单位").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    _department(folder, "甲局", 1.0, 0, projects=0)
+    _department(folder / "二级单位", "乙局", 0.9, 0, projects=0)
+    foreign = Path(__file__).parent / "data" / "foreign"
+    for name in ("旧版部门.xls", "WPS部门.et", "二级单位/信创部门.ods"):
+        (folder / name).write_bytes((foreign / ("base.ods" if name.endswith(".ods") else "base.xls")).read_bytes())
+    (folder / "统计.csv").write_text("部门,执行数\n", encoding="utf-8")
+    (folder / ".git" / "config").write_text("hidden", encoding="utf-8")
+    (folder / "Thumbs.db").write_bytes(b"system")
+    out = tmp_path / "汇总.xlsx"
+    result = subprocess.run(
+        [sys.executable, "-m", "addin", "batch", str(folder), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    passed = {"WPS部门.et": ".et", "二级单位/信创部门.ods": ".ods", "旧版部门.xls": "旧版 .xls", "统计.csv": "CSV"}
+    for name, says in passed.items():
+        line = next(x for x in result.stdout.splitlines() if x.startswith(f"未能读取 {name}："))
+        assert says in line and "另存为 .xlsx" in line
+    wb = openpyxl.load_workbook(out)
+    failed = {r[0]: r[1] for r in wb["未能读取"].iter_rows(min_row=2, values_only=True)}
+    assert set(failed) == set(passed)  # the hidden folder's and the system file are no department
+    files = {r[1] for r in wb["汇总"].iter_rows(min_row=4, values_only=True) if r[1]}
+    assert files == {"甲局.xlsx", "二级单位/乙局.xlsx"}
+    assert "4 个文件未能读取" in str(wb["汇总"]["A1"].value)
+
+
+def test_a_folder_with_only_old_formats_names_them(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "旧版部门.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    out = tmp_path / "汇总.xlsx"
+    result = subprocess.run(
+        [sys.executable, "-m", "addin", "batch", str(folder), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2 and "没有 .xlsx/.xlsm 工作簿（其中只有 旧版部门.xls）" in result.stderr
+    assert not out.exists()

@@ -2,7 +2,8 @@
 
 Only .xlsx/.xlsm members are extracted; every other member is listed with the reason it was
 not (an old .xls, a Word document, a zip inside the zip, …), except what no clerk put there:
-folders, Excel's lock files ~$…, macOS' __MACOSX and ._ entries, .DS_Store, Thumbs.db.
+folders, Excel's lock files ~$…, macOS' __MACOSX and ._ entries, .DS_Store, Thumbs.db (one
+listing with ``batch FOLDER``: ``batch_files.passed_over``).
 Each workbook is written under a short name of ours (no name or folder from the archive
 reaches the disk: ``../`` and absolute names cannot escape, and a long Chinese name cannot
 exceed the file system's limit); the member's name is returned beside it.
@@ -24,6 +25,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from ..batch_files import passed_over
 from ..errors import UnusableInput
 from ..package.archive import MAX_RATIO
 
@@ -32,23 +34,6 @@ __all__ = ["MAX_MEMBERS", "extract_workbooks", "member_name"]
 MAX_MEMBERS = 2000
 _UTF8_FLAG = 0x800
 _CHUNK = 1 << 20
-_WORKBOOKS = (".xlsx", ".xlsm")
-_SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
-_SAVE_AS = "请在 Excel 或 WPS 中另存为 .xlsx 后放入压缩包"
-_REASONS = {
-    ".xls": f"旧版 .xls 工作簿，未汇总：{_SAVE_AS}",
-    ".et": f"WPS 表格文件（.et），未汇总：{_SAVE_AS}",
-    ".xlsb": f"二进制工作簿（.xlsb），未汇总：{_SAVE_AS}",
-    ".ods": f"OpenDocument 表格（.ods），未汇总：{_SAVE_AS}",
-    ".csv": f"CSV 文本文件，不是工作簿，未汇总：{_SAVE_AS}",
-    ".doc": "Word 文档，不是工作簿，未汇总",
-    ".docx": "Word 文档，不是工作簿，未汇总",
-    ".wps": "WPS 文字文档，不是工作簿，未汇总",
-    ".pdf": "PDF 文件，不是工作簿，未汇总",
-    ".zip": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
-    ".rar": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
-    ".7z": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
-}
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -67,17 +52,9 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 
 def _reason(name: str) -> str | None:
-    """None to extract the member, "" to pass over it in silence, else why it is not taken."""
-    path = PurePosixPath(name)
-    base = path.name
-    if any(part == "__MACOSX" for part in path.parts) or base.startswith(("~$", ".")):
-        return ""
-    if base.lower() in _SYSTEM_FILES:
-        return ""
-    suffix = path.suffix.lower()
-    if suffix in _WORKBOOKS:
-        return "本工具生成的备份文件，未汇总" if ".backup-" in base else None
-    return _REASONS.get(suffix, "不是 Excel 工作簿（.xlsx/.xlsm），未汇总")
+    """None to extract the member, "" to pass over it in silence, else why it is not taken
+    (the listing ``batch FOLDER`` uses too)."""
+    return passed_over(name, zipped=True)
 
 
 def extract_workbooks(
