@@ -15,6 +15,7 @@ from .findings import Findings
 from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary, RowRef
 from .numbers import ZERO
 from .procurement import ProcurementFigures, Split, from_summary, summary_splits
+from .withheld import BUDGET, BUDGET_TOTALS, withheld_by
 
 __all__ = ["check_budget", "check_ledger_units", "check_procurement_sources", "check_summary"]
 
@@ -27,6 +28,8 @@ _SUMMARY_COLUMNS = (
 
 
 def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Findings) -> None:
+    """Each unit's row, then the department's sums (合计 row, 执行数 vs 支出数) unless an error
+    in the rows withholds them (``withheld.withheld_by``); ``findings`` holds this check's own."""
     if not budget.lines:
         findings.error(
             "budget_empty",
@@ -62,6 +65,8 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
                 line.where.cell("年初预算数"),
             )
 
+    if withheld_by(f.code for f in findings.errors) & {BUDGET, BUDGET_TOTALS}:
+        return  # the department's sums are withheld (a unit given twice): no check prints them
     dept = figures.department
     declared = budget.declared_total
     if declared is not None:

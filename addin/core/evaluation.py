@@ -15,6 +15,7 @@ from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_
 from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
 from .rulebook import compile_rulebook
 from .scoring import Alternative, ScoreFigures, score_indicators
+from .withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, withheld_by
 
 if TYPE_CHECKING:
     from .withheld import Withheld
@@ -222,7 +223,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         alternatives=alternatives,
         rules=rules,
         unusable_rules=unusable,
-        withheld=_withheld(data, broken),
+        withheld=_withheld(data, broken) | _withheld_sources(findings),
         note_cells=cells,
         table=table,
     )
@@ -249,9 +250,24 @@ def _withheld(data: DepartmentData, broken: set[str]) -> frozenset[str]:
     if data.budget.table.sheet in broken:
         out |= _BUDGET_SOURCES
     if broken & {_sheet(data.contracts), _sheet(data.procurement)}:
-        out |= {"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比", "政府采购支出总额"}
+        out |= _PROCUREMENT_SOURCES
     if broken & _project_sheets(data):
         out.add("项目绩效自评完成率")
+    return frozenset(out)
+
+
+_PROCUREMENT_SOURCES = frozenset({"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比", "政府采购支出总额"})
+
+
+def _withheld_sources(findings: Findings) -> frozenset[str]:
+    """数据来源 figures an error withholds (a unit given twice doubles 预算执行率's sums): the
+    indicator is not scored (every score is withheld then) and no message prints them."""
+    groups = withheld_by(f.code for f in findings.errors)
+    out: set[str] = set()
+    if groups & {BUDGET, BUDGET_TOTALS}:
+        out |= _BUDGET_SOURCES
+    if PROCUREMENT in groups:
+        out |= _PROCUREMENT_SOURCES
     return frozenset(out)
 
 

@@ -15,7 +15,7 @@ may draw from, so any error withholds every score (never a score rescaled from t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ __all__ = [
     "SCORE",
     "Withheld",
     "withheld",
+    "withheld_by",
 ]
 
 BUDGET = "budget"  # every budget figure, the units' too
@@ -85,6 +86,16 @@ class Withheld:
 
 
 NOTHING = Withheld()
+
+
+def withheld_by(codes: Iterable[str]) -> frozenset[str]:
+    """The department's figure groups that errors with these codes withhold (BUDGET_TOTALS for
+    a unit given twice, …): a check comparing those figures must not run, or it would print
+    them (a unit summed twice gives a doubled 执行数 in the 执行数/支出数 warning)."""
+    out: set[str] = set()
+    for code in codes:
+        out |= _DEPARTMENT.get(code, frozenset())
+    return frozenset(out)
 
 
 def _from_codes(errors: list[Finding], table: Mapping[str, frozenset[str]]) -> set[str]:
