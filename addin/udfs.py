@@ -23,7 +23,7 @@ from .contract.coerce import EXCEL_ERRORS, Coercer, parse_number_text
 from .core.findings import Findings
 from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up
-from .core.scoring import grade
+from .core.scoring import grade, total_out_of_range
 from .core.units import UNIT_FACTORS, convert
 from .jx_tables import Refused, indicator_score, ledger_figures, total_score
 
@@ -77,11 +77,13 @@ def _number(value: Any, kind: str = "number") -> Decimal | None:
     numbers read, error values, words and (for amounts and points) percentages refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if type(value) is float:
+    if type(value) is float and (value >= 0 or kind != "amount"):
         return Decimal(repr(value))
     _passed_through(value)
     found = Findings()
-    number = Coercer(found).number(value, "", "输入", kind=kind)
+    coercer = Coercer(found)
+    # Amounts as the file reader reads them: a negative one is refused (Coercer.amount).
+    number = coercer.amount(value, "", "金额") if kind == "amount" else coercer.number(value, "", "输入", kind=kind)
     if found.has_errors or number is None:
         raise Refused(_reason(value, found))
     return number
@@ -95,6 +97,8 @@ def _reason(value: Any, found: Findings) -> str:
         return f"输入含错误值 {text}"
     if found.errors and found.errors[0].code == "input_percent_not_allowed":
         return f"“{text}”是百分数，这里应为{'金额' if '金额' in found.errors[0].message else '分数'}"
+    if found.errors and found.errors[0].code == "input_negative":
+        return found.errors[0].message
     return f"“{text}”不是数字"
 
 
@@ -108,8 +112,9 @@ def _sums(*ranges: Any) -> list[Decimal]:
     for value in ranges:
         total = in_yuan = Decimal(0)
         for cell in _flat(value):
-            # A range of 200,000 numbers: floats take the direct exact path, the rest _number.
-            if type(cell) is float:
+            # A range of 200,000 numbers: floats take the direct exact path, the rest (and a
+            # negative float, refused there as the reader refuses it) _number.
+            if type(cell) is float and cell >= 0:
                 total += Decimal(repr(cell))
                 plain = True
                 continue
@@ -188,6 +193,9 @@ def _grade(score: Any, total: Any) -> Any:
     out_of = _number(total, "points") if total is not None else Decimal(100)
     if out_of is None or out_of <= 0:
         return None
+    problem = total_out_of_range(number, out_of)
+    if problem is not None:
+        raise Refused(problem)
     return grade(number, out_of)
 
 

@@ -60,6 +60,14 @@ def grade(total: Decimal, out_of: Decimal = Decimal(100)) -> str:
     return "差"
 
 
+def total_out_of_range(total: Decimal, out_of: Decimal = Decimal(100)) -> str | None:
+    """Why ``total`` cannot be graded as a 自评总分 out of 指标总分 ``out_of`` (below 0 or above
+    it, which no evaluation computes), or None; every door refuses such a grade (JX_GRADE)."""
+    if ZERO <= total <= out_of:
+        return None
+    return f"自评总分 {_fmt(total)} 超出 0～{_fmt(out_of)}（指标总分）：请检查总分，或填写指标总分"
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorScore:
     indicator: Indicator

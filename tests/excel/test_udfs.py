@@ -192,3 +192,17 @@ def test_total_score_reads_the_coefficient_column() -> None:
     assert call("JX_TOTAL_SCORE", indicators, "", "", "", "", info) == 27.6
     # Without tblInfo the 指标总分 is the default 100, and the reason says how to give it.
     assert "请在公式中加上参数 tblInfo[#All]" in call("JX_TOTAL_SCORE", indicators)
+
+
+def test_the_functions_refuse_what_the_file_reader_refuses() -> None:
+    """A negative amount (the reader's input_negative) and a grade for a score outside 0…指标总分."""
+    negative = "错误：金额为负数 -951.87：金额不能为负"
+    assert call("JX_EXEC_RATE", [[6968.33], [-951.87]], [[7215.46], [986.2]]).startswith(negative)
+    assert call("JX_EXEC_RATE", [[6968.33], ["-951.87"]], [[7215.46], [986.2]]).startswith(negative)
+    assert call("JX_EXEC_RATE", -100, 1000).startswith("错误：金额为负数 -100")
+    assert call("JX_SHARE", 5, -100).startswith("错误：金额为负数 -100")
+    assert call("JX_EXEC_RATE", [[0.0]], [[5.0]]) == 0  # zero is an amount
+    assert call("JX_GRADE", 120) == "错误：自评总分 120 超出 0～100（指标总分）：请检查总分，或填写指标总分"
+    assert call("JX_GRADE", -5).startswith("错误：自评总分 -5 超出 0～100")
+    assert call("JX_GRADE", 31, 30).startswith("错误：自评总分 31 超出 0～30")
+    assert call("JX_GRADE", 100) == "优" and call("JX_GRADE", 27.6, 30) == "优" and call("JX_GRADE", 0) == "差"
