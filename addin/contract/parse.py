@@ -147,6 +147,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             and type(unit) is str
             and unit.strip()
             and unit == unit.strip()
+            and "(" not in unit  # half-width brackets are read through Cells.text (a warning)
             and (i_date is None or is_blank(row[i_date]) or isinstance(row[i_date], dt.date))
         ):
             units.append(unit.strip())

@@ -15,7 +15,16 @@ from .coerce import clean_text
 from .headers import match_header
 from .schema import TableSpec
 
-__all__ = ["HEADER_SCAN_ROWS", "CellFacts", "RawTable", "find_sheet", "header_row", "missing_table_message", "no_facts"]
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "CellFacts",
+    "RawTable",
+    "find_sheet",
+    "header_row",
+    "missing_table_message",
+    "no_facts",
+    "second_table",
+]
 
 HEADER_SCAN_ROWS = 30
 
@@ -79,6 +88,37 @@ def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:
         if hits > best_hits:
             best, best_hits = r, hits
     return best
+
+
+def _hits(row: Sequence[Any], spec: TableSpec) -> int:
+    return len({m.column for v in row if isinstance(v, str) and (m := match_header(spec, v)) is not None})
+
+
+def _caption(row: Sequence[Any]) -> bool:
+    """A blank row, or one text alone (a caption such as "附：2022年度预算执行情况")."""
+    filled = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+    return len(filled) <= 1 and all(isinstance(v, str) for v in filled)
+
+
+def _blank(row: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def second_table(raw: RawTable) -> tuple[int, int] | None:
+    """Where a second table begins below the one read by its header row (a sheet without an
+    Excel Table): (index in ``raw.rows`` of its first row, counting the caption and blank rows
+    right above it; sheet row of its repeated header), or None. Its rows are another table's
+    (last year's, another unit's), never this one's data."""
+    needed = max(2, _hits(raw.headers, raw.spec))
+    for i, row in enumerate(raw.rows):
+        if i > 0 and _hits(row, raw.spec) >= needed:  # right under the header: a two-level header
+            start = i
+            while start > 1 and i - start < 3 and _caption(raw.rows[start - 1]):
+                start -= 1
+            while _blank(raw.rows[start]):  # blank rows between the two tables belong to neither
+                start += 1
+            return start, raw.first_row + i
+    return None
 
 
 def missing_table_message(sheet: str, spec: TableSpec) -> str:

@@ -19,7 +19,7 @@ from ..errors import UnusableInput
 from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
-from .raw import RawTable
+from .raw import RawTable, second_table
 from .schema import Column, Kind
 
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
@@ -28,6 +28,9 @@ _NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no
 # Names that tie rows of several tables together (a project's funds and indicators, a unit's
 # contracts): spaces around them are dropped, with a warning, so the rows still meet.
 _NAME_COLUMNS = frozenset({"项目名称", "单位名称"})
+# Names are compared across tables: "…项目(二期)" and "…项目（二期）" are one project. The
+# full-width brackets of Chinese text are kept (what the report prints).
+_FULL_WIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 _KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
 # A percent number format on these is the clerk's percentage, which they cannot hold.
 _NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
@@ -75,6 +78,7 @@ class ContractTable:
         self.findings = findings
         self.amount_unit = amount_unit
         self._spaced: set[tuple[str, str]] = set()
+        self._second_table()
         self._two_level_header()
         self.index = self._resolve_headers()
         self.ref = TableRef(
@@ -84,6 +88,29 @@ class ContractTable:
             raw.header_row,
         )
         self._report_reading()
+
+    def _second_table(self) -> None:
+        """A sheet without an Excel Table read by its header row stops where a second table
+        begins (its header repeated, often under a caption): one warning naming the row."""
+        raw = self.raw
+        if raw.name:
+            return
+        found = second_table(raw)
+        if found is None:
+            return
+        start, header = found
+        first = raw.first_row + start
+        last = start - 1
+        while last > 0 and self._is_blank_row(raw.rows[last]):
+            last -= 1
+        self.findings.warning(
+            "input_second_table",
+            f"工作表“{raw.sheet}”第 {first} 行起是另一张表（第 {header} 行重复了表头），只读取第 {raw.first_row}–"
+            f"{raw.first_row + last} 行：如该表也应计入，请把它的行并入上面的表格并删除重复的表头；"
+            "否则请把它移到其他工作表",
+            f"{raw.sheet}!{first}:{first}",
+        )
+        raw.rows = raw.rows[:start]
 
     def _report_reading(self) -> None:
         """What the reader saw beyond the values: far cells, formulas without a result, hidden rows."""
@@ -218,6 +245,20 @@ class ContractTable:
         self.findings.interpretation(
             "input_name_spaces",
             f"{column}“{shown}”前后有空格（␣，含全角空格），已按“{name}”读取：建议删除这些空格",
+            where,
+            typed,
+            name,
+        )
+
+    def bracketed_name(self, column: str, typed: str, name: str, where: str) -> None:
+        """A name typed with half-width brackets: read with full-width ones, so it meets the
+        same name typed the Chinese way in another table; one warning per name and column."""
+        if (column, name) in self._spaced:
+            return
+        self._spaced.add((column, name))
+        self.findings.interpretation(
+            "input_name_brackets",
+            f"{column}“{typed}”中的半角括号已按全角括号读取为“{name}”：建议统一使用全角括号（）",
             where,
             typed,
             name,
@@ -363,8 +404,13 @@ class Cells:
             self._blank_required(name)
             return ""
         text = self.coercer.text(value)
-        if name in _NAME_COLUMNS and isinstance(value, str) and value != text:
-            self.table.spaced_name(name, value, text, self.where(name))
+        if name in _NAME_COLUMNS and isinstance(value, str):
+            if value != text:
+                self.table.spaced_name(name, value, text, self.where(name))
+            full = text.translate(_FULL_WIDTH_BRACKETS)
+            if full != text:
+                self.table.bracketed_name(name, text, full, self.where(name))
+                return full
         return text
 
     def choice(self, name: str) -> str:

@@ -206,7 +206,17 @@ class _Scorer:
             return None, None, ""
         actual = self.actual(ind)
         if actual is None:
-            if ind.source not in self.figures:
+            near = [name for name in self.figures if ind.source and name in ind.source and name != ind.source]
+            if near and ind.where.table.columns.get("数据来源") is not None:
+                # "部门预算执行率": meant as the computed figure, but only the exact names are computed.
+                self.findings.error(
+                    "score_source_not_computed",
+                    f"指标“{ind.level3}”的数据来源“{ind.source}”不是本工具计算的数据来源名称，实际值又为空："
+                    f"如要由本工具计算，请把数据来源改为“{max(near, key=len)}”（可选：{'、'.join(self.figures)}）；"
+                    "否则请填写实际值",
+                    ind.where.cell("数据来源"),
+                )
+            elif ind.source not in self.figures:
                 self.findings.error(
                     "score_missing_actual",
                     f"指标“{ind.level3}”按“{method}”计分，但实际值为空或不是数字：请填写实际值",
