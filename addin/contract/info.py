@@ -7,6 +7,7 @@ later cell naming the earlier one (which of the two the clerk meant decides a fi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -129,11 +130,40 @@ def read_info(table: ContractTable, findings: Findings) -> Info:
         small_micro_basis=basis,
         preparer=text("填报人"),
         phone=text("联系电话"),
-        report_date=text("报告日期"),
+        report_date=_report_date(items, coercer) if "报告日期" in items else "",
         total_weight=total_weight,
         locations=locations,
         execution_basis=execution_basis,
     )
+
+
+# Excel's serial day numbers of 2000-01-01 and 2100-12-31 (the 1900 date system, day 0 being
+# 1899-12-30 once Excel's phantom 1900-02-29 is counted): a date pasted as a plain number.
+_SERIAL_FIRST, _SERIAL_LAST = 36526, 73415
+_SERIAL_ZERO = dt.date(1899, 12, 30)
+
+
+def _report_date(items: dict[str, tuple[Any, str]], coercer: Coercer) -> str:
+    """报告日期 as the report prints it: a date cell as 2024-03-15, text as typed; a number that
+    is an Excel date serial (45366, a date pasted as a value) read as that date with a warning;
+    any other number an error (the report would print it as the date)."""
+    value, where = items["报告日期"]
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return coercer.text(value)
+    if value == int(value) and _SERIAL_FIRST <= value <= _SERIAL_LAST:
+        date = (_SERIAL_ZERO + dt.timedelta(days=int(value))).isoformat()
+        coercer.findings.interpretation(
+            "info_date_serial",
+            f"报告日期 {int(value)} 是一个数字，已按 Excel 日期读取为 {date}：建议把该单元格格式设为日期",
+            where,
+            str(int(value)),
+            date,
+        )
+        return date
+    coercer.findings.error("info_date", f"报告日期“{coercer.text(value)}”不是日期：请填写如 2024-03-15 的日期", where)
+    return ""
 
 
 def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: str, coercer: Coercer) -> int:

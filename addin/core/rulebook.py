@@ -100,6 +100,9 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         return (0, ZERO) if band.lower is None else (1, band.lower)
 
     bands.sort(key=start)
+    if len(bands) < len(rows):
+        # A row refused above is its own error; the hole it leaves is no gap of the clerk's.
+        return BandRule(name, tuple(bands))
     rate = any(row.rate for row in rows)
     for before, after in itertools.pairwise(bands):
         if before.upper is None or (after.lower is None) or after.lower < before.upper:

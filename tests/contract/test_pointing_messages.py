@@ -46,3 +46,33 @@ def test_a_project_name_with_half_width_brackets_meets_its_funds_and_indicators(
     assert evaluation.as_json()["projects"][1]["score"]["total"] is not None
     (read,) = [f for f in evaluation.findings if f.code == "input_name_brackets"]
     assert read.location == "项目!A5" and f"已按全角括号读取为“{name}（二期）”" in read.message
+
+
+def test_a_refused_band_row_leaves_no_gap_warning() -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblRules"][1][4] = 95  # 得分比例 95 for 0.95
+    evaluation = evaluate_tables(tables)
+    assert [(f.code, f.location) for f in evaluation.findings.errors] == [("rule_ratio_range", "计分规则!E5")]
+    assert not any(f.code == "rule_band_gap" for f in evaluation.findings)
+
+
+def _report_date(value: object) -> dict[str, list[list[object]]]:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    for row in tables["tblInfo"]:
+        if row[0] == "报告日期":
+            row[1] = value
+    return tables
+
+
+def test_a_report_date_pasted_as_a_serial_number_is_read_as_that_date() -> None:
+    evaluation = evaluate_tables(_report_date(45366))
+    assert evaluation.ok and evaluation.data.info.report_date == "2024-03-15"
+    (read,) = [f for f in evaluation.findings if f.code == "info_date_serial"]
+    assert read.location == "基本信息!B10" and "已按 Excel 日期读取为 2024-03-15" in read.message
+
+
+def test_a_report_date_that_is_no_date_is_an_error(make_workbook: Callable[..., Path], tmp_path: Path) -> None:
+    tables = _report_date(12)
+    evaluation = evaluate_tables(tables)
+    assert [(f.code, f.location) for f in evaluation.findings.errors] == [("info_date", "基本信息!B10")]
+    assert_nothing_written(make_workbook(tblInfo=tables["tblInfo"]), tmp_path)
