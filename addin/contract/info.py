@@ -16,6 +16,7 @@ from typing import Any
 from ..core.findings import Findings
 from ..core.model import Info
 from ..core.numbers import to_decimal
+from ..core.withheld import DUPLICATE_UNIT
 from . import schema
 from .coerce import Coercer, clean_text
 from .headers import amount_unit_alias
@@ -54,7 +55,8 @@ def read_info(table: ContractTable, findings: Findings) -> Info:
         if key in items and key in schema.INFO_ITEMS:
             # Which of the two the clerk meant decides a figure (金额单位, 评价年度): never guessed.
             findings.error(
-                "info_duplicate_key",
+                # A second 金额单位 leaves every amount's unit unsure (core.withheld).
+                DUPLICATE_UNIT if key == "金额单位" else "info_duplicate_key",
                 f"基本信息中“{key}”填写了两次（{labels[key]} 和 {where}）：请删除多余的一行，只保留正确的一行",
                 where,
             )

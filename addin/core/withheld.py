@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUDGET",
     "BUDGET_TOTALS",
+    "DUPLICATE_UNIT",
     "PROCUREMENT",
     "PROJECTS",
     "PROJECT_BUDGET",
@@ -44,6 +45,9 @@ SCORE = "score"  # the department's score and every project's indicator scores, 
 PROJECTS = "projects"  # every project's money
 PROJECT_BUDGET = "budget"  # one project's amounts and rates, and so its 执行率得分
 PROJECT_EXECUTION_SCORE = "execution_score"  # one project's 执行率得分
+
+# 金额单位 given twice in 基本信息: every amount's unit is unsure, as with an unknown 金额单位.
+DUPLICATE_UNIT = "info_duplicate_unit"
 
 # An error's code → the department's figures it leaves unsure.
 _DEPARTMENT: Mapping[str, frozenset[str]] = {
@@ -112,6 +116,7 @@ def withheld(ev: Evaluation) -> Withheld:
     errors = list(ev.findings.errors)
     data = ev.data
     unit_wrong = data.info.locations.get("金额单位") in {f.location for f in errors}
+    unit_wrong = unit_wrong or any(f.code == DUPLICATE_UNIT for f in errors)
     out = {SCORE} | _from_codes(errors, _DEPARTMENT)
     # Input left out by the reader: whatever was computed from the rest of its sheet.
     if unit_wrong or data.budget.table.sheet in ev.unreadable or not data.budget.lines:
