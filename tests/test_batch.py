@@ -32,6 +32,16 @@ def _department(folder: Path, name: str, executed_factor: float, score_cut: int,
     return path
 
 
+def run_batch(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """The command as a clerk's script runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "addin", "batch", str(folder), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @pytest.fixture
 def bureau(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
@@ -74,12 +84,7 @@ def test_totals_ranks_and_grades(bureau: Path, tmp_path: Path, workers: int) -> 
 
 def test_the_command_names_the_broken_file_and_goes_on(bureau: Path, tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    result = subprocess.run(
-        [sys.executable, "-m", "addin", "batch", str(bureau), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_batch(bureau, out)
     assert result.returncode == 0, result.stderr
     assert "已汇总 3 个部门" in result.stdout and "未能读取 损坏的文件.xlsx" in result.stdout
     assert "读取工作簿" in result.stderr and "4/4" in result.stderr  # the progress bar
@@ -188,12 +193,7 @@ def test_every_file_passed_over_is_named_and_subfolders_are_read(tmp_path: Path)
     (folder / ".git" / "config").write_text("hidden", encoding="utf-8")
     (folder / "Thumbs.db").write_bytes(b"system")
     out = tmp_path / "汇总.xlsx"
-    result = subprocess.run(
-        [sys.executable, "-m", "addin", "batch", str(folder), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_batch(folder, out)
     assert result.returncode == 0, result.stderr
     passed = {"WPS部门.et": ".et", "二级单位/信创部门.ods": ".ods", "旧版部门.xls": "旧版 .xls", "统计.csv": "CSV"}
     for name, says in passed.items():
@@ -212,11 +212,6 @@ def test_a_folder_with_only_old_formats_names_them(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "旧版部门.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     out = tmp_path / "汇总.xlsx"
-    result = subprocess.run(
-        [sys.executable, "-m", "addin", "batch", str(folder), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_batch(folder, out)
     assert result.returncode == 2 and "没有 .xlsx/.xlsm 工作簿（其中只有 旧版部门.xls）" in result.stderr
     assert not out.exists()
