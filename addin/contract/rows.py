@@ -8,6 +8,7 @@ contract's types, recording a finding for every doubt and whether the row is usa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,9 @@ _NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no
 _NAME_COLUMNS = frozenset({"项目名称", "单位名称"})
 # Names are compared across tables: "…项目(二期)" and "…项目（二期）" are one project. The
 # full-width brackets of Chinese text are kept (what the report prints).
+# Only in a Chinese name: "+SUM(A1:A2)" or "ABC (HK) Ltd" is kept as typed.
 _FULL_WIDTH_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+_CJK = re.compile("[\u4e00-\u9fff]")
 _KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
 # A percent number format on these is the clerk's percentage, which they cannot hold.
 _NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
@@ -407,7 +410,7 @@ class Cells:
         if name in _NAME_COLUMNS and isinstance(value, str):
             if value != text:
                 self.table.spaced_name(name, value, text, self.where(name))
-            full = text.translate(_FULL_WIDTH_BRACKETS)
+            full = text.translate(_FULL_WIDTH_BRACKETS) if _CJK.search(text) else text
             if full != text:
                 self.table.bracketed_name(name, text, full, self.where(name))
                 return full
