@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -14,17 +15,20 @@ from ..core.measures import indicator_is_rate
 from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from . import sentences
+from .fit import widened
 from .grid import ROW_HEIGHT as _ROW
 from .grid import Grid, paragraph_height
 from .headline import rate_label, small_micro_label
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
+from .pages import page_capacity
 
 __all__ = ["checks_layout", "report_layout", "report_layouts"]
 
 # A:J is the printed report; L:N hold the charts' data, outside the print area.
-WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
+WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 15.0, 3.0, 22.0, 12.0, 12.0)
 LAST = 9
 DATA_COL = 11
+_PRINT = PrintSetup()  # A4 portrait, fitted to the page width
 
 
 def _amount(value: Decimal | None) -> Decimal | None:
@@ -46,7 +50,7 @@ def _rate_label(ev: Evaluation) -> str:
 def _basics(g: Grid, ev: Evaluation) -> None:
     d = ev.budget.department
     u = ev.data.info.amount_unit
-    g.line("一、基本情况", "section", 22)
+    g.line("一、基本情况", "section", 22, keep=True)
     g.para(sentences.units_sentence(ev) + sentences.budget_sentence(ev))
     spent = _given(d.spent is not None, _amount(d.spent), "kv_amount")
     progress = _given(d.spent is not None, _pct(d.spending_progress, 2), "kv_pct2")
@@ -64,11 +68,11 @@ def _basics(g: Grid, ev: Evaluation) -> None:
 def _budget(g: Grid, ev: Evaluation) -> None:
     u = ev.data.info.amount_unit
     g.gap()
-    g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
+    g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22, keep=True)
     g.para(sentences.spending_sentence(ev))
     heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", _rate_label(ev), "支出数", "支出进度"]
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     for unit in ev.budget.units:
         _execution_row(g, unit, unit.name, unit.level, "td")
     _execution_row(g, ev.budget.department, "合计", "", "total")
@@ -103,7 +107,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     p = ev.procurement
     u = ev.data.info.amount_unit
     g.gap()
-    g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22)
+    g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22, keep=True)
     g.para(sentences.procurement_sentence(ev))
     on_total = p.basis == BASIS_TOTAL
     small_head = small_micro_label(p.basis)
@@ -117,7 +121,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
         small_head,
     ]
     cols = [(0, 0), (1, 2), (3, 3), (4, 5), (6, 6), (7, 8), (9, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
     for c in p.categories:
         small_share = c.small_micro_share_of_amount if on_total else c.small_micro_share_of_sme
         g.cells(
@@ -171,11 +175,11 @@ def _value_cell(value: Decimal | None, text: str, rate: bool) -> tuple[object, s
 def _score(g: Grid, ev: Evaluation) -> None:
     s = ev.score
     g.gap()
-    g.line("四、绩效自评得分", "section", 22)
+    g.line("四、绩效自评得分", "section", 22, keep=True)
     g.para(sentences.score_sentence(ev))
     heads = ["一级指标", "二级指标", "三级指标", "分值", "目标值", "实际值", "得分", "计分依据及偏差原因"]
     cols = [(0, 0), (1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     by_dimension: dict[str, list[int]] = {}
     for i, r in enumerate(s.indicators):
         by_dimension.setdefault(r.indicator.level1, []).append(i)
@@ -238,11 +242,11 @@ def _score(g: Grid, ev: Evaluation) -> None:
 
 def _findings(g: Grid, findings: Sequence[Finding]) -> None:
     g.gap()
-    g.line("五、数据校验情况", "section", 22)
+    g.line("五、数据校验情况", "section", 22, keep=True)
     if not findings:
         g.para("数据校验未发现问题。")
         return
-    g.cells([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
+    g.head([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
     for f in findings:
         height = max(_ROW, paragraph_height(f.message, g.span(3, LAST), 10))
         g.cells(
@@ -256,9 +260,18 @@ def _findings(g: Grid, findings: Sequence[Finding]) -> None:
 
 
 def report_layout(ev: Evaluation) -> SheetLayout:
-    layout = SheetLayout(REPORT_SHEET, WIDTHS, tab_color="C00000")
-    g = Grid(layout, LAST)
-    g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), sum(WIDTHS), 16))
+    """自评报告 on its 10-column grid, the columns widened where a figure needs it
+    (``report.fit``)."""
+    layout = _report_layout(ev, WIDTHS)
+    wider = widened(WIDTHS, layout)
+    return layout if wider is None else _report_layout(ev, wider)
+
+
+def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
+    layout = SheetLayout(REPORT_SHEET, widths, tab_color="C00000")
+    # Its own page breaks (report.pages): five tables, each with its header on every page.
+    g = Grid(layout, LAST, page_capacity(widths[: LAST + 1], _PRINT))
+    g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), g.span(0, LAST), 16))
     info = ev.data.info
     meta = f"金额单位：{info.amount_unit}"
     if info.preparer:
@@ -272,8 +285,7 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     _score(g, ev)
     _findings(g, ev.findings)
     g.gap()
-    chart_top = g.row
-    g.row += 16
+    chart_top = g.block(16)  # the charts on one page
     units, categories, with_shares = _chart_data(layout, ev, chart_top)
     layout.charts.append(
         ChartSpec(
@@ -306,7 +318,7 @@ def report_layout(ev: Evaluation) -> SheetLayout:
         "footnote",
         28,
     )
-    layout.print_setup = PrintSetup(print_area=(0, 0, g.row - 1, LAST))
+    layout.print_setup = dataclasses.replace(_PRINT, print_area=(0, 0, g.row - 1, LAST))
     return layout
 
 

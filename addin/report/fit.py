@@ -1,0 +1,68 @@
+"""Column widths that hold what the cells show: a number too wide for its column prints as
+### (a 元 department's 32,000,000.00 in a 10-unit column), a text that does not wrap is cut.
+
+Each layout is laid out on its own grid of widths; ``fitted_widths`` widens the columns under
+any number, or text in a style that does not wrap, whose presented text (as Excel formats it,
+``report.numfmt``; measured with ``report.metrics``) is wider than its cell or merged span.
+The sheet still prints one page wide: every sheet's page setup fits its columns to the width of
+the page, so wider columns print smaller rather than off the page (a choice over shrinking
+fonts cell by cell, which Excel's "shrink to fit" would do unevenly).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from .layout import SheetLayout
+from .metrics import PAD, text_units
+from .numfmt import format_number
+from .styles import STYLES
+
+__all__ = ["fitted_widths"]
+
+
+@functools.lru_cache(maxsize=8192)
+def _needed(value: Decimal | str, style: str) -> float:
+    """Units a cell needs for its value in its style (0 for text that wraps)."""
+    s = STYLES[style]
+    if isinstance(value, Decimal):
+        text = format_number(value, s.number_format)
+    elif s.wrap:
+        return 0.0
+    else:
+        text = value
+    return text_units(text, s.size, s.bold) + PAD
+
+
+def fitted_widths(layout: SheetLayout) -> tuple[float, ...]:
+    """``layout.widths``, each column widened (to a half unit) as far as its cells need: single
+    columns first, then merged spans, which share what they lack in proportion to their widths."""
+    widths = [float(w) for w in layout.widths]
+    spans = {(r, c): c2 for r, c, _, c2 in layout.merges}
+    needs: dict[tuple[int, int], float] = {}
+    for (r, c), cell in layout.cells.items():
+        value = cell.value
+        if value is None or value == "":
+            continue
+        need = _needed(value, cell.style)
+        if need:
+            span = (c, spans.get((r, c), c))
+            needs[span] = max(needs.get(span, 0.0), need)
+    for (first, last), need in sorted(needs.items(), key=lambda item: item[0][1] - item[0][0]):
+        have = sum(widths[first : last + 1])
+        if last >= len(widths) or have >= need:
+            continue
+        lack = need - have
+        for c in range(first, last + 1):
+            widths[c] = math.ceil((widths[c] + lack * widths[c] / have) * 2) / 2
+    return tuple(widths)
+
+
+def widened(widths: Sequence[float], layout: SheetLayout) -> Sequence[float] | None:
+    """The widths ``layout`` needs when they differ from ``widths`` (the grid it was laid out
+    on), else None: a layout is laid out again only when a value does not fit."""
+    fitted = fitted_widths(layout)
+    return None if fitted == tuple(widths) else fitted
