@@ -1,9 +1,9 @@
 """Many department workbooks into one summary workbook: a finance bureau's consolidation.
 
 Workbooks are read in parallel (a process pool over the cores); a file that cannot be read
-is listed with its message and the rest go on. The summary ranks departments by execution
-rate, SME share and score, counts grades, and carries one row per department with its number
-of findings.
+is listed with its message and the rest go on. The summary (``batch_summary``) ranks departments
+by execution rate, SME share and score within each 评价年度, counts grades per year, and carries
+one row per department workbook (``batch_rows``) with its number of findings.
 """
 
 from __future__ import annotations
@@ -14,21 +14,20 @@ import os
 import sys
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-import xlsxwriter
-
-from .core.numbers import cell_fraction, round_half_up
+from .batch_rows import DepartmentRow, mark_duplicates, presented
+from .batch_summary import BATCH_UNIT, write_summary
 from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput, is_native_panic
 from .package.archive import open_package
 from .package.parts import sheet_parts
-from .package.save import atomic_write, ensure_writable, not_an_input
+from .package.save import ensure_writable, not_an_input
+from .share import is_share_copy
 
 __all__ = [
     "BatchResult",
@@ -37,35 +36,11 @@ __all__ = [
     "collect",
     "is_summary",
     "mark_duplicates",
+    "own_output",
     "presented",
     "summary_row",
     "write_summary",
 ]
-
-GRADES = ("优", "良", "中", "差")
-BATCH_UNIT = "万元"
-
-
-@dataclass(frozen=True, slots=True)
-class DepartmentRow:
-    file: str
-    department: str = ""
-    year: int = 0
-    total: Decimal | None = None
-    executed: Decimal | None = None
-    execution_rate: Decimal | None = None
-    spending_progress: Decimal | None = None
-    procurement: Decimal | None = None
-    sme_share: Decimal | None = None
-    score: Decimal | None = None
-    grade: str | None = None
-    errors: int = 0
-    warnings: int = 0
-    projects: int = 0  # projects listed in 项目 (项目支出绩效自评)
-    projects_completed: int = 0  # of which with a complete self-evaluation
-    failure: str = ""  # the reason a file could not be read at all
-    unit: str = ""  # the workbook's own 金额单位; amounts above are in 万元 ("" unit: not converted)
-    duplicate_of: str = ""  # the file kept for the same 部门名称 and 评价年度 (this one is not ranked)
 
 
 def _one(path: str) -> DepartmentRow:
@@ -73,6 +48,9 @@ def _one(path: str) -> DepartmentRow:
     from .headless import evaluate_file
 
     name = Path(path).name
+    ours = own_output(Path(path))
+    if ours is not None:  # a door that hands files over one by one (the web page's batch)
+        return DepartmentRow(name, failure=ours)
     try:
         ev = evaluate_file(Path(path))
     except AddinError as exc:
@@ -107,26 +85,9 @@ def _one(path: str) -> DepartmentRow:
             projects=len(ev.projects.projects),
             projects_completed=ev.projects.completed,
             unit=unit,
+            basis=ev.procurement.basis,
+            small_micro_share=ev.procurement.small_micro_share,
         )
-    )
-
-
-def presented(row: DepartmentRow) -> DepartmentRow:
-    """What a row shows, in the summary workbook and in every door's list (DESIGN.md, batch):
-    a workbook with errors, or a file that could not be read, shows its name, department and
-    counts, and no figure, score or grade (nor is it ranked or counted in the grades)."""
-    if not row.failure and not row.errors:
-        return row
-    return replace(
-        row,
-        total=None,
-        executed=None,
-        execution_rate=None,
-        spending_progress=None,
-        procurement=None,
-        sme_share=None,
-        score=None,
-        grade=None,
     )
 
 
@@ -141,13 +102,27 @@ SUMMARY_SHEETS = ("汇总", "等级统计", "未能读取")
 
 def is_summary(path: Path) -> bool:
     """Whether ``path`` is a summary workbook this command wrote (it has exactly our sheets)."""
+    return own_output(path) == _SUMMARY
+
+
+_SUMMARY = "这是先前生成的汇总工作簿，不是部门工作簿"
+_SHARE_COPY = "这是导出的共享副本（不含宏、公式已转为数值），不是部门工作簿：请汇总部门的原工作簿"
+
+
+def own_output(path: Path) -> str | None:
+    """Why ``path`` is one of this product's own outputs and no department workbook, recognised
+    by content whatever its name: a summary of an earlier batch (exactly our three sheets) or a
+    share copy (its mark, ``share.SHARE_MARK``); None for anything else. Backups keep their
+    name.backup-… names and are passed over by name (``workbooks``)."""
     if path.suffix.lower() != ".xlsx":
-        return False
+        return None
     try:
         with open_package(path) as package:
-            return tuple(s.name for s in sheet_parts(package)) == SUMMARY_SHEETS
-    except Exception:  # a file that cannot be read is no summary of ours; its worker reports it
-        return False
+            if tuple(s.name for s in sheet_parts(package)) == SUMMARY_SHEETS:
+                return _SUMMARY
+            return _SHARE_COPY if is_share_copy(package) else None
+    except Exception:  # a file that cannot be read is no output of ours; its worker reports it
+        return None
 
 
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
@@ -243,210 +218,11 @@ def collect(
     return [results[item] for item in items]
 
 
-def _rank(rows: list[DepartmentRow], key: Callable[[DepartmentRow], Decimal | None]) -> dict[str, int]:
-    """Competition ranking (1, 2, 2, 4) on the presented values, highest first."""
-    valued = [(round_half_up(v, 6), r.file) for r in rows if (v := key(r)) is not None]
-    valued.sort(key=lambda item: item[0], reverse=True)
-    ranks: dict[str, int] = {}
-    for position, (value, file) in enumerate(valued, start=1):
-        previous = valued[position - 2] if position > 1 else None
-        ranks[file] = ranks[previous[1]] if previous is not None and previous[0] == value else position
-    return ranks
-
-
-def _num(value: Decimal | None, places: int) -> float | str:
-    return "-" if value is None else float(round_half_up(value, places))
-
-
-def mark_duplicates(rows: list[DepartmentRow], modified: Callable[[str], float]) -> list[DepartmentRow]:
-    """Several workbooks of one 部门名称 and 评价年度 (copies such as 外办.xlsm and 外办(1).xlsm):
-    the most recently modified one is ranked and counted (on a tie, the first by file name); the
-    others are listed with ``duplicate_of`` naming it. Workbooks with errors are not candidates."""
-    groups: dict[tuple[str, int], list[DepartmentRow]] = {}
-    for r in rows:
-        if not r.failure and not r.errors and r.department:
-            groups.setdefault((r.department, r.year), []).append(r)
-    kept: dict[str, str] = {}
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        keep = sorted(group, key=lambda r: (-modified(r.file), r.file))[0]
-        for r in group:
-            if r is not keep:
-                kept[r.file] = keep.file
-    return [replace(r, duplicate_of=kept[r.file]) if r.file in kept else r for r in rows]
-
-
-def _note(r: DepartmentRow) -> str:
-    if r.duplicate_of:
-        return f"与 {r.duplicate_of} 为同一部门、同一年度，只按 {r.duplicate_of} 排名和统计等级"
-    if r.errors:
-        return "有错误，未计分（运行 check 查看）"
-    return ""
-
-
-def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
-    """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
-    returns the backup of a different file that was there (None when there was none)."""
-    rows = [presented(r) for r in rows]
-    good = [r for r in rows if not r.failure]
-    # A workbook with errors is listed with its error count only: no figure, rank or grade;
-    # a second workbook of the same department and year is listed with its figures, unranked
-    # and not counted in the grade statistics.
-    valid = [r for r in good if not r.errors and not r.duplicate_of]
-    ranks = {
-        "exec": _rank(valid, lambda r: r.execution_rate),
-        "sme": _rank(valid, lambda r: r.sme_share),
-        "score": _rank(valid, lambda r: r.score),
-    }
-
-    def build(out: BinaryIO) -> None:
-        wb = xlsxwriter.Workbook(out, {"in_memory": True})
-        base = {"font_name": "宋体", "font_size": 10, "border": 1}
-        head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center"})
-        text = wb.add_format(base)
-        amount = wb.add_format({**base, "num_format": "#,##0.00"})
-        pct2 = wb.add_format({**base, "num_format": "0.00%"})
-        pct1 = wb.add_format({**base, "num_format": "0.0%"})
-        score = wb.add_format({**base, "num_format": "0.00"})
-        title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
-        ws = wb.add_worksheet("汇总")
-        ws.write(
-            0,
-            0,
-            f"部门整体支出绩效自评汇总（{len(valid)} 个部门有效，{sum(1 for r in good if r.errors)} 个有错误未计分，"
-            f"{sum(1 for r in good if r.duplicate_of)} 个重复未计入，{len(rows) - len(good)} 个文件未能读取）",
-            title,
-        )
-        heads = [
-            "序号",
-            "文件",
-            "部门名称",
-            "年度",
-            f"全年预算数（{BATCH_UNIT}）",
-            f"执行数（{BATCH_UNIT}）",
-            "预算执行率",
-            "执行率排名",
-            "支出进度",
-            f"政府采购支出总额（{BATCH_UNIT}）",
-            "中小企业合同占比",
-            "中小企业占比排名",
-            "自评得分",
-            "得分排名",
-            "等级",
-            "错误数",
-            "警告数",
-            "填报金额单位",
-            "项目数",
-            "完成自评项目数",
-            "说明",
-        ]
-        ws.write_row(2, 0, heads, head)
-        formats = [
-            text,
-            text,
-            text,
-            text,
-            amount,
-            amount,
-            pct2,
-            text,
-            pct2,
-            amount,
-            pct1,
-            text,
-            score,
-            text,
-            text,
-            text,
-            text,
-            text,
-            text,
-            text,
-            text,
-        ]
-        for i, r in enumerate(good, start=1):
-            if r.errors:
-                blank: list[object] = [
-                    *(i, r.file, r.department, r.year or "-"),
-                    *(["-"] * 11),
-                    *(r.errors, r.warnings, r.unit or "未知"),
-                    *(r.projects, "-"),  # projects listed; whether complete waits for the fixes
-                    _note(r),
-                ]
-                for c, cell in enumerate(blank):
-                    ws.write(2 + i, c, cell, text)
-                continue
-            values = [
-                i,
-                r.file,
-                r.department,
-                r.year,
-                _num(r.total, 2),
-                _num(r.executed, 2),
-                cell_fraction(r.execution_rate, 2),
-                ranks["exec"].get(r.file, "-"),
-                cell_fraction(r.spending_progress, 2),
-                _num(r.procurement, 2),
-                cell_fraction(r.sme_share, 1),
-                ranks["sme"].get(r.file, "-"),
-                _num(r.score, 2),
-                ranks["score"].get(r.file, "-"),
-                r.grade or "-",
-                r.errors,
-                r.warnings,
-                r.unit or "未知",
-                r.projects,
-                r.projects_completed,
-                _note(r),
-            ]
-            for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-                ws.write(2 + i, c, value, fmt)
-        ws.set_column(0, 0, 6)
-        ws.set_column(1, 2, 24)
-        ws.set_column(3, len(heads) - 1, 12)
-        ws.freeze_panes(3, 3)
-        if good:
-            ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)
-
-        grades = wb.add_worksheet("等级统计")
-        counts = Counter(r.grade for r in valid if r.grade)
-        grades.write_row(0, 0, ["等级", "部门数"], head)
-        for i, grade in enumerate(GRADES, start=1):
-            grades.write(i, 0, grade, text)
-            grades.write(i, 1, counts.get(grade, 0), text)
-        grades.write(len(GRADES) + 1, 0, "合计", head)
-        grades.write(len(GRADES) + 1, 1, sum(counts.values()), head)
-        chart = wb.add_chart({"type": "column"})
-        chart.add_series(
-            {
-                "name": "部门数",
-                "categories": ["等级统计", 1, 0, len(GRADES), 0],
-                "values": ["等级统计", 1, 1, len(GRADES), 1],
-                "data_labels": {"value": True},
-            }
-        )
-        chart.set_title({"name": "自评等级分布", "name_font": {"name": "宋体"}})
-        chart.set_legend({"none": True})
-        grades.insert_chart(0, 3, chart)
-
-        failed = wb.add_worksheet("未能读取")
-        failed.write_row(0, 0, ["文件", "原因"], head)
-        for i, r in enumerate((r for r in rows if r.failure), start=1):
-            failed.write(i, 0, r.file, text)
-            failed.write(i, 1, r.failure, text)
-        failed.set_column(0, 0, 30)
-        failed.set_column(1, 1, 100)
-        wb.close()
-
-    return atomic_write(target, build)
-
-
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     rows: list[DepartmentRow]  # one per department workbook, in file-name order
     backup: Path | None  # the earlier file at the target, kept because it differed
-    skipped: list[str]  # summary workbooks of earlier runs found in the folder (not departments)
+    skipped: list[tuple[str, str]]  # our own outputs found in the folder (summaries, share copies), with why
 
 
 def batch(
@@ -456,19 +232,19 @@ def batch(
 
     The target may not be one of the department workbooks (refused: it would replace a
     department's file and drop it from the summary); summary workbooks of earlier runs in the
-    folder are recognised by their sheets and are not read as departments."""
+    folder (and share copies, by their mark) are recognised by content and not read as departments."""
     if not folder.is_dir():
         raise UnusableInput(f"“{folder}”不是文件夹：请指定存放各部门工作簿的文件夹")
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
     found = workbooks(folder)
-    summaries = [p for p in found if is_summary(p)]
-    paths = [p for p in found if p not in summaries]
+    ours = {p: why for p in found if (why := own_output(p)) is not None}
+    paths = [p for p in found if p not in ours]
     not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
     if not paths:
         raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
     rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
     kept = write_summary(target, rows)
-    skipped = [p.name for p in summaries if not (target.exists() and os.path.samefile(p, target))]
+    skipped = [(p.name, why) for p, why in ours.items() if not (target.exists() and os.path.samefile(p, target))]
     return BatchResult(rows, kept, skipped)

@@ -10,9 +10,11 @@ import argparse
 import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .core import Evaluation
 from .core.findings import REMEDY_RECALC, Finding
@@ -168,8 +170,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         result = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
     rows = result.rows
     _kept(result.backup)
-    for name in result.skipped:
-        _out(f"已跳过 {name}：这是先前生成的汇总工作簿，不是部门工作簿")
+    for name, why in result.skipped:
+        _out(f"已跳过 {name}：{why}")
     failed = [r for r in rows if r.failure]
     erroneous = [r for r in rows if not r.failure and r.errors]
     _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
@@ -181,6 +183,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 f"重复 {row.file}：与 {row.duplicate_of} 同为“{row.department}”{row.year} 年度，"
                 f"只按 {row.duplicate_of}（最近修改的一份）排名和统计等级"
             )
+    for note in dict.fromkeys(row.years_note for row in rows if row.years_note):
+        _out(f"警告：{note}")
     for row in failed:
         _out(f"未能读取 {row.file}：{row.failure}")
     return 0
@@ -229,8 +233,52 @@ def _recalc_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's own messages (its gettext strings), as a clerk reads them.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"^the following arguments are required: (.*)$"), "缺少参数：{0}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "无法识别的参数：{0}"),
+    (re.compile(r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$"), "参数 {0} 的值 {1} 无效，可选：{2}"),
+    (re.compile(r"^argument (.*?): expected one argument$"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"^argument (.*?): invalid int value: (.*)$"), "参数 {0} 的值 {1} 应为整数"),
+    (re.compile(r"^argument (.*?): invalid float value: (.*)$"), "参数 {0} 的值 {1} 应为数字"),
+    (re.compile(r"^argument (.*?): ignored explicit argument (.*)$"), "参数 {0} 不接受值 {1}"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese: section titles, -h, "用法：" and its error
+    messages (argparse prints them through gettext; the parser's API sets each here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            match = pattern.match(message)
+            if match is not None:
+                message = chinese.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}（加 -h 查看用法）\n")
+
+
+_WORKBOOK = "部门的工作簿文件（.xlsx 或 .xlsm）"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m addin",
         description="部门整体支出绩效自评：根据工作簿中的预算、采购和指标数据计算并生成自评报告。",
     )
@@ -242,35 +290,35 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     gen = sub.add_parser("generate", help="计算并把“自评报告”“校验结果”写入工作簿")
-    gen.add_argument("workbook", metavar="WORKBOOK")
+    gen.add_argument("workbook", metavar="WORKBOOK", help=_WORKBOOK)
     gen.add_argument("-o", "--output", metavar="OUT", help="另存为此文件（默认原地写入并保留备份）")
     gen.add_argument("--from", dest="data_from", metavar="DATA", help="从另一个工作簿读取数据，报告写入 WORKBOOK")
     _recalc_option(gen)
     gen.set_defaults(run=_cmd_generate)
 
     check = sub.add_parser("check", help="只校验数据，不写入；有错误时退出码为 1")
-    check.add_argument("workbook", metavar="WORKBOOK")
+    check.add_argument("workbook", metavar="WORKBOOK", help=_WORKBOOK)
     _recalc_option(check)
     check.set_defaults(run=_cmd_check)
 
     summary = sub.add_parser("summary", help="输出全部指标（--json 为 JSON 格式）")
-    summary.add_argument("workbook", metavar="WORKBOOK")
+    summary.add_argument("workbook", metavar="WORKBOOK", help=_WORKBOOK)
     summary.add_argument("--json", action="store_true", help="以 JSON 输出，金额与比率为字符串")
     _recalc_option(summary)
     summary.set_defaults(run=_cmd_summary)
     share = sub.add_parser("share", help="导出不含宏的共享副本（.xlsx）：JX 公式转为数值，清除作者等个人信息")
-    share.add_argument("workbook", metavar="WORKBOOK")
-    share.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    share.add_argument("workbook", metavar="WORKBOOK", help=_WORKBOOK)
+    share.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="共享副本的文件名（.xlsx）")
     share.set_defaults(run=_cmd_share)
 
     word = sub.add_parser("docx", help="导出 Word 版自评报告")
-    word.add_argument("workbook", metavar="WORKBOOK")
-    word.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    word.add_argument("workbook", metavar="WORKBOOK", help=_WORKBOOK)
+    word.add_argument("-o", "--output", required=True, metavar="OUT.docx", help="Word 报告的文件名（.docx）")
     word.set_defaults(run=_cmd_docx)
 
     many = sub.add_parser("batch", help="汇总一个文件夹中的全部部门工作簿（并行读取，显示进度）")
-    many.add_argument("folder", metavar="FOLDER")
-    many.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    many.add_argument("folder", metavar="FOLDER", help="存放各部门工作簿的文件夹")
+    many.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="汇总工作簿的文件名（.xlsx）")
     many.add_argument("--workers", type=int, default=None, help="并行进程数（默认等于 CPU 核数）")
     many.set_defaults(run=_cmd_batch)
 

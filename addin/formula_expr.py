@@ -2,8 +2,9 @@
 and evaluated in Python for formulas saved without a result (see ``jx_values``).
 
 Covered: numbers, "text", TRUE/FALSE; references (resolved by the caller into rows of values);
-+ - * / & and the comparisons = <> < > <= >=; the functions IF (lazy, as in Excel), SUM, COUNTIF,
-SUMIF, SUMIFS (criteria as Excel reads them: "合计", ">0", "<>x", a number, * and ? wildcards)
++ - * / & and the comparisons = <> < > <= >=; IF (lazy, as in Excel) and the functions of
+``formula_functions``: SUM, COUNTIF, SUMIF, SUMIFS (criteria as Excel reads them: "合计", ">0",
+"<>x", a number, * and ? wildcards), ROUND, ROUNDUP, ROUNDDOWN, ABS, MIN, MAX, AVERAGE,
 and whatever the caller adds (the JX_* functions). Anything else (another function, an error
 value in arithmetic, a division by zero, text where a number or a condition is needed) raises
 ``NotComputable``: the caller keeps the formula rather than guess.
@@ -12,17 +13,13 @@ value in arithmetic, a division by zero, text where a number or a condition is n
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .contract.coerce import EXCEL_ERRORS
+from .formula_functions import BUILTINS, COMPARE, Function, NotComputable, compare, number, scalar, text
 
 __all__ = ["Call", "Literal", "Node", "NotComputable", "Operation", "Reference", "evaluate", "parse"]
-
-
-class NotComputable(Exception):
-    """The formula cannot be computed here; the message (Chinese) says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,173 +190,6 @@ def parse(formula: str) -> Node:
 # -- evaluation --------------------------------------------------------------------------------
 
 Resolve = Callable[[str], list[list[Any]]]
-Function = Callable[[list[Any]], Any]  # evaluated arguments (a range is rows of values) → value
-
-_ERRORS = EXCEL_ERRORS
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, list):
-        if len(value) == 1 and len(value[0]) == 1:
-            return value[0][0]
-        raise NotComputable("区域不能直接参与运算")
-    return value
-
-
-def _number(value: Any) -> float:
-    value = _scalar(value)
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and value not in _ERRORS:
-        try:
-            return float(value.replace(",", ""))
-        except ValueError:
-            pass
-    raise NotComputable(f"“{value}”不是数字，无法参与运算")
-
-
-def _text(value: Any) -> str:
-    value = _scalar(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str) and value in _ERRORS:
-        raise NotComputable(f"引用的单元格为错误值 {value}")
-    return str(value)
-
-
-def _rank(value: Any) -> tuple[int, Any]:
-    """Excel's order across types: numbers < text < logical values; text case-insensitive."""
-    if isinstance(value, bool):
-        return 2, value
-    if isinstance(value, int | float) or value is None:
-        return 0, float(value or 0)
-    return 1, str(value).lower()
-
-
-_COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
-    "=": lambda a, b: a == b,
-    "<>": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-}
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    a, b = _scalar(left), _scalar(right)
-    if a is None and isinstance(b, str):
-        a = ""
-    if b is None and isinstance(a, str):
-        b = ""
-    return _COMPARE[op](_rank(a), _rank(b))
-
-
-def _cells(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [cell for row in value for cell in row]
-    return [value]
-
-
-def _criterion(criterion: Any) -> Callable[[Any], bool]:
-    """A COUNTIF/SUMIF(S) criterion as a test on one cell."""
-    criterion = _scalar(criterion)
-    if not isinstance(criterion, str):
-        return lambda cell: _is_number(cell) and _number(cell) == _number(criterion)
-    match = re.match(r"^(<=|>=|<>|<|>|=)?(.*)$", criterion, re.S)
-    assert match is not None
-    op, operand = match.group(1) or "=", match.group(2)
-    try:
-        number = float(operand.replace(",", ""))
-    except ValueError:
-        number = None
-    if number is not None:
-        return lambda cell: _is_number(cell) and _COMPARE[op](_number(cell), number)
-    if op in ("=", "<>") and re.search(r"(?<!~)[*?]", operand):
-        pattern = re.compile(_wildcards(operand), re.I | re.S)
-        return lambda cell: (pattern.fullmatch(_text(cell)) is not None) == (op == "=")
-    if op in ("=", "<>"):
-        wanted = operand.replace("~*", "*").replace("~?", "?").lower()
-        return lambda cell: (_text(cell).lower() == wanted) == (op == "=")
-    return lambda cell: isinstance(cell, str) and _COMPARE[op](cell.lower(), operand.lower())
-
-
-def _wildcards(text: str) -> str:
-    out = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "~" and i + 1 < len(text):
-            out.append(re.escape(text[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def _is_number(cell: Any) -> bool:
-    return isinstance(cell, int | float) and not isinstance(cell, bool)
-
-
-def _sum(args: list[Any]) -> float:
-    total = 0.0
-    for arg in args:
-        if isinstance(arg, list):
-            for cell in _cells(arg):
-                if isinstance(cell, str) and cell in _ERRORS:
-                    raise NotComputable(f"求和的区域中有错误值 {cell}")
-                if _is_number(cell):
-                    total += cell
-        elif arg is not None:
-            total += _number(arg)
-    return total
-
-
-def _matching(pairs: Sequence[tuple[Any, Any]]) -> list[bool]:
-    """Per cell position: whether every (range, criterion) pair matches there."""
-    ranges = [_cells(r) for r, _ in pairs]
-    if len({len(r) for r in ranges}) > 1:
-        raise NotComputable("条件区域的大小不一致")
-    tests = [_criterion(c) for _, c in pairs]
-    return [all(t(r[i]) for t, r in zip(tests, ranges, strict=True)) for i in range(len(ranges[0]))]
-
-
-def _sum_where(values: Any, pairs: Sequence[tuple[Any, Any]]) -> float:
-    cells = _cells(values)
-    keep = _matching(pairs)
-    if len(cells) != len(keep):
-        raise NotComputable("求和区域与条件区域的大小不一致")
-    return _sum([[[c] for c, k in zip(cells, keep, strict=True) if k]])
-
-
-def _sumifs(args: list[Any]) -> float:
-    if len(args) < 3 or len(args) % 2 == 0:
-        raise NotComputable("SUMIFS 的参数个数不对")
-    return _sum_where(args[0], [(args[i], args[i + 1]) for i in range(1, len(args), 2)])
-
-
-def _sumif(args: list[Any]) -> float:
-    if len(args) not in (2, 3):
-        raise NotComputable("SUMIF 的参数个数不对")
-    return _sum_where(args[2] if len(args) == 3 else args[0], [(args[0], args[1])])
-
-
-def _countif(args: list[Any]) -> float:
-    if len(args) != 2:
-        raise NotComputable("COUNTIF 的参数个数不对")
-    return float(sum(_matching([(args[0], args[1])])))
-
-
-_BUILTINS: Mapping[str, Function] = {"SUM": _sum, "SUMIFS": _sumifs, "SUMIF": _sumif, "COUNTIF": _countif}
 
 
 def evaluate(node: Node, resolve: Resolve, functions: Mapping[str, Function]) -> Any:
@@ -374,13 +204,13 @@ def evaluate(node: Node, resolve: Resolve, functions: Mapping[str, Function]) ->
         return resolve(node.text)
     if isinstance(node, Operation):
         if node.op == "neg":
-            return -_number(value(node.left))
+            return -number(value(node.left))
         left, right = value(node.left), value(node.right)
-        if node.op in _COMPARE:
-            return _compare(node.op, left, right)
+        if node.op in COMPARE:
+            return compare(node.op, left, right)
         if node.op == "&":
-            return _text(left) + _text(right)
-        a, b = _number(left), _number(right)
+            return text(left) + text(right)
+        a, b = number(left), number(right)
         if node.op == "+":
             return a + b
         if node.op == "-":
@@ -393,14 +223,14 @@ def evaluate(node: Node, resolve: Resolve, functions: Mapping[str, Function]) ->
     if node.name == "IF":
         if len(node.args) not in (2, 3):
             raise NotComputable("IF 的参数个数不对")
-        condition = _scalar(value(node.args[0]))
+        condition = scalar(value(node.args[0]))
         if isinstance(condition, str):
             raise NotComputable("IF 的条件是文字")
         if not condition and len(node.args) == 2:
             return False
         chosen = node.args[1] if condition else node.args[2]
         return 0.0 if chosen is None else value(chosen)  # only the branch taken, as in Excel
-    function = functions.get(node.name) or _BUILTINS.get(node.name)
+    function = functions.get(node.name) or BUILTINS.get(node.name)
     if function is None:
         raise NotComputable(f"函数 {node.name} 不在可计算的范围内")
     return function([value(a) for a in node.args])

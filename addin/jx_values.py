@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from .package.archive import read_part
 from .package.parts import TablePart, sheet_parts, table_parts
 from .package.sheetscan import cell_index, last_row, out_of_grid, scan_facts, scan_sheet
 
-__all__ = ["FormulaValues", "NotComputable"]
+__all__ = ["FormulaValues", "NotComputable", "table_formula_value"]
 
 # Reading a referenced sheet allocates its used range: refuse beyond this many cells.
 MAX_CELLS = 20_000_000
@@ -59,8 +59,8 @@ def _functions() -> dict[str, _Function]:
         "JX_SHARE": _Function(udfs.JX_SHARE, (True, True), 2),
         "JX_ROUND": _Function(udfs.JX_ROUND, (False, False), 2),
         "JX_GRADE": _Function(udfs.JX_GRADE, (False,), 1),
-        "JX_SCORE": _Function(udfs.JX_SCORE, (False, False, False, False, False, True), 4),
-        "JX_TOTAL_SCORE": _Function(udfs.JX_TOTAL_SCORE, (True, True), 1),
+        "JX_SCORE": _Function(udfs.JX_SCORE, (False, False, False, False, False, True, False, False), 4),
+        "JX_TOTAL_SCORE": _Function(udfs.JX_TOTAL_SCORE, (True,) * 9, 1),
     }
 
 
@@ -79,6 +79,43 @@ def _calling(name: str, function: _Function) -> Callable[[list[Any]], Any]:
         return function.call(*values)
 
     return call
+
+
+def _jx_functions() -> dict[str, Callable[[list[Any]], Any]]:
+    functions = {name: _calling(name, f) for name, f in _functions().items()}
+    functions["JX_PROCUREMENT"] = _dynamic_array
+    return functions
+
+
+def _single(value: Any) -> Any:
+    if isinstance(value, list):
+        if len(value) != 1 or len(value[0]) != 1:
+            raise NotComputable("公式的结果是多个值")
+        return value[0][0]
+    return value
+
+
+def table_formula_value(formula: str, tables: Mapping[str, Sequence[Sequence[Any]]]) -> Any:
+    """The value Excel shows for ``formula`` over in-memory tables (name → header row, then the
+    data rows), referenced as ``tblX[#All]``, ``tblX[#Data]`` or ``tblX[列]``: the value a
+    workbook built from those tables caches for the formula (the template's quick checks)."""
+
+    def resolve(text: str) -> list[list[Any]]:
+        table = _TABLE.match(text)
+        if table is None or table.group("name") not in tables:
+            raise NotComputable(f"参数“{text}”不是表格引用")
+        rows = [list(r) for r in tables[table.group("name")]]
+        items = _bracket_items(table.group("spec") or "[#Data]")
+        if items == ["#All"]:
+            return rows
+        if items == ["#Data"]:
+            return rows[1:]
+        if len(items) == 1 and items[0] in rows[0]:
+            i = rows[0].index(items[0])
+            return [[r[i] if i < len(r) else None] for r in rows[1:]]
+        raise NotComputable(f"表格引用“{text}”的写法无法识别")
+
+    return _single(evaluate(parse(formula.removeprefix("=")), resolve, _jx_functions()))
 
 
 def _dynamic_array(args: list[Any]) -> Any:
@@ -127,14 +164,8 @@ class FormulaValues:
         when it cannot be computed here."""
         node = parse(html.unescape(formula))
         if self._functions is None:
-            self._functions = {name: _calling(name, f) for name, f in _functions().items()}
-            self._functions["JX_PROCUREMENT"] = _dynamic_array
-        value = evaluate(node, lambda text: self._reference(sheet, text), self._functions)
-        if isinstance(value, list):
-            if len(value) != 1 or len(value[0]) != 1:
-                raise NotComputable("公式的结果是多个值")
-            value = value[0][0]
-        return value
+            self._functions = _jx_functions()
+        return _single(evaluate(node, lambda text: self._reference(sheet, text), self._functions))
 
     def _reference(self, sheet: str, text: str) -> list[list[Any]]:
         cells = _RANGE.match(text)

@@ -2,13 +2,16 @@
 
 Removed: the VBA project (and its signature), buttons and other form controls, the
 xlwings.conf sheet, ribbon customisations; every JX_* formula is replaced by the value it
-shows; author, last-modified-by, company and manager are cleared. Everything else keeps its
-bytes, by the same package surgery as the report writer.
+shows; personal metadata is cleared (author, last editor, comments, keywords, company, manager,
+every custom property such as 审核人) and the copy marked as ours (a custom property, so batch
+never reads it as a department). Everything else keeps its bytes, by the same package surgery
+as the report writer.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +19,26 @@ from xml.sax.saxutils import escape
 
 from .errors import UnusableInput
 from .jx_values import FormulaValues, NotComputable
-from .package.archive import check_workbook_file, open_package
+from .package.archive import check_workbook_file, open_package, read_part
 from .package.inject import marked_sheets
-from .package.package import Package, Plan, drop_override, drop_relationship, relationships, verify_xml
+from .package.package import (
+    Package,
+    Plan,
+    drop_override,
+    drop_relationship,
+    insert_before,
+    next_rel_id,
+    ns_prefix,
+    relationships,
+    verify_xml,
+)
 from .package.parts import rels_path, resolve_target
 from .package.save import atomic_write, ensure_writable, not_an_input
 from .package.sheets import drop_app_title, drop_sheet_entry
 from .package.xmlspans import Element, drop_empty_alternates, elements, remove_elements
 from .package.zipcopy import rewrite_zip
 
-__all__ = ["CONFIG_SHEETS", "ShareSummary", "share_copy"]
+__all__ = ["CONFIG_SHEETS", "SHARE_MARK", "ShareSummary", "is_share_copy", "share_copy"]
 
 CONFIG_SHEETS = ("xlwings.conf", "_xlwings.conf")
 _MACRO_MAIN = (
@@ -43,6 +56,30 @@ _SHAPE_NUMBER = re.compile(r"_s(\d+)$")  # VML "_x0000_s1025" is the control of 
 _CELL = re.compile(r"<(?:\w+:)?c\b[^>]*(?<!/)>(?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
 _FORMULA = re.compile(r"<((?:\w+:)?)f\b([^>]*)(?:/>|>(.*?)</\1f>)", re.S)
 _UDF = re.compile(r"\bJX_[A-Z_]+\s*\(", re.I)
+# The share copy's only custom document property: how batch tells our copy from a department's
+# workbook (Excel, WPS and LibreOffice keep custom properties through a re-save).
+SHARE_MARK = "jixiao_share_copy"
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{SHARE_MARK}">'
+    "<vt:lpwstr>部门整体支出绩效自评共享副本</vt:lpwstr></property></Properties>"
+)
+# docProps/core.xml elements that may name people or carry their notes: emptied.
+PERSONAL_CORE = ("dc:creator", "cp:lastModifiedBy", "dc:description", "cp:keywords")
+PERSONAL_APP = ("Company", "Manager")
+
+
+def is_share_copy(package: zipfile.ZipFile) -> bool:
+    """Whether the package is a share copy this product wrote (its custom property says so)."""
+    names = set(package.namelist())
+    for part in ("docProps/custom.xml", *(n for n in names if n.lower().endswith("custom.xml"))):
+        if part in names and SHARE_MARK.encode() in read_part(package, part):
+            return True
+    return False
 
 
 def _is_form_control(shape: Element, text: str) -> bool:
@@ -293,17 +330,47 @@ class _Share:
 
     # -- personal metadata ---------------------------------------------------------------------
     def clear_people(self) -> None:
+        """Empty who wrote, edited and reviewed the workbook: core author, last editor, comments
+        and keywords, the company and manager, the sharing user name, and every custom property
+        (审核人, 经办人 …), which the copy's own mark replaces."""
         if "docProps/core.xml" in self.pkg.names:
             core = self.text("docProps/core.xml")
-            for tag in ("dc:creator", "cp:lastModifiedBy"):
+            for tag in PERSONAL_CORE:
                 core = re.sub(rf"<{tag}>.*?</{tag}>", f"<{tag}></{tag}>", core, flags=re.S)
             self.put("docProps/core.xml", core)
         if "docProps/app.xml" in self.pkg.names:
             app = self.text("docProps/app.xml")
-            for tag in ("Company", "Manager"):
+            for tag in PERSONAL_APP:
                 app = re.sub(rf"<{tag}>.*?</{tag}>", f"<{tag}></{tag}>", app, flags=re.S)
             self.put("docProps/app.xml", app)
         self.workbook = re.sub(r'(<(?:\w+:)?fileSharing\b[^>]*\buserName=")[^"]*"', r'\1"', self.workbook)
+        self.mark_copy()
+
+    def mark_copy(self) -> None:
+        """The custom properties replaced by the copy's mark (added when there were none)."""
+        for rel in relationships(self.root_rels):
+            if rel.get("Type", "") == _CUSTOM_REL:
+                part = resolve_target("", rel.get("Target", ""))
+                if part in self.pkg.names:
+                    self.put(part, _CUSTOM_XML)
+                    return
+                self.root_rels = drop_relationship(self.root_rels, rel.get("Id", ""))
+        part = "docProps/custom.xml"
+        if part in self.pkg.names:  # a stray part without its relationship: replaced and linked
+            self.put(part, _CUSTOM_XML)
+        else:
+            self.plan.add.append((part, _CUSTOM_XML.encode("utf-8")))
+            t = ns_prefix(self.types, "Types")
+            self.types = insert_before(
+                self.types, f"</{t}Types>", f'<{t}Override PartName="/{part}" ContentType="{_CUSTOM_TYPE}"/>'
+            )
+        r = ns_prefix(self.root_rels, "Relationships")
+        rel_id = next_rel_id({rel.get("Id", "") for rel in relationships(self.root_rels)})
+        self.root_rels = insert_before(
+            self.root_rels,
+            f"</{r}Relationships>",
+            f'<{r}Relationship Id="{rel_id}" Type="{_CUSTOM_REL}" Target="{part}"/>',
+        )
 
 
 def share_copy(source: Path, target: Path) -> ShareSummary:

@@ -2,36 +2,30 @@
 
 Each returns the presented value as Excel shows it: rates as fractions rounded to their
 presented places (0.9667 for 96.67%), amounts and scores to 2 decimals, half-up on the
-decimal value. Blanks are skipped, numbers stored as text are read, and an error value or a
-word where a number belongs gives a short Chinese message in the cell, never a bare #VALUE!.
+decimal value. Cells are read as the file reader reads them (``contract.coerce``: blanks skipped,
+numbers stored as text read, a percentage where an amount or points belong refused), and the
+table functions (JX_SCORE, JX_TOTAL_SCORE, JX_PROCUREMENT) hand their ranges to the reader and
+the core themselves (``jx_tables``): a function shows the report's figure or a Chinese reason in
+the cell (an error value, a word where a number belongs, a table a figure needs), never another
+figure and never a bare #VALUE!. A reason from another JX function passed as an argument is
+shown as it is, not wrapped again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import xlwings as xw
 
-from .contract.coerce import EXCEL_ERRORS, Coercer, clean_text, parse_number_text
-from .contract.schema import CONTRACTS, INDICATORS, RULES, TableSpec
+from .contract.coerce import EXCEL_ERRORS, Coercer, parse_number_text
 from .core.findings import Findings
-from .core.measures import is_rate_row
-from .core.model import ContractLedger, Indicator, RowRef, RuleRow, TableRef
 from .core.numbers import cell_fraction as _fraction
-from .core.numbers import divide, round_half_up, to_decimal
-from .core.procurement import CATEGORIES, SIZES, from_ledger
-from .core.rulebook import compile_rules
-from .core.rules import TARGET_WORD, Case, apply_rule, ratio_score
-from .core.scoring import (
-    METHOD_COEFFICIENT,
-    METHOD_NOT_APPLICABLE,
-    METHOD_QUALITATIVE,
-    METHOD_RATIO,
-    grade,
-    score_indicators,
-)
+from .core.numbers import divide, round_half_up
+from .core.scoring import grade
+from .core.units import UNIT_FACTORS, convert
+from .jx_tables import Refused, indicator_score, ledger_figures, total_score
 
 __all__ = [
     "JX_EXEC_RATE",
@@ -43,9 +37,11 @@ __all__ = [
     "JX_TOTAL_SCORE",
 ]
 
+ERROR_PREFIX = "错误："
 
-class _Refused(Exception):
-    """An input the function cannot use; its message is what the cell shows."""
+
+class _Passed(Exception):
+    """An argument that is itself another JX function's refusal: shown as it is, not nested."""
 
 
 def _safely(compute: Callable[[], Any]) -> Any:
@@ -55,10 +51,12 @@ def _safely(compute: Callable[[], Any]) -> Any:
     which a wrapper would hide."""
     try:
         return compute()
-    except _Refused as exc:
-        return f"错误：{exc}"
+    except _Passed as exc:
+        return str(exc)
+    except Refused as exc:
+        return f"{ERROR_PREFIX}{exc}"
     except Exception:  # a UDF must show a reason, never a bare #VALUE!
-        return "错误：无法计算，请检查公式引用的单元格是否为数字或文字"
+        return f"{ERROR_PREFIX}无法计算，请检查公式引用的单元格是否为数字或文字"
 
 
 def _flat(value: Any) -> list[Any]:
@@ -69,39 +67,80 @@ def _flat(value: Any) -> list[Any]:
     return [v for item in value for v in (item if isinstance(item, list) else [item])]
 
 
-def _number(value: Any) -> Decimal | None:
-    """A cell as a Decimal: blanks None, text numbers read, errors and words refused."""
+def _passed_through(value: Any) -> None:
+    if isinstance(value, str) and value.startswith(ERROR_PREFIX):
+        raise _Passed(value)
+
+
+def _number(value: Any, kind: str = "number") -> Decimal | None:
+    """A cell as the reader reads a number of ``kind`` (coerce.Coercer): blanks None, text
+    numbers read, error values, words and (for amounts and points) percentages refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if type(value) is float:
+        return Decimal(repr(value))
+    _passed_through(value)
+    found = Findings()
+    number = Coercer(found).number(value, "", "输入", kind=kind)
+    if found.has_errors or number is None:
+        raise Refused(_reason(value, found))
+    return number
+
+
+def _reason(value: Any, found: Findings) -> str:
     if isinstance(value, bool):
-        raise _Refused(f"逻辑值 {value} 不是数字")
-    if isinstance(value, int | float):
-        return to_decimal(value)
+        return f"逻辑值 {value} 不是数字"
     text = str(value).strip()
     if text in EXCEL_ERRORS:
-        raise _Refused(f"输入含错误值 {text}")
-    parsed = parse_number_text(text)
-    if parsed is None:
-        raise _Refused(f"“{text}”不是数字")
-    number, suffix = parsed
-    return number / 100 if suffix == "%" else number
+        return f"输入含错误值 {text}"
+    if found.errors and found.errors[0].code == "input_percent_not_allowed":
+        return f"“{text}”是百分数，这里应为{'金额' if '金额' in found.errors[0].message else '分数'}"
+    return f"“{text}”不是数字"
 
 
-def _sum(value: Any) -> Decimal:
-    total = Decimal(0)
-    for cell in _flat(value):
-        # A range of 200,000 numbers: floats take the direct exact path, the rest _number.
-        if type(cell) is float:
-            total += Decimal(repr(cell))
-        elif cell is not None:
-            number = _number(cell)
+def _sums(*ranges: Any) -> list[Decimal]:
+    """The amounts of each range (金额: a percentage is refused). Amounts typed with a unit
+    ("833.58万元") are exact only beside amounts typed with units (all are then taken in 元): a
+    plain number is in the workbook's 金额单位, which a worksheet function is not told."""
+    plain_sums: list[Decimal] = []
+    unit_sums: list[Decimal] = []
+    plain = units = False
+    for value in ranges:
+        total = in_yuan = Decimal(0)
+        for cell in _flat(value):
+            # A range of 200,000 numbers: floats take the direct exact path, the rest _number.
+            if type(cell) is float:
+                total += Decimal(repr(cell))
+                plain = True
+                continue
+            unit = _unit_of(cell)
+            if unit:
+                typed = _number(str(cell).strip().removesuffix(unit), "amount") or Decimal(0)
+                in_yuan += convert(typed, unit, "元")
+                units = True
+                continue
+            number = _number(cell, "amount")
             if number is not None:
                 total += number
-    return total
+                plain = True
+        plain_sums.append(total)
+        unit_sums.append(in_yuan)
+    if units and plain:
+        raise Refused(
+            "既有带单位（如“万元”）的金额，又有不带单位的数字，无法确定金额单位：请统一去掉单位，或都写上单位"
+        )
+    return unit_sums if units else plain_sums
+
+
+def _unit_of(cell: Any) -> str:
+    if not isinstance(cell, str):
+        return ""
+    parsed = parse_number_text(cell.strip())
+    return parsed[1] if parsed is not None and parsed[1] in UNIT_FACTORS else ""
 
 
 def _exec_rate(executed: Any, budget: Any) -> Any:
-    return _fraction(divide(_sum(executed), _sum(budget)), 2)
+    return _fraction(divide(*_sums(executed, budget)), 2)
 
 
 @xw.func
@@ -113,7 +152,7 @@ def JX_EXEC_RATE(executed: Any, budget: Any) -> Any:
 
 
 def _share(part: Any, whole: Any) -> Any:
-    return _fraction(divide(_sum(part), _sum(whole)), 1)
+    return _fraction(divide(*_sums(part, whole)), 1)
 
 
 @xw.func
@@ -130,7 +169,7 @@ def _round(x: Any, digits: Any) -> Any:
     if number is None:
         return None
     if places is None or places != places.to_integral() or not 0 <= places <= 10:
-        raise _Refused("小数位数应为 0 到 10 的整数")
+        raise Refused("小数位数应为 0 到 10 的整数")
     return float(round_half_up(number, int(places)))
 
 
@@ -143,10 +182,10 @@ def JX_ROUND(x: Any, digits: Any) -> Any:
 
 
 def _grade(score: Any, total: Any) -> Any:
-    number = _number(score)
+    number = _number(score, "points")
     if number is None:
         return None
-    out_of = _number(total) if total is not None else Decimal(100)
+    out_of = _number(total, "points") if total is not None else Decimal(100)
     if out_of is None or out_of <= 0:
         return None
     return grade(number, out_of)
@@ -161,102 +200,13 @@ def JX_GRADE(score: Any, total: Any = None) -> Any:
     return _safely(lambda: _grade(score, total))
 
 
-def _header_index(rows: list[list[Any]], spec: TableSpec) -> tuple[dict[str, int], list[list[Any]]]:
-    """Column positions from a header row when the range has one, else the contract's order."""
-    if rows:
-        heads = [clean_text(v).replace(" ", "") if isinstance(v, str) else "" for v in rows[0]]
-        found = {name: heads.index(name) for name in spec.headers if name in heads}
-        if len(found) >= 2:
-            return found, rows[1:]
-    return {name: i for i, name in enumerate(spec.headers)}, rows
-
-
-def _cell(row: list[Any], index: dict[str, int], name: str) -> Any:
-    i = index.get(name)
-    return row[i] if i is not None and i < len(row) else None
-
-
-def _udf_ref(spec: TableSpec) -> TableRef:
-    return TableRef(spec.sheet, spec.table, {name: i for i, name in enumerate(spec.headers)}, 1)
-
-
-def _rules(rules: Any) -> list[RuleRow]:
-    rows = [list(r) for r in (rules or [])]
-    index, body = _header_index(rows, RULES)
-    ref = _udf_ref(RULES)
-    out = []
-    for n, row in enumerate(body, start=2):
-        name = _cell(row, index, "规则名称")
-        if name is None or not str(name).strip():
-            continue
-        lower, upper = _cell(row, index, "下限"), _cell(row, index, "上限")
-        out.append(
-            RuleRow(
-                clean_text(str(name)).replace(" ", ""),
-                clean_text(str(_cell(row, index, "规则类型") or "")),
-                None if _is_target(lower) else _number(lower),
-                None if _is_target(upper) else _number(upper),
-                _number(_cell(row, index, "得分比例")),
-                _number(_cell(row, index, "每点扣分")),
-                RowRef(ref, n),
-                _number(_cell(row, index, "每档")),
-                _is_target(lower),
-                _is_target(upper),
-            )
-        )
-    return out
-
-
-def _is_target(value: Any) -> bool:
-    return isinstance(value, str) and clean_text(value).replace(" ", "") == TARGET_WORD
-
-
-def _first_error(findings: Findings) -> None:
-    if findings.has_errors:
-        raise _Refused(findings.errors[0].message)
-
-
-def _value(value: Any, column: str) -> Decimal | None:
-    return Coercer(Findings()).value(value, "", column)[0] if not isinstance(value, list) else None
-
-
-def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, rules: Any, coefficient: Any) -> Any:
-    how = clean_text(str(method or "")).replace(" ", "")
-    points = _number(weight)
-    if points is None or points < 0:
-        raise _Refused("分值应为非负数")
-    if how == METHOD_NOT_APPLICABLE:
-        return METHOD_NOT_APPLICABLE
-    if how == METHOD_COEFFICIENT:
-        factor = _value(coefficient, "得分系数")
-        if factor is None or not 0 <= factor <= 1:
-            raise _Refused("得分系数应在 0 到 100% 之间")
-        return float(round_half_up(factor * points, 2))
-    value = _value(actual, "实际值")
-    if how == METHOD_QUALITATIVE:
-        if value is None or not 0 <= value <= points:
-            raise _Refused(f"定性得分应在 0 到 {points.normalize():f} 之间")
-        return float(round_half_up(value, 2))
-    if value is None:
-        raise _Refused("实际值为空或不是数字")
-    goal = _value(target, "目标值")
-    reverse = clean_text(str(direction or "")) == "反向"
-    if how == METHOD_RATIO:
-        if goal is None or goal < 0 or value < 0:
-            raise _Refused("比率法需要非负的目标值和实际值")
-        return float(round_half_up(ratio_score(points, goal, value, reverse=reverse), 2))
-    findings = Findings()
-    compiled = compile_rules(_rules(rules), findings)
-    _first_error(findings)
-    rule = compiled.get(how)
-    if rule is None:
-        raise _Refused(f"计分规则中没有“{how}”")
-    texts = [str(v) for v in (target, actual) if isinstance(v, str)]
-    case = Case(points, value, goal, reverse=reverse, rate=is_rate_row("", texts, values=(goal, value)))
-    outcome = apply_rule(rule, case)
-    if outcome.score is None:
-        raise _Refused(outcome.problem)
-    return float(round_half_up(outcome.score, 2))
+def _score(
+    method: Any, weight: Any, target: Any, actual: Any, direction: Any, rules: Any, coefficient: Any, name: Any
+) -> Any:
+    for value in (method, weight, target, actual, direction, coefficient, name):
+        _passed_through(value)
+    score = indicator_score(method, weight, target, actual, direction, rules, coefficient, name)
+    return score if isinstance(score, str) else float(round_half_up(score, 2))
 
 
 @xw.func
@@ -267,6 +217,7 @@ def _score(method: Any, weight: Any, target: Any, actual: Any, direction: Any, r
 @xw.arg("direction", doc="指标方向：正向（默认）或反向")
 @xw.arg("rules", ndim=2, doc="计分规则表（如 tblRules[#All]），按规则计分时需要")
 @xw.arg("coefficient", doc="得分系数（计分方法为得分系数时需要，如 76%）")
+@xw.arg("name", doc="指标名称（三级指标；扣分规则看不出是比率还是数量时需要）")
 def JX_SCORE(
     method: Any,
     weight: Any,
@@ -275,59 +226,60 @@ def JX_SCORE(
     direction: Any = "正向",
     rules: Any = None,
     coefficient: Any = None,
+    name: Any = None,
 ) -> Any:
-    """按计分方法计算一项指标的得分，四舍五入到 0.01 分（得分系数法：得分系数 × 分值）。"""
-    return _safely(lambda: _score(method, weight, target, actual, direction, rules, coefficient))
+    """一项指标的得分（按其分值，四舍五入到 0.01 分），与“生成报告”对同一行的读取和计分完全相同
+    （如比率行中的 92 按 92% 读取）；读取时的提示请点“校验数据”查看。"""
+    return _safely(lambda: _score(method, weight, target, actual, direction, rules, coefficient, name))
 
 
-def _total_score(indicators: Any, rules: Any) -> Any:
-    rows = [list(r) for r in (indicators or [])]
-    index, body = _header_index(rows, INDICATORS)
-    ref = _udf_ref(INDICATORS)
-    coercer = Coercer(Findings())
-    items = []
-    for n, row in enumerate(body, start=2):
-        weight = _number(_cell(row, index, "分值"))
-        if weight is None:
-            continue
-        target, target_text = coercer.value(_cell(row, index, "目标值"), "", "目标值")
-        actual, actual_text = coercer.value(_cell(row, index, "实际值"), "", "实际值")
-        items.append(
-            Indicator(
-                str(_cell(row, index, "一级指标") or ""),
-                str(_cell(row, index, "二级指标") or ""),
-                str(_cell(row, index, "三级指标") or f"第{n}行"),
-                weight,
-                clean_text(str(_cell(row, index, "指标方向") or "正向")),
-                target,
-                target_text,
-                actual,
-                actual_text,
-                "",
-                clean_text(str(_cell(row, index, "计分方法") or "")).replace(" ", ""),
-                _number(_cell(row, index, "自评得分")),
-                "",
-                RowRef(ref, n),
-                _value(_cell(row, index, "得分系数"), "得分系数"),
-            )
-        )
-    if not items:
-        raise _Refused("没有可计分的指标")
-    findings = Findings()
-    declared = sum((i.weight for i in items), Decimal(0))
-    result = score_indicators(items, _rules(rules), {}, declared, findings)
-    _first_error(findings)
-    if result.total is None:
-        raise _Refused("无法计算总分")
-    return float(round_half_up(result.total, 2))
+def _tables(**ranges: Any) -> Mapping[str, Any]:
+    for value in ranges.values():
+        for cell in _flat(value) if isinstance(value, list) else [value]:
+            _passed_through(cell)
+    return ranges
+
+
+def _total_score(**ranges: Any) -> Any:
+    return float(round_half_up(total_score(_tables(**ranges)), 2))
 
 
 @xw.func
 @xw.arg("indicators", ndim=2, doc="绩效指标表（如 tblIndicators[#All]）")
 @xw.arg("rules", ndim=2, doc="计分规则表（如 tblRules[#All]），有按规则计分的指标时需要")
-def JX_TOTAL_SCORE(indicators: Any, rules: Any = None) -> Any:
-    """自评总分：逐项计分后合计（“不适用”指标的分值按比例分配给其他指标），四舍五入到 0.01 分。"""
-    return _safely(lambda: _total_score(indicators, rules))
+@xw.arg("budget", ndim=2, doc="预算执行表（如 tblBudget[#All]），数据来源为预算执行率、支出进度、预算调整率时需要")
+@xw.arg("contracts", ndim=2, doc="采购合同表（如 tblContracts[#All]），数据来源为采购占比或采购总额时需要")
+@xw.arg("procurement", ndim=2, doc="采购汇总表（如 tblProcurement[#All]），数据来源为采购占比或采购总额时需要")
+@xw.arg("info", ndim=2, doc="基本信息表（如 tblInfo[#All]）：指标总分、口径和金额单位")
+@xw.arg("projects", ndim=2, doc="项目表（如 tblProjects[#All]），数据来源为项目绩效自评完成率时需要")
+@xw.arg("project_funds", ndim=2, doc="项目资金表（如 tblProjectFunds[#All]）")
+@xw.arg("project_indicators", ndim=2, doc="项目指标表（如 tblProjectIndicators[#All]）")
+def JX_TOTAL_SCORE(
+    indicators: Any,
+    rules: Any = None,
+    budget: Any = None,
+    contracts: Any = None,
+    procurement: Any = None,
+    info: Any = None,
+    projects: Any = None,
+    project_funds: Any = None,
+    project_indicators: Any = None,
+) -> Any:
+    """自评总分，与“生成报告”的计算完全相同（“不适用”指标的分值按比例分配给其他指标），四舍五入到 0.01 分；
+    数据来源为计算值（如预算执行率）的指标需要相应的表作参数。"""
+    return _safely(
+        lambda: _total_score(
+            tblIndicators=indicators,
+            tblRules=rules,
+            tblBudget=budget,
+            tblContracts=contracts,
+            tblProcurement=procurement,
+            tblInfo=info,
+            tblProjects=projects,
+            tblProjectFunds=project_funds,
+            tblProjectIndicators=project_indicators,
+        )
+    )
 
 
 _PROCUREMENT_HEADERS = [
@@ -341,28 +293,8 @@ _PROCUREMENT_HEADERS = [
 
 
 def _procurement(contracts: Any) -> Any:
-    rows = [list(r) for r in (contracts or [])]
-    index, body = _header_index(rows, CONTRACTS)
-    categories: list[str] = []
-    amounts: list[Decimal] = []
-    sizes: list[str] = []
-    for row in body:
-        amount = _number(_cell(row, index, "合同金额"))
-        category = clean_text(str(_cell(row, index, "采购类别") or ""))
-        size = clean_text(str(_cell(row, index, "供应商规模") or ""))
-        if amount is None and not category:
-            continue
-        if category not in CATEGORIES:
-            raise _Refused(f"采购类别“{category}”应为 {'/'.join(CATEGORIES)}")
-        if size not in SIZES:
-            raise _Refused(f"供应商规模“{size}”应为 {'/'.join(SIZES)}")
-        categories.append(category)
-        amounts.append(amount or Decimal(0))
-        sizes.append(size)
-    n = len(amounts)
-    ledger = ContractLedger(_udf_ref(CONTRACTS), [""] * n, [""] * n, categories, amounts, sizes, range(n))
-    p = from_ledger(ledger)
-    table: list[Sequence[Any]] = [_PROCUREMENT_HEADERS]
+    p = ledger_figures(_tables(tblContracts=contracts)["tblContracts"])
+    table: list[list[Any]] = [_PROCUREMENT_HEADERS]
     for c in p.categories:
         table.append(
             [

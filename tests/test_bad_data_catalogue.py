@@ -76,7 +76,7 @@ WARNINGS = {
     "万元 suffix": Case(_set("tblBudget", 0, 3, "7,215.46万元"), "input_text_number", "预算执行!D4", "7215.46"),
     "full-width digits": Case(_set("tblBudget", 1, 3, "９８６.２０"), "input_text_number", "预算执行!D5", "986.2"),
     "blank row inside a table": Case(_insert_blank, "input_blank_row", "预算执行!5:5", "空行"),
-    "gap between bands": Case(_band_gap, "rule_band_gap", "计分规则!C5", "0.85"),
+    "gap between bands": Case(_band_gap, "rule_band_gap", "计分规则!C5", "85%"),  # a rate rule: in percent
 }
 
 

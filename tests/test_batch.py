@@ -109,3 +109,66 @@ def test_copies_of_one_department_and_year_are_ranked_and_counted_once(tmp_path:
     assert "外办.xlsx" in table["外办(1).xlsx"][20]
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 2
+
+
+def _year(folder: Path, name: str, department: str, year: int, basis: str, score_cut: int = 0) -> Path:
+    path = folder / name
+    tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
+    info = {row[0]: row for row in tables["tblInfo"]}
+    info["部门名称"][1], info["评价年度"][1], info["小微占比口径"][1] = department, year, basis
+    tables["tblIndicators"][4][9] = 5 - score_cut
+    build_workbook(path, tables, BuildOptions())
+    return path
+
+
+def test_several_years_are_ranked_and_counted_per_year_and_a_changed_base_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A department's 2023 and 2024 workbooks: each year ranked and counted on its own (never
+    against itself, never twice); their different 小微占比口径 named with both shares."""
+    from addin.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _year(folder, "民政局2023.xlsx", "民政局", 2023, "中小企业合同金额")
+    _year(folder, "民政局2024.xlsx", "民政局", 2024, "政府采购支出总额", score_cut=2)
+    _year(folder, "外办2024.xlsx", "外办", 2024, "中小企业合同金额", score_cut=4)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["batch", str(folder), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    note = (
+        "“民政局”各年度的小微占比口径不同（2023 年按中小企业合同金额口径，小微占中小企业比 10.8%；"
+        "2024 年按政府采购支出总额口径，小微占政府采购支出比 7.2%），两年的小微企业占比不可直接比较"
+    )
+    assert f"警告：{note}" in printed
+    wb = openpyxl.load_workbook(out)
+    ws = wb["汇总"]
+    assert "按评价年度（2023、2024）分别排名和统计等级" in ws["A1"].value
+    assert ws["N3"].value == "得分排名（年度内）"
+    table = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True) if r[1]}
+    assert table["民政局2023.xlsx"][13] == 1  # alone in 2023
+    assert [table["民政局2024.xlsx"][13], table["外办2024.xlsx"][13]] == [1, 2]
+    assert table["民政局2023.xlsx"][20] == note and table["民政局2024.xlsx"][20] == note
+    assert not table["外办2024.xlsx"][20]
+    grades = list(wb["等级统计"].iter_rows(values_only=True))
+    assert grades[0][:3] == ("等级", "2023年部门数", "2024年部门数")
+    assert grades[-1][:3] == ("合计", 1, 2)  # three workbooks, each counted once in its year
+
+
+def test_a_workbook_without_a_score_is_not_counted_valid(tmp_path: Path) -> None:
+    """A department with no indicators has no score: an error, so the title's valid count and
+    the grade count agree (before: "2 个部门有效" over a grade total of 1)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _department(folder, "甲局", 1.0, 0)
+    tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"][0][1] = "乙局"
+    tables["tblIndicators"] = []
+    build_workbook(folder / "乙局.xlsx", tables, BuildOptions())
+    out = tmp_path / "汇总.xlsx"
+    rows = batch(folder, out, workers=1).rows
+    assert {r.file: r.errors > 0 for r in rows} == {"甲局.xlsx": False, "乙局.xlsx": True}
+    wb = openpyxl.load_workbook(out)
+    assert "1 个部门有效，1 个有错误未计分" in wb["汇总"]["A1"].value
+    grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
+    assert grades["合计"] == 1

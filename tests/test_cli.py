@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from addin.cli import main
+
 from .reference import REFERENCE_FIGURES
 
 FOREIGN = Path(__file__).parent / "data" / "foreign"
@@ -284,6 +286,42 @@ def test_generate_names_the_sheets_it_wrote(make_workbook: Make, tmp_path: Path)
     assert "1 张项目支出绩效自评表“项目自评-1”）" in result.stdout and "至" not in result.stdout.splitlines()[-1]
     result = run("generate", make_workbook(name="three.xlsx"), "-o", tmp_path / "three-out.xlsx")
     assert "3 张项目支出绩效自评表“项目自评-1”至“项目自评-3”" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "verb", [None, "demo", "generate", "check", "summary", "share", "docx", "batch", "serve", "template"]
+)
+def test_help_is_chinese_throughout(verb: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words (usage, section titles, -h, its errors) in Chinese, every argument
+    explained."""
+    with pytest.raises(SystemExit) as stop:
+        main([*([verb] if verb else []), "--help"])
+    assert stop.value.code == 0
+    shown = capsys.readouterr().out
+    for english in ("usage:", "positional arguments", "options:", "show this help message", "optional arguments"):
+        assert english not in shown, (verb, english)
+    assert shown.startswith("用法：") and "显示本帮助并退出" in shown
+    lines = shown.splitlines()
+    for i, line in enumerate(lines):  # an argument line without help ends the line at its name
+        if line.startswith("  ") and not line.startswith("   ") and verb is not None:
+            assert len(line.split()) > 1 or lines[i + 1].startswith("      "), (verb, line)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate"], "错误：缺少参数：WORKBOOK"),
+        (["frob"], "错误：参数 命令 的值 'frob' 无效"),
+        (["check", "a.xlsx", "b.xlsx"], "错误：无法识别的参数：b.xlsx"),
+        (["batch", "in", "-o", "out.xlsx", "--workers", "two"], "错误：参数 --workers 的值 'two' 应为整数"),
+    ],
+)
+def test_argument_errors_are_chinese(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "usage:" not in err and "error:" not in err
 
 
 def test_the_collector_is_tuned_only_for_a_process_that_is_one_command(example_path: Path) -> None:

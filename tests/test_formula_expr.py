@@ -105,3 +105,29 @@ def test_references_in_a_formula() -> None:
     formula = "SUM('My ''Sheet'!A1:B2,预算执行!$E$4,tblBudget[[#Data],[执行数]],tblRules[#All],Tbl)"
     assert evaluate(parse(formula), resolve, {}) == 5.0
     assert seen == ["'My ''Sheet'!A1:B2", "预算执行!$E$4", "tblBudget[[#Data],[执行数]]", "tblRules[#All]", "Tbl"]
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("ROUND(2.675,2)", 2.68),  # the decimal value the cell shows, not the binary float below it
+        ("ROUND(-2.5,0)", -3.0),  # half away from zero, as Excel
+        ("ROUND(1234.5,-2)", 1200.0),
+        ("ROUNDUP(1.201,2)", 1.21),
+        ("ROUNDUP(-1.201,2)", -1.21),
+        ("ROUNDDOWN(1.299,1)", 1.2),
+        ("ABS(-A1)", 2.0),
+        ("MIN(T[支出金额])", 213.53),  # the blank cell is passed over, as Excel does
+        ("MAX(T[支出金额],2000)", 2000.0),
+        ("AVERAGE(T[授予中小企业合同金额])", 586.05),
+        ("ROUND(JX_SHARE(T[授予中小企业合同金额],T[支出金额])*100,0)", 67.0),
+    ],
+)
+def test_the_functions_clerks_put_around_jx_results(formula: str, value: float) -> None:
+    assert calc(formula) == pytest.approx(value)
+
+
+def test_the_new_functions_refuse_what_excel_shows_as_an_error() -> None:
+    for formula in ("AVERAGE(C1)", "MIN(B1)", "ROUND(A1)", 'ABS("x")'):
+        with pytest.raises(NotComputable):
+            calc(formula)

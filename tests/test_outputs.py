@@ -5,7 +5,11 @@ verb with -o, and the files the buttons write beside the workbook)."""
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import shutil
+import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -144,3 +148,61 @@ def test_atomic_write_keeps_only_what_differs(tmp_path: Path) -> None:
     assert kept is not None and kept.read_bytes() == b"one" and path.read_bytes() == b"two"
     assert atomic_write(path, writing(b"three"), keep_existing=False) is None
     assert path.read_bytes() == b"three" and backups(path) == [kept]
+
+
+def test_every_verb_twice_writes_the_same_bytes_and_keeps_nothing(folder: Path, tmp_path: Path) -> None:
+    """Re-running with unchanged inputs (a clock later: zip entry times and created dates are not
+    the clock's) gives the same bytes, so nothing is kept as a backup."""
+    out = tmp_path / "out"
+    out.mkdir()
+    source = folder / "外办.xlsx"
+    runs = {
+        "generate": (["generate", str(source), "-o", str(out / "report.xlsx")], out / "report.xlsx"),
+        "share": (["share", str(source), "-o", str(out / "share.xlsx")], out / "share.xlsx"),
+        "docx": (["docx", str(source), "-o", str(out / "report.docx")], out / "report.docx"),
+        "batch": (["batch", str(folder), "-o", str(out / "汇总.xlsx")], out / "汇总.xlsx"),
+        "demo": (["demo", "-o", str(out / "demo")], out / "demo" / "example.xlsm"),
+        "template": (["template", "-o", str(out / "tpl")], out / "tpl" / "部门整体支出绩效自评模板.xlsm"),
+    }
+    first = {}
+    for verb, (args, path) in runs.items():
+        assert main(args) == 0, verb
+        first[verb] = digest(path)
+    time.sleep(2.1)  # the next second, and the next two-second step of a zip entry's time
+    for verb, (args, path) in runs.items():
+        assert main(args) == 0, verb
+        assert digest(path) == first[verb], verb
+        assert not backups(path), verb
+
+
+def test_batch_never_reads_a_share_copy_as_a_department(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A share copy in the folder (whatever its name, newer than the workbook) is recognised by
+    its mark and passed over, so the department's own workbook is the one summarised."""
+    source = folder / "外办.xlsx"
+    _without_custom_properties(source)
+    copy = folder / "外办-最新.xlsx"
+    assert main(["share", str(source), "-o", str(copy)]) == 0
+    with zipfile.ZipFile(copy) as z:  # a workbook without custom properties gets the mark added
+        assert "docProps/custom.xml" in z.namelist()
+        assert "custom-properties" in z.read("_rels/.rels").decode()
+    assert openpyxl.load_workbook(copy).sheetnames  # still a valid package
+    capsys.readouterr()
+    out = folder.parent / "汇总.xlsx"
+    assert main(["batch", str(folder), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "已跳过 外办-最新.xlsx：这是导出的共享副本" in printed and "已汇总 2 个部门" in printed
+    listed = [row[1] for row in openpyxl.load_workbook(out)["汇总"].iter_rows(min_row=4, values_only=True)]
+    assert sorted(str(name) for name in listed) == ["侨办.xlsx", "外办.xlsx"]
+
+
+def _without_custom_properties(path: Path) -> None:
+    """The workbook as Excel saves one that never had a custom document property."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename == "docProps/custom.xml":
+                continue
+            body = src.read(info)
+            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
+                body = re.sub(rb"<(Relationship|Override)\b[^>]*custom[^>]*/>", b"", body)
+            out.writestr(info, body)

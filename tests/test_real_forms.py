@@ -39,9 +39,9 @@ def test_the_national_2023_disclosure_in_yi_yuan(tmp_path: Path) -> None:
     assert p["granularity"] == "category_amounts"
     assert p["category_sum"] == "33929.70"
     # The statement's categories add up to 0.1 more than its total: flagged, naming both figures.
-    # The only other finding is that a disclosure has no budget to evaluate.
+    # The only other findings: a disclosure has no budget and no indicators to evaluate.
     errors = {c["code"]: c for c in s["checks"] if c["severity"] == "error"}
-    assert set(errors) == {"procurement_category_sum", "budget_empty"}
+    assert set(errors) == {"procurement_category_sum", "budget_empty", "score_no_indicators"}
     gap = errors["procurement_category_sum"]
     assert "33,929.70 亿元" in gap["message"] and "33,929.60 亿元" in gap["message"]
     assert gap["location"] == "采购汇总!B5"
@@ -72,6 +72,7 @@ def test_an_unknown_unit_is_one_located_error_and_the_other_checks_still_run(tmp
         ("budget_empty", "预算执行!A1"),
         ("input_unknown_choice", "基本信息!B4"),
         ("procurement_category_sum", "采购汇总!B5"),
+        ("score_no_indicators", "绩效指标!D1"),
     ]
     # Amounts in an unknown unit are withheld (null), as every figure that depends on bad input.
     assert s["amount_unit"] is None and s["procurement"]["total"] is None
@@ -85,7 +86,8 @@ def test_a_total_only_statement_of_the_ministry_of_finance(tmp_path: Path) -> No
     assert (p["granularity"], p["categories"]) == ("total", {})
     assert (p["total"], p["sme"], p["small_micro"]) == ("33509.75", "32407.19", "2739.43")
     assert p["sme_share"] == m["sme_share"] and p["small_micro_share_of_total"] == m["small_micro"]
-    assert [c["code"] for c in s["checks"]] == ["budget_empty"]  # not "nothing filled, read as 0"
+    # Not "nothing filled, read as 0"; a statement without indicators has no score, and says so.
+    assert [c["code"] for c in s["checks"]] == ["budget_empty", "score_no_indicators"]
 
 
 def test_category_amounts_with_six_decimals_as_published(tmp_path: Path) -> None:
@@ -97,7 +99,7 @@ def test_category_amounts_with_six_decimals_as_published(tmp_path: Path) -> None
     assert (p["total"], p["sme"], p["small_micro"]) == ("28861.94", "5915.87", "1931.86")
     assert p["sme_share"] == d["sme_share"] and p["small_micro_share_of_total"] == d["small_micro"]
     assert p["category_sum"] == p["total"]  # the categories add up to the sixth decimal
-    assert [c["code"] for c in s["checks"]] == ["budget_empty"]
+    assert [c["code"] for c in s["checks"]] == ["budget_empty", "score_no_indicators"]
 
 
 @pytest.mark.parametrize(

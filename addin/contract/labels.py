@@ -2,9 +2,10 @@
 
 Clerks and published forms label rows in ways a unit name never takes:
 
-* a **total** row: 合计, 总计, 汇总 or 小计, also written "合计：", "合计（万元）", "本部门合计"
+* a **total** row: 合计, 总计 or 汇总, also written "合计：", "合计（万元）", "本部门合计"
   (spaces, full-width spaces and line breaks ignored) — the clerk's declared total, checked
-  against the sum, never summed as a unit or category;
+  against the sum, never summed as a unit or category (a 小计 is a subtotal of a group of rows,
+  ``subtotals.py``);
 * a **sub-item** row: "其中：二级单位", "其中：办本级" — a breakdown of a row above or of the
   total, never a unit of its own (summing it counts its amounts twice);
 * a **footer** line below the data: "填表人：张三    审核人：李四", "注：金额单位为万元";
@@ -19,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from .schema import TOTAL_LABELS
+from .schema import AMOUNT_UNITS, TOTAL_LABELS
 
 __all__ = [
     "SAMPLE_COLUMNS",
@@ -31,6 +32,7 @@ __all__ = [
     "is_total_label",
     "label_key",
     "rows_below",
+    "subtotal_of",
 ]
 
 # The template's placeholder rows carry this word in a cell of their own.
@@ -73,11 +75,41 @@ def label_key(text: str) -> str:
 
 
 def is_total_label(label: str) -> bool:
-    """合计/总计/汇总/小计, also "合计：", "合计（万元）", "本部门合计"."""
+    """合计/总计/汇总, also "合计：", "合计（万元）", "本部门合计" (not 小计: ``subtotals``)."""
     key = _TRAILING_UNIT.sub("", label_key(label).rstrip(":")).rstrip(":")
     if key in TOTAL_LABELS:
         return True
     return any(key == prefix + word for word in _GRAND_TOTALS for prefix in _TOTAL_PREFIXES)
+
+
+_SUBTOTAL_WORD = "小计"
+_BRACKETS = "()[]"
+
+
+def subtotal_of(label: str) -> str | None:
+    """The unit a subtotal row names ("" for a bare 小计), or None when the label is no 小计:
+    "小计" → "", "小计（万元）" → "", "局本级 小计" / "小计：局本级" / "其中：局本级小计" → "局本级"."""
+    key = label_key(label).removeprefix("其中").strip(":")
+    if _SUBTOTAL_WORD not in key:
+        return None
+    if key.startswith(_SUBTOTAL_WORD):
+        name = key[len(_SUBTOTAL_WORD) :].strip(":")
+        spaced = unicodedata.normalize("NFKC", label).strip().removeprefix("其中").lstrip(":： ")
+        if (
+            name
+            and name[0] not in _BRACKETS
+            and spaced[len(_SUBTOTAL_WORD) : len(_SUBTOTAL_WORD) + 1] not in (":", " ")
+        ):
+            return None  # 小计划…: a word that starts with 小计, not a subtotal
+    elif key.endswith(_SUBTOTAL_WORD):
+        name = key[: -len(_SUBTOTAL_WORD)].strip(":-—")
+    else:
+        return None
+    if name and name[0] in _BRACKETS and name[-1] in _BRACKETS:
+        name = name[1:-1].strip()
+        if name in AMOUNT_UNITS or name == "万":
+            name = ""  # 小计（万元）: the unit of the amounts, not of a unit
+    return name
 
 
 def is_sub_item(label: str) -> bool:
@@ -105,6 +137,7 @@ def footer_text(row: Sequence[Any]) -> str | None:
 SAMPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "tblBudget": ("单位名称",),
     "tblContracts": ("合同编号", "单位名称"),
+    "tblProcurement": ("采购类别",),
     "tblIndicators": ("三级指标",),
     "tblRules": ("规则名称",),
     "tblNarrative": ("内容",),
@@ -138,7 +171,7 @@ def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
             break
         seen_data = True
         label = next((v for v in row if not is_blank(v)), "")
-        if isinstance(label, str) and (is_total_label(label) or is_sub_item(label)):
+        if isinstance(label, str) and (is_total_label(label) or is_sub_item(label) or subtotal_of(label) is not None):
             continue
         found.append(first_row + i)
     return found

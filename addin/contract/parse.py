@@ -25,11 +25,12 @@ from . import schema
 from .coerce import Coercer, clean_text
 from .headers import amount_unit_alias
 from .indicators import read_scoring
-from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key
+from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key, subtotal_of
 from .projects import read_projects
 from .raw import RawTable
-from .rows import ContractTable
+from .rows import Cells, ContractTable
 from .schema import TableSpec
+from .subtotals import SubtotalGroups
 
 __all__ = ["SAMPLE_MARK", "parse_department"]
 
@@ -54,33 +55,25 @@ def _info(table: ContractTable, findings: Findings) -> Info:
 
     department = text("部门名称")
     if SAMPLE_MARK in department:
-        findings.warning(
+        # The report's title would carry it: an error, as a sample row of any other table is.
+        findings.error(
             "input_sample_row",
             f"部门名称“{department}”仍是模板中的示例：请填写本部门全称",
             locations.get("部门名称", header),
         )
-    if not department:
+    if not department and "部门名称" in locations:
+        findings.error(
+            "info_missing",
+            f"基本信息的部门名称未填写：请在 {locations['部门名称']} 填写部门全称",
+            locations["部门名称"],
+        )
+    elif not department:
         findings.error(
             "info_missing",
             "基本信息缺少“部门名称”：请在项目列写“部门名称”并在内容列填写部门全称",
-            locations.get("部门名称", header),
+            header,
         )
-    year_value, year_where = items.get("评价年度", (None, locations.get("评价年度", header)))
-    year = 0
-    parsed_year = None
-    if type(year_value) is float or type(year_value) is int:
-        parsed_year = to_decimal(year_value)
-    elif isinstance(year_value, str):
-        digits = clean_text(year_value).removesuffix("年度").removesuffix("年")
-        parsed_year = Decimal(digits) if digits.isdigit() else None
-    if parsed_year is not None and parsed_year == parsed_year.to_integral() and 2000 <= parsed_year <= 2100:
-        year = int(parsed_year)
-    else:
-        findings.error(
-            "info_year",
-            f"基本信息的评价年度“{'' if year_value is None else year_value}”无效：请填写四位年份，如 2023",
-            year_where or header,
-        )
+    year = _year(items, locations, header, coercer)
 
     def choice(key: str, choices: Sequence[str], unknown: str | None = None) -> str:
         value = text(key)
@@ -120,6 +113,33 @@ def _info(table: ContractTable, findings: Findings) -> Info:
     )
 
 
+def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: str, coercer: Coercer) -> int:
+    """评价年度: a four-digit year; "2023年" or "2024年度" (or "2023" as text) is read with a warning
+    naming the cell; anything else is an error there (0)."""
+    value, where = items.get("评价年度", (None, locations.get("评价年度", header)))
+    where = where or header
+    parsed = None
+    if type(value) is float or type(value) is int:
+        parsed = to_decimal(value)
+    elif isinstance(value, str):
+        digits = clean_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")
+        parsed = Decimal(digits) if digits.isdigit() else None
+    if parsed is not None and parsed == parsed.to_integral() and 2000 <= parsed <= 2100:
+        year = int(parsed)
+        if isinstance(value, str):
+            coercer.findings.interpretation(
+                "input_year_text",
+                f"评价年度“{value.strip()}”已按 {year} 读取：建议填写数字 {year}",
+                where,
+                value.strip(),
+                str(year),
+            )
+        return year
+    shown = "" if value is None else coercer.text(value)
+    coercer.findings.error("info_year", f"基本信息的评价年度“{shown}”无效：请填写四位年份，如 2023", where)
+    return 0
+
+
 def _sub_item(table: ContractTable, where: str, label: str, findings: Findings) -> None:
     """A 其中 row is a breakdown of a row above or of the total: counting it as a unit or a
     category would count its amounts twice (DESIGN.md, "Reading what clerks really type")."""
@@ -147,12 +167,32 @@ def _amount_unit(typed: str, where: str, coercer: Coercer) -> str:
     return unit
 
 
+_BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "执行数", "支出数")
+
+
+def _declared(cells: Cells, columns: Sequence[str]) -> dict[str, tuple[Decimal, str]]:
+    """The amounts a 小计 row states, with their cells (blank ones are not declared)."""
+    found = {}
+    for column in columns:
+        if column in cells.table.index and not is_blank(cells.raw(column)):
+            value = cells.number(column)
+            if value is not None:
+                found[column] = (value, cells.where(column))
+    return found
+
+
 def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
     parts: list[tuple[Decimal, str, str]] = []
+    groups = SubtotalGroups(table.spec.table)
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
+        name = cells.coercer.text(cells.raw("单位名称"))
+        unit = subtotal_of(name)
+        if unit is not None:
+            groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS))
+            continue
         name = cells.text("单位名称")
         if is_sub_item(name):
             _sub_item(table, cells.where("单位名称"), name, coercer.findings)
@@ -174,6 +214,8 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             declared = line
         else:
             lines.append(line)
+            groups.add_row(r, name, dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True)))
+    groups.check(coercer.findings, table.raw.sheet)
     whole = sum((line.total for line in lines), Decimal(0))
     for part, name, where in parts:
         if lines and part > whole:
@@ -204,6 +246,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    groups = SubtotalGroups(table.spec.table)
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -221,6 +264,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             and size in size_choices
             and type(unit) is str
             and unit.strip()
+            and unit == unit.strip()
             and (i_date is None or is_blank(row[i_date]) or isinstance(row[i_date], dt.date))
         ):
             units.append(unit.strip())
@@ -232,6 +276,12 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
             rows.append(r)
             continue
         label = row[i_number] if i_number is not None and not is_blank(row[i_number]) else row[i_unit]
+        named = subtotal_of(label) if isinstance(label, str) else None
+        if named is not None:
+            # Rows collected so far are the group above it (their positions in ``amounts``).
+            groups.units, groups.rows = units, rows
+            groups.add_subtotal(str(label), named, r, _declared(table.cells(r, row, coercer), ("合同金额",)))
+            continue
         if isinstance(label, str) and is_sub_item(label):
             _sub_item(table, table.cells(r, row, coercer).where("单位名称"), label, coercer.findings)
             continue
@@ -256,6 +306,8 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         rows.append(r)
     if declared is not None:
         _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
+    groups.units, groups.rows = units, rows
+    groups.check(coercer.findings, table.raw.sheet, lambda column: amounts)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
 
@@ -274,9 +326,14 @@ def _check_declared_total(declared: Decimal, where: str, summed: Decimal, coerce
 def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
     lines: list[ProcurementLine] = []
     declared: ProcurementLine | None = None
+    groups = SubtotalGroups(table.spec.table)
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
         label = cells.coercer.text(cells.raw("采购类别"))
+        named = subtotal_of(label)
+        if named is not None:
+            groups.add_subtotal(label, named, r, _declared(cells, _PROCUREMENT_AMOUNTS))
+            continue
         if is_sub_item(label):
             _sub_item(table, cells.where("采购类别"), label, coercer.findings)
             continue
@@ -292,7 +349,12 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
             declared = line
         else:
             lines.append(line)
+            groups.add_row(r, category, dict(zip(_PROCUREMENT_AMOUNTS, (amount, sme, small), strict=True)))
+    groups.check(coercer.findings, table.raw.sheet)
     return ProcurementSummary(table.ref, lines, declared)
+
+
+_PROCUREMENT_AMOUNTS = ("支出金额", "授予中小企业合同金额", "其中授予小微企业合同金额")
 
 
 def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
@@ -364,4 +426,5 @@ def parse_department(tables: Mapping[str, RawTable | None], findings: Findings) 
         narrative=_narrative(narrative_table, coercer) if narrative_table else (),
         projects=projects,
         unusable_rules=unusable,
+        indicator_table=need(schema.INDICATORS).ref,
     )

@@ -111,7 +111,7 @@ def _rules(
             if upper is not None and upper > 0:
                 shown = _formatted(rule.where, "上限", cells)
                 upper = _read(findings, rule.where.cell("上限"), "上限", _fmt(upper), upper, fractions, shown) or upper
-        converted = dataclasses.replace(rule, lower=lower, upper=upper)
+        converted = dataclasses.replace(rule, lower=lower, upper=upper, rate=rule.name in rate_rules)
         out.append(converted)
         bounds.setdefault(rule.name, []).extend(v for v in (lower, upper) if v is not None and v > 0)
     return out, bounds

@@ -30,11 +30,11 @@ from ..core.project_model import (
 from . import schema
 from .coerce import Coercer, clean_text
 from .indicators import PROJECT_COLUMNS, Units, fill_merged, read_indicator
+from .labels import subtotal_of
 from .rows import Cells, ContractTable, is_blank, is_total_label
 
 __all__ = ["ProjectTables", "read_projects"]
 
-SUBTOTAL = "小计"
 FORM_TOTAL = "总分"  # the 项目支出绩效自评表's own total row
 
 # The department's names for the fields the projects' indicator table names differently, so
@@ -68,9 +68,9 @@ def _label_total(text: str) -> str | None:
     label = clean_text(text).replace(" ", "")
     if label == FORM_TOTAL:
         return "total"
-    if not is_total_label(text):
-        return None
-    return "subtotal" if label == SUBTOTAL else "total"
+    if subtotal_of(text) == "":
+        return "subtotal"
+    return "total" if is_total_label(text) else None
 
 
 def _skip_subtotal(cells: Cells, table: str) -> None:

@@ -25,6 +25,9 @@ from .schema import Column, Kind
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
 
 _NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no figure
+# Names that tie rows of several tables together (a project's funds and indicators, a unit's
+# contracts): spaces around them are dropped, with a warning, so the rows still meet.
+_NAME_COLUMNS = frozenset({"项目名称", "单位名称"})
 _KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
 # A percent number format on these is the clerk's percentage, which they cannot hold.
 _NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
@@ -71,6 +74,7 @@ class ContractTable:
         self.column = {c.name: c for c in raw.spec.columns}.__getitem__  # spec.column, by a dict
         self.findings = findings
         self.amount_unit = amount_unit
+        self._spaced: set[tuple[str, str]] = set()
         self._two_level_header()
         self.index = self._resolve_headers()
         self.ref = TableRef(
@@ -202,6 +206,21 @@ class ContractTable:
         raise UnusableInput(
             f"{'、'.join(cells)}：表格 {self.spec.table} 有 {len(hits)} 列都对应“{column.name}”（“{texts}”），"
             "无法确定用哪一列：请删除多余的列，或把它改为其他表头"
+        )
+
+    def spaced_name(self, column: str, typed: str, name: str, where: str) -> None:
+        """A name typed with spaces (also full-width) before or after it: read without them, one
+        warning per name and column naming its first cell."""
+        if (column, name) in self._spaced:
+            return
+        self._spaced.add((column, name))
+        shown = typed.replace("\u3000", "␣").replace(" ", "␣")
+        self.findings.interpretation(
+            "input_name_spaces",
+            f"{column}“{shown}”前后有空格（␣，含全角空格），已按“{name}”读取：建议删除这些空格",
+            where,
+            typed,
+            name,
         )
 
     def header_cell(self, i: int) -> str:
@@ -343,7 +362,10 @@ class Cells:
         if is_blank(value):
             self._blank_required(name)
             return ""
-        return self.coercer.text(value)
+        text = self.coercer.text(value)
+        if name in _NAME_COLUMNS and isinstance(value, str) and value != text:
+            self.table.spaced_name(name, value, text, self.where(name))
+        return text
 
     def choice(self, name: str) -> str:
         value = self.raw(name)

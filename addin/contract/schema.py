@@ -70,7 +70,7 @@ BASES = (BASIS_SME, BASIS_TOTAL)
 BUILT_IN_METHODS = (METHOD_RATIO, METHOD_QUALITATIVE, METHOD_NOT_APPLICABLE, METHOD_COEFFICIENT)
 # A row whose first column says one of these (spaces and full-width spaces ignored) is the
 # clerk's own total, checked against the sum; 汇总 is also Excel's own totals-row label.
-TOTAL_LABELS = frozenset({"合计", "总计", "汇总", "小计"})
+TOTAL_LABELS = frozenset({"合计", "总计", "汇总"})
 
 
 class Kind(Enum):

@@ -171,18 +171,21 @@ def check_summary(summary: ProcurementSummary, unit: str, findings: Findings) ->
 
 
 def _check_partial_split(summary: ProcurementSummary, findings: Findings) -> None:
-    """Some category rows with their SME amount, some without: probably a forgotten cell.
-    (All without is a form that states SME only in total: no finding.)"""
-    given = [line for line in summary.lines if line.sme is not None]
+    """Some category rows with their SME (or small-micro) amount, some without: probably a
+    forgotten cell. (All without is a form that states it only in total: no finding.)"""
     figures = from_summary(summary)  # a blank that follows from the 合计 row is no doubt
-    blank = [line for line in summary.lines if figures.category(line.category).sme is None]
-    if given and blank:
-        findings.warning(
-            "procurement_partial_split",
-            f"{blank[0].category}类未填写授予中小企业合同金额，其他类别已填写：未填的按“未填报”处理，"
-            "不推算其占比；如有请补填",
-            blank[0].where.cell("授予中小企业合同金额"),
-        )
+    sme_blank = {line.category for line in summary.lines if figures.category(line.category).sme is None}
+    for attr, column in (("sme", "授予中小企业合同金额"), ("small_micro", "其中授予小微企业合同金额")):
+        given = [line for line in summary.lines if getattr(line, attr) is not None]
+        blank = [line for line in summary.lines if getattr(figures.category(line.category), attr) is None]
+        if attr == "small_micro":  # a row without its SME amount is named once, for that
+            blank = [line for line in blank if line.category not in sme_blank]
+        if given and blank:
+            findings.warning(
+                "procurement_partial_split",
+                f"{blank[0].category}类未填写{column}，其他类别已填写：未填的按“未填报”处理，不推算其占比；如有请补填",
+                blank[0].where.cell(column),
+            )
 
 
 def check_procurement_sources(

@@ -208,7 +208,9 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         complete_input=not broken & _project_sheets(data),
     )
     figures, notes, alternatives, cells = _sources(budget, procurement, projects, data.budget.lines)
-    indicators_ok = not data.indicators or data.indicators[0].where.table.sheet not in broken
+    table = data.indicators[0].where.table if data.indicators else data.indicator_table
+    # Rows of a sheet with unreadable cells were left out: its weights are not checked.
+    indicators_ok = table is not None and table.sheet not in broken
     score = score_indicators(
         data.indicators,
         data.rules,
@@ -222,8 +224,17 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         unusable_rules=unusable,
         withheld=_withheld(data, broken),
         note_cells=cells,
+        table=table,
     )
     findings.extend(project_findings)
+    if score.total is None and not findings.has_errors:
+        # Every path to a missing score reports why; should one not, the clerk still learns
+        # that there is no score, never sees a report without one and no error.
+        findings.error(
+            "score_not_computed",
+            "无法计算自评得分：请检查绩效指标表的分值、计分方法和实际值",
+            table.header("分值") if table is not None else "",
+        )
     return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects)
 
 

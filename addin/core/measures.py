@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .model import Indicator
 
-__all__ = ["RATE_ENDINGS", "indicator_is_rate", "is_rate_row", "name_says_count"]
+__all__ = ["RATE_ENDINGS", "evident_rate", "figure_places", "indicator_is_rate", "is_rate_row", "name_says_count"]
 
 RATE_ENDINGS = ("率", "度", "比", "占比", "比例", "进度")
 _COUNT_ENDINGS = ("数", "量", "次", "场", "个", "例", "件", "项", "人", "家", "天", "户", "所", "起", "批")
@@ -32,17 +32,26 @@ def is_rate_row(
     values: Iterable[Decimal | None] = (),
 ) -> bool:
     """True for a rate row, False for a count row (see the module docstring for the order)."""
-    typed = [t.strip() for t in texts if t and t.strip()]
-    if any(mark in t for t in typed for mark in _PERCENT):
-        return True
-    if any(_COUNT_UNIT.search(t) for t in typed):
-        return False
+    evident = evident_rate(texts)
+    if evident is not None:
+        return evident
     for label in (name.strip(), source.strip()):
         if label.endswith(RATE_ENDINGS):
             return True
     if name.strip().endswith(_COUNT_ENDINGS):
         return False
     return not any(v is not None and v >= 2 and v == v.to_integral_value() for v in values)
+
+
+def evident_rate(texts: Iterable[str]) -> bool | None:
+    """What the typed target and actual say by themselves: True with a % (or 百分比), False with
+    a count unit ("≥60场"), None when they say neither (the name and numbers then decide)."""
+    typed = [t.strip() for t in texts if t and t.strip()]
+    if any(mark in t for t in typed for mark in _PERCENT):
+        return True
+    if any(_COUNT_UNIT.search(t) for t in typed):
+        return False
+    return None
 
 
 def indicator_is_rate(ind: Indicator, actual: Decimal | None = None) -> bool:
@@ -58,3 +67,13 @@ def name_says_count(name: str) -> bool:
     """An indicator whose name ends as a count does (…场次, …数量, …个数) and not as a rate."""
     label = name.strip()
     return not label.endswith(RATE_ENDINGS) and label.endswith(_COUNT_ENDINGS)
+
+
+# Decimal places a computed 数据来源 rate is presented with wherever it is shown (DESIGN.md,
+# "Computation contract": procurement shares 1 decimal; execution rates and the others 2).
+_ONE_PLACE = frozenset({"中小企业合同占比", "小微企业合同占比", "小微企业占中小企业比"})
+
+
+def figure_places(source: str) -> int:
+    """The places of the percentage a computed 数据来源 figure is presented with."""
+    return 1 if source in _ONE_PLACE else 2

@@ -176,6 +176,7 @@ class RuleRow:
     step: Decimal | None = None  # 每档: points per deduction step (blank: pro rata per point)
     lower_is_target: bool = False  # 下限 typed as the word 目标值
     upper_is_target: bool = False  # 上限 typed as the word 目标值
+    rate: bool = False  # the reader found the rule applied to rates: its bounds read as percentages
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +198,5 @@ class DepartmentData:
     # Rules the reader found unusable (a row it could not read; one shared by rate and count
     # rows): reported at their cells, and the indicators using them get no second error.
     unusable_rules: frozenset[str] = frozenset()
+    # Where 绩效指标 sits (None: not known), so a table without indicators is reported there.
+    indicator_table: TableRef | None = None

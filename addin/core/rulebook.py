@@ -36,10 +36,13 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _bound(value: Bound) -> str:
+def _bound(value: Bound, rate: bool = False) -> str:
+    """A bound as the clerk reads it: 85% on a rule applied to rates, else the number."""
     if value is None:
         return "不限"
-    return value if isinstance(value, str) else _fmt(value)
+    if isinstance(value, str):
+        return value
+    return f"{_fmt(value * 100)}%" if rate else _fmt(value)
 
 
 def _one_row(kind: str, name: str, rows: Sequence[RuleRow], findings: Findings) -> RuleRow:
@@ -86,7 +89,8 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         if row.lower is not None and row.upper is not None and row.lower >= row.upper:
             findings.error(
                 "rule_band_empty",
-                f"区间规则“{name}”的下限 {_bound(row.lower)} 不小于上限 {_bound(row.upper)}：请检查上下限",
+                f"区间规则“{name}”的下限 {_bound(row.lower, row.rate)} 不小于上限 {_bound(row.upper, row.rate)}："
+                "请检查上下限",
                 row.where.cell("下限"),
             )
             continue
@@ -96,18 +100,19 @@ def _compile_bands(name: str, rows: Sequence[RuleRow], findings: Findings) -> Ba
         return (0, ZERO) if band.lower is None else (1, band.lower)
 
     bands.sort(key=start)
+    rate = any(row.rate for row in rows)
     for before, after in itertools.pairwise(bands):
         if before.upper is None or (after.lower is None) or after.lower < before.upper:
             findings.error(
                 "rule_band_overlap",
-                f"区间规则“{name}”的区间 [{_bound(before.lower)}, {_bound(before.upper)}) 与 "
-                f"[{_bound(after.lower)}, {_bound(after.upper)}) 重叠：同一数值只能落在一个区间",
+                f"区间规则“{name}”的区间 [{_bound(before.lower, rate)}, {_bound(before.upper, rate)}) 与 "
+                f"[{_bound(after.lower, rate)}, {_bound(after.upper, rate)}) 重叠：同一数值只能落在一个区间",
                 after.location,
             )
         elif after.lower > before.upper:
             findings.warning(
                 "rule_band_gap",
-                f"区间规则“{name}”在 {_bound(before.upper)} 与 {_bound(after.lower)} 之间没有区间："
+                f"区间规则“{name}”在 {_bound(before.upper, rate)} 与 {_bound(after.lower, rate)} 之间没有区间："
                 "落在其中的实际值无法计分",
                 after.location,
             )

@@ -151,6 +151,11 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _shown(value: Decimal, rate: bool) -> str:
+    """A value as the clerk reads it: 88% on a rate row, 60 on a count row."""
+    return f"{_fmt(value * 100)}%" if rate else _fmt(value)
+
+
 def meets_target(target: Decimal, actual: Decimal, *, reverse: bool) -> bool:
     """Whether the actual reaches the target: ≥ target, or ≤ target for a 反向 indicator
     (92% against ≤100% meets it)."""
@@ -232,7 +237,7 @@ def apply_rule(rule: Rule, case: Case) -> Outcome:
         if band is None:
             return Outcome(
                 None,
-                problem=f"实际值 {_fmt(case.actual)} 不在规则“{rule.name}”的任何区间内：请补全区间",
+                problem=f"实际值 {_shown(case.actual, case.rate)} 不在规则“{rule.name}”的任何区间内：请补全区间",
                 code="score_no_band",
             )
         return Outcome(case.weight * band.ratio, f"区间规则“{rule.name}”，得分比例 {_fmt(band.ratio * 100)}%")

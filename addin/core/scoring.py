@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .findings import Findings
-from .measures import indicator_is_rate
-from .model import Indicator, RuleRow
+from .measures import figure_places, indicator_is_rate
+from .model import Indicator, RuleRow, TableRef
 from .numbers import ONE, ZERO, divide, round_half_up
 from .rulebook import compile_rulebook
 from .rules import Case, Rule, apply_rule, meets_target, ratio_score
@@ -138,12 +139,12 @@ class _Scorer:
         same = _same_as_typed(typed, rate=indicator_is_rate(ind))
         if same(computed):
             return
-        show = _figure_text(ind)
+        show, typed_text = _figure_text(ind, figure_places(ind.source)), _figure_text(ind)(typed)
         for label, other in self.alternatives.get(ind.source, ()):
             if other is not None and same(other):
                 self.findings.warning(
                     "score_actual_other_basis",
-                    f"指标“{ind.level3}”填写的实际值 {show(typed)} 是按{label}计算的“{ind.source}”"
+                    f"指标“{ind.level3}”填写的实际值 {typed_text} 是按{label}计算的“{ind.source}”"
                     f"（{show(other)}），按当前口径计算为 {show(computed)}，已采用 {show(computed)}："
                     "如报告应按另一口径，请修改基本信息中的执行率口径",
                     ind.where.cell("实际值"),
@@ -151,7 +152,7 @@ class _Scorer:
                 return
         self.findings.warning(
             "score_actual_differs",
-            f"指标“{ind.level3}”填写的实际值 {show(typed)} 与按数据计算的“{ind.source}” "
+            f"指标“{ind.level3}”填写的实际值 {typed_text} 与按数据计算的“{ind.source}” "
             f"{show(computed)} 不一致，已采用计算值",
             ind.where.cell("实际值"),
         )
@@ -342,10 +343,11 @@ def _same_as_typed(typed: Decimal, *, rate: bool) -> Callable[[Decimal], bool]:
     return lambda computed: round_half_up(computed * scale, places) == shown
 
 
-def _figure_text(ind: Indicator) -> Callable[[Decimal], str]:
-    """How this indicator's figures read in a message: 72.74% on a rate row, 60 on a count row."""
+def _figure_text(ind: Indicator, places: int = 2) -> Callable[[Decimal], str]:
+    """How this indicator's figures read in a message: 72.74% on a rate row (a computed share as
+    it is presented, 60.7%), 60 on a count row."""
     if indicator_is_rate(ind):
-        return lambda value: f"{_fmt(round_half_up(value * 100, 2))}%"
+        return lambda value: f"{_fmt(round_half_up(value * 100, places))}%"
     return _fmt
 
 
@@ -371,6 +373,7 @@ def score_indicators(
     unusable_rules: Iterable[str] = (),
     withheld: frozenset[str] = frozenset(),
     note_cells: Mapping[str, str] | None = None,
+    table: TableRef | None = None,
 ) -> ScoreFigures:
     """Score every indicator, drop 不适用 ones and rescale the rest to the declared total.
 
@@ -382,7 +385,9 @@ def score_indicators(
     scores many indicator tables (the projects') and is reported once. An indicator scored by
     an unusable rule (``unusable_rules``: rows the reader could not read, or a rule whose
     compilation reported an error) or drawing on a figure in ``withheld`` (computed from a
-    sheet with errors) gets no score and no second error: the error is at the cell to fix."""
+    sheet with errors) gets no score and no second error: the error is at the cell to fix.
+    Without any indicator there is no score: with ``check_weights`` an error at ``table``'s
+    分值 header says so (0 points against the declared total)."""
     compiled: Mapping[str, Rule]
     if rules is None:
         compiled, unusable = compile_rulebook(rule_rows, findings, unusable_rules)
@@ -391,6 +396,13 @@ def score_indicators(
     scorer = _Scorer(compiled, figures, findings, notes, alternatives, unusable | withheld, note_cells)
 
     weights = sum((ind.weight for ind in indicators), ZERO)
+    if check_weights and not indicators:
+        findings.error(
+            "score_no_indicators",
+            f"绩效指标表没有任何指标：分值合计 0，与指标总分 {_fmt(declared_total)} 不一致，无法计算自评得分："
+            "请填写绩效指标",
+            table.header("分值") if table is not None else "",
+        )
     if check_weights and indicators and weights != declared_total:
         findings.error(
             "score_weights_total",
@@ -414,6 +426,7 @@ def score_indicators(
             results.append(IndicatorScore(ind, False, ZERO, None, None, None, "不适用，权重按比例分配给其他指标"))
             continue
         actual, raw, basis = scorer.score(ind)
+        basis = _rescaled_basis(basis, ind.weight, raw, factor)
         results.append(
             IndicatorScore(
                 ind,
@@ -446,6 +459,18 @@ def score_indicators(
         scale=factor,
         total=total,
     )
+
+
+# A basis that counts points on the clerk's own 分值 ("扣 3 分", the 自评得分): after 不适用
+# rescaling the row shows other points, so the basis says both.
+_POINTS_IN_BASIS = re.compile(r"\d\s*分|自评得分")
+
+
+def _rescaled_basis(basis: str, weight: Decimal, raw: Decimal | None, factor: Decimal) -> str:
+    if factor == ONE or raw is None or not _POINTS_IN_BASIS.search(basis):
+        return basis
+    shown = [f"{round_half_up(v, 2):f}" for v in (raw, weight * factor, raw * factor)]
+    return f"{basis}（按原分值 {_fmt(weight)} 分计得 {shown[0]} 分，折算后为 {shown[1]} 分中的 {shown[2]} 分）"
 
 
 def _sum_scores(results: Sequence[IndicatorScore]) -> Decimal | None:

@@ -18,7 +18,11 @@ from typing import BinaryIO
 
 from ..errors import UnusableInput, WorkbookBusy
 
-__all__ = ["atomic_write", "backup", "ensure_writable", "lock_file", "not_an_input"]
+__all__ = ["FIXED_CREATED", "atomic_write", "backup", "ensure_writable", "lock_file", "not_an_input"]
+
+# The creation date every file we build carries (never the clock): the same inputs give the
+# same bytes, so re-running a command keeps no backup of an unchanged output.
+FIXED_CREATED = dt.datetime(2024, 1, 1)
 
 
 def lock_file(path: Path) -> Path:

@@ -11,9 +11,10 @@ from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
 from ..core.budget import BASIS_INITIAL, ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
-from ..core.measures import indicator_is_rate
+from ..core.measures import figure_places, indicator_is_rate
 from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
+from ..core.scoring import ScoreFigures
 from . import sentences
 from .fit import widened
 from .grid import ROW_HEIGHT as _ROW
@@ -159,17 +160,46 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     g.line(text, "footnote", max(16.0, paragraph_height(text, g.span(0, LAST), 9)))
 
 
-def _value_cell(value: Decimal | None, text: str, rate: bool) -> tuple[object, str]:
+def _value_cell(value: Decimal | None, text: str, rate: bool, places: int = 2) -> tuple[object, str]:
     """目标值/实际值 as shown: the clerk's own wording ("≥95%", "影响较好") when it is not a
-    plain number, otherwise the number formatted as a rate or a count."""
+    plain number, otherwise the number formatted as a rate (to ``places``: a computed share is
+    shown as every other place shows it) or a count."""
     plain = parse_number_text(text) if text else None
     if text and (plain is None or plain[1] not in ("", "%")):
         return text, "td_center"
     if value is None:
         return text, "td_center"
     if rate:
-        return _pct(value, 2), "td_pct2"
+        return _pct(value, places), f"td_pct{places}"
     return round_half_up(value, 2).normalize(), "td_num"
+
+
+def adds_up(total: Decimal | None, parts: Sequence[Decimal | None]) -> bool:
+    """Whether a presented total equals the sum of its presented parts (DESIGN: a total is the
+    sum of unrounded figures, rounded once; where the printed column does not add up, a note
+    says so, as published forms do)."""
+    if total is None or any(x is None for x in parts):
+        return True
+    return round_half_up(total, 2) == sum((round_half_up(x or Decimal(0), 2) for x in parts), Decimal(0))
+
+
+# The department's scoring table, where a printed 小计 or 合计 differs from the sum of the
+# printed rows above it (each rounded on its own), as the project sheets say it.
+SCORE_ROUNDING_NOTE = "注：小计、合计按未舍入的各项分值和得分相加后四舍五入，可能与列示的各项之和相差 0.01 分。"
+
+
+def _adds_up(s: ScoreFigures) -> bool:
+    """Whether every printed 小计 and the 合计 of the scoring table (分值 and 得分) equal the sums
+    of the printed figures they total."""
+    for dimension in s.dimensions:
+        rows = [r for r in s.indicators if r.indicator.level1 == dimension.name]
+        if not adds_up(dimension.weight, [r.weight for r in rows]):
+            return False
+        if not adds_up(dimension.score, [r.score for r in rows if r.applicable]):
+            return False
+    return adds_up(s.declared_total, [d.weight for d in s.dimensions]) and adds_up(
+        s.total, [d.score for d in s.dimensions]
+    )
 
 
 def _score(g: Grid, ev: Evaluation) -> None:
@@ -191,7 +221,8 @@ def _score(g: Grid, ev: Evaluation) -> None:
             rate = indicator_is_rate(ind)
             target = _value_cell(ind.target, ind.target_text, rate)
             computed = r.actual is not None and r.actual != ind.actual
-            actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
+            places = figure_places(ind.source) if computed else 2
+            actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate, places)
             height = max(_ROW, paragraph_height(note, g.span(8, 9), 10), paragraph_height(ind.level3, g.span(2, 3), 10))
             g.cells(
                 [
@@ -238,6 +269,8 @@ def _score(g: Grid, ev: Evaluation) -> None:
         g.line(f"评价等级：{s.grade}（{bands}）", "grade", 22)
     if s.scale != 1 and s.total is not None:
         g.line("注：标为“不适用”的指标不计分，其余指标分值已按比例折算至指标总分。", "footnote", 16)
+    if s.total is not None and not _adds_up(s):
+        g.line(SCORE_ROUNDING_NOTE, "footnote", 16)
 
 
 def _findings(g: Grid, findings: Sequence[Finding]) -> None:

@@ -19,7 +19,7 @@ from ..core.procurement import NOT_COMPARABLE_NOTE
 from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOURCE_PUBLIC
 from ..core.projects import FundFigures, ProjectFigures
 from ..core.scoring import IndicatorScore
-from .content import _value_cell
+from .content import _value_cell, adds_up
 from .fit import widened
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
@@ -209,15 +209,6 @@ def _indicators(g: Grid, p: ProjectFigures) -> None:
 
 
 ROUNDING_NOTE = "总分按未舍入的各项得分相加后四舍五入，可能与列示的各项得分之和相差 0.01 分。"
-
-
-def adds_up(total: Decimal | None, parts: Sequence[Decimal | None]) -> bool:
-    """Whether a presented total equals the sum of its presented parts (DESIGN: a total is the
-    sum of unrounded figures, rounded once; where the printed column does not add up, a note
-    says so, as published forms do)."""
-    if total is None or any(x is None for x in parts):
-        return True
-    return round_half_up(total, 2) == sum((round_half_up(x or Decimal(0), 2) for x in parts), Decimal(0))
 
 
 def _parts(p: ProjectFigures) -> list[Decimal | None]:

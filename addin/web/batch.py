@@ -78,6 +78,7 @@ def row_json(row: DepartmentRow) -> dict[str, Any]:
         "warnings": row.warnings,
         "failure": row.failure,
         "duplicate_of": row.duplicate_of,
+        "years_note": row.years_note,
     }
 
 

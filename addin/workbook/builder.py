@@ -20,10 +20,10 @@ from xlsxwriter.worksheet import Worksheet
 from ..contract import schema
 from ..contract.schema import Kind, TableSpec
 from ..core.rules import KIND_LINEAR
+from ..package.save import FIXED_CREATED
 
 __all__ = ["BuildOptions", "Formula", "QuickCheck", "build_workbook"]
 
-_FIXED_DATE = dt.datetime(2024, 1, 1, 0, 0, 0)
 _TITLE_ROW = 0
 _NOTE_ROW = 1
 _HEADER_ROW = 2  # 0-based: tables start on sheet row 3
@@ -272,7 +272,7 @@ def build_workbook(path: Path, tables: Mapping[str, Sequence[Sequence[Any]]], op
     from .instructions import write_config_sheet, write_instructions
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
-    wb.set_properties({"created": _FIXED_DATE, "author": "", "company": "", "title": "部门整体支出绩效自评"})
+    wb.set_properties({"created": FIXED_CREATED, "author": "", "company": "", "title": "部门整体支出绩效自评"})
     wb.set_custom_property("jixiao_contract", "1")
     if options.vba_project is not None:
         wb.add_vba_project(io.BytesIO(options.vba_project), is_stream=True)

@@ -39,9 +39,10 @@ NOTES = (
     "项目自评表会被删除），请不要在其中手工修改。",
     "本工作簿的按钮需要 Excel、Python 和 xlwings；Python 的位置等设置见“xlwings.conf”工作表。",
     "工作表函数：=JX_EXEC_RATE(执行数,预算数)、=JX_SHARE(部分,总额)、"
-    "=JX_SCORE(计分方法,分值,目标值,实际值,方向,规则表,得分系数)、"
-    "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All])、=JX_PROCUREMENT(tblContracts[#All])、=JX_GRADE(总分)、"
-    "=JX_ROUND(数值,位数)。",
+    "=JX_SCORE(计分方法,分值,目标值,实际值,方向,规则表,得分系数,指标名称)、"
+    "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],tblProcurement[#All],"
+    "tblInfo[#All])、=JX_PROCUREMENT(tblContracts[#All])、=JX_GRADE(总分)、=JX_ROUND(数值,位数)。"
+    "函数与“生成报告”读取和计算相同；单元格只能显示结果，读取时的提示（如 92 按 92% 读取）请点“校验数据”查看。",
 )
 
 

@@ -11,9 +11,8 @@ from ..contract.parse import SAMPLE_MARK, parse_department
 from ..contract.raw import RawTable
 from ..contract.schema import ALL_TABLES
 from ..core import Evaluation, Findings, evaluate
-from ..core.numbers import cell_fraction as _fraction
-from ..core.procurement import from_summary
 from ..example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
+from ..jx_values import table_formula_value
 from .builder import BuildOptions, QuickCheck, build_workbook
 from .vba import vba_project_bytes
 
@@ -39,7 +38,8 @@ TEMPLATE_TABLES: dict[str, list[list[Any]]] = {
     ],
     "tblBudget": [["示例单位", "本级", 1000.00, 1000.00, 950.00, 960.00, SAMPLE]],
     "tblContracts": [["示例-001", "示例单位", "服务", 100.00, "小型", dt.date(2024, 3, 1), SAMPLE]],
-    "tblProcurement": [["服务", 100.00, 100.00, 100.00]],
+    # 采购汇总 has no free-text column: the mark is in its label ("（示例）服务").
+    "tblProcurement": [[f"（{SAMPLE}）服务", 100.00, 100.00, 100.00]],
     "tblIndicators": [
         [
             "履职效能",
@@ -79,32 +79,38 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
     return evaluate(parse_department(_raw(tables), findings), findings)
 
 
+# The quick checks on 使用说明: (label, formula, number format). Their cached values are the
+# formulas' own results over the workbook's tables (jx_values.table_formula_value), so a
+# workbook opened where the add-in is missing still shows what Excel with it would show.
+QUICK_CHECKS = (
+    ("预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", "0.00%"),
+    ("支出进度", "=JX_EXEC_RATE(tblBudget[支出数],tblBudget[全年预算数])", "0.00%"),
+    (
+        "中小企业合同占比（采购汇总）",
+        # A 合计 row, when there is one, states the totals (often the only SME figure);
+        # summing it with the category rows would count the amounts twice.
+        '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
+        'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
+        'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
+        "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
+        "0.0%",
+    ),
+    (
+        "自评总分",
+        "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],"
+        "tblProcurement[#All],tblInfo[#All])",
+        "0.00",
+    ),
+)
+
+
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
-    # The JX functions see every row of a table, the template's sample rows included (which the
-    # reader refuses): the values cached are theirs, so the 示例 marks are left out here.
-    unmarked = {name: [[None if v == SAMPLE else v for v in row] for row in rows] for name, rows in tables.items()}
-    ev = evaluate_tables(unmarked)
-    d = ev.budget.department
-    # The quick check reads the category summary (its 合计 row first), whatever the ledger says.
-    share = from_summary(ev.data.procurement).sme_share if ev.data.procurement else None
+    with_headers = {
+        spec.table: [list(spec.headers), *(list(r) for r in tables.get(spec.table, ()))] for spec in ALL_TABLES
+    }
     return [
-        QuickCheck(
-            "预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", _fraction(d.execution_rate, 2)
-        ),
-        QuickCheck(
-            "支出进度", "=JX_EXEC_RATE(tblBudget[支出数],tblBudget[全年预算数])", _fraction(d.spending_progress, 2)
-        ),
-        QuickCheck(
-            "中小企业合同占比（采购汇总）",
-            # A 合计 row, when there is one, states the totals (often the only SME figure);
-            # summing it with the category rows would count the amounts twice.
-            '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
-            'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
-            'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
-            "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
-            _fraction(share, 1),
-            "0.0%",
-        ),
+        QuickCheck(label, formula, table_formula_value(formula, with_headers), number_format)
+        for label, formula, number_format in QUICK_CHECKS
     ]
 
 

@@ -240,9 +240,13 @@ def test_typed_total_row_that_disagrees_is_an_error(edited: Callable[..., Path],
 def test_contract_ledger_total_row(edited: Callable[..., Path], example_tables: Tables) -> None:
     good = [*example_tables["tblContracts"], [None, "合计", None, 1758.16, None, None, None]]
     assert_reference(evaluate_file(edited(tblContracts=good)))
-    bad = [*example_tables["tblContracts"], ["小计", None, None, 1700, None, None, None]]
+    bad = [*example_tables["tblContracts"], ["合计", None, None, 1700, None, None, None]]
     ev = evaluate_file(edited(tblContracts=bad, name="bad.xlsx"))
     assert codes(ev)["contracts_total_mismatch"] == {"采购合同!D13"}
+    # A 小计 after every contract is their subtotal: checked against the same rows, as a subtotal.
+    bad[-1][0] = "小计"
+    ev = evaluate_file(edited(tblContracts=bad, name="subtotal.xlsx"))
+    assert codes(ev)["input_subtotal_mismatch"] == {"采购合同!D13"}
 
 
 def test_targets_and_actuals_with_units(edited: Callable[..., Path], example_tables: Tables) -> None:

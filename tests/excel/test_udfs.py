@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 from typing import Any
 
 import pytest
@@ -44,8 +43,15 @@ def test_called_directly() -> None:
 
 def test_exec_rate_over_ranges_with_blanks_text_numbers_and_a_zero_base() -> None:
     executed = [[6968.33], [None], ["951.87"], ["５９８.０２"], [807.89]]
-    budget = [[7215.46], [986.20], [""], [612.58], ["833.58万元"]]
+    budget = [[7215.46], [986.20], [""], [612.58], ["833.58"]]
     assert call("JX_EXEC_RATE", executed, budget) == 0.9667
+    # A unit beside plain numbers: the plain ones are in the workbook's 金额单位, which a
+    # function is not told (in a 元 workbook the file reader converts 833.58万元): refused.
+    budget[-1] = ["833.58万元"]
+    assert call("JX_EXEC_RATE", executed, budget).startswith("错误：既有带单位（如“万元”）的金额")
+    # Units on every amount settle it: 1 亿元 against 5,000 万元 is 200%.
+    assert call("JX_EXEC_RATE", [["1亿元"]], [["5000万元"]]) == 2.0
+    assert call("JX_EXEC_RATE", [["96.5%"]], 1).startswith("错误：“96.5%”是百分数，这里应为金额")
     assert call("JX_EXEC_RATE", 5, 0) == "-"
     assert call("JX_EXEC_RATE", [[None]], [[None]]) == "-"
 
@@ -86,20 +92,41 @@ def test_score_by_every_method() -> None:
     assert call("JX_SCORE", "满意度区间", 10, 0.95, 0.92, "正向", rules) == 9.5
     assert call("JX_SCORE", "完成率扣分", 5, "≥98%", 0.973, "正向", rules) == 4.86
     assert call("JX_SCORE", "定性", 5, "", 4) == 4
-    assert call("JX_SCORE", "定性", 5, "", 6) == "错误：定性得分应在 0 到 5 之间"
+    assert (
+        call("JX_SCORE", "定性", 5, "", 6) == "错误：指标“该指标”的自评得分 6 超出 0～5（分值）：请改为不超过分值的得分"
+    )
     assert call("JX_SCORE", "不适用", 5, "", "") == "不适用"
-    assert call("JX_SCORE", "无此规则", 5, 1, 1, "正向", rules) == "错误：计分规则中没有“无此规则”"
+    assert call("JX_SCORE", "无此规则", 5, 1, 1, "正向", rules).startswith(
+        "错误：指标“该指标”的计分方法“无此规则”既不是比率/定性/不适用/得分系数，也不是计分规则中的规则名称"
+    )
 
 
-def test_total_score_of_the_example_indicators() -> None:
-    rows = copy.deepcopy(EXAMPLE_TABLES["tblIndicators"])
-    computed = {"预算调整率": 0.0487, "预算执行率": 0.9667, "支出进度": 0.9702, "中小企业合同占比": 0.667}
-    for row in rows:
-        if row[6] is None:
-            row[6] = computed[row[2]]  # a UDF has no budget sheet: the clerk's typed actual
-    indicators = _with_header(schema.INDICATORS, rows)
-    rules = _with_header(schema.RULES, EXAMPLE_TABLES["tblRules"])
-    assert call("JX_TOTAL_SCORE", indicators, rules) == 97.96
+def _example(table: str) -> list[list[Any]]:
+    return _with_header(next(s for s in schema.ALL_TABLES if s.table == table), EXAMPLE_TABLES[table])
+
+
+EXAMPLE_TOTAL_ARGS = ("tblIndicators", "tblRules", "tblBudget", "tblContracts", "tblProcurement", "tblInfo")
+
+
+def test_total_score_of_the_example_is_the_reports() -> None:
+    """使用说明's advertised formula on the example: 97.96, the reference figure, with the
+    预算调整率, 预算执行率, 支出进度 and 中小企业合同占比 actuals computed from the tables."""
+    assert call("JX_TOTAL_SCORE", *[_example(t) for t in EXAMPLE_TOTAL_ARGS]) == 97.96
+    assert call("JX_GRADE", call("JX_TOTAL_SCORE", *[_example(t) for t in EXAMPLE_TOTAL_ARGS])) == "优"
+
+
+def test_total_score_names_the_table_a_computed_actual_needs() -> None:
+    """Without tblBudget the 预算调整率 row has no actual: a reason naming the argument to add,
+    never a score from the typed cells; and JX_GRADE passes the reason on as it is."""
+    indicators, rules = _example("tblIndicators"), _example("tblRules")
+    reason = call("JX_TOTAL_SCORE", indicators, rules)
+    assert reason == "错误：指标“预算调整率”的数据来源“预算调整率”要由 tblBudget[#All] 计算：请在公式中加上该参数"
+    assert call("JX_GRADE", reason) == reason
+    assert call("JX_ROUND", reason, 2) == reason
+    reason = call("JX_TOTAL_SCORE", indicators, rules, _example("tblBudget"))
+    assert "请在公式中加上参数 tblInfo[#All]" in reason
+    reason = call("JX_TOTAL_SCORE", indicators, rules, _example("tblBudget"), "", "", _example("tblInfo"))
+    assert "“中小企业合同占比”要由 tblContracts[#All]、tblProcurement[#All] 计算" in reason
 
 
 def test_procurement_is_a_dynamic_array_by_category() -> None:
@@ -143,15 +170,25 @@ def test_score_by_the_published_rule_shapes_and_the_coefficient() -> None:
     )
     assert call("JX_SCORE", "每相差3%扣1分", 10, "95%", "89.07%", "正向", rules) == 9
     assert call("JX_SCORE", "每相差3%扣1分", 10, "", 0.9, "正向", rules).startswith(
-        "错误：规则“每相差3%扣1分”以目标值为准"
+        "错误：指标“该指标”：规则“每相差3%扣1分”以目标值为准"
     )
     assert call("JX_SCORE", "超过30%不得分", 10, 100, 131, "正向", rules) == 0
     assert call("JX_SCORE", "超过30%不得分", 10, 100, 90, "正向", rules) == 9
     assert call("JX_SCORE", "调剂率线性", 5, "", 0.05, "正向", rules) == 2.5
-    assert call("JX_SCORE", "每例扣1分", 3, 0, 2, "反向", rules) == 1
+    # Per occurrence on a count: 2 cases cost 2 of 3 points. Bare 0 and 2 do not say whether a
+    # point is 1 or 1%, and the sheet decides by the indicator's name: given, or a unit, it scores.
+    assert call("JX_SCORE", "每例扣1分", 3, "0例", "2例", "反向", rules) == 1
+    assert call("JX_SCORE", "每例扣1分", 3, 0, 2, "反向", rules, "", "安全事故起数") == 1
+    assert "请在目标值中写明单位" in call("JX_SCORE", "每例扣1分", 3, 0, 2, "反向", rules)
     assert call("JX_SCORE", "得分系数", 10, "100%", 0.76, "正向", None, "76%") == 7.6
-    assert call("JX_SCORE", "得分系数", 10, "", "", "正向", None, 76) == "错误：得分系数应在 0 到 100% 之间"
+    assert call("JX_SCORE", "得分系数", 10, "", "", "正向", None, 76).startswith(
+        "错误：指标“该指标”的得分系数 76 超出 0～100%"
+    )
 
 
 def test_total_score_reads_the_coefficient_column() -> None:
-    assert call("JX_TOTAL_SCORE", _with_header(schema.INDICATORS, CHONGQING_INDICATORS)) == 27.6
+    indicators = _with_header(schema.INDICATORS, CHONGQING_INDICATORS)
+    info = _with_header(schema.INFO, [["部门名称", "某局"], ["评价年度", 2023], ["指标总分", 30]])
+    assert call("JX_TOTAL_SCORE", indicators, "", "", "", "", info) == 27.6
+    # Without tblInfo the 指标总分 is the default 100, and the reason says how to give it.
+    assert "请在公式中加上参数 tblInfo[#All]" in call("JX_TOTAL_SCORE", indicators)

@@ -181,7 +181,7 @@ def _semantic() -> list[Variant]:
         b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/table" '
         b'Target="../tables/table2.xml"/></Relationships>'
     )
-    a4 = rb'(<c r="A4" s="8" t="s"><v>)\d+'
+    a4 = rb'(<c r="A4" s="\d+" t="s"><v>)\d+'  # the first unit's name (any style index)
     return [
         # Relationships to parts that are not there.
         Variant("rels-sheet-to-missing", _sub(WB_RELS, rb"worksheets/sheet3\.xml", b"worksheets/gone.xml"), REFUSED),
@@ -247,7 +247,7 @@ def _semantic() -> list[Variant]:
         Variant("shared-string-index-decimal", _sub(BUDGET_SHEET, a4, rb"\g<1>1.5"), REFUSED, cells=True),
         Variant(
             "shared-string-type-with-inline-text",
-            _sub(BUDGET_SHEET, rb'(<c r="C4" s="11")><v>6850</v>', rb'\1 t="s"><is><t>6850</t></is>'),
+            _sub(BUDGET_SHEET, rb'(<c r="C4" s="\d+")><v>6850</v>', rb'\1 t="s"><is><t>6850</t></is>'),
             READS,
             cells=True,
         ),
@@ -288,9 +288,9 @@ def _semantic() -> list[Variant]:
             True,
             "预算执行!C4",
         ),
-        Variant("cell-type-unknown", _sub(BUDGET_SHEET, rb'(<c r="C4" s="11")>', rb'\1 t="zz">'), REFUSED, cells=True),
+        Variant("cell-type-unknown", _sub(BUDGET_SHEET, rb'(<c r="C4" s="\d+")>', rb'\1 t="zz">'), REFUSED, cells=True),
         Variant(
-            "cell-style-out-of-range", _sub(BUDGET_SHEET, rb'<c r="C4" s="11"', b'<c r="C4" s="99999"'), READS, True
+            "cell-style-out-of-range", _sub(BUDGET_SHEET, rb'<c r="C4" s="\d+"', b'<c r="C4" s="99999"'), READS, True
         ),
         # Table ranges.
         *(

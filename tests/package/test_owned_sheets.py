@@ -168,3 +168,16 @@ def test_the_excel_door_replaces_the_sheets_the_headless_door_marked(tmp_path: P
     assert "项目自评-9" not in replay.touched
     written = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert written == ["自评报告", "校验结果", "项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"]
+
+
+def test_generate_names_the_project_sheets_it_removed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from addin.cli import main
+
+    first = tmp_path / "first.xlsx"
+    generate(_example(tmp_path / "book.xlsx"), first)
+    one = _example(tmp_path / "one.xlsx", projects=1)
+    result = generate(first, tmp_path / "again.xlsx", data_from=one)
+    assert result.removed == ("项目自评-2", "项目自评-3")
+    capsys.readouterr()
+    assert main(["generate", str(first), "--from", str(one), "-o", str(tmp_path / "third.xlsx")]) == 0
+    assert "已删除上次生成、现已没有对应项目的工作表“项目自评-2”“项目自评-3”。" in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,16 @@ def test_annex_amounts_up_to_9_999_999_99_are_never_broken_mid_number(make_workb
     text = pdf_text(convert(example, "pdf", tmp_path))
     for whole in ("1,200.00", "1,250.00", "1,236.48", "98.92%", "105.42%"):
         assert whole in re.findall(r"[\d,]+\.\d+%?", text), whole
+
+
+def test_its_document_properties_are_ours_and_name_no_one(example_path: Path, tmp_path: Path) -> None:
+    """Title, subject (department and year), our comments; no author, no "python-docx", no clock."""
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    props = docx.Document(str(target)).core_properties
+    assert props.title == "2023年度中共广州市委外事工作委员会办公室部门整体支出绩效自评报告"
+    assert props.subject == "中共广州市委外事工作委员会办公室 2023年度部门整体支出绩效自评"
+    assert props.comments == "部门整体支出绩效自评报告" and "python-docx" not in props.comments
+    assert props.author == "" and props.last_modified_by == ""
+    with zipfile.ZipFile(target) as z:
+        assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -138,8 +138,8 @@ def test_batch_compares_departments_in_wan_yuan(tmp_path: Path) -> None:
     assert rows["万元.xlsx"]["全年预算数（万元）"] == rows["元.xlsx"]["全年预算数（万元）"] == 9647.82
     assert rows["元.xlsx"]["政府采购支出总额（万元）"] == 1758.16
     assert [rows[f]["填报金额单位"] for f in ("万元.xlsx", "元.xlsx", "全国.xlsx")] == ["万元", "元", "亿元"]
-    # The national disclosure has errors (no budget; the 0.1 gap): listed, without figures.
-    assert rows["全国.xlsx"]["错误数"] == 2 and rows["全国.xlsx"]["政府采购支出总额（万元）"] == "-"
+    # The national disclosure has errors (no budget, no indicators; the 0.1 gap): listed, without figures.
+    assert rows["全国.xlsx"]["错误数"] == 3 and rows["全国.xlsx"]["政府采购支出总额（万元）"] == "-"
 
 
 def test_libreoffice_prints_a_category_amounts_report_whole(tmp_path: Path) -> None:

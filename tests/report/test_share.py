@@ -11,7 +11,7 @@ import python_calamine
 
 from addin.errors import UnusableInput
 from addin.headless import generate
-from addin.share import share_copy
+from addin.share import SHARE_MARK, is_share_copy, share_copy
 
 from ..libreoffice import convert, pdf_text
 from ..reference import REFERENCE_FIGURES
@@ -25,12 +25,20 @@ def _with_people(path: Path, target: Path) -> Path:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"<dc:creator>.*?</dc:creator>", "<dc:creator>张三</dc:creator>".encode(), data)
                 data = data.replace(
-                    b"</cp:coreProperties>", "<cp:lastModifiedBy>李四</cp:lastModifiedBy></cp:coreProperties>".encode()
+                    b"</cp:coreProperties>",
+                    "<cp:lastModifiedBy>李四</cp:lastModifiedBy><dc:description>张三 13800138000 备注</dc:description>"
+                    "<cp:keywords>张三的关键字</cp:keywords></cp:coreProperties>".encode(),
                 )
                 if b"<dc:creator>" not in data:
                     data = data.replace(
                         b"</cp:coreProperties>", "<dc:creator>张三</dc:creator></cp:coreProperties>".encode()
                     )
+            if info.filename == "docProps/custom.xml":
+                data = data.replace(
+                    b"</Properties>",
+                    '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="9" name="审核人">'
+                    "<vt:lpwstr>赵六</vt:lpwstr></property></Properties>".encode(),
+                )
             if info.filename == "docProps/app.xml":
                 data = re.sub(rb"<Company>.*?</Company>|<Company/>", "<Company>某某局</Company>".encode(), data)
                 if "某某局".encode() not in data:
@@ -46,7 +54,7 @@ def shared(example_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     source = _with_people(with_report, tmp_path / "clerk.xlsm")
     target = tmp_path / "shared.xlsx"
     summary = share_copy(source, target)
-    assert summary.vba_removed and summary.formulas_frozen == 3 and summary.controls_removed == 4
+    assert summary.vba_removed and summary.formulas_frozen == 4 and summary.controls_removed == 4
     assert summary.sheets_removed == ("xlwings.conf",)
     return source, target
 
@@ -69,10 +77,14 @@ def test_the_copy_holds_no_names_of_people(shared: tuple[Path, Path]) -> None:
     source, target = shared
     with zipfile.ZipFile(source) as z:
         assert "张三".encode() in z.read("docProps/core.xml")
+        assert "赵六".encode() in z.read("docProps/custom.xml")
     with zipfile.ZipFile(target) as z:
         core = z.read("docProps/core.xml").decode()
         app = z.read("docProps/app.xml").decode()
-    assert "张三" not in core and "李四" not in core and "某某局" not in app
+        custom = z.read("docProps/custom.xml").decode()
+        assert is_share_copy(z)
+    assert "张三" not in core and "李四" not in core and "13800138000" not in core and "某某局" not in app
+    assert "审核人" not in custom and "赵六" not in custom and SHARE_MARK in custom
     assert "xlwings.conf" not in app
 
 

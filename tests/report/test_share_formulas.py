@@ -19,8 +19,8 @@ from addin.headless import generate
 from addin.jx_values import FormulaValues, NotComputable
 from addin.share import share_copy
 
-# 使用说明's quick checks (预算执行率, 支出进度, 中小企业合同占比) as the example saves them.
-QUICK_VALUES = [0.9667, 0.9702, 0.667]
+# 使用说明's quick checks (预算执行率, 支出进度, 中小企业合同占比, 自评总分) as the example saves them.
+QUICK_VALUES = [0.9667, 0.9702, 0.667, 97.96]
 _JX_CELL = re.compile(r'<c r="([A-Z]+\d+)"[^>]*><f>([^<]*JX_[^<]*)</f><v>([^<]*)</v>')
 
 
@@ -67,7 +67,7 @@ def test_formulas_without_results_are_computed_from_the_cells(with_report: Path,
     assert all(values(source, "使用说明").get(cell, "") == "" for cell in checks)  # no saved results
     target = tmp_path / "shared.xlsx"
     summary = share_copy(source, target)
-    assert summary.formulas_frozen == 3 and summary.formulas_computed == 3 and summary.formulas_kept == ()
+    assert summary.formulas_frozen == 4 and summary.formulas_computed == 4 and summary.formulas_kept == ()
     shown = values(target, "使用说明")
     assert {cell: shown[cell] for cell in checks} == checks
     assert not [f for f in formulas(target) if "JX_" in f.upper()]
@@ -115,15 +115,15 @@ def test_what_can_be_computed_is_and_the_rest_is_kept_and_named(
     assert shown["F1"] == 9326.1
     assert shown["F4"] == pytest.approx(0.9667)
     assert shown["F5"] == 9.86
-    # What the function shows in Excel too: 预算调整率's 实际值 is computed by the report, not typed.
-    assert str(shown["F6"]).startswith("错误：指标“预算调整率”按“比率”计分，但实际值为空")
+    # What the function shows in Excel too: 预算调整率's 实际值 is computed from tblBudget.
+    assert str(shown["F6"]).startswith("错误：指标“预算调整率”的数据来源“预算调整率”要由 tblBudget[#All] 计算")
     assert shown["F8"] == "优"
     kept = {f for f in formulas(target) if "JX_" in f.upper()}
     assert kept == {"JX_ROUND(VLOOKUP(1,E1:E2,1,FALSE),1)", "JX_GRADE(E2)", "JX_PROCUREMENT(tblContracts[#All])"}
     for cell in ("使用说明!F2", "使用说明!F3", "使用说明!F7"):
         assert re.search(rf"警告 {cell}：JX 公式没有保存的计算结果", out), cell
     assert "使用说明!E2 也是没有保存结果的公式" in out
-    assert "JX 公式转为数值 8 个，其中 8 个没有保存的结果" in out  # 3 quick checks + F1 F4 F5 F6 F8
+    assert "JX 公式转为数值 9 个，其中 9 个没有保存的结果" in out  # 3 quick checks + F1 F4 F5 F6 F8
     assert "3 个未能转换" in out
 
 

@@ -3,6 +3,7 @@ their buttons bound, their macros running the right Python entry point."""
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -16,8 +17,10 @@ from pyopenvba.interpreter import HostBridge, Interpreter
 
 import addin.buttons
 from addin.contract import schema
-from addin.headless import build_templates
-from addin.workbook.template import EXAMPLE_NAME, TEMPLATE_NAME
+from addin.contract.labels import SAMPLE_MARK
+from addin.headless import build_templates, evaluate_file
+from addin.jx_values import FormulaValues
+from addin.workbook.template import EXAMPLE_NAME, TEMPLATE_NAME, TEMPLATE_TABLES, evaluate_tables
 from addin.workbook.vba import MACRO_NAMES, macro_sources
 
 from ..libreoffice import convert
@@ -166,6 +169,42 @@ def test_check_on_the_template_says_what_to_replace(rebuilt: Path) -> None:
     )
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
     assert "示例行" in result.stdout and "仍是模板中的示例" in result.stdout
+
+
+def test_every_tables_sample_row_is_recognised_and_an_error(rebuilt: Path) -> None:
+    """Each table of the template carries a sample row (tblInfo its sample 部门名称); left in
+    place it is an error located on its own sheet, and it is recognised by its content too
+    when the clerk cleared a separate 示例 mark (备注) but kept the row."""
+    evaluation = evaluate_file(rebuilt / TEMPLATE_NAME)
+    sheets = {f.location.split("!")[0] for f in evaluation.findings.errors if f.code == "input_sample_row"}
+    assert sheets == {spec.sheet for spec in schema.ALL_TABLES}
+    unmarked = {
+        name: [[None if v == SAMPLE_MARK and i == len(row) - 1 else v for i, v in enumerate(row)] for row in rows]
+        for name, rows in TEMPLATE_TABLES.items()
+    }
+    found = evaluate_tables(unmarked).findings.errors
+    assert {f.location.split("!")[0] for f in found if f.code == "input_sample_row"} == sheets
+
+
+def test_the_quick_checks_cache_what_the_functions_compute(rebuilt: Path) -> None:
+    """使用说明's JX_* formulas carry the values the functions give over the workbook's own
+    tables (Excel shows them before any recalculation); the example's 自评总分 is 97.96."""
+    for name in (TEMPLATE_NAME, EXAMPLE_NAME):
+        path = rebuilt / name
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/worksheets/sheet1.xml").decode()
+            cached = re.findall(r"<c ([^>]*)><f>([^<]*JX_[^<]*)</f><v>([^<]*)</v>", xml)
+            values = FormulaValues(path, z)
+            try:
+                assert len(cached) == 4, name
+                for attributes, formula, value in cached:
+                    computed = values.compute("使用说明", html.unescape(formula))
+                    shown = html.unescape(value) if 't="str"' in attributes else float(value)
+                    assert shown == computed, (name, formula, shown, computed)
+            finally:
+                values.close()
+        if name == EXAMPLE_NAME:
+            assert [float(v) for _, f, v in cached if "JX_TOTAL_SCORE" in f] == [97.96]
 
 
 def test_the_new_columns_and_rows_of_the_real_report_forms(rebuilt: Path) -> None:

@@ -32,7 +32,8 @@
         row.failure ? "-" : String(row.errors),
         row.failure ? "-" : String(row.warnings),
         row.failure || (row.errors ? "有错误，未计分、未排名" : "") ||
-          (row.duplicate_of ? "与 " + row.duplicate_of + " 为同一部门、同一年度，只按 " + row.duplicate_of + " 排名" : ""),
+          (row.duplicate_of ? "与 " + row.duplicate_of + " 为同一部门、同一年度，只按 " + row.duplicate_of + " 排名" : "") ||
+          (row.years_note || ""),
       ];
       for (const text of cells) {
         const td = document.createElement("td");
