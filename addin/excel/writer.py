@@ -188,3 +188,8 @@ def write_layout(sheet: Any, layout: SheetLayout) -> None:
             sheet.page_setup.print_area = _rng(sheet, layout.print_setup.print_area).address
     with contextlib.suppress(Exception):
         sheet.show_gridlines = layout.show_grid
+    # The 自评报告's own page breaks (report.pages), where Excel's object model is there
+    # (Windows); the remote engine has no page setup and prints with its own breaks.
+    for row in layout.breaks:
+        with contextlib.suppress(Exception):
+            sheet.api.HPageBreaks.Add(Before=sheet.api.Rows(row + 1))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ..contract.coerce import parse_number_text
-from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
+from ..contract.schema import REPORT_SHEET
 from ..core.budget import BASIS_INITIAL, ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
@@ -16,7 +16,8 @@ from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from ..core.scoring import ScoreFigures
 from . import sentences
-from .fit import widened
+from .checks_sheet import checks_layout
+from .fit import fitted
 from .grid import ROW_HEIGHT as _ROW
 from .grid import Grid, paragraph_height
 from .headline import rate_label, small_micro_label
@@ -295,9 +296,7 @@ def _findings(g: Grid, findings: Sequence[Finding]) -> None:
 def report_layout(ev: Evaluation) -> SheetLayout:
     """自评报告 on its 10-column grid, the columns widened where a figure needs it
     (``report.fit``)."""
-    layout = _report_layout(ev, WIDTHS)
-    wider = widened(WIDTHS, layout)
-    return layout if wider is None else _report_layout(ev, wider)
+    return fitted(lambda widths: _report_layout(ev, widths), WIDTHS)
 
 
 def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
@@ -381,31 +380,6 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
         layout.put(row, DATA_COL + 1, _amount(amount), "td_amount")
         layout.put(row, DATA_COL + 2, _pct(share, 1), "td_pct1")
     return units, (first, row), any(share is not None for _, _, share in bars)
-
-
-def checks_layout(findings: Sequence[Finding], notes: Sequence[str] = ()) -> SheetLayout:
-    """校验结果: one row per finding, then one 说明 row per note on what the run did to the
-    workbook's sheets (``report.ownership.plan_notes``)."""
-    layout = SheetLayout(CHECKS_SHEET, (8.0, 22.0, 90.0), tab_color="9C5700", show_grid=False)
-    for c, head in enumerate(("级别", "位置", "说明")):
-        layout.put(0, c, head, "th")
-    layout.heights[0] = 20
-    for r, f in enumerate(findings, start=1):
-        layout.put(r, 0, f.severity.label, "error" if f.severity.value == "error" else "warning")
-        layout.put(r, 1, f.location, "link" if "!" in f.location else "td", link=f.location or None)
-        layout.put(r, 2, f.message, "td")
-        layout.heights[r] = max(_ROW, paragraph_height(f.message, 90.0, 10))
-    if not findings:
-        layout.put(1, 0, "", "td")
-        layout.put(1, 1, "", "td")
-        layout.put(1, 2, "未发现问题。", "td")
-    for r, note in enumerate(notes, start=max(1, len(findings)) + 1):
-        layout.put(r, 0, "说明", "td_center")
-        layout.put(r, 1, "工作表", "td")
-        layout.put(r, 2, note, "td")
-        layout.heights[r] = max(_ROW, paragraph_height(note, 90.0, 10))
-    layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
-    return layout
 
 
 def report_layouts(ev: Evaluation, notes: Sequence[str] = ()) -> list[SheetLayout]:

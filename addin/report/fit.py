@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from .layout import SheetLayout
@@ -21,7 +21,7 @@ from .metrics import PAD, text_units
 from .numfmt import format_number
 from .styles import STYLES
 
-__all__ = ["fitted_widths"]
+__all__ = ["fitted", "fitted_widths"]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -61,8 +61,9 @@ def fitted_widths(layout: SheetLayout) -> tuple[float, ...]:
     return tuple(widths)
 
 
-def widened(widths: Sequence[float], layout: SheetLayout) -> Sequence[float] | None:
-    """The widths ``layout`` needs when they differ from ``widths`` (the grid it was laid out
-    on), else None: a layout is laid out again only when a value does not fit."""
-    fitted = fitted_widths(layout)
-    return None if fitted == tuple(widths) else fitted
+def fitted(build: Callable[[Sequence[float]], SheetLayout], widths: Sequence[float]) -> SheetLayout:
+    """The layout ``build`` lays out on ``widths``, laid out again on the widths its cells need
+    when a value does not fit (row heights and page breaks follow the wider columns)."""
+    layout = build(widths)
+    wider = fitted_widths(layout)
+    return layout if wider == tuple(float(w) for w in widths) else build(wider)

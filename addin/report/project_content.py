@@ -20,7 +20,7 @@ from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOU
 from ..core.projects import FundFigures, ProjectFigures
 from ..core.scoring import IndicatorScore
 from .content import _value_cell, adds_up
-from .fit import widened
+from .fit import fitted
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
 
@@ -255,9 +255,7 @@ def _total(g: Grid, p: ProjectFigures, basis: str) -> None:
 def project_layout(ev: Evaluation, p: ProjectFigures) -> SheetLayout:
     """The 项目支出绩效自评表 of one project, sheet 项目自评-<序号>, its columns widened where
     a figure needs it (``report.fit``)."""
-    layout = _project_layout(ev, p, WIDTHS)
-    wider = widened(WIDTHS, layout)
-    return layout if wider is None else _project_layout(ev, p, wider)
+    return fitted(lambda widths: _project_layout(ev, p, widths), WIDTHS)
 
 
 def _project_layout(ev: Evaluation, p: ProjectFigures, widths: Sequence[float]) -> SheetLayout:
@@ -305,9 +303,7 @@ SUMMARY_WIDTHS = (5.0, 26.0, 16.0, 11.0, 11.0, 11.0, 9.0, 8.0, 8.0, 8.0, 6.0, 30
 def projects_summary_layout(ev: Evaluation) -> SheetLayout:
     """项目自评汇总: one row per project (its 序号 linked to its sheet), totals, completion; the
     columns widened where a figure needs it (``report.fit``)."""
-    layout = _summary_layout(ev, SUMMARY_WIDTHS)
-    wider = widened(SUMMARY_WIDTHS, layout)
-    return layout if wider is None else _summary_layout(ev, wider)
+    return fitted(lambda widths: _summary_layout(ev, widths), SUMMARY_WIDTHS)
 
 
 def _summary_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
