@@ -21,20 +21,23 @@ from .metrics import PAD, text_units
 from .numfmt import format_number
 from .styles import STYLES
 
-__all__ = ["fitted", "fitted_widths"]
+__all__ = ["fitted", "fitted_widths", "shown_width"]
+
+
+def shown_width(value: Decimal | str, number_format: str = "General", size: float = 10, bold: bool = False) -> float:
+    """Units of column width a cell needs to show ``value`` on one line: a number as Excel
+    formats it under ``number_format``, a text as it is, and the cell's margins."""
+    text = format_number(value, number_format) if isinstance(value, Decimal) else value
+    return text_units(text, size, bold) + PAD
 
 
 @functools.lru_cache(maxsize=8192)
 def _needed(value: Decimal | str, style: str) -> float:
     """Units a cell needs for its value in its style (0 for text that wraps)."""
     s = STYLES[style]
-    if isinstance(value, Decimal):
-        text = format_number(value, s.number_format)
-    elif s.wrap:
+    if not isinstance(value, Decimal) and s.wrap:
         return 0.0
-    else:
-        text = value
-    return text_units(text, s.size, s.bold) + PAD
+    return shown_width(value, s.number_format, s.size, s.bold)
 
 
 def fitted_widths(layout: SheetLayout) -> tuple[float, ...]:
