@@ -5,6 +5,7 @@ split, and LibreOffice prints the pages where the sheet breaks them."""
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -86,7 +87,7 @@ def test_no_page_holds_more_than_the_page_holds(written: Path) -> None:
     layout = report_layout(ev)
     capacity = page_capacity(layout.widths[:10], layout.print_setup)
     edges = [0, *layout.breaks, layout.last_row + 1]
-    for top, end in zip(edges, edges[1:], strict=False):
+    for top, end in itertools.pairwise(edges):
         assert sum(layout.heights.get(r, DEFAULT_HEIGHT) for r in range(top, end)) <= capacity
     # The charts (16 rows, no cells in A:J) are on one page.
     top = layout.charts[0].anchor[0]
