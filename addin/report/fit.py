@@ -40,20 +40,30 @@ def _needed(value: Decimal | str, style: str) -> float:
     return shown_width(value, s.number_format, s.size, s.bold)
 
 
+_WRAPPED = frozenset(name for name, style in STYLES.items() if style.wrap)
+
+
 def fitted_widths(layout: SheetLayout) -> tuple[float, ...]:
     """``layout.widths``, each column widened (to a half unit) as far as its cells need: single
     columns first, then merged spans, which share what they lack in proportion to their widths."""
     widths = [float(w) for w in layout.widths]
-    spans = {(r, c): c2 for r, c, _, c2 in layout.merges}
-    needs: dict[tuple[int, int], float] = {}
+    columns = len(widths)
+    over: dict[tuple[int, int], float] = {}  # the cells wider than their first column
     for (r, c), cell in layout.cells.items():
         value = cell.value
-        if value is None or value == "":
+        # Most cells are wrapped text (nothing to widen) or fit their own column: no span lookup.
+        if value is None or value == "" or (isinstance(value, str) and cell.style in _WRAPPED):
             continue
         need = _needed(value, cell.style)
-        if need:
-            span = (c, spans.get((r, c), c))
-            needs[span] = max(needs.get(span, 0.0), need)
+        if c >= columns or need > widths[c]:
+            over[(r, c)] = need
+    if not over:
+        return tuple(widths)
+    spans = {(r, c): c2 for r, c, _, c2 in layout.merges if (r, c) in over}
+    needs: dict[tuple[int, int], float] = {}
+    for (r, c), need in over.items():
+        span = (c, spans.get((r, c), c))
+        needs[span] = max(needs.get(span, 0.0), need)
     for (first, last), need in sorted(needs.items(), key=lambda item: item[0][1] - item[0][0]):
         have = sum(widths[first : last + 1])
         if last >= len(widths) or have >= need:
