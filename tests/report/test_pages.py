@@ -22,7 +22,7 @@ from addin.report.layout import PrintSetup, SheetLayout
 from addin.report.pages import page_capacity, print_scale
 
 from ..libreoffice import pdf_pages, pdf_text
-from .test_report_pages import _renderer
+from .test_report_pages import _clipped, _overlaps, _renderer, _word_boxes
 
 INDICATORS = 125
 SECTIONS = ("一、", "二、", "三、", "四、", "五、")
@@ -99,6 +99,8 @@ def test_libreoffice_prints_the_pages_where_the_sheet_breaks_them(written: Path,
     ws = openpyxl.load_workbook(written)["自评报告"]
     breaks = [b.id for b in ws.row_breaks.brk]
     assert pdf_pages(pdf) == len(breaks) + 1  # no break of LibreOffice's own
+    assert not _clipped(written, pdf)  # rows tall enough for their wrapped notes
+    assert not _overlaps(_word_boxes(pdf))
     first = {b: ws.cell(b + 1, 1).value for b in breaks}  # each page's first row
     assert list(first.values()).count("一级指标") >= 2
     for page, b in enumerate(breaks, start=2):
