@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .batch_rows import DepartmentRow, mark_duplicates, presented
+from .batch_rows import DepartmentRow, mark_duplicates, presented, tally
 from .batch_summary import BATCH_UNIT, write_summary
 from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput, is_native_panic
@@ -39,6 +39,7 @@ __all__ = [
     "own_output",
     "presented",
     "summary_row",
+    "tally",
     "write_summary",
 ]
 
