@@ -30,6 +30,7 @@ import python_calamine as calamine
 
 from ..errors import UnusableInput
 from ..package.archive import check_workbook_file, open_package, read_part
+from ..package.file_kinds import PASSWORD_REMEDY
 from ..package.integrity import complete, damaged
 from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, table_parts
 from ..package.sheetscan import (
@@ -105,7 +106,7 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
             continue
         xml = read_part(package, sheet.part)
         if not complete(xml):  # a large sheet's ending is checked here, on bytes read anyway
-            raise damaged(path.name, f"工作表“{name}”（{sheet.part}）不完整（XML 在结尾前中断）")
+            raise damaged(path.name, f"工作表“{name}”不完整（XML 在结尾前中断）")
         if tables:
             bounds = [table_bounds(name, t) for t in tables]
             keep_rows = max(b[2] for b in bounds)
@@ -299,7 +300,7 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
             else:
                 wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
         except calamine.PasswordError:
-            raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
+            raise UnusableInput(f"“{path.name}”设有打开密码：{PASSWORD_REMEDY}") from None
         except (calamine.CalamineError, OSError, ValueError) as exc:
             raise _open_error(path, exc) from exc
     facts = _Facts(path, parts)

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import UnusableInput
 from ..package.archive import MAX_RATIO
+from ..package.file_kinds import OLE_KINDS, ole_kind, save_as
 
 __all__ = ["MAX_MEMBERS", "extract_workbooks", "member_date", "member_name"]
 
@@ -35,16 +36,21 @@ _UTF8_FLAG = 0x800
 _CHUNK = 1 << 20
 _WORKBOOKS = (".xlsx", ".xlsm")
 _SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
-_SAVE_AS = "请在 Excel 或 WPS 中另存为 .xlsx 后放入压缩包"
+_THEN = "后放入压缩包"
+_SAVE_AS = save_as(ole_kind(".xls"), _THEN)
 _REASONS = {
-    ".xls": f"旧版 .xls 工作簿，未汇总：{_SAVE_AS}",
-    ".et": f"WPS 表格文件（.et），未汇总：{_SAVE_AS}",
+    # The old binary files by the headless reader's names and remedies (package/file_kinds.py):
+    # a member is judged by its name, as it is not extracted.
+    **{
+        suffix: f"{kind.what}，未汇总：{save_as(kind, _THEN)}"
+        if kind.spreadsheet
+        else f"{kind.what}，不是工作簿，未汇总"
+        for suffix, kind in OLE_KINDS.items()
+    },
     ".xlsb": f"二进制工作簿（.xlsb），未汇总：{_SAVE_AS}",
     ".ods": f"OpenDocument 表格（.ods），未汇总：{_SAVE_AS}",
     ".csv": f"CSV 文本文件，不是工作簿，未汇总：{_SAVE_AS}",
-    ".doc": "Word 文档，不是工作簿，未汇总",
     ".docx": "Word 文档，不是工作簿，未汇总",
-    ".wps": "WPS 文字文档，不是工作簿，未汇总",
     ".pdf": "PDF 文件，不是工作簿，未汇总",
     ".zip": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
     ".rar": "压缩包中的压缩包未解开，未汇总：请把其中的工作簿直接放入上传的压缩包",
