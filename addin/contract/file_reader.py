@@ -34,9 +34,12 @@ from ..package.file_kinds import PASSWORD_REMEDY
 from ..package.integrity import complete, damaged
 from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, table_parts
 from ..package.sheetscan import (
+    MAX_COLUMN,
+    MAX_ROW,
     SheetScan,
     bounded_sheet,
     last_row,
+    number_formats,
     percent_styles,
     scan_facts,
     scan_sheet,
@@ -172,7 +175,23 @@ class _Facts:
                     return {}, ()
                 return scan_sheet(read_part(package, part))
 
-        return CellFacts(load)
+        def load_formats() -> dict[tuple[int, int], str]:
+            with open_package(self.path) as package:
+                part = self.parts.get(sheet)
+                styles = styles_part(package)
+                if not part or part not in package.namelist() or not styles:
+                    return {}
+                by_code: dict[str, set[int]] = {}
+                for xf, code in number_formats(read_part(package, styles)).items():
+                    by_code.setdefault(code, set()).add(xf)
+                xml = read_part(package, part)
+            return {
+                cell: code
+                for code, xfs in by_code.items()
+                for cell in styled_cells(xml, frozenset(xfs), MAX_ROW, MAX_COLUMN)
+            }
+
+        return CellFacts(load, load_formats=load_formats)
 
 
 def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: set[str]) -> RawTable:

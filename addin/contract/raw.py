@@ -26,6 +26,10 @@ class CellFacts:
 
     load: Callable[[], tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]]
     _loaded: tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]] | None = None
+    # The number format code of each cell that has one other than General, (row, col) as above;
+    # loaded only when asked (the web page's excerpt shows values as the sheet shows them).
+    load_formats: Callable[[], Mapping[tuple[int, int], str]] = dict
+    _formats: Mapping[tuple[int, int], str] | None = None
 
     def _facts(self) -> tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
         if self._loaded is None:
@@ -35,6 +39,12 @@ class CellFacts:
     def error_at(self, row: int, col: int) -> str | None:
         """The Excel error text (#DIV/0!, …) of the cell at 1-based row, 0-based column."""
         return self._facts()[0].get((row, col))
+
+    def number_format(self, row: int, col: int) -> str:
+        """The cell's number format code ("#,##0.00", "0.0%"), "General" when it has none."""
+        if self._formats is None:
+            self._formats = self.load_formats()
+        return self._formats.get((row, col), "General")
 
     def merged_ranges(self) -> Sequence[tuple[int, int, int, int]]:
         """(row1, col1, row2, col2) of every merged range: 1-based rows, 0-based columns."""
