@@ -25,6 +25,7 @@ from .batch_summary import BATCH_UNIT, write_summary
 from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput, is_native_panic
 from .package.archive import open_package
+from .package.file_kinds import OLE_KINDS
 from .package.parts import sheet_parts
 from .package.save import ensure_writable, not_an_input
 from .share import is_share_copy
@@ -126,10 +127,16 @@ def own_output(path: Path) -> str | None:
         return None
 
 
+# Spreadsheets of other kinds a clerk puts among the departments (an .xls, WPS's .et): read like
+# the others, so the summary lists each with the reader's own reason (package/file_kinds.py).
+_OTHER_SPREADSHEETS = frozenset({".xlsb", ".ods", *(s for s, kind in OLE_KINDS.items() if kind.spreadsheet)})
+
+
 def workbooks(folder: Path, exclude: Path | None = None) -> list[Path]:
     found = []
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
+        suffix = path.suffix.lower()
+        if suffix not in (".xlsx", ".xlsm", *_OTHER_SPREADSHEETS) or path.name.startswith(("~$", ".")):
             continue
         if ".backup-" in path.name or (exclude is not None and path.resolve() == exclude.resolve()):
             continue
@@ -243,8 +250,10 @@ def batch(
     ours = {p: why for p in found if (why := own_output(p)) is not None}
     paths = [p for p in found if p not in ours]
     not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
-    if not paths:
-        raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿")
+    if not any(p.suffix.lower() in (".xlsx", ".xlsm") for p in paths):
+        others = "、".join(p.name for p in paths[:3]) + (" 等" if len(paths) > 3 else "")
+        found_only = f"（其中只有 {others}：请在 Excel 或 WPS 中另存为 .xlsx/.xlsm）" if paths else ""
+        raise UnusableInput(f"文件夹“{folder}”中没有 .xlsx/.xlsm 工作簿{found_only}")
     rows = mark_duplicates(collect(paths, workers=workers, progress=progress), lambda f: (folder / f).stat().st_mtime)
     kept = write_summary(target, rows)
     skipped = [(p.name, why) for p, why in ours.items() if not (target.exists() and os.path.samefile(p, target))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,23 @@ def test_a_workbook_without_a_score_is_not_counted_valid(tmp_path: Path) -> None
     assert "1 个部门有效，1 个有错误未计分" in wb["汇总"]["A1"].value
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 1
+
+
+def test_a_wps_file_among_the_departments_is_listed_with_the_readers_own_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI's batch names a WPS .et (an OLE file, as WPS writes it) and a password-protected
+    workbook as every door does (package/file_kinds.py), and counts departments, not files."""
+    from addin.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(_department(folder, "外办", 1.0, 0), folder / "外办(1).xlsx")
+    foreign = Path(__file__).parent / "data" / "foreign"
+    shutil.copyfile(foreign / "base.xls", folder / "预算表.et")
+    shutil.copyfile(foreign / "password.xlsx", folder / "加密.xlsx")
+    assert main(["batch", str(folder), "-o", str(tmp_path / "汇总.xlsx")]) == 0
+    printed = capsys.readouterr().out
+    assert "已汇总 1 个部门，4 个文件（其中 1 个是同一部门同一年度的副本" in printed, printed
+    assert "未能读取 预算表.et：“预算表.et”是 WPS 表格文件（.et）：请在 WPS 中“另存为”" in printed
+    assert "WPS：文件→文档加密→密码加密" in printed
