@@ -176,6 +176,14 @@ class _Facts:
                 return scan_sheet(read_part(package, part))
 
         def load_formats() -> dict[tuple[int, int], str]:
+            try:
+                return formats()
+            except (OSError, UnusableInput, zipfile.BadZipFile, zlib.error, KeyError, ValueError):
+                # Asked after the evaluation: a recalculated copy is gone by then, and a file
+                # changed meanwhile is not this one; the values then show as General.
+                return {}
+
+        def formats() -> dict[tuple[int, int], str]:
             with open_package(self.path) as package:
                 part = self.parts.get(sheet)
                 styles = styles_part(package)
