@@ -19,7 +19,7 @@ from html import escape, unescape
 from ..contract.raw import RawTable
 from ..core.model import column_letter
 from ..core.numbers import to_decimal
-from .numfmt import format_number
+from ..report.numfmt import format_number
 
 __all__ = ["excerpts", "parse_location"]
 

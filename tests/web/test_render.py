@@ -18,9 +18,9 @@ from addin.contract.raw import RawTable
 from addin.contract.schema import BUDGET
 from addin.headless import evaluate_with_tables, generate, planned_layouts
 from addin.report.layout import ChartSpec, PrintSetup, Series, SheetLayout
+from addin.report.numfmt import format_number, general
 from addin.report.styles import STYLES
 from addin.web.excerpt import excerpts, parse_location
-from addin.web.numfmt import format_number, general
 from addin.web.render import report_css, sheet_html, style_class
 
 from ..libreoffice import convert
@@ -233,7 +233,7 @@ def test_excerpt_shows_formulas_without_a_result_and_skips_no_single_row() -> No
 
 def test_excerpt_shows_values_as_the_clerks_sheet_shows_them(make_workbook: Callable[..., Path]) -> None:
     """6850 under #,##0.00 is 6,850.00 in the excerpt, as in Excel; any format code the clerk
-    chose prints by the renderer's number-format code (web/numfmt.py); General stays General."""
+    chose prints by the renderer's number-format code (report/numfmt.py); General stays General."""
     path = make_workbook()
     wb = openpyxl.load_workbook(path)
     sheet = wb["预算执行"]
