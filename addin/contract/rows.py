@@ -20,6 +20,7 @@ from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable
+from .repeats import COUNTED_TABLES, RepeatedRows
 from .schema import Column, Kind
 
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
@@ -118,6 +119,8 @@ class ContractTable:
                 "（Excel：拖动表格右下角，或“表设计→调整表格大小”；WPS 同），或删除这些行",
                 f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )
+        if raw.scaled_cells:
+            self._report_scaled()
         if raw.hidden_rows:
             rows = sorted(raw.hidden_rows)
             shown = "、".join(str(r) for r in rows[:10]) + (f" 等 {len(rows)} 行" if len(rows) > 10 else "")
@@ -126,6 +129,32 @@ class ContractTable:
                 f"表格 {self.spec.table} 的第 {shown} 行被隐藏（或被筛选隐藏），已照常计入：如不应计入，请删除这些行",
                 f"{raw.sheet}!{rows[0]}:{rows[0]}",
             )
+
+    def _report_scaled(self) -> None:
+        """Amount cells whose number format shows them scaled down (0!.0000 shows 72154600 as
+        7215.4600): the figures use the value, not what the clerk sees; one warning per table."""
+        raw = self.raw
+        amounts = {raw.first_col + i for name, i in self.index.items() if self.column(name).kind is Kind.AMOUNT}
+        last = raw.first_row + len(raw.rows) - 1
+        found = []
+        for (r, c), divisor in sorted(raw.scaled_cells.items()):
+            if c in amounts and raw.first_row <= r <= last:
+                value = raw.rows[r - raw.first_row][c - raw.first_col]
+                if type(value) in (int, float) and value:
+                    found.append((r, c, to_decimal(value), divisor))
+        if not found:
+            return
+        r, c, value, divisor = found[0]
+        unit = self.amount_unit or "基本信息中的金额单位"
+        more = f"（本表共 {len(found)} 个金额单元格如此）" if len(found) > 1 else ""
+        shown = (value / divisor).quantize(Decimal(1).scaleb(1 - len(str(divisor))))
+        guess = "疑似按元填写、按万元显示；" if divisor == 10000 and self.amount_unit == "万元" else ""
+        self.findings.warning(
+            "input_amount_scaled_format",
+            f"该单元格的数字格式把数值缩小 {divisor} 倍显示（显示为 {shown:f}，实际数值为 {value:f}）{more}："
+            f"金额按实际数值计算，本表金额单位为{unit}。{guess}请把金额换算为{unit}后填写，并改用普通数字格式",
+            f"{raw.sheet}!{column_letter(c)}{r}",
+        )
 
     def _two_level_header(self) -> None:
         """A published two-level header (预算数 merged over 年初/全年 below) read from both rows."""
@@ -229,8 +258,15 @@ class ContractTable:
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
         """(sheet row, values) of the data rows. Blank rows (also rows of spaces only) are
         reported and skipped; footer lines (填表人：…, 注：…) end the table and are named in one
-        warning; template sample rows are errors and never read as data."""
+        warning; template sample rows are errors and never read as data; a row repeating an
+        earlier one in a table that is counted is an error and not read (``repeats.py``)."""
         rows = self.raw.rows
+        what = COUNTED_TABLES.get(self.spec.table)
+        repeats = (
+            None
+            if what is None
+            else RepeatedRows(self.raw.sheet, what, self.raw.first_col, len(self.raw.headers), self.findings)
+        )
         last = len(rows) - 1
         while last >= 0 and (self._is_blank_row(rows[last]) or footer_text(rows[last]) is not None):
             last -= 1
@@ -249,7 +285,8 @@ class ContractTable:
                 and SAMPLE_MARK not in row
                 and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
             ):
-                yield first + i, row
+                if repeats is None or not repeats.repeated(first + i, row):
+                    yield first + i, row
                 continue
             r = first + i
             la = row[a] if a < len(row) else None
@@ -277,7 +314,8 @@ class ContractTable:
                     f"{self.raw.sheet}!{r}:{r}",
                 )
                 continue
-            yield r, row
+            if repeats is None or not repeats.repeated(r, row):
+                yield r, row
         if footers:
             self._report_footers(sorted(footers))
 
@@ -340,7 +378,7 @@ class Cells:
         col = self.table.ref.columns.get(name)
         return col is not None and self.table.raw.facts.merged_at(self.r, col)
 
-    def _blank_required(self, name: str) -> bool:
+    def _blank_required(self, name: str, advice: str = "") -> bool:
         """For a blank cell: report it (error value, merged cell or missing) when required."""
         col = self.table.ref.columns.get(name)
         if col is not None and (self.r, col) in self.table.raw.uncached:
@@ -352,15 +390,16 @@ class Cells:
             self.ok = False
             return True
         if self.table.column(name).required:
-            self.coercer.missing(self.where(name), name, merged=self._merged(name))
+            self.coercer.missing(self.where(name), name, merged=self._merged(name), advice=advice)
             self.ok = False
             return True
         return False
 
-    def text(self, name: str) -> str:
+    def text(self, name: str, advice: str = "") -> str:
+        """The cell as text; a required one left blank is reported (with ``advice``, if any)."""
         value = self.raw(name)
         if is_blank(value):
-            self._blank_required(name)
+            self._blank_required(name, advice)
             return ""
         text = self.coercer.text(value)
         if name in _NAME_COLUMNS and isinstance(value, str) and value != text:

@@ -27,6 +27,7 @@ __all__ = [
     "out_of_grid",
     "parse_ref",
     "percent_styles",
+    "scaled_styles",
     "scan_facts",
     "scan_sheet",
     "styled_cells",
@@ -251,24 +252,65 @@ def _is_percent_code(code: str) -> bool:
     return "%" in bare
 
 
-def percent_styles(styles_xml: bytes) -> frozenset[int]:
-    """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
-    percent_ids = set(_BUILTIN_PERCENT)
+def _unescape(code: str) -> str:
+    """An attribute's text as written (0&quot;.&quot;0000 → 0"."0000)."""
+    for entity, char in (("&quot;", '"'), ("&apos;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")):
+        code = code.replace(entity, char)
+    return code
+
+
+def _xf_codes(styles_xml: bytes) -> list[tuple[int, str]]:
+    """(numFmtId, custom format code or "") of each cell format (cellXfs), by index."""
+    codes: dict[int, str] = {}
     for num_id, code in _NUMFMT.findall(styles_xml):
-        if _is_percent_code(code.decode("utf-8", "replace")):
-            percent_ids.add(int(num_id))
+        codes[int(num_id)] = _unescape(code.decode("utf-8", "replace"))
     for code, num_id in _NUMFMT_REV.findall(styles_xml):
-        if _is_percent_code(code.decode("utf-8", "replace")):
-            percent_ids.add(int(num_id))
+        codes[int(num_id)] = _unescape(code.decode("utf-8", "replace"))
     xfs = _CELL_XFS.search(styles_xml)
     if xfs is None:
-        return frozenset()
-    found = set()
-    for i, attrs in enumerate(_XF.findall(xfs.group(1))):
+        return []
+    out = []
+    for attrs in _XF.findall(xfs.group(1)):
         num = _XF_NUMFMT.search(attrs)
-        if num is not None and int(num.group(1)) in percent_ids:
-            found.add(i)
-    return frozenset(found)
+        num_id = -1 if num is None else int(num.group(1))
+        out.append((num_id, codes.get(num_id, "")))
+    return out
+
+
+def percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
+    return frozenset(
+        i
+        for i, (num_id, code) in enumerate(_xf_codes(styles_xml))
+        if num_id in _BUILTIN_PERCENT or (code and _is_percent_code(code))
+    )
+
+
+# A literal dot (0!.0000, 0\.0000, 0"."0000) before digit placeholders, with no decimal point of
+# its own: the format shows the number divided by 10 per placeholder after it (元 shown as 万元).
+_LITERAL_DOT = re.compile(r'(?:!\.|\\\.|"\.")([0#?]+)')
+
+
+def _scale_of_code(code: str) -> int:
+    """How many times smaller a format code shows a number (1: as it is)."""
+    section = re.sub(r"\[[^\]]*\]", "", code.split(";", 1)[0])
+    dot = _LITERAL_DOT.search(section)
+    bare = re.sub(r'"[^"]*"|\\.|!.', "", section)
+    if dot is not None and "." not in bare:
+        return int(10 ** len(dot.group(1)))
+    trailing = re.search(r"[0#?](,+)(?:[^0#?,]*)$", bare)  # 0.00,, : thousands, millions
+    return int(1000 ** len(trailing.group(1))) if trailing is not None else 1
+
+
+def scaled_styles(styles_xml: bytes) -> dict[int, int]:
+    """Indices of the cell formats whose number format shows a number scaled down, with the
+    divisor (0!.0000 → 10000; #,##0, → 1000)."""
+    out = {}
+    for i, (_, code) in enumerate(_xf_codes(styles_xml)):
+        scale = _scale_of_code(code) if code else 1
+        if scale > 1:
+            out[i] = scale
+    return out
 
 
 def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: int) -> frozenset[tuple[int, int]]:
