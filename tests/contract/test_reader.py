@@ -28,7 +28,12 @@ def test_example_reads_clean(example_path: Path) -> None:
     ev = evaluate_file(example_path)
     assert ev.ok
     # the reference report's two executed amounts, and the example project that spent 105.42%
-    assert [f.code for f in ev.findings] == ["budget_executed_vs_spent", "project_over_executed"]
+    # and the typed 项目绩效自评完成率 (97.3%, kept for the reference score) beside the projects' 100.00%
+    assert [f.code for f in ev.findings] == [
+        "budget_executed_vs_spent",
+        "score_completion_typed_differs",
+        "project_over_executed",
+    ]
     assert len(ev.data.contracts or []) == 9
     assert ev.data.info.department == "中共广州市委外事工作委员会办公室"
 

@@ -1,0 +1,139 @@
+"""Magnitude checks: an amount that cannot be in the workbook's 金额单位.
+
+A clerk who copies one row from a ledger kept in 元 into a 万元 workbook gets figures 10,000
+times too large, which every sum and share then carries (a 采购总额 larger than the whole
+budget, an 执行率 moved by a hundredth). Nothing contradicts itself, so these are warnings that
+name the cell and the suspected unit; the figures are computed as typed:
+
+* a budget unit whose 全年预算数 is at least 1000 times the median of the other units';
+* a contract, or a 采购汇总 category (or its 合计), larger than the department's 全年执行数
+  (全年预算数 when nothing was executed): procurement is part of the department's spending;
+* the procurement total larger than it, when no single amount already says so.
+
+Plain Decimal over the model; the reader's interpretations (a number format that shows 元 as
+万元) are the contract layer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from .amount_pair import amount_pair
+from .budget import BudgetFigures
+from .findings import Findings
+from .model import BudgetLine, ContractLedger, ProcurementSummary
+
+__all__ = ["UNIT_RATIO", "check_magnitudes", "suspected_unit"]
+
+UNIT_RATIO = Decimal(1000)  # 元 in a 万元 workbook is 10,000 times too large; 1000 leaves room
+
+
+def suspected_unit(unit: str) -> str:
+    """What the clerk probably did, for a workbook in ``unit``."""
+    if unit == "万元":
+        return "疑似按元填写，本表金额单位为万元（元 ÷ 10000 = 万元）"
+    if unit == "亿元":
+        return "疑似按元或万元填写，本表金额单位为亿元（万元 ÷ 10000 = 亿元）"
+    return f"疑似金额单位有误，本表金额单位为{unit or '基本信息中的金额单位'}"
+
+
+def _median(values: Sequence[Decimal]) -> Decimal:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
+    """A unit ≥ 1000 × the median of the other units' 全年预算数 (at least one other, above 0)."""
+    if len(lines) < 2:
+        return
+    for i, line in enumerate(lines):
+        others = [other.total for j, other in enumerate(lines) if j != i]
+        median = _median(others)
+        if median > 0 and line.total >= UNIT_RATIO * median:
+            shown = amount_pair(line.total, median, unit)
+            findings.warning(
+                "plausibility_unit_magnitude",
+                f"单位“{line.name}”全年预算数 {shown.first}是其他单位中位数 {shown.second}的 1000 倍以上："
+                f"{suspected_unit(unit)}；如是，请换算该行各金额",
+                line.where.cell("全年预算数"),
+            )
+
+
+def _reference(budget: BudgetFigures) -> tuple[Decimal, str] | None:
+    """The department's 全年执行数, or 全年预算数 when nothing was executed; None without either."""
+    dept = budget.department
+    if dept.executed > 0:
+        return dept.executed, "全年执行数"
+    if dept.total > 0:
+        return dept.total, "全年预算数"
+    return None
+
+
+def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findings: Findings) -> bool:
+    over = [i for i, amount in enumerate(ledger.amounts) if amount > limit]
+    if not over:
+        return False
+    shown = amount_pair(ledger.amounts[over[0]], limit, unit)
+    more = f"（共 {len(over)} 份合同如此）" if len(over) > 1 else ""
+    findings.warning(
+        "plausibility_contract_exceeds_budget",
+        f"合同金额 {shown.first}超过本部门{label} {shown.second}{more}：{suspected_unit(unit)}；如是，请换算",
+        ledger.where(over[0]).cell("合同金额"),
+    )
+    return True
+
+
+def _summary(summary: ProcurementSummary, limit: Decimal, label: str, unit: str, findings: Findings) -> bool:
+    found = False
+    rows = [(f"{line.category}类", line) for line in summary.lines]
+    if summary.declared_total is not None:
+        rows.append(("合计行", summary.declared_total))
+    for name, line in rows:
+        if line.amount > limit:
+            found = True
+            shown = amount_pair(line.amount, limit, unit)
+            findings.warning(
+                "plausibility_category_exceeds_budget",
+                f"{name}支出金额 {shown.first}超过本部门{label} {shown.second}：{suspected_unit(unit)}；如是，请换算",
+                line.where.cell("支出金额"),
+            )
+    return found
+
+
+def check_magnitudes(
+    lines: Sequence[BudgetLine],
+    budget: BudgetFigures,
+    ledger: ContractLedger | None,
+    summary: ProcurementSummary | None,
+    procurement_total: Decimal | None,
+    unit: str,
+    findings: Findings,
+    *,
+    complete_budget: bool = True,
+) -> None:
+    """Every magnitude warning of the module docstring, into ``findings`` (amounts in ``unit``).
+    Without ``complete_budget`` (rows of 预算执行 failed to read) the department's 全年执行数 is
+    not known, and only the units that did read are compared."""
+    _units(lines, unit, findings)
+    reference = _reference(budget) if complete_budget else None
+    if reference is None:
+        return
+    limit, label = reference
+    named = False
+    if ledger is not None and len(ledger):
+        named = _ledger(ledger, limit, label, unit, findings)
+    elif summary is not None:
+        named = _summary(summary, limit, label, unit, findings)
+    if not named and procurement_total is not None and procurement_total > limit:
+        shown = amount_pair(procurement_total, limit, unit)
+        if ledger is not None and len(ledger):
+            where = ledger.table.header("合同金额")
+        else:
+            where = "" if summary is None else summary.table.header("支出金额")
+        findings.warning(
+            "plausibility_procurement_exceeds_budget",
+            f"政府采购支出总额 {shown.first}超过本部门{label} {shown.second}：{suspected_unit(unit)}；请核对各项金额",
+            where,
+        )
