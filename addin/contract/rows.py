@@ -21,6 +21,7 @@ from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable
 from .repeats import COUNTED_TABLES, RepeatedRows
+from .scaled_formats import report_scaled
 from .schema import Column, Kind
 
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
@@ -120,7 +121,8 @@ class ContractTable:
                 f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )
         if raw.scaled_cells:
-            self._report_scaled()
+            amounts = {raw.first_col + i for n, i in self.index.items() if self.column(n).kind is Kind.AMOUNT}
+            report_scaled(raw, amounts, self.amount_unit, self.findings)
         if raw.hidden_rows:
             rows = sorted(raw.hidden_rows)
             shown = "、".join(str(r) for r in rows[:10]) + (f" 等 {len(rows)} 行" if len(rows) > 10 else "")
@@ -129,32 +131,6 @@ class ContractTable:
                 f"表格 {self.spec.table} 的第 {shown} 行被隐藏（或被筛选隐藏），已照常计入：如不应计入，请删除这些行",
                 f"{raw.sheet}!{rows[0]}:{rows[0]}",
             )
-
-    def _report_scaled(self) -> None:
-        """Amount cells whose number format shows them scaled down (0!.0000 shows 72154600 as
-        7215.4600): the figures use the value, not what the clerk sees; one warning per table."""
-        raw = self.raw
-        amounts = {raw.first_col + i for name, i in self.index.items() if self.column(name).kind is Kind.AMOUNT}
-        last = raw.first_row + len(raw.rows) - 1
-        found = []
-        for (r, c), divisor in sorted(raw.scaled_cells.items()):
-            if c in amounts and raw.first_row <= r <= last:
-                value = raw.rows[r - raw.first_row][c - raw.first_col]
-                if type(value) in (int, float) and value:
-                    found.append((r, c, to_decimal(value), divisor))
-        if not found:
-            return
-        r, c, value, divisor = found[0]
-        unit = self.amount_unit or "基本信息中的金额单位"
-        more = f"（本表共 {len(found)} 个金额单元格如此）" if len(found) > 1 else ""
-        shown = (value / divisor).quantize(Decimal(1).scaleb(1 - len(str(divisor))))
-        guess = "疑似按元填写、按万元显示；" if divisor == 10000 and self.amount_unit == "万元" else ""
-        self.findings.warning(
-            "input_amount_scaled_format",
-            f"该单元格的数字格式把数值缩小 {divisor} 倍显示（显示为 {shown:f}，实际数值为 {value:f}）{more}："
-            f"金额按实际数值计算，本表金额单位为{unit}。{guess}请把金额换算为{unit}后填写，并改用普通数字格式",
-            f"{raw.sheet}!{column_letter(c)}{r}",
-        )
 
     def _two_level_header(self) -> None:
         """A published two-level header (预算数 merged over 年初/全年 below) read from both rows."""

@@ -240,6 +240,7 @@ def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> Bounded:
 
 _NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"')
 _NUMFMT_REV = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bformatCode="([^"]*)"[^>]*?\bnumFmtId="(\d+)"')
+_NUMFMTS = re.compile(rb"<(?:\w+:)?numFmts\b[^>]*>(.*?)</(?:\w+:)?numFmts>", re.S)
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
 _XF_NUMFMT = re.compile(rb'\bnumFmtId="(\d+)"')
@@ -262,9 +263,13 @@ def _unescape(code: str) -> str:
 def _xf_codes(styles_xml: bytes) -> list[tuple[int, str]]:
     """(numFmtId, custom format code or "") of each cell format (cellXfs), by index."""
     codes: dict[int, str] = {}
-    for num_id, code in _NUMFMT.findall(styles_xml):
+    # The workbook's own formats; a table's differential formats (dxfs) carry numFmts whose ids
+    # are their own and would overwrite them.
+    block = _NUMFMTS.search(styles_xml)
+    defined = block.group(1) if block is not None else b""
+    for num_id, code in _NUMFMT.findall(defined):
         codes[int(num_id)] = _unescape(code.decode("utf-8", "replace"))
-    for code, num_id in _NUMFMT_REV.findall(styles_xml):
+    for code, num_id in _NUMFMT_REV.findall(defined):
         codes[int(num_id)] = _unescape(code.decode("utf-8", "replace"))
     xfs = _CELL_XFS.search(styles_xml)
     if xfs is None:
