@@ -18,7 +18,6 @@ from typing import Any
 
 from ..core.findings import Findings
 from ..core.model import column_letter
-from .labels import is_blank
 
 __all__ = ["COUNTED_TABLES", "RepeatedRows", "repeated_identifiers"]
 
@@ -35,8 +34,10 @@ COUNTED_TABLES: dict[str, str] = {
 
 
 def _key(row: Sequence[Any]) -> tuple[Any, ...]:
-    """The filled cells of a row, as compared: text without the spaces around it, blank as None."""
-    return tuple(None if is_blank(v) else (v.strip() if type(v) is str else v) for v in row)
+    """The cells of a row as compared. A reader gives a blank cell as "" or None and a value as
+    typed: rows that differ only in spaces around a text, or in how a blank was stored, read as
+    different rows here (the same 合同编号 on both is then named as a warning)."""
+    return tuple(row)
 
 
 class RepeatedRows:
@@ -50,11 +51,15 @@ class RepeatedRows:
         self.seen: dict[tuple[Any, ...], int] = {}
 
     def repeated(self, r: int, row: Sequence[Any]) -> bool:
-        """Whether sheet row ``r`` repeats an earlier row (then an error names both)."""
-        key = _key(row)
-        earlier = self.seen.setdefault(key, r)
+        """Whether sheet row ``r`` repeats an earlier row (then an error names both). The
+        contract ledger's common rows take this inline, on ``seen`` (a call per row costs)."""
+        earlier = self.seen.setdefault(_key(row), r)
         if earlier == r:
             return False
+        self.report(r, earlier)
+        return True
+
+    def report(self, r: int, earlier: int) -> None:
         self.findings.error(
             "input_row_repeated",
             f"“{self.sheet}”第 {r} 行与第 {earlier} 行每个已填写的单元格都相同："
@@ -62,7 +67,6 @@ class RepeatedRows:
             f"如是重复，请删除第 {r} 行；如确为两笔，请在编号或备注中把它们区分开",
             f"{self.sheet}!{self.span.format(r)}",
         )
-        return True
 
 
 def repeated_identifiers(

@@ -243,6 +243,7 @@ class ContractTable:
             if what is None
             else RepeatedRows(self.raw.sheet, what, self.raw.first_col, len(self.raw.headers), self.findings)
         )
+        seen = None if repeats is None else repeats.seen  # rows by their cells (repeats._key, inline)
         last = len(rows) - 1
         while last >= 0 and (self._is_blank_row(rows[last]) or footer_text(rows[last]) is not None):
             last -= 1
@@ -261,8 +262,10 @@ class ContractTable:
                 and SAMPLE_MARK not in row
                 and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
             ):
-                if repeats is None or not repeats.repeated(first + i, row):
+                if seen is None or (earlier := seen.setdefault(tuple(row), first + i)) == first + i:
                     yield first + i, row
+                elif repeats is not None:
+                    repeats.report(first + i, earlier)
                 continue
             r = first + i
             la = row[a] if a < len(row) else None
