@@ -173,6 +173,10 @@ def read_indicator(
             cells.where(columns.actual),
         )
         cells.ok = False
+    elif computed and actual is not None and isinstance(cells.raw(columns.actual), str) and bound_marker(actual_text):
+        # The figure named in 数据来源 replaces the typed actual; where it cannot be computed the
+        # typed one would stand, and a bound is no figure: the core then says the actual is missing.
+        actual = None
     # 得分系数 × 分值 needs no numeric actual: a qualitative row may be scored by its coefficient.
     elif numeric and actual is None and actual_text:
         findings.error(

@@ -187,3 +187,16 @@ def test_a_project_actual_typed_as_a_bound_is_an_error_at_the_cell(
     ev = evaluate_file(path)
     assert codes(ev)["input_actual_bound"] == {"项目指标!H4"}
     assert_nothing_written(path, tmp_path)
+
+
+def test_a_bound_typed_where_a_computed_figure_is_missing_is_no_actual(
+    edited: Callable[..., Path], example_tables: Tables
+) -> None:
+    """预算调整率 without any 年初预算数 falls back to the typed actual: "<5%" is no figure."""
+    for row in example_tables["tblBudget"]:
+        row[2] = None
+    rows = example_tables["tblIndicators"]
+    rows[5][6] = "<5%"
+    ev = evaluate_file(edited(tblIndicators=rows, tblBudget=example_tables["tblBudget"]))
+    assert "绩效指标!G9" in {f.location for f in ev.findings.errors}
+    assert ev.as_json()["score"]["total"] is None
