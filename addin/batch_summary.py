@@ -12,13 +12,15 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
 from .batch_rows import DepartmentRow, note, presented
 from .core.numbers import cell_fraction, round_half_up
 from .package.save import FIXED_CREATED, atomic_write
+from .report.fit import shown_width
+from .report.layout import PrintSetup
 
 __all__ = ["BATCH_UNIT", "GRADES", "write_summary"]
 
@@ -49,6 +51,44 @@ def _num(value: Decimal | None, places: int) -> float | str:
     return "-" if value is None else float(round_half_up(value, places))
 
 
+_TEXT_WIDTH = 40.0  # a text column grows to its longest text up to this; longer text wraps
+
+
+class _Widths:
+    """Column widths that hold what the cells show: a number whole (no ###), a text on one line
+    up to ``_TEXT_WIDTH`` units (the text formats wrap beyond it; Excel and LibreOffice size
+    rows without a set height to their wrapped text)."""
+
+    def __init__(self, least: list[float]) -> None:
+        self.widths = list(least)
+
+    def see(self, col: int, value: object, number_format: str = "General", bold: bool = False) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            need = shown_width(Decimal(str(value)), number_format, 10, bold)
+        else:
+            need = min(_TEXT_WIDTH, shown_width(str(value), "General", 10, bold))
+        self.widths[col] = max(self.widths[col], need)
+
+    def apply(self, ws: Any) -> None:
+        for col, width in enumerate(self.widths):
+            ws.set_column(col, col, round(width * 2 + 0.49) / 2)
+
+
+def _print_setup(ws: Any, header_row: int, *, landscape: bool) -> None:
+    """A4, fitted to the page width, the header row on every page, pages numbered: as the
+    report's sheets print (``report.layout.PrintSetup``)."""
+    setup = PrintSetup(landscape=landscape)
+    ws.set_paper(setup.paper)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    left, right, top, bottom = setup.margins
+    ws.set_margins(left, right, top, bottom)
+    ws.set_footer(setup.footer)
+    ws.center_horizontally()
+
+
 def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
     """The summary workbook (汇总, 等级统计, 未能读取) over ``rows``, saved atomically to ``target``;
     returns the backup of a different file that was there (None when there was none)."""
@@ -72,11 +112,12 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
         wb.set_properties({"created": FIXED_CREATED, "title": "部门整体支出绩效自评汇总"})
         base = {"font_name": "宋体", "font_size": 10, "border": 1}
         head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center"})
-        text = wb.add_format(base)
+        text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         amount = wb.add_format({**base, "num_format": "#,##0.00"})
         pct2 = wb.add_format({**base, "num_format": "0.00%"})
         pct1 = wb.add_format({**base, "num_format": "0.0%"})
         score = wb.add_format({**base, "num_format": "0.00"})
+        number_formats = {amount: "#,##0.00", pct2: "0.00%", pct1: "0.0%", score: "0.00"}
         title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
         ws = wb.add_worksheet("汇总")
         by_year = "，按评价年度（" + "、".join(str(y) for y in years) + "）分别排名和统计等级" if len(years) > 1 else ""
@@ -112,6 +153,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             "说明",
         ]
         ws.write_row(2, 0, heads, head)
+        widths = _Widths([6.0, 24.0, 24.0, *([12.0] * (len(heads) - 3))])
         formats = [
             text,
             text,
@@ -146,6 +188,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
                 ]
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
+                    widths.see(c, cell)
                 continue
             values = [
                 i,
@@ -172,9 +215,9 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             ]
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
-        ws.set_column(0, 0, 6)
-        ws.set_column(1, 2, 24)
-        ws.set_column(3, len(heads) - 1, 12)
+                widths.see(c, value, number_formats.get(fmt, "General"))
+        widths.apply(ws)
+        _print_setup(ws, 2, landscape=True)
         ws.freeze_panes(3, 3)
         if good:
             ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)
@@ -204,6 +247,8 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
         if len(columns) < 2:
             chart.set_legend({"none": True})
         grades.insert_chart(0, len(columns) + 2, chart)
+        grades.set_column(1, len(columns), max(10.0, *(shown_width(name, bold=True) for name, _ in columns)))
+        _print_setup(grades, 0, landscape=len(columns) > 2)
 
         failed = wb.add_worksheet("未能读取")
         failed.write_row(0, 0, ["文件", "原因"], head)
@@ -212,6 +257,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             failed.write(i, 1, r.failure, text)
         failed.set_column(0, 0, 30)
         failed.set_column(1, 1, 100)
+        _print_setup(failed, 0, landscape=True)
         wb.close()
 
     return atomic_write(target, build)

@@ -28,6 +28,12 @@ def report_only(source: Path, target: Path, sheet: str = REPORT) -> None:
             if info.filename == "xl/workbook.xml":
                 text = data.decode("utf-8")
                 names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', text)
+                # every other sheet hidden (a state="visible" of its own, as openpyxl writes, goes)
+                text = re.sub(
+                    r'<sheet\b(?![^>]*name="' + re.escape(sheet) + r'")([^>]*?)\s+state="\w+"',
+                    r"<sheet\1",
+                    text,
+                )
                 text = re.sub(
                     r'<sheet\b(?![^>]*name="' + re.escape(sheet) + r'")',
                     '<sheet state="hidden"',

@@ -6,6 +6,7 @@ import copy
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,45 @@ def test_a_workbook_without_a_score_is_not_counted_valid(tmp_path: Path) -> None
     assert "1 个部门有效，1 个有错误未计分" in wb["汇总"]["A1"].value
     grades = {r[0]: r[1] for r in wb["等级统计"].iter_rows(min_row=2, values_only=True)}
     assert grades["合计"] == 1
+
+
+def test_the_summary_prints_on_a4_fitted_to_the_width_and_shows_every_figure_whole(tmp_path: Path) -> None:
+    """A provincial department's 96,478,200.00 万元 in the summary's amount columns prints whole
+    (no ###) and its long 说明 wraps; 汇总 prints landscape, one page wide, header row on each page."""
+    from addin.report.fit import shown_width
+
+    from .libreoffice import convert, pdf_text
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = _department(folder, "省厅", 1.0, 0)
+    tables: dict[str, Any] = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"][0][1] = "省厅"
+    for row in tables["tblBudget"]:
+        for c in range(2, 6):
+            row[c] = round(row[c] * 10000, 2)
+    build_workbook(path, tables, BuildOptions())
+    _department(folder, "乙局", 0.9, 3)
+    (folder / "损坏的文件.xlsx").write_bytes(b"PK\x03\x04broken")
+    out = tmp_path / "汇总.xlsx"
+    batch(folder, out, workers=1)
+    wb = openpyxl.load_workbook(out)
+    for name, landscape, titles in (("汇总", True, "$3:$3"), ("未能读取", True, "$1:$1"), ("等级统计", False, "$1:$1")):
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == ("landscape" if landscape else "portrait")
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1  # 1: the default
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == titles, name
+        assert "&P" in (ws.oddFooter.center.text or "")
+    # Excel's measure (report.metrics: LibreOffice's column unit is wider, so it shows a number
+    # Excel would print as ###): every figure's column holds it as its format shows it.
+    ws = wb["汇总"]
+    widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            if isinstance(cell.value, (int, float)):
+                need = shown_width(Decimal(str(cell.value)), cell.number_format)
+                assert widths[cell.column] >= need, cell.coordinate
+    pdf = convert(out, "pdf", tmp_path)
+    text = pdf_text(pdf)
+    assert "###" not in text
+    assert "96,478,200.00" in "".join(text.split())

@@ -264,8 +264,8 @@ def check_typed_completion(
         typed = f"{(ind.actual * 100).normalize():f}%"
         findings.warning(
             "score_completion_typed_differs",
-            f"指标“{ind.level3}”的实际值填写为 {typed}，而按项目表计算为 {shown}%"
-            f"（{listed} 个项目中 {completed} 个完成自评，见项目自评汇总）：评分按填写值计；"
-            f"如应以项目表为准，请把数据来源改为“{COMPLETION_RATE}”（将自动取计算值）",
+            # Two lines in the report's findings table: the example's report stays on two pages.
+            f"实际值填写为 {typed}，按项目表计算为 {shown}%（{listed} 个项目中 {completed} 个完成自评）："
+            f"评分按填写值计；如以项目表为准，请把数据来源改为“{COMPLETION_RATE}”",
             ind.where.cell("实际值"),
         )

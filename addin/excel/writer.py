@@ -188,3 +188,21 @@ def write_layout(sheet: Any, layout: SheetLayout) -> None:
             sheet.page_setup.print_area = _rng(sheet, layout.print_setup.print_area).address
     with contextlib.suppress(Exception):
         sheet.show_gridlines = layout.show_grid
+    with contextlib.suppress(Exception):
+        _page_setup(sheet.api, layout)
+
+
+def _page_setup(api: Any, layout: SheetLayout) -> None:
+    """A4 fitted to the page width and the 自评报告's own page breaks (``report.pages`` plans
+    them for that scale), through Excel's object model where it is there (Excel on Windows);
+    xlwings has no page setup of its own beyond the print area, and its remote engine none."""
+    setup = layout.print_setup
+    page = api.PageSetup
+    page.PaperSize = 9  # xlPaperA4
+    page.Orientation = 2 if setup.landscape else 1  # xlLandscape, xlPortrait
+    if setup.fit_width:
+        page.Zoom = False
+        page.FitToPagesWide = 1
+        page.FitToPagesTall = 1 if setup.fit_height else False
+    for row in layout.breaks:
+        api.HPageBreaks.Add(Before=api.Rows(row + 1))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
 from ..contract.coerce import parse_number_text
-from ..contract.schema import CHECKS_SHEET, REPORT_SHEET
+from ..contract.schema import REPORT_SHEET
 from ..core.budget import BASIS_INITIAL, ExecutionFigures
 from ..core.evaluation import Evaluation
 from ..core.findings import Finding
@@ -15,17 +16,21 @@ from ..core.numbers import presented_fraction, round_half_up
 from ..core.procurement import BASIS_TOTAL, NOT_COMPARABLE_NOTE, NOT_GIVEN_NOTE
 from ..core.scoring import ScoreFigures
 from . import sentences
+from .checks_sheet import checks_layout
+from .fit import fitted
 from .grid import ROW_HEIGHT as _ROW
 from .grid import Grid, paragraph_height
 from .headline import rate_label, small_micro_label
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
+from .pages import page_capacity
 
 __all__ = ["checks_layout", "report_layout", "report_layouts"]
 
 # A:J is the printed report; L:N hold the charts' data, outside the print area.
-WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 12.0, 3.0, 22.0, 12.0, 12.0)
+WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 15.0, 3.0, 22.0, 12.0, 12.0)
 LAST = 9
 DATA_COL = 11
+_PRINT = PrintSetup()  # A4 portrait, fitted to the page width
 
 
 def _amount(value: Decimal | None) -> Decimal | None:
@@ -47,7 +52,7 @@ def _rate_label(ev: Evaluation) -> str:
 def _basics(g: Grid, ev: Evaluation) -> None:
     d = ev.budget.department
     u = ev.data.info.amount_unit
-    g.line("一、基本情况", "section", 22)
+    g.line("一、基本情况", "section", 22, keep=True)
     g.para(sentences.units_sentence(ev) + sentences.budget_sentence(ev))
     spent = _given(d.spent is not None, _amount(d.spent), "kv_amount")
     progress = _given(d.spent is not None, _pct(d.spending_progress, 2), "kv_pct2")
@@ -65,11 +70,11 @@ def _basics(g: Grid, ev: Evaluation) -> None:
 def _budget(g: Grid, ev: Evaluation) -> None:
     u = ev.data.info.amount_unit
     g.gap()
-    g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22)
+    g.line(f"二、预算执行情况（金额单位：{u}）", "section", 22, keep=True)
     g.para(sentences.spending_sentence(ev))
     heads = ["单位名称", "单位级次", "年初预算数", "全年预算数", "执行数", _rate_label(ev), "支出数", "支出进度"]
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     for unit in ev.budget.units:
         _execution_row(g, unit, unit.name, unit.level, "td")
     _execution_row(g, ev.budget.department, "合计", "", "total")
@@ -104,7 +109,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     p = ev.procurement
     u = ev.data.info.amount_unit
     g.gap()
-    g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22)
+    g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22, keep=True)
     g.para(sentences.procurement_sentence(ev))
     on_total = p.basis == BASIS_TOTAL
     small_head = small_micro_label(p.basis)
@@ -118,7 +123,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
         small_head,
     ]
     cols = [(0, 0), (1, 2), (3, 3), (4, 5), (6, 6), (7, 8), (9, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 42)
     for c in p.categories:
         small_share = c.small_micro_share_of_amount if on_total else c.small_micro_share_of_sme
         g.cells(
@@ -201,11 +206,11 @@ def _adds_up(s: ScoreFigures) -> bool:
 def _score(g: Grid, ev: Evaluation) -> None:
     s = ev.score
     g.gap()
-    g.line("四、绩效自评得分", "section", 22)
+    g.line("四、绩效自评得分", "section", 22, keep=True)
     g.para(sentences.score_sentence(ev))
     heads = ["一级指标", "二级指标", "三级指标", "分值", "目标值", "实际值", "得分", "计分依据及偏差原因"]
     cols = [(0, 0), (1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 9)]
-    g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
+    g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     by_dimension: dict[str, list[int]] = {}
     for i, r in enumerate(s.indicators):
         by_dimension.setdefault(r.indicator.level1, []).append(i)
@@ -271,11 +276,11 @@ def _score(g: Grid, ev: Evaluation) -> None:
 
 def _findings(g: Grid, findings: Sequence[Finding]) -> None:
     g.gap()
-    g.line("五、数据校验情况", "section", 22)
+    g.line("五、数据校验情况", "section", 22, keep=True)
     if not findings:
         g.para("数据校验未发现问题。")
         return
-    g.cells([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
+    g.head([(0, 0, "级别", "th"), (1, 2, "位置", "th"), (3, LAST, "说明", "th")])
     for f in findings:
         height = max(_ROW, paragraph_height(f.message, g.span(3, LAST), 10))
         g.cells(
@@ -289,9 +294,16 @@ def _findings(g: Grid, findings: Sequence[Finding]) -> None:
 
 
 def report_layout(ev: Evaluation) -> SheetLayout:
-    layout = SheetLayout(REPORT_SHEET, WIDTHS, tab_color="C00000")
-    g = Grid(layout, LAST)
-    g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), sum(WIDTHS), 16))
+    """自评报告 on its 10-column grid, the columns widened where a figure needs it
+    (``report.fit``)."""
+    return fitted(lambda widths: _report_layout(ev, widths), WIDTHS)
+
+
+def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
+    layout = SheetLayout(REPORT_SHEET, widths, tab_color="C00000")
+    # Its own page breaks (report.pages): five tables, each with its header on every page.
+    g = Grid(layout, LAST, page_capacity(widths[: LAST + 1], _PRINT))
+    g.line(sentences.title(ev), "title", paragraph_height(sentences.title(ev), g.span(0, LAST), 16))
     info = ev.data.info
     meta = f"金额单位：{info.amount_unit}"
     if info.preparer:
@@ -305,8 +317,7 @@ def report_layout(ev: Evaluation) -> SheetLayout:
     _score(g, ev)
     _findings(g, ev.findings)
     g.gap()
-    chart_top = g.row
-    g.row += 16
+    chart_top = g.block(16)  # the charts on one page
     units, categories, with_shares = _chart_data(layout, ev, chart_top)
     layout.charts.append(
         ChartSpec(
@@ -334,13 +345,14 @@ def report_layout(ev: Evaluation) -> SheetLayout:
             y2_format="0%",
         )
     )
-    g.line(
-        "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。",
-        "footnote",
-        28,
-    )
-    layout.print_setup = PrintSetup(print_area=(0, 0, g.row - 1, LAST))
+    # As tall as its text at the footnote's 9 pt (one line on A4): a fixed 28 pt sent it alone
+    # to a page of its own when the charts ended a page a few points short.
+    g.line(GENERATED_NOTE, "footnote", paragraph_height(GENERATED_NOTE, g.span(0, LAST), 9))
+    layout.print_setup = dataclasses.replace(_PRINT, print_area=(0, 0, g.row - 1, LAST))
     return layout
+
+
+GENERATED_NOTE = "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。"
 
 
 def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
@@ -369,31 +381,6 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
         layout.put(row, DATA_COL + 1, _amount(amount), "td_amount")
         layout.put(row, DATA_COL + 2, _pct(share, 1), "td_pct1")
     return units, (first, row), any(share is not None for _, _, share in bars)
-
-
-def checks_layout(findings: Sequence[Finding], notes: Sequence[str] = ()) -> SheetLayout:
-    """校验结果: one row per finding, then one 说明 row per note on what the run did to the
-    workbook's sheets (``report.ownership.plan_notes``)."""
-    layout = SheetLayout(CHECKS_SHEET, (8.0, 22.0, 90.0), tab_color="9C5700", show_grid=False)
-    for c, head in enumerate(("级别", "位置", "说明")):
-        layout.put(0, c, head, "th")
-    layout.heights[0] = 20
-    for r, f in enumerate(findings, start=1):
-        layout.put(r, 0, f.severity.label, "error" if f.severity.value == "error" else "warning")
-        layout.put(r, 1, f.location, "link" if "!" in f.location else "td", link=f.location or None)
-        layout.put(r, 2, f.message, "td")
-        layout.heights[r] = max(_ROW, paragraph_height(f.message, 90.0, 10))
-    if not findings:
-        layout.put(1, 0, "", "td")
-        layout.put(1, 1, "", "td")
-        layout.put(1, 2, "未发现问题。", "td")
-    for r, note in enumerate(notes, start=max(1, len(findings)) + 1):
-        layout.put(r, 0, "说明", "td_center")
-        layout.put(r, 1, "工作表", "td")
-        layout.put(r, 2, note, "td")
-        layout.heights[r] = max(_ROW, paragraph_height(note, 90.0, 10))
-    layout.print_setup = PrintSetup(landscape=True, repeat_rows=(0, 0))
-    return layout
 
 
 def report_layouts(ev: Evaluation, notes: Sequence[str] = ()) -> list[SheetLayout]:

@@ -72,6 +72,7 @@ class SheetLayout:
     charts: list[ChartSpec] = field(default_factory=list)
     tab_color: str | None = None
     show_grid: bool = False
+    breaks: list[int] = field(default_factory=list)  # rows that start a printed page (manual breaks)
 
     @property
     def last_row(self) -> int:

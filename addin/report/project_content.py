@@ -20,6 +20,7 @@ from ..core.project_model import FUND_SOURCES, SOURCE_CARRIED, SOURCE_OTHER, SOU
 from ..core.projects import FundFigures, ProjectFigures
 from ..core.scoring import IndicatorScore
 from .content import _value_cell, adds_up
+from .fit import fitted
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
 
@@ -143,24 +144,26 @@ def _note(r: IndicatorScore) -> str:
     return r.indicator.deviation_reason if r.applicable else "不适用，分值按比例分配给其他指标"
 
 
-# The widths of the indicator table's text columns (Grid.span, once for every row).
-_LEVEL2_WIDTH, _LEVEL3_WIDTH, _TARGET_WIDTH, _ACTUAL_WIDTH = WIDTHS[2], WIDTHS[3], WIDTHS[4], WIDTHS[5]
-_NOTE_WIDTH = sum(WIDTHS[8 : LAST + 1])
+def _text_widths(widths: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """The widths of the indicator table's text columns (二级指标, 三级指标, 年度指标值,
+    实际完成值, 偏差原因), once per sheet rather than a Grid.span per row."""
+    return widths[2], widths[3], widths[4], widths[5], sum(widths[8 : LAST + 1])
 
 
-def _indicator_row(g: Grid, r: IndicatorScore) -> None:
+def _indicator_row(g: Grid, r: IndicatorScore, text_widths: tuple[float, float, float, float, float]) -> None:
     ind = r.indicator
     rate = indicator_is_rate(ind)
     target = _value_cell(ind.target, ind.target_text, rate)
     computed = r.actual is not None and r.actual != ind.actual
     actual = _value_cell(r.actual, "" if computed else ind.actual_text, rate)
     note = _note(r)
+    level2, level3, target_width, actual_width, note_width = text_widths
     height = max(
-        _tall(ind.level2, _LEVEL2_WIDTH),
-        _tall(ind.level3, _LEVEL3_WIDTH),
-        _tall(str(target[0] if isinstance(target[0], str) else ""), _TARGET_WIDTH),
-        _tall(str(actual[0] if isinstance(actual[0], str) else ""), _ACTUAL_WIDTH),
-        _tall(note, _NOTE_WIDTH, 9),
+        _tall(ind.level2, level2),
+        _tall(ind.level3, level3),
+        _tall(str(target[0] if isinstance(target[0], str) else ""), target_width),
+        _tall(str(actual[0] if isinstance(actual[0], str) else ""), actual_width),
+        _tall(note, note_width, 9),
     )
     g.cells(
         [
@@ -195,8 +198,9 @@ def _indicators(g: Grid, p: ProjectFigures) -> None:
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     results = p.score.indicators if p.score is not None else ()
     first = g.row
+    text_widths = _text_widths(g.layout.widths)
     for r in results:
-        _indicator_row(g, r)
+        _indicator_row(g, r, text_widths)
     if not results:
         g.cells([(1, LAST, "（尚未填写绩效指标）", "td_center")])
     _merge_runs(g, first, 1, [(r.indicator.level1,) for r in results])
@@ -249,8 +253,13 @@ def _total(g: Grid, p: ProjectFigures, basis: str) -> None:
 
 
 def project_layout(ev: Evaluation, p: ProjectFigures) -> SheetLayout:
-    """The 项目支出绩效自评表 of one project, sheet 项目自评-<序号>."""
-    layout = SheetLayout(project_sheet_name(p.number), WIDTHS, tab_color="2F75B5")
+    """The 项目支出绩效自评表 of one project, sheet 项目自评-<序号>, its columns widened where
+    a figure needs it (``report.fit``)."""
+    return fitted(lambda widths: _project_layout(ev, p, widths), WIDTHS)
+
+
+def _project_layout(ev: Evaluation, p: ProjectFigures, widths: Sequence[float]) -> SheetLayout:
+    layout = SheetLayout(project_sheet_name(p.number), widths, tab_color="2F75B5")
     g = Grid(layout, LAST)
     _head(g, p, ev.data.info.year)
     basis = ev.projects.basis
@@ -292,11 +301,16 @@ SUMMARY_WIDTHS = (5.0, 26.0, 16.0, 11.0, 11.0, 11.0, 9.0, 8.0, 8.0, 8.0, 6.0, 30
 
 
 def projects_summary_layout(ev: Evaluation) -> SheetLayout:
-    """项目自评汇总: one row per project (its 序号 linked to its sheet), totals, completion."""
+    """项目自评汇总: one row per project (its 序号 linked to its sheet), totals, completion; the
+    columns widened where a figure needs it (``report.fit``)."""
+    return fitted(lambda widths: _summary_layout(ev, widths), SUMMARY_WIDTHS)
+
+
+def _summary_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
     figures = ev.projects
     info = ev.data.info
-    last = len(SUMMARY_WIDTHS) - 1
-    layout = SheetLayout(PROJECTS_SUMMARY_SHEET, SUMMARY_WIDTHS, tab_color="2F75B5")
+    last = len(widths) - 1
+    layout = SheetLayout(PROJECTS_SUMMARY_SHEET, widths, tab_color="2F75B5")
     g = Grid(layout, last)
     g.line(f"{info.year}年度{info.department}项目支出绩效自评汇总", "title", 26)
     listed = len(figures.projects)
@@ -314,10 +328,9 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
     # One height for every project row: the Excel door then sets it in one call, whatever
     # the number of projects.
     height = max(
-        max(_tall(p.project.name, SUMMARY_WIDTHS[1]), _tall(p.project.implementer, SUMMARY_WIDTHS[2]))
-        for p in figures.projects
+        max(_tall(p.project.name, widths[1]), _tall(p.project.implementer, widths[2])) for p in figures.projects
     )
-    height = max(height, *(_tall(text, SUMMARY_WIDTHS[11], 9) for text in missed_texts))
+    height = max(height, *(_tall(text, widths[11], 9) for text in missed_texts))
     for p, missed in zip(figures.projects, missed_texts, strict=True):
         indicator_score = None if p.score is None else p.score.total
         row = g.cells(

@@ -139,6 +139,10 @@ def sheet_xml(layout: SheetLayout, xf: Mapping[str, int], drawing_rel: str | Non
     out.append(f'<pageSetup paperSize="{ps.paper}" orientation="{orientation}"{fit_attrs}/>')
     if ps.footer:
         out.append(f"<headerFooter><oddFooter>{escape(ps.footer)}</oddFooter></headerFooter>")
+    if layout.breaks:  # a break with id r falls after row r (1-based): before our 0-based row r
+        items = "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in layout.breaks)
+        count = len(layout.breaks)
+        out.append(f'<rowBreaks count="{count}" manualBreakCount="{count}">{items}</rowBreaks>')
     if drawing_rel:
         out.append(f'<drawing r:id="{drawing_rel}"/>')
     out.append("</worksheet>")

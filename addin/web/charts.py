@@ -11,7 +11,7 @@ from decimal import Decimal
 from html import escape
 
 from ..report.layout import ChartSpec, Series, SheetLayout
-from .numfmt import format_number
+from ..report.numfmt import format_number
 
 __all__ = ["chart_svg"]
 

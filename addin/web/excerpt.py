@@ -19,7 +19,7 @@ from html import escape, unescape
 from ..contract.raw import RawTable
 from ..core.model import column_letter
 from ..core.numbers import to_decimal
-from .numfmt import general
+from ..report.numfmt import general
 
 __all__ = ["excerpts", "parse_location"]
 

@@ -19,9 +19,9 @@ from decimal import Decimal
 from html import escape
 
 from ..report.layout import ChartSpec, SheetLayout
+from ..report.numfmt import format_number
 from ..report.styles import STYLES, Style
 from .charts import chart_svg
-from .numfmt import format_number
 
 __all__ = ["column_px", "report_css", "row_px", "sheet_html", "style_class"]
 

@@ -19,8 +19,6 @@ from addin.workbook.builder import BuildOptions, build_workbook
 from .payload import payload
 from .replay import Replay
 
-DEPARTMENT_SHEETS = ("自评报告", "校验结果")
-
 
 def _projects(path: Path, copies: int) -> Path:
     """The example with its three projects repeated ``copies`` times (renamed, same figures)."""
@@ -64,9 +62,13 @@ def test_each_sheet_costs_the_same_whatever_the_number_of_projects(tmp_path: Pat
     # not by calls: one values block (links included), one height for rows alike, formats by
     # rectangles. (A call or two can differ between a handful of rows and many, where the most
     # common format of the sheet becomes another one.)
-    for sheet in (*DEPARTMENT_SHEETS, "项目自评汇总"):
+    for sheet in ("校验结果", "项目自评汇总"):
         assert thirty[sheet] == sixty[sheet], sheet  # the same calls, in the same order
         assert abs(len(three[sheet]) - len(sixty[sheet])) <= 5, sheet
+    # The report's calls depend on where its pages break too (a table's header rows written
+    # again on the page it goes on to, report.pages): a few calls more or less, never a row's.
+    assert abs(len(three["自评报告"]) - len(sixty["自评报告"])) <= 15
+    assert abs(len(thirty["自评报告"]) - len(sixty["自评报告"])) <= 15
     assert Counter(sixty["项目自评汇总"])["setValues"] == 1
     assert len(sixty_replay.state["项目自评汇总"].links) == 60
     per_project = {n: len(three[f"项目自评-{n}"]) for n in (1, 2, 3)}

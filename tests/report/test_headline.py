@@ -19,8 +19,8 @@ from addin.headless import evaluate_file
 from addin.report.content import report_layout
 from addin.report.headline import WITHHELD, HeadlineFigure, headline_figures
 from addin.report.layout import SheetLayout
+from addin.report.numfmt import format_number
 from addin.report.styles import STYLES
-from addin.web.numfmt import format_number
 
 Tables = dict[str, list[list[Any]]]
 

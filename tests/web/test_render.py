@@ -15,9 +15,9 @@ from addin.contract.raw import RawTable
 from addin.contract.schema import BUDGET
 from addin.headless import evaluate_with_tables, generate, planned_layouts
 from addin.report.layout import ChartSpec, PrintSetup, Series, SheetLayout
+from addin.report.numfmt import format_number
 from addin.report.styles import STYLES
 from addin.web.excerpt import excerpts, parse_location
-from addin.web.numfmt import format_number
 from addin.web.render import report_css, sheet_html, style_class
 
 from ..libreoffice import convert

@@ -1,4 +1,5 @@
-"""A number as Excel shows it under a number format code, for the HTML renderer.
+"""A number as Excel shows it under a number format code: for the web door's HTML renderer,
+and for the column widths that must hold it (``report.fit``).
 
 The report's layouts carry the value (a Decimal, a rate as a fraction) and a style whose
 number format says how Excel prints it ("#,##0.00", "0.00%", "0.0%", "0.00", "General").
