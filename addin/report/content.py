@@ -352,7 +352,10 @@ def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
     return layout
 
 
-GENERATED_NOTE = "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。"
+GENERATED_NOTE = (
+    "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；"
+    "请勿直接修改，修改数据后重新生成。"
+)
 
 
 def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int], bool]:
