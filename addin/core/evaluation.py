@@ -206,6 +206,7 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         data.info.amount_unit,
         findings,
         complete_budget=data.budget.table.sheet not in broken,
+        funds=() if data.projects is None else data.projects.funds,
     )
     rules, unusable = compile_rulebook(data.rules, findings, data.unusable_rules)
     # Projects first (the department's 项目绩效自评完成率 counts them), on the same 执行率口径

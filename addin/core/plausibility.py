@@ -8,7 +8,9 @@ name the cell and the suspected unit; the figures are computed as typed:
 * a budget unit whose 全年预算数 is at least 1000 times the median of the other units';
 * a contract, or a 采购汇总 category (or its 合计), larger than the department's 全年执行数
   (全年预算数 when nothing was executed): procurement is part of the department's spending;
-* the procurement total larger than it, when no single amount already says so.
+* the procurement total larger than it, when no single amount already says so;
+* a project's fund row (项目资金) whose 全年预算数 is larger than the department's 全年预算数: a
+  project's money is part of the department's budget.
 
 Plain Decimal over the model; the reader's interpretations (a number format that shows 元 as
 万元) are the contract layer's.
@@ -23,6 +25,7 @@ from .amount_pair import amount_pair
 from .budget import BudgetFigures
 from .findings import Findings
 from .model import BudgetLine, ContractLedger, ProcurementSummary
+from .project_model import ProjectFund
 
 __all__ = ["UNIT_RATIO", "check_magnitudes", "suspected_unit"]
 
@@ -102,6 +105,22 @@ def _summary(summary: ProcurementSummary, limit: Decimal, label: str, unit: str,
     return found
 
 
+def _funds(funds: Sequence[ProjectFund], whole: Decimal, unit: str, findings: Findings) -> None:
+    """Each project's first fund row above the department's 全年预算数 (the 合计 row over every
+    project is the reader's, never here)."""
+    named: set[str] = set()
+    for fund in funds:
+        if whole > 0 and fund.total > whole and fund.project not in named:
+            named.add(fund.project)
+            shown = amount_pair(fund.total, whole, unit)
+            findings.warning(
+                "plausibility_project_exceeds_budget",
+                f"项目“{fund.project}”{fund.source}全年预算数 {shown.first}超过本部门全年预算数 {shown.second}："
+                f"{suspected_unit(unit)}；如是，请换算该项目的各金额",
+                fund.where.cell("全年预算数"),
+            )
+
+
 def check_magnitudes(
     lines: Sequence[BudgetLine],
     budget: BudgetFigures,
@@ -112,6 +131,7 @@ def check_magnitudes(
     findings: Findings,
     *,
     complete_budget: bool = True,
+    funds: Sequence[ProjectFund] = (),
 ) -> None:
     """Every magnitude warning of the module docstring, into ``findings`` (amounts in ``unit``).
     Without ``complete_budget`` (rows of 预算执行 failed to read) the department's 全年执行数 is
@@ -120,6 +140,7 @@ def check_magnitudes(
     reference = _reference(budget) if complete_budget else None
     if reference is None:
         return
+    _funds(funds, budget.department.total, unit, findings)
     limit, label = reference
     named = False
     if ledger is not None and len(ledger):

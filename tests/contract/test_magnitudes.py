@@ -24,6 +24,7 @@ NEW_CODES = frozenset(
         "plausibility_contract_exceeds_budget",
         "plausibility_category_exceeds_budget",
         "plausibility_procurement_exceeds_budget",
+        "plausibility_project_exceeds_budget",
         "input_amount_scaled_format",
         "input_row_repeated",
         "input_identifier_repeated",
@@ -59,6 +60,15 @@ def test_a_budget_row_in_yuan_is_named(edited: Callable[..., Path], example_tabl
     ev = evaluate_file(edited(tblBudget=budget))
     [warning] = _warnings(ev, "plausibility_unit_magnitude")
     assert warning.location == "预算执行!D4" and "疑似按元填写" in warning.message
+
+
+def test_a_project_typed_in_yuan_is_named(edited: Callable[..., Path], example_tables: Tables) -> None:
+    funds = example_tables["tblProjectFunds"]
+    funds[3][2:5] = [3000000, 3205000, 3378600]  # 国际友好城市交流合作项目 财政拨款, at 项目资金!D7
+    ev = evaluate_file(edited(tblProjectFunds=funds))
+    [warning] = _warnings(ev, "plausibility_project_exceeds_budget")
+    assert warning.location == "项目资金!D7" and "9,647.82 万元" in warning.message
+    assert "疑似按元填写" in warning.message
 
 
 @pytest.mark.parametrize("code", ["0!.0000", "#,##0!.0000", '0"."0000'])
