@@ -5,7 +5,8 @@ times too large, which every sum and share then carries (a 采购总额 larger t
 budget, an 执行率 moved by a hundredth). Nothing contradicts itself, so these are warnings that
 name the cell and the suspected unit; the figures are computed as typed:
 
-* a budget unit whose 全年预算数 is at least 1000 times the median of the other units';
+* a budget unit's amount at least 1000 times the median of the other units' in its column, or
+  a 年初预算数 1000 times its own 全年预算数 (or the other way round);
 * a contract, or a 采购汇总 category (or its 合计), larger than the department's 全年执行数
   (全年预算数 when nothing was executed): procurement is part of the department's spending;
 * the procurement total larger than it, when no single amount already says so;
@@ -47,21 +48,51 @@ def _median(values: Sequence[Decimal]) -> Decimal:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+_COLUMNS = (("全年预算数", "total"), ("年初预算数", "initial"), ("执行数", "executed"), ("支出数", "spent"))
+
+
 def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
-    """A unit ≥ 1000 × the median of the other units' 全年预算数 (at least one other, above 0)."""
-    if len(lines) < 2:
-        return
+    """A unit's amount ≥ 1000 × the median of the other units' in its column (at least one
+    other, above 0), or a 年初预算数 1000 times its own 全年预算数 (or the other way round: a
+    budget is not adjusted a thousandfold; with one unit, as project forms have, this is the
+    only comparison). One warning per unit, at the first such cell."""
     for i, line in enumerate(lines):
-        others = [other.total for j, other in enumerate(lines) if j != i]
+        found = _unit_outlier(lines, i) or _initial_outlier(line)
+        if found is None:
+            continue
+        column, value, against, label = found
+        shown = amount_pair(value, against, unit)
+        findings.warning(
+            "plausibility_unit_magnitude",
+            f"单位“{line.name}”{column} {shown.first}是{label} {shown.second}的 1000 倍以上："
+            f"{suspected_unit(unit)}；如是，请换算该行各金额",
+            line.where.cell(column),
+        )
+
+
+def _unit_outlier(lines: Sequence[BudgetLine], i: int) -> tuple[str, Decimal, Decimal, str] | None:
+    if len(lines) < 2:
+        return None
+    for column, attr in _COLUMNS:
+        value: Decimal | None = getattr(lines[i], attr)
+        others = [v for j, other in enumerate(lines) if j != i and (v := getattr(other, attr)) is not None]
+        if value is None or not others:
+            continue
         median = _median(others)
-        if median > 0 and line.total >= UNIT_RATIO * median:
-            shown = amount_pair(line.total, median, unit)
-            findings.warning(
-                "plausibility_unit_magnitude",
-                f"单位“{line.name}”全年预算数 {shown.first}是其他单位中位数 {shown.second}的 1000 倍以上："
-                f"{suspected_unit(unit)}；如是，请换算该行各金额",
-                line.where.cell("全年预算数"),
-            )
+        if median > 0 and value >= UNIT_RATIO * median:
+            return column, value, median, f"其他单位{column}中位数"
+    return None
+
+
+def _initial_outlier(line: BudgetLine) -> tuple[str, Decimal, Decimal, str] | None:
+    initial, total = line.initial, line.total
+    if initial is None or initial <= 0 or total <= 0:
+        return None
+    if initial >= UNIT_RATIO * total:
+        return "年初预算数", initial, total, "本单位全年预算数"
+    if total >= UNIT_RATIO * initial:
+        return "全年预算数", total, initial, "本单位年初预算数"
+    return None
 
 
 def _reference(budget: BudgetFigures) -> tuple[Decimal, str] | None:

@@ -99,3 +99,16 @@ def test_a_budget_sheet_with_unreadable_rows_gives_no_reference() -> None:
         complete_budget=False,
     )
     assert list(findings) == []
+
+
+def test_one_column_of_a_unit_in_yuan_and_an_initial_budget_in_yuan() -> None:
+    """年初预算数 alone in 元 would make 预算调整率 −99.99% (full marks on a 反向 row), silently."""
+    lines = list(UNITS.lines)
+    lines[1] = budget_line("友协", "986.20", "951.87", "958.40", initial="9500000", row=5)
+    assert found(data(budget=budget(*lines))) == [("plausibility_unit_magnitude", "预算执行!C5")]
+    single = budget(budget_line("委托业务项目", "89.974", "89.974", None, initial="900000"))
+    ev = evaluate(data(budget=single))
+    [warning] = [f for f in ev.findings if f.code == "plausibility_unit_magnitude"]
+    assert warning.location == "预算执行!C4" and "本单位全年预算数 89.974 万元" in warning.message
+    fine = budget(budget_line("某专项", "251.89", "251.89", None, initial="238.93"))
+    assert found(data(budget=fine)) == []
