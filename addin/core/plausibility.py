@@ -33,6 +33,10 @@ __all__ = ["UNIT_RATIO", "check_magnitudes", "suspected_unit"]
 UNIT_RATIO = Decimal(1000)  # 元 in a 万元 workbook is 10,000 times too large; 1000 leaves room
 
 
+_ONE = "如是，请换算"  # an amount on its own
+_ROW = "如是，请换算该行各金额"  # a budget unit: its other amounts were probably typed alike
+
+
 def suspected_unit(unit: str) -> str:
     """What the clerk probably did, for a workbook in ``unit``."""
     if unit == "万元":
@@ -40,6 +44,22 @@ def suspected_unit(unit: str) -> str:
     if unit == "亿元":
         return "疑似按元或万元填写，本表金额单位为亿元（万元 ÷ 10000 = 亿元）"
     return f"疑似金额单位有误，本表金额单位为{unit or '基本信息中的金额单位'}"
+
+
+def _say(
+    findings: Findings,
+    code: str,
+    words: tuple[str, str, str],
+    pair: tuple[Decimal, Decimal],
+    unit: str,
+    where: str,
+    advice: str,
+) -> None:
+    """One magnitude warning: the two amounts of ``pair`` as shown, after ``words[0]`` and
+    ``words[1]``, then ``words[2]``, the suspected unit and ``advice``."""
+    shown = amount_pair(*pair, unit)
+    text = f"{words[0]}{shown.first}{words[1]}{shown.second}{words[2]}"
+    findings.warning(code, f"{text}：{suspected_unit(unit)}；{advice}", where)
 
 
 def _median(values: Sequence[Decimal]) -> Decimal:
@@ -61,12 +81,14 @@ def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
         if found is None:
             continue
         column, value, against, label = found
-        shown = amount_pair(value, against, unit)
-        findings.warning(
+        _say(
+            findings,
             "plausibility_unit_magnitude",
-            f"单位“{line.name}”{column} {shown.first}是{label} {shown.second}的 1000 倍以上："
-            f"{suspected_unit(unit)}；如是，请换算该行各金额",
+            (f"单位“{line.name}”{column} ", f"是{label} ", "的 1000 倍以上"),
+            (value, against),
+            unit,
             line.where.cell(column),
+            _ROW,
         )
 
 
@@ -109,12 +131,16 @@ def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findi
     over = [i for i, amount in enumerate(ledger.amounts) if amount > limit]
     if not over:
         return False
-    shown = amount_pair(ledger.amounts[over[0]], limit, unit)
     more = f"（共 {len(over)} 份合同如此）" if len(over) > 1 else ""
-    findings.warning(
+    where = ledger.where(over[0]).cell("合同金额")
+    _say(
+        findings,
         "plausibility_contract_exceeds_budget",
-        f"合同金额 {shown.first}超过本部门{label} {shown.second}{more}：{suspected_unit(unit)}；如是，请换算",
-        ledger.where(over[0]).cell("合同金额"),
+        ("合同金额 ", f"超过本部门{label} ", f"{more}"),
+        (ledger.amounts[over[0]], limit),
+        unit,
+        where,
+        _ONE,
     )
     return True
 
@@ -127,11 +153,15 @@ def _summary(summary: ProcurementSummary, limit: Decimal, label: str, unit: str,
     for name, line in rows:
         if line.amount > limit:
             found = True
-            shown = amount_pair(line.amount, limit, unit)
-            findings.warning(
+            where = line.where.cell("支出金额")
+            _say(
+                findings,
                 "plausibility_category_exceeds_budget",
-                f"{name}支出金额 {shown.first}超过本部门{label} {shown.second}：{suspected_unit(unit)}；如是，请换算",
-                line.where.cell("支出金额"),
+                (f"{name}支出金额 ", f"超过本部门{label} ", ""),
+                (line.amount, limit),
+                unit,
+                where,
+                _ONE,
             )
     return found
 
@@ -143,12 +173,16 @@ def _funds(funds: Sequence[ProjectFund], whole: Decimal, unit: str, findings: Fi
     for fund in funds:
         if whole > 0 and fund.total > whole and fund.project not in named:
             named.add(fund.project)
-            shown = amount_pair(fund.total, whole, unit)
-            findings.warning(
+            where = fund.where.cell("全年预算数")
+            advice = "如是，请换算该项目的各金额"
+            _say(
+                findings,
                 "plausibility_project_exceeds_budget",
-                f"项目“{fund.project}”{fund.source}全年预算数 {shown.first}超过本部门全年预算数 {shown.second}："
-                f"{suspected_unit(unit)}；如是，请换算该项目的各金额",
-                fund.where.cell("全年预算数"),
+                (f"项目“{fund.project}”{fund.source}全年预算数 ", "超过本部门全年预算数 ", ""),
+                (fund.total, whole),
+                unit,
+                where,
+                advice,
             )
 
 
@@ -179,13 +213,17 @@ def check_magnitudes(
     elif summary is not None:
         named = _summary(summary, limit, label, unit, findings)
     if not named and procurement_total is not None and procurement_total > limit:
-        shown = amount_pair(procurement_total, limit, unit)
         if ledger is not None and len(ledger):
             where = ledger.table.header("合同金额")
         else:
             where = "" if summary is None else summary.table.header("支出金额")
-        findings.warning(
+        pair = (procurement_total, limit)
+        _say(
+            findings,
             "plausibility_procurement_exceeds_budget",
-            f"政府采购支出总额 {shown.first}超过本部门{label} {shown.second}：{suspected_unit(unit)}；请核对各项金额",
+            ("政府采购支出总额 ", f"超过本部门{label} ", ""),
+            pair,
+            unit,
             where,
+            "请核对各项金额",
         )

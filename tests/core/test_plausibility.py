@@ -112,3 +112,10 @@ def test_one_column_of_a_unit_in_yuan_and_an_initial_budget_in_yuan() -> None:
     assert warning.location == "预算执行!C4" and "本单位全年预算数 89.974 万元" in warning.message
     fine = budget(budget_line("某专项", "251.89", "251.89", None, initial="238.93"))
     assert found(data(budget=fine)) == []
+
+
+def test_a_name_with_braces_is_only_text() -> None:
+    lines = list(UNITS.lines)
+    lines[0] = budget_line("办本级{0}{first}", "72154600", "69683300", "69901200")
+    [warning] = [f for f in evaluate(data(budget=budget(*lines))).findings if f.code == "plausibility_unit_magnitude"]
+    assert warning.message.startswith("单位“办本级{0}{first}”全年预算数 72,154,600.00 万元")
