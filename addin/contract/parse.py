@@ -24,7 +24,7 @@ from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
 from .headers import amount_unit_alias
-from .indicators import read_scoring
+from .indicators import fill_merged, read_scoring
 from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, label_key, subtotal_of
 from .merged_units import MergedUnits
 from .projects import read_projects
@@ -244,6 +244,12 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
 
 
 def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
+    # A unit's contracts listed under its name merged over them: each row is that unit's
+    # contract (as merged 一级指标 are filled down), one warning per merged range. A merged
+    # cell reads blank: only then are the sheet's merged ranges looked up (a ledger is long).
+    names = [row[table.index["单位名称"]] for row in table.raw.rows]
+    if None in names or "" in names:
+        fill_merged(table, ("单位名称",))
     numbers: list[str] = []
     units: list[str] = []
     categories: list[str] = []

@@ -62,10 +62,16 @@ def _say(
     findings.warning(code, f"{text}：{suspected_unit(unit)}；{advice}", where)
 
 
-def _median(values: Sequence[Decimal]) -> Decimal:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+def _median_without(ordered: Sequence[Decimal], k: int) -> Decimal:
+    """The median of ``ordered`` (sorted) without its element at ``k``: O(1), so every unit of
+    a department of hundreds is compared with the others in one sort per column."""
+    size = len(ordered) - 1
+
+    def at(j: int) -> Decimal:  # the j-th of the others
+        return ordered[j if j < k else j + 1]
+
+    middle = size // 2
+    return at(middle) if size % 2 else (at(middle - 1) + at(middle)) / 2
 
 
 _COLUMNS = (("全年预算数", "total"), ("年初预算数", "initial"), ("执行数", "executed"), ("支出数", "spent"))
@@ -76,8 +82,9 @@ def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
     other, above 0), or a 年初预算数 1000 times its own 全年预算数 (or the other way round: a
     budget is not adjusted a thousandfold; with one unit, as project forms have, this is the
     only comparison). One warning per unit, at the first such cell."""
+    outliers = _unit_outliers(lines)
     for i, line in enumerate(lines):
-        found = _unit_outlier(lines, i) or _initial_outlier(line)
+        found = outliers.get(i) or _initial_outlier(line)
         if found is None:
             continue
         column, value, against, label = found
@@ -92,18 +99,20 @@ def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
         )
 
 
-def _unit_outlier(lines: Sequence[BudgetLine], i: int) -> tuple[str, Decimal, Decimal, str] | None:
-    if len(lines) < 2:
-        return None
+def _unit_outliers(lines: Sequence[BudgetLine]) -> dict[int, tuple[str, Decimal, Decimal, str]]:
+    """By unit index: its first amount ≥ 1000 × the median of the other units' in that column."""
+    found: dict[int, tuple[str, Decimal, Decimal, str]] = {}
     for column, attr in _COLUMNS:
-        value: Decimal | None = getattr(lines[i], attr)
-        others = [v for j, other in enumerate(lines) if j != i and (v := getattr(other, attr)) is not None]
-        if value is None or not others:
+        given = [(v, i) for i, line in enumerate(lines) if (v := getattr(line, attr)) is not None]
+        if len(given) < 2:
             continue
-        median = _median(others)
-        if median > 0 and value >= UNIT_RATIO * median:
-            return column, value, median, f"其他单位{column}中位数"
-    return None
+        given.sort(key=lambda pair: pair[0])
+        ordered = [v for v, _ in given]
+        for k, (value, i) in enumerate(given):
+            median = _median_without(ordered, k)
+            if i not in found and median > 0 and value >= UNIT_RATIO * median:
+                found[i] = (column, value, median, f"其他单位{column}中位数")
+    return found
 
 
 def _initial_outlier(line: BudgetLine) -> tuple[str, Decimal, Decimal, str] | None:

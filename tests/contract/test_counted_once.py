@@ -200,3 +200,14 @@ def test_a_bound_typed_where_a_computed_figure_is_missing_is_no_actual(
     ev = evaluate_file(edited(tblIndicators=rows, tblBudget=example_tables["tblBudget"]))
     assert "绩效指标!G9" in {f.location for f in ev.findings.errors}
     assert ev.as_json()["score"]["total"] is None
+
+
+def test_a_units_contracts_under_its_merged_name_are_each_its_contract(edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["采购合同"]
+        ws["B5"] = None  # GZWB-2023-002, 办本级 as GZWB-2023-001 above it
+        ws.merge_cells("B4:B5")
+
+    ev = evaluate_file(edited(edit))
+    assert_reference(ev)
+    assert codes(ev)["input_merged_filled"] == {"采购合同!B4:B5"}

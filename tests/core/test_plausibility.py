@@ -119,3 +119,17 @@ def test_a_name_with_braces_is_only_text() -> None:
     lines[0] = budget_line("办本级{0}{first}", "72154600", "69683300", "69901200")
     [warning] = [f for f in evaluate(data(budget=budget(*lines))).findings if f.code == "plausibility_unit_magnitude"]
     assert warning.message.startswith("单位“办本级{0}{first}”全年预算数 72,154,600.00 万元")
+
+
+def test_the_median_of_the_others_is_the_plain_median() -> None:
+    import random
+    import statistics
+
+    from addin.core.plausibility import _median_without
+
+    rng = random.Random(7)
+    for size in (2, 3, 4, 5, 10, 11):
+        values = sorted(D(rng.randint(0, 1000)) / 100 for _ in range(size))
+        for k in range(size):
+            others = values[:k] + values[k + 1 :]
+            assert _median_without(values, k) == statistics.median(others)
