@@ -19,7 +19,7 @@ from typing import Any
 from ..core.findings import Findings
 from ..core.model import column_letter
 
-__all__ = ["COUNTED_TABLES", "RepeatedRows", "repeated_identifiers"]
+__all__ = ["COUNTED_TABLES", "PROBES", "RepeatedRows", "repeated_identifiers"]
 
 # Each table's rows are summed or scored: a row counted twice changes a figure.
 COUNTED_TABLES: dict[str, str] = {
@@ -33,33 +33,53 @@ COUNTED_TABLES: dict[str, str] = {
 }
 
 
-def _key(row: Sequence[Any]) -> tuple[Any, ...]:
-    """The cells of a row as compared. A reader gives a blank cell as "" or None and a value as
-    typed: rows that differ only in spaces around a text, or in how a blank was stored, read as
-    different rows here (the same 合同编号 on both is then named as a warning)."""
-    return tuple(row)
+# Cells a row of a long table is first compared on: rows that differ there differ. Hashing two
+# cells instead of every cell is most of a 200,000-row ledger's cost of this check; rows that
+# agree on them are then compared whole.
+PROBES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "tblContracts": (("合同编号", "合同金额"), ("单位名称", "合同金额")),
+}
 
 
 class RepeatedRows:
-    """The rows of one table seen so far, by their filled cells."""
+    """The rows of one table seen so far: ``seen`` maps each row's key (its probe cells, else
+    all its cells as read) to the first row with it. A reader gives a blank cell as "" or None
+    and a value as typed: rows that differ only in spaces around a text, or in how a blank was
+    stored, are different rows here (the same 合同编号 on both is then named as a warning)."""
 
-    def __init__(self, sheet: str, what: str, first_col: int, width: int, findings: Findings) -> None:
+    def __init__(
+        self,
+        sheet: str,
+        what: str,
+        columns: tuple[int, int],
+        rows: Sequence[Sequence[Any]],
+        first_row: int,
+        findings: Findings,
+        probe: tuple[int, ...] = (),
+    ) -> None:
         self.sheet = sheet
         self.what = what
+        first_col, width = columns  # the table's first sheet column and its number of columns
         self.span = f"{column_letter(first_col)}{{0}}:{column_letter(first_col + max(width, 1) - 1)}{{0}}"
+        self.rows = rows
+        self.first_row = first_row
         self.findings = findings
+        self.probe = probe
         self.seen: dict[tuple[Any, ...], int] = {}
+        self._whole: dict[tuple[Any, ...], int] = {}  # rows whose probe cells met another's
 
-    def repeated(self, r: int, row: Sequence[Any]) -> bool:
-        """Whether sheet row ``r`` repeats an earlier row (then an error names both). The
-        contract ledger's common rows take this inline, on ``seen`` (a call per row costs)."""
-        earlier = self.seen.setdefault(_key(row), r)
-        if earlier == r:
-            return False
-        self.report(r, earlier)
-        return True
+    def key(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(row[i] for i in self.probe) if self.probe else tuple(row)
 
-    def report(self, r: int, earlier: int) -> None:
+    def met(self, r: int, row: Sequence[Any], earlier: int) -> bool:
+        """Sheet row ``r`` has the key of row ``earlier``: whether it repeats a row (then an
+        error names both)."""
+        if self.probe:
+            whole = self._whole
+            whole.setdefault(tuple(self.rows[earlier - self.first_row]), earlier)
+            earlier = whole.setdefault(tuple(row), r)
+            if earlier == r:
+                return False
         self.findings.error(
             "input_row_repeated",
             f"“{self.sheet}”第 {r} 行与第 {earlier} 行每个已填写的单元格都相同："
@@ -67,6 +87,7 @@ class RepeatedRows:
             f"如是重复，请删除第 {r} 行；如确为两笔，请在编号或备注中把它们区分开",
             f"{self.sheet}!{self.span.format(r)}",
         )
+        return True
 
 
 def repeated_identifiers(
@@ -74,6 +95,9 @@ def repeated_identifiers(
 ) -> None:
     """Rows that differ but carry the same identifier (``column``, e.g. 合同编号): each is read;
     one warning per identifier names its first two cells (``where(i)``: the cell of the i-th)."""
+    given = [ident for ident in identifiers if ident]
+    if len(set(given)) == len(given):
+        return  # the common case, settled in C (a ledger holds up to hundreds of thousands)
     first: dict[str, int] = {}
     reported: set[str] = set()
     for i, ident in enumerate(identifiers):

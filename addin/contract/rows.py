@@ -20,7 +20,7 @@ from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable
-from .repeats import COUNTED_TABLES, RepeatedRows
+from .repeats import COUNTED_TABLES, PROBES, RepeatedRows
 from .scaled_formats import report_scaled
 from .schema import Column, Kind
 
@@ -238,12 +238,10 @@ class ContractTable:
         earlier one in a table that is counted is an error and not read (``repeats.py``)."""
         rows = self.raw.rows
         what = COUNTED_TABLES.get(self.spec.table)
-        repeats = (
-            None
-            if what is None
-            else RepeatedRows(self.raw.sheet, what, self.raw.first_col, len(self.raw.headers), self.findings)
-        )
-        seen = None if repeats is None else repeats.seen  # rows by their cells (repeats._key, inline)
+        repeats = None if what is None else self._repeats(what)
+        seen = None if repeats is None else repeats.seen  # rows by their key, compared inline (a call costs)
+        probe = () if repeats is None else repeats.probe
+        p, q = probe if len(probe) == 2 else (0, 0)
         last = len(rows) - 1
         while last >= 0 and (self._is_blank_row(rows[last]) or footer_text(rows[last]) is not None):
             last -= 1
@@ -262,10 +260,12 @@ class ContractTable:
                 and SAMPLE_MARK not in row
                 and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
             ):
-                if seen is None or (earlier := seen.setdefault(tuple(row), first + i)) == first + i:
+                if (
+                    seen is None
+                    or (earlier := seen.setdefault((row[p], row[q]) if probe else tuple(row), first + i)) == first + i
+                    or (repeats is not None and not repeats.met(first + i, row, earlier))
+                ):
                     yield first + i, row
-                elif repeats is not None:
-                    repeats.report(first + i, earlier)
                 continue
             r = first + i
             la = row[a] if a < len(row) else None
@@ -293,10 +293,26 @@ class ContractTable:
                     f"{self.raw.sheet}!{r}:{r}",
                 )
                 continue
-            if repeats is None or not repeats.repeated(r, row):
+            if (
+                repeats is None
+                or (earlier := repeats.seen.setdefault(repeats.key(row), r)) == r
+                or not repeats.met(r, row, earlier)
+            ):
                 yield r, row
         if footers:
             self._report_footers(sorted(footers))
+
+    def _repeats(self, what: str) -> RepeatedRows:
+        """The repeated-row check of this table, keyed first on its probe cells (``PROBES``)."""
+        raw = self.raw
+        probe: tuple[int, ...] = ()
+        for names in PROBES.get(self.spec.table, ()):
+            if all(n in self.index for n in names):
+                probe = tuple(self.index[n] for n in names)
+                break
+        return RepeatedRows(
+            raw.sheet, what, (raw.first_col, len(raw.headers)), raw.rows, raw.first_row, self.findings, probe
+        )
 
     def _report_footers(self, footers: list[int]) -> None:
         raw = self.raw

@@ -143,12 +143,15 @@ def test_a_header_with_extra_or_full_width_spaces_is_accepted_with_a_warning(mak
 
 def test_merged_cells_in_a_required_column_are_named(make_workbook: Make) -> None:
     def merge(wb: openpyxl.Workbook) -> None:
-        wb["采购合同"].merge_cells("B4:B6")
+        wb["采购合同"].merge_cells("D4:D6")
 
     ev = evaluate_file(_edit(make_workbook(), merge))
     merged = [f for f in ev.findings.errors if f.code == "input_merged_cell"]
-    assert [f.location for f in merged] == ["采购合同!B5", "采购合同!B6"]
+    assert [f.location for f in merged] == ["采购合同!D5", "采购合同!D6"]
     assert "合并" in merged[0].message
+    # A merged 单位名称 over contracts is each row's unit, as the clerk sees it (filled down).
+    ev = evaluate_file(_edit(make_workbook(), lambda wb: wb["采购合同"].merge_cells("B4:B6")))
+    assert ev.ok and codes_at(ev)["input_merged_filled"] == ["采购合同!B4:B6"]
 
 
 def test_negative_amounts_are_errors(make_workbook: Make, example_tables) -> None:  # type: ignore[no-untyped-def]
