@@ -41,6 +41,7 @@ from ..package.sheetscan import (
     last_row,
     number_formats,
     percent_styles,
+    scaled_styles,
     scan_facts,
     scan_sheet,
     styled_cells,
@@ -79,6 +80,7 @@ class _Sheet:
     stray: list[str] = field(default_factory=list)
     bounded: bytes | None = None  # the sheet without its far cells, when it has any
     percent: frozenset[tuple[int, int]] = frozenset()
+    scaled: dict[tuple[int, int], int] = field(default_factory=dict)  # cell → the divisor its format shows
 
 
 def _fallback_rows(xml: bytes) -> int:
@@ -101,7 +103,7 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
     would read silently or abort on (``sheetscan``)."""
     parts = {s.name: s for s in sheet_parts(package)}
     names = set(package.namelist())
-    percent_xfs: frozenset[int] | None = None
+    styles: tuple[frozenset[int], dict[int, int]] | None = None
     out: dict[str, _Sheet] = {}
     for name, tables in wanted.items():
         sheet: SheetPart | None = parts.get(name)
@@ -128,18 +130,27 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
             info.bounded, info.stray = bounded.xml, bounded.dropped
         # Percent formats: on rates they say the row is a rate; on amounts and points they
         # are an error (the clerk typed a percentage where none belongs).
-        if percent_xfs is None:
-            percent_xfs = _percent_xfs(package)
+        if styles is None:
+            styles = _styles(package)
+        percent_xfs, scaled_xfs = styles
         if percent_xfs:
             info.percent = styled_cells(xml, percent_xfs, keep_rows, keep_cols)
+        # Formats that show a number scaled down (0!.0000: 元 shown as 万元): said at the cells.
+        for divisor in set(scaled_xfs.values()):
+            xfs = frozenset(i for i, d in scaled_xfs.items() if d == divisor)
+            info.scaled.update(dict.fromkeys(styled_cells(xml, xfs, keep_rows, keep_cols), divisor))
         out[name] = info
         del xml
     return out
 
 
-def _percent_xfs(package: zipfile.ZipFile) -> frozenset[int]:
+def _styles(package: zipfile.ZipFile) -> tuple[frozenset[int], dict[int, int]]:
+    """The cell formats showing a percentage, and those showing a number scaled down."""
     part = styles_part(package)
-    return percent_styles(read_part(package, part)) if part else frozenset()
+    if not part:
+        return frozenset(), {}
+    xml = read_part(package, part)
+    return percent_styles(xml), scaled_styles(xml)
 
 
 def _bounded_copy(path: Path, survey: dict[str, _Sheet]) -> io.BytesIO | None:
@@ -216,6 +227,7 @@ def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: 
         if raw.first_row <= r <= last and raw.first_col <= c < raw.first_col + width
     }
     raw.percent_cells = info.percent
+    raw.scaled_cells = info.scaled
     if info.stray and raw.sheet not in stray_owner:
         stray_owner.add(raw.sheet)  # one warning per sheet, carried by its first table
         raw.stray = tuple(info.stray)

@@ -77,6 +77,7 @@ class RawTable:
     hidden_rows: frozenset[int] = frozenset()  # 1-based sheet rows hidden or filtered out
     uncached: Mapping[tuple[int, int], str] = field(default_factory=dict)  # formula without a saved result
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) with a percent number format
+    scaled_cells: Mapping[tuple[int, int], int] = field(default_factory=dict)  # (row, col) → divisor shown
     stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
     outside_rows: Sequence[int] = ()  # data rows typed directly below the Excel Table, outside it
 

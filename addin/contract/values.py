@@ -17,10 +17,18 @@ from ..core.units import UNIT_FACTORS
 from .coerce import clean_text, parse_number_text
 from .schema import AMOUNT_UNITS
 
-__all__ = ["PERCENT", "TypedValue", "amount_factor", "is_amount_unit", "read_value_text"]
+__all__ = ["PERCENT", "TypedValue", "amount_factor", "bound_marker", "is_amount_unit", "read_value_text"]
 
 PERCENT = "%"
 _COMPARISON = re.compile(r"^(>=|<=|≥|≤|≧|≦|>|<|=|大于等于|小于等于|不低于|不高于|不少于|不超过|大于|小于|达到)\s*")
+# What makes a number a bound or an estimate rather than a count: the target's comparisons
+# (_COMPARISON, but for "=" and 达到, which state the value reached) and their words.
+_BOUND_BEFORE = re.compile(
+    r"^(>=|<=|≥|≤|≧|≦|>|<|大于等于|小于等于|不低于|不高于|不少于|不多于|不超过|不足|不到|至少|至多|"
+    r"最少|最多|超过|高于|低于|多于|少于|大于|小于|约|大约|近)\s*[+-]?[\d.,]"
+)
+_BOUND_AFTER = re.compile(r"\d[\d.,]*\s*\D{0,4}?(及以上|及以下|以上|以下|以内|之内|多|余|左右|上下)$")
+_ROUGHLY = re.compile(r"\d[\d.,]*(多|余)\D{0,3}$")  # "60余场", "30多个"
 _NUMBER_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(百分比|百分点|[%％]|[^\d\s.,+-][^\d]{0,5})?$")
 # Amounts in 元 (core.units): one 万元 is 10,000 元, one 亿元 100,000,000 元.
 _IN_YUAN = {**UNIT_FACTORS, "万": UNIT_FACTORS["万元"]}
@@ -61,6 +69,14 @@ def read_value_text(text: str) -> TypedValue | None:
     if unit == "百分点":
         return TypedValue(number / 100, PERCENT, comparison)
     return TypedValue(number, unit, comparison)
+
+
+def bound_marker(text: str) -> str | None:
+    """The marker that makes ``text`` a bound or an estimate ("＞60" → ">", "60以上" → "以上",
+    "约65" → "约"), None for a value stated as such ("65", "65场", "=100%", "达到95%")."""
+    t = clean_text(text).replace(" ", "")
+    m = _BOUND_BEFORE.match(t) or _BOUND_AFTER.search(t) or _ROUGHLY.search(t)
+    return None if m is None else m.group(1)
 
 
 def amount_factor(unit: str, amount_unit: str) -> Decimal | None:

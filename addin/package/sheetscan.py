@@ -29,6 +29,7 @@ __all__ = [
     "out_of_grid",
     "parse_ref",
     "percent_styles",
+    "scaled_styles",
     "scan_facts",
     "scan_sheet",
     "styled_cells",
@@ -294,6 +295,33 @@ def number_formats(styles_xml: bytes) -> dict[int, str]:
 def percent_styles(styles_xml: bytes) -> frozenset[int]:
     """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
     return frozenset(i for i, code in number_formats(styles_xml).items() if _is_percent_code(code))
+
+
+# A literal dot (0!.0000, 0\.0000, 0"."0000) before digit placeholders, with no decimal point of
+# its own: the format shows the number divided by 10 per placeholder after it (元 shown as 万元).
+_LITERAL_DOT = re.compile(r'(?:!\.|\\\.|"\.")([0#?]+)')
+
+
+def _scale_of_code(code: str) -> int:
+    """How many times smaller a format code shows a number (1: as it is)."""
+    section = re.sub(r"\[[^\]]*\]", "", code.split(";", 1)[0])
+    dot = _LITERAL_DOT.search(section)
+    bare = re.sub(r'"[^"]*"|\\.|!.', "", section)
+    if dot is not None and "." not in bare:
+        return int(10 ** len(dot.group(1)))
+    trailing = re.search(r"[0#?](,+)(?:[^0#?,]*)$", bare)  # 0.00,, : thousands, millions
+    return int(1000 ** len(trailing.group(1))) if trailing is not None else 1
+
+
+def scaled_styles(styles_xml: bytes) -> dict[int, int]:
+    """Indices of the cell formats whose number format shows a number scaled down, with the
+    divisor (0!.0000 → 10000; #,##0, → 1000)."""
+    out = {}
+    for i, code in number_formats(styles_xml).items():
+        scale = _scale_of_code(code)
+        if scale > 1:
+            out[i] = scale
+    return out
 
 
 def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: int) -> frozenset[tuple[int, int]]:

@@ -192,3 +192,11 @@ def test_total_score_reads_the_coefficient_column() -> None:
     assert call("JX_TOTAL_SCORE", indicators, "", "", "", "", info) == 27.6
     # Without tblInfo the 指标总分 is the default 100, and the reason says how to give it.
     assert "请在公式中加上参数 tblInfo[#All]" in call("JX_TOTAL_SCORE", indicators)
+
+
+def test_an_actual_typed_as_a_bound_is_refused_as_in_the_sheet() -> None:
+    """JX_SCORE reads its row as 绩效指标 does: ">60" or "60以上" is no actual (the sheet's error)."""
+    for typed in (">60", "60以上", "约65"):
+        reason = call("JX_SCORE", "比率", 10, 60, typed)
+        assert isinstance(reason, str) and "实际值应填写实际完成的确数" in reason, reason
+    assert call("JX_SCORE", "比率", 10, 60, "65") == 10
