@@ -20,12 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .batch_files import BACKUP, list_folder
-from .batch_rows import DepartmentRow, mark_duplicates, presented
+from .batch_files import BACKUP, WORKBOOK_SUFFIXES, list_folder
+from .batch_rows import DepartmentRow, mark_duplicates, presented, tally
 from .batch_summary import BATCH_UNIT, write_summary
 from .core.units import UNIT_FACTORS, convert
 from .errors import AddinError, UnusableInput, is_native_panic
 from .package.archive import open_package
+from .package.file_kinds import OLE_KINDS
 from .package.parts import sheet_parts
 from .package.save import ensure_writable, not_an_input
 from .share import is_share_copy
@@ -40,6 +41,7 @@ __all__ = [
     "own_output",
     "presented",
     "summary_row",
+    "tally",
     "write_summary",
 ]
 
@@ -124,6 +126,11 @@ def own_output(path: Path) -> str | None:
             return _SHARE_COPY if is_share_copy(package) else None
     except Exception:  # a file that cannot be read is no output of ours; its worker reports it
         return None
+
+
+# Spreadsheets of other kinds a clerk puts among the departments (an .xls, WPS's .et): read like
+# the others, so the summary lists each with the reader's own reason (package/file_kinds.py).
+_OTHER_SPREADSHEETS = frozenset({".xlsb", ".ods", *(s for s, kind in OLE_KINDS.items() if kind.spreadsheet)})
 
 
 # A workbook that takes longer than this in its worker is stopped and listed as failed.
@@ -228,15 +235,16 @@ def batch(
     if target.suffix.lower() != ".xlsx":
         raise UnusableInput(f"汇总工作簿应保存为 .xlsx 文件（现为“{target.name}”）：请修改文件名")
     ensure_writable(target)
-    listing = list_folder(folder)
+    listing = list_folder(folder, _OTHER_SPREADSHEETS)
     ours = {p: (name, why) for p, name in listing.workbooks if (why := own_output(p)) is not None}
     chosen = [(p, name) for p, name in listing.workbooks if p not in ours]
     paths = [p for p, _ in chosen]
     not_an_input(target, paths, "文件夹中要汇总的部门工作簿", "（如 汇总.xlsx），或保存到该文件夹之外")
-    if not paths:
-        others = "、".join(name for name, _ in listing.passed[:3]) + (" 等" if len(listing.passed) > 3 else "")
-        found = f"（其中只有 {others}）" if listing.passed else ""
-        raise UnusableInput(f"文件夹“{folder}”及其子文件夹中没有 .xlsx/.xlsm 工作簿{found}")
+    if not any(p.suffix.lower() in WORKBOOK_SUFFIXES for p in paths):
+        named = [name for _, name in chosen] + [name for name, _ in listing.passed]
+        others = "、".join(named[:3]) + (" 等" if len(named) > 3 else "")
+        found_only = f"（其中只有 {others}：请在 Excel 或 WPS 中另存为 .xlsx/.xlsm）" if named else ""
+        raise UnusableInput(f"文件夹“{folder}”及其子文件夹中没有 .xlsx/.xlsm 工作簿{found_only}")
     # Rows are named by their path under the folder: two subfolders may each hold a 财政局.xlsx.
     read = [
         replace(row, file=name)

@@ -10,32 +10,43 @@ hidden files, macOS' __MACOSX and ._ entries, .DS_Store, Thumbs.db, desktop.ini.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from .package.file_kinds import OLE_KINDS, ole_kind, save_as
 
 __all__ = ["BACKUP", "WORKBOOK_SUFFIXES", "FolderListing", "list_folder", "passed_over"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
-_SAVE_AS = "请在 Excel 或 WPS 中另存为 .xlsx 后{put}"
 _NESTED = "压缩包未解开，未汇总：请把其中的工作簿{put}"
-_REASONS = {
-    ".xls": f"旧版 .xls 工作簿，未汇总：{_SAVE_AS}",
-    ".et": f"WPS 表格文件（.et），未汇总：{_SAVE_AS}",
-    ".ett": f"WPS 表格模板（.ett），未汇总：{_SAVE_AS}",
-    ".xlsb": f"二进制工作簿（.xlsb），未汇总：{_SAVE_AS}",
-    ".xltx": f"Excel 模板（.xltx），未汇总：{_SAVE_AS}",
-    ".xltm": f"Excel 模板（.xltm），未汇总：{_SAVE_AS}",
-    ".ods": f"OpenDocument 表格（.ods），未汇总：{_SAVE_AS}",
-    ".csv": f"CSV 文本文件，不是工作簿，未汇总：{_SAVE_AS}",
-    ".doc": "Word 文档，不是工作簿，未汇总",
-    ".docx": "Word 文档，不是工作簿，未汇总",
-    ".wps": "WPS 文字文档，不是工作簿，未汇总",
-    ".pdf": "PDF 文件，不是工作簿，未汇总",
-    ".zip": _NESTED,
-    ".rar": _NESTED,
-    ".7z": _NESTED,
-}
+
+
+def _reasons(then: str) -> dict[str, str]:
+    """Why each kind of file is not read, ending with what to do ``then`` ("后放入压缩包"): the
+    old binary files by the headless reader's names and remedies (package/file_kinds.py)."""
+    also = save_as(ole_kind(".xls"), then)
+    return {
+        **{
+            suffix: f"{kind.what}，未汇总：{save_as(kind, then)}"
+            if kind.spreadsheet
+            else f"{kind.what}，不是工作簿，未汇总"
+            for suffix, kind in OLE_KINDS.items()
+        },
+        ".xlsb": f"二进制工作簿（.xlsb），未汇总：{also}",
+        ".ods": f"OpenDocument 表格（.ods），未汇总：{also}",
+        ".csv": f"CSV 文本文件，不是工作簿，未汇总：{also}",
+        ".docx": "Word 文档，不是工作簿，未汇总",
+        ".pdf": "PDF 文件，不是工作簿，未汇总",
+        ".zip": _NESTED,
+        ".rar": _NESTED,
+        ".7z": _NESTED,
+    }
+
+
+_IN_ZIP = _reasons("后放入压缩包")
+_IN_FOLDER = _reasons("后再汇总")
 BACKUP = "本工具生成的备份文件，未汇总"
 
 
@@ -54,11 +65,11 @@ def passed_over(name: str, *, zipped: bool = False) -> str | None:
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return BACKUP if ".backup-" in base else None
-    reason = _REASONS.get(suffix, "不是 Excel 工作簿（.xlsx/.xlsm），未汇总")
+    reason = (_IN_ZIP if zipped else _IN_FOLDER).get(suffix, "不是 Excel 工作簿（.xlsx/.xlsm），未汇总")
     if reason == _NESTED:
         put = "直接放入上传的压缩包" if zipped else "解压后放入文件夹"
         return ("压缩包中的" if zipped else "") + reason.format(put=put)
-    return reason.format(put="放入压缩包" if zipped else "再汇总")
+    return reason
 
 
 @dataclass(slots=True)
@@ -68,10 +79,13 @@ class FolderListing:
     backups: list[str] = field(default_factory=list)  # relative names of the product's backups
 
 
-def list_folder(folder: Path) -> FolderListing:
+def list_folder(folder: Path, also_read: Iterable[str] = ()) -> FolderListing:
     """Every file of ``folder`` and its subfolders, in name order, named by its path relative to
     ``folder`` with "/" ("二级单位/某局.xlsm": two departments may share a file name in two
-    subfolders). Symbolic links to folders are not followed (a link to a parent would loop)."""
+    subfolders). Files whose suffix is in ``also_read`` (other spreadsheets: .xls, .et, .ods) are
+    handed to the reader with the workbooks, which names each with its own reason. Symbolic
+    links to folders are not followed (a link to a parent would loop)."""
+    also = frozenset(also_read)
     listing = FolderListing()
     found: list[tuple[str, Path]] = []
     for root, dirs, files in os.walk(folder):
@@ -80,7 +94,7 @@ def list_folder(folder: Path) -> FolderListing:
             path = Path(root) / file
             found.append((path.relative_to(folder).as_posix(), path))
     for name, path in sorted(found):
-        why = passed_over(name)
+        why = None if path.suffix.lower() in also and not path.name.startswith(("~$", ".")) else passed_over(name)
         if why is None:
             listing.workbooks.append((path, name))
         elif why == BACKUP:

@@ -159,7 +159,7 @@ def _cmd_docx(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .batch import batch
+    from .batch import batch, tally
 
     with tqdm(total=0, unit="个", desc="读取工作簿", file=sys.stderr, mininterval=0.2) as bar:
 
@@ -174,14 +174,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         _out(f"已跳过 {name}：{why}")
     failed = [r for r in rows if r.failure]
     erroneous = [r for r in rows if not r.failure and r.errors]
-    _out(f"已汇总 {len(rows) - len(failed)} 个部门：{args.output}")
+    _out(f"已汇总 {tally(rows)}：{args.output}")
     for row in erroneous:
         _out(f"有错误、未计分 {row.file}：{row.errors} 处错误（运行 check 查看）")
     for row in rows:
         if row.duplicate_of:
             _out(
                 f"重复 {row.file}：与 {row.duplicate_of} 同为“{row.department}”{row.year} 年度，"
-                f"只按 {row.duplicate_of}（最近修改的一份）排名和统计等级"
+                f"只按 {row.duplicate_of} 排名和统计等级：{row.kept_because}"
             )
     for note in dict.fromkeys(row.years_note for row in rows if row.years_note):
         _out(f"警告：{note}")

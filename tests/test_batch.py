@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -196,10 +197,16 @@ def test_every_file_passed_over_is_named_and_subfolders_are_read(tmp_path: Path)
     out = tmp_path / "汇总.xlsx"
     result = run_batch(folder, out)
     assert result.returncode == 0, result.stderr
-    passed = {"WPS部门.et": ".et", "二级单位/信创部门.ods": ".ods", "旧版部门.xls": "旧版 .xls", "统计.csv": "CSV"}
+    # Other spreadsheets in the reader's own words (package/file_kinds.py), the rest by kind.
+    passed = {
+        "WPS部门.et": "WPS 表格文件（.et）",
+        "二级单位/信创部门.ods": ".ods",
+        "旧版部门.xls": "旧版 .xls",
+        "统计.csv": "CSV",
+    }
     for name, says in passed.items():
         line = next(x for x in result.stdout.splitlines() if x.startswith(f"未能读取 {name}："))
-        assert says in line and "另存为 .xlsx" in line
+        assert says in line and "另存为" in line, line
     wb = openpyxl.load_workbook(out)
     failed = {r[0]: r[1] for r in wb["未能读取"].iter_rows(min_row=2, values_only=True)}
     assert set(failed) == set(passed)  # the hidden folder's and the system file are no department
@@ -214,8 +221,28 @@ def test_a_folder_with_only_old_formats_names_them(tmp_path: Path) -> None:
     (folder / "旧版部门.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     out = tmp_path / "汇总.xlsx"
     result = run_batch(folder, out)
-    assert result.returncode == 2 and "没有 .xlsx/.xlsm 工作簿（其中只有 旧版部门.xls）" in result.stderr
+    assert result.returncode == 2 and "没有 .xlsx/.xlsm 工作簿（其中只有 旧版部门.xls：" in result.stderr
     assert not out.exists()
+
+
+def test_a_wps_file_among_the_departments_is_listed_with_the_readers_own_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI's batch names a WPS .et (an OLE file, as WPS writes it) and a password-protected
+    workbook as every door does (package/file_kinds.py), and counts departments, not files."""
+    from addin.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(_department(folder, "外办", 1.0, 0), folder / "外办(1).xlsx")
+    foreign = Path(__file__).parent / "data" / "foreign"
+    shutil.copyfile(foreign / "base.xls", folder / "预算表.et")
+    shutil.copyfile(foreign / "password.xlsx", folder / "加密.xlsx")
+    assert main(["batch", str(folder), "-o", str(tmp_path / "汇总.xlsx")]) == 0
+    printed = capsys.readouterr().out
+    assert "已汇总 1 个部门，4 个文件（其中 1 个是同一部门同一年度的副本" in printed, printed
+    assert "未能读取 预算表.et：“预算表.et”是 WPS 表格文件（.et）：请在 WPS 中“另存为”" in printed
+    assert "WPS：文件→文档加密→密码加密" in printed
 
 
 def test_the_summary_prints_on_a4_fitted_to_the_width_and_shows_every_figure_whole(tmp_path: Path) -> None:

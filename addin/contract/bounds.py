@@ -4,7 +4,8 @@
 One list for every reader: a 目标值 (department's 绩效指标 and the projects' 年度指标值, and the
 JX_* functions, which read through the same ``values.read_value_text``) reads the number with
 its unit and the bound as ≥ or ≤; a reader that must refuse a bound where a measured value
-belongs (an 实际值) asks ``split_bound`` whether the text carries one.
+belongs (an 实际值) asks ``bound_word`` whether the text carries one (or an estimate: "约65",
+"60余场").
 
 以上/以下/以内 include the number itself (《民法典》第一千二百五十九条: "以上""以下""以内"
 包括本数), so "96%以上" is ≥96% and "100%以内" is ≤100%. Texts are NFKC-normalised before
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["AT_LEAST", "AT_MOST", "LOWER_BOUND_WORDS", "UPPER_BOUND_WORDS", "Bound", "split_bound"]
+__all__ = ["AT_LEAST", "AT_MOST", "LOWER_BOUND_WORDS", "UPPER_BOUND_WORDS", "Bound", "bound_word", "split_bound"]
 
 AT_LEAST = "≥"
 AT_MOST = "≤"
@@ -33,6 +34,9 @@ _PREFIXES: dict[str, str] = {
     "不少于": AT_LEAST,
     "不小于": AT_LEAST,
     "至少": AT_LEAST,
+    "最少": AT_LEAST,
+    "超过": AT_LEAST,
+    "多于": AT_LEAST,
     "大于": AT_LEAST,
     "高于": AT_LEAST,
     "达到": AT_LEAST,
@@ -45,6 +49,11 @@ _PREFIXES: dict[str, str] = {
     "不超过": AT_MOST,
     "不大于": AT_MOST,
     "不多于": AT_MOST,
+    "不足": AT_MOST,
+    "不到": AT_MOST,
+    "至多": AT_MOST,
+    "最多": AT_MOST,
+    "少于": AT_MOST,
     "小于": AT_MOST,
     "低于": AT_MOST,
     "=": "",
@@ -65,7 +74,13 @@ _SUFFIXES: dict[str, str] = {
     "(含)以内": AT_MOST,
     "以内(含)": AT_MOST,
     "以内": AT_MOST,
+    "之内": AT_MOST,
 }
+# Words that state the value itself ("=100%", "达到95%", "控制在5%"): no bound in an actual.
+_STATED = frozenset({"=", "达到", "控制在"})
+# An estimate is no stated figure either: "约65", "大约65", "近65", "65左右", "60余场", "30多个".
+_ESTIMATE_BEFORE = ("约", "大约", "近")
+_ESTIMATE_AFTER = ("多", "余", "左右", "上下")
 
 LOWER_BOUND_WORDS = frozenset(w for w, s in (*_PREFIXES.items(), *_SUFFIXES.items()) if s == AT_LEAST)
 UPPER_BOUND_WORDS = frozenset(w for w, s in (*_PREFIXES.items(), *_SUFFIXES.items()) if s == AT_MOST)
@@ -78,6 +93,11 @@ def _alternation(words: dict[str, str]) -> str:
 
 _PREFIX = re.compile(rf"^({_alternation(_PREFIXES)})\s*")
 _SUFFIX = re.compile(rf"\s*({_alternation(_SUFFIXES)})$")
+_MARKED_BEFORE = re.compile(
+    rf"^({_alternation({w: '' for w in (*_PREFIXES, *_ESTIMATE_BEFORE) if w not in _STATED})})\s*[+-]?[\d.,]"
+)
+_MARKED_AFTER = re.compile(rf"\d[\d.,]*\s*\D{{0,4}}?({_alternation({w: '' for w in (*_SUFFIXES, *_ESTIMATE_AFTER)})})$")
+_ROUGHLY = re.compile(r"\d[\d.,]*(多|余)\D{0,3}$")  # "60余场", "30多个"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +131,12 @@ def split_bound(text: str) -> Bound:
         suffix, rest = m.group(1), rest[: m.start()]
     sense = _PREFIXES.get(prefix, "") or _SUFFIXES.get(suffix, "")
     return Bound(rest.strip(), prefix, suffix, sense)
+
+
+def bound_word(text: str) -> str | None:
+    """The word that makes ``text`` a bound or an estimate rather than a stated value: ">60" →
+    ">", "60场以上" → "以上", "约65" → "约", "60余场" → "余"; None for "65", "65场", "=100%",
+    "达到95%". ``text`` is already cleaned, spaces removed. Where a measured value belongs (an
+    实际值) such a text is no figure (``indicators``)."""
+    m = _MARKED_BEFORE.match(text) or _MARKED_AFTER.search(text) or _ROUGHLY.search(text)
+    return None if m is None else m.group(1)

@@ -130,15 +130,17 @@ class Coercer:
             where,
         )
 
-    def missing(self, where: str, column: str, *, merged: bool = False) -> None:
+    def missing(self, where: str, column: str, *, merged: bool = False, advice: str = "") -> None:
+        """A required cell left blank; ``advice`` adds what else the blank may mean."""
+        more = f"；{advice}" if advice else ""
         if merged:
             self.findings.error(
                 "input_merged_cell",
-                f"{column}为空，该单元格处于合并单元格中：请取消合并并在每一行填写{column}",
+                f"{column}为空，该单元格处于合并单元格中（合并单元格的内容只属于第一行）：请为每一行填写{column}{more}",
                 where,
             )
         else:
-            self.findings.error("input_missing", f"{column}未填写：请填写{column}", where)
+            self.findings.error("input_missing", f"{column}未填写：请填写{column}{more}", where)
 
     # -- numbers ---------------------------------------------------------------------------
     def amount(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:

@@ -30,13 +30,18 @@ import python_calamine as calamine
 
 from ..errors import UnusableInput
 from ..package.archive import check_workbook_file, open_package, read_part
+from ..package.file_kinds import PASSWORD_REMEDY
 from ..package.integrity import complete, damaged
 from ..package.parts import SheetPart, TablePart, sheet_parts, styles_part, table_parts
 from ..package.sheetscan import (
+    MAX_COLUMN,
+    MAX_ROW,
     SheetScan,
     bounded_sheet,
     last_row,
+    number_formats,
     percent_styles,
+    scaled_styles,
     scan_facts,
     scan_sheet,
     styled_cells,
@@ -75,6 +80,7 @@ class _Sheet:
     stray: list[str] = field(default_factory=list)
     bounded: bytes | None = None  # the sheet without its far cells, when it has any
     percent: frozenset[tuple[int, int]] = frozenset()
+    scaled: dict[tuple[int, int], int] = field(default_factory=dict)  # cell → the divisor its format shows
 
 
 def _fallback_rows(xml: bytes) -> int:
@@ -97,7 +103,7 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
     would read silently or abort on (``sheetscan``)."""
     parts = {s.name: s for s in sheet_parts(package)}
     names = set(package.namelist())
-    percent_xfs: frozenset[int] | None = None
+    styles: tuple[frozenset[int], dict[int, int]] | None = None
     out: dict[str, _Sheet] = {}
     for name, tables in wanted.items():
         sheet: SheetPart | None = parts.get(name)
@@ -105,7 +111,7 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
             continue
         xml = read_part(package, sheet.part)
         if not complete(xml):  # a large sheet's ending is checked here, on bytes read anyway
-            raise damaged(path.name, f"工作表“{name}”（{sheet.part}）不完整（XML 在结尾前中断）")
+            raise damaged(path.name, f"工作表“{name}”不完整（XML 在结尾前中断）")
         if tables:
             bounds = [table_bounds(name, t) for t in tables]
             keep_rows = max(b[2] for b in bounds)
@@ -124,18 +130,27 @@ def _survey(path: Path, package: zipfile.ZipFile, wanted: dict[str, list[TablePa
             info.bounded, info.stray = bounded.xml, bounded.dropped
         # Percent formats: on rates they say the row is a rate; on amounts and points they
         # are an error (the clerk typed a percentage where none belongs).
-        if percent_xfs is None:
-            percent_xfs = _percent_xfs(package)
+        if styles is None:
+            styles = _styles(package)
+        percent_xfs, scaled_xfs = styles
         if percent_xfs:
             info.percent = styled_cells(xml, percent_xfs, keep_rows, keep_cols)
+        # Formats that show a number scaled down (0!.0000: 元 shown as 万元): said at the cells.
+        for divisor in set(scaled_xfs.values()):
+            xfs = frozenset(i for i, d in scaled_xfs.items() if d == divisor)
+            info.scaled.update(dict.fromkeys(styled_cells(xml, xfs, keep_rows, keep_cols), divisor))
         out[name] = info
         del xml
     return out
 
 
-def _percent_xfs(package: zipfile.ZipFile) -> frozenset[int]:
+def _styles(package: zipfile.ZipFile) -> tuple[frozenset[int], dict[int, int]]:
+    """The cell formats showing a percentage, and those showing a number scaled down."""
     part = styles_part(package)
-    return percent_styles(read_part(package, part)) if part else frozenset()
+    if not part:
+        return frozenset(), {}
+    xml = read_part(package, part)
+    return percent_styles(xml), scaled_styles(xml)
 
 
 def _bounded_copy(path: Path, survey: dict[str, _Sheet]) -> io.BytesIO | None:
@@ -171,7 +186,31 @@ class _Facts:
                     return {}, ()
                 return scan_sheet(read_part(package, part))
 
-        return CellFacts(load)
+        def load_formats() -> dict[tuple[int, int], str]:
+            try:
+                return formats()
+            except (OSError, UnusableInput, zipfile.BadZipFile, zlib.error, KeyError, ValueError):
+                # Asked after the evaluation: a recalculated copy is gone by then, and a file
+                # changed meanwhile is not this one; the values then show as General.
+                return {}
+
+        def formats() -> dict[tuple[int, int], str]:
+            with open_package(self.path) as package:
+                part = self.parts.get(sheet)
+                styles = styles_part(package)
+                if not part or part not in package.namelist() or not styles:
+                    return {}
+                by_code: dict[str, set[int]] = {}
+                for xf, code in number_formats(read_part(package, styles)).items():
+                    by_code.setdefault(code, set()).add(xf)
+                xml = read_part(package, part)
+            return {
+                cell: code
+                for code, xfs in by_code.items()
+                for cell in styled_cells(xml, frozenset(xfs), MAX_ROW, MAX_COLUMN)
+            }
+
+        return CellFacts(load, load_formats=load_formats)
 
 
 def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: set[str]) -> RawTable:
@@ -188,6 +227,7 @@ def _with_facts(raw: RawTable, info: _Sheet | None, facts: _Facts, stray_owner: 
         if raw.first_row <= r <= last and raw.first_col <= c < raw.first_col + width
     }
     raw.percent_cells = info.percent
+    raw.scaled_cells = info.scaled
     if info.stray and raw.sheet not in stray_owner:
         stray_owner.add(raw.sheet)  # one warning per sheet, carried by its first table
         raw.stray = tuple(info.stray)
@@ -299,7 +339,7 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
             else:
                 wb = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
         except calamine.PasswordError:
-            raise UnusableInput(f"“{path.name}”设有打开密码：请取消密码后再试") from None
+            raise UnusableInput(f"“{path.name}”设有打开密码：{PASSWORD_REMEDY}") from None
         except (calamine.CalamineError, OSError, ValueError) as exc:
             raise _open_error(path, exc) from exc
     facts = _Facts(path, parts)

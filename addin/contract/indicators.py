@@ -27,7 +27,7 @@ from .bounds import AT_LEAST, AT_MOST, split_bound
 from .coerce import Coercer, clean_text
 from .percent import RATE_SOURCES, read_percent_points
 from .rows import Cells, ContractTable, is_blank
-from .values import amount_factor, read_value_text
+from .values import amount_factor, bound_marker, read_value_text
 
 __all__ = [
     "DEPARTMENT_COLUMNS",
@@ -162,8 +162,24 @@ def read_indicator(
             )
             cells.ok = False
     computed = source in RATE_SOURCES or source == "政府采购支出总额"
+    numeric = quantitative and method != METHOD_COEFFICIENT and not computed
+    marker = bound_marker(actual_text) if numeric and isinstance(cells.raw(columns.actual), str) else None
+    if marker is not None:
+        # ">60" or "60以上" says the actual lies somewhere past 60: scoring it as 60 would print a
+        # figure the clerk never stated (as "约65" would).
+        findings.error(
+            "input_actual_bound",
+            f"指标“{level3}”的{columns.actual}“{actual_text}”带有“{marker}”，是一个范围或约数，不是确数："
+            f"{columns.actual}应填写实际完成的确数（如 65 或 65场），“≥60”这类界限只用于{columns.target}",
+            cells.where(columns.actual),
+        )
+        cells.ok = False
+    elif computed and actual is not None and isinstance(cells.raw(columns.actual), str) and bound_marker(actual_text):
+        # The figure named in 数据来源 replaces the typed actual; where it cannot be computed the
+        # typed one would stand, and a bound is no figure: the core then says the actual is missing.
+        actual = None
     # 得分系数 × 分值 needs no numeric actual: a qualitative row may be scored by its coefficient.
-    if quantitative and method != METHOD_COEFFICIENT and actual is None and actual_text and not computed:
+    elif numeric and actual is None and actual_text:
         findings.error(
             "input_phrase_actual",
             f"指标“{level3}”按“{method}”计分需要数值，{columns.actual}却是文字“{actual_text}”："

@@ -20,11 +20,13 @@ from ..core.model import (
 from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
-from .indicators import read_scoring
+from .indicators import fill_merged, read_scoring
 from .info import read_info
 from .labels import SAMPLE_MARK, is_blank, is_sub_item, is_total_label, subtotal_of
+from .merged_units import MergedUnits
 from .projects import read_projects
 from .raw import RawTable
+from .repeats import repeated_identifiers
 from .rows import Cells, ContractTable
 from .schema import TableSpec
 from .subtotals import SubtotalGroups
@@ -61,20 +63,27 @@ def _declared(cells: Cells, columns: Sequence[str]) -> dict[str, tuple[Decimal, 
     return found
 
 
+# What a blank 单位名称 may be: the second part of a unit split over rows, whose name cell a
+# reader that sees no merged ranges (the Excel door) reads blank. Summing works in every door.
+_PARTS_ADVICE = "如该行与上方的行是同一单位的几部分（如基本支出、项目支出分行填写），请把它们合计为一行"
+
+
 def _budget(table: ContractTable, coercer: Coercer) -> Budget:
     lines: list[BudgetLine] = []
     declared: BudgetLine | None = None
     parts: list[tuple[Decimal, str, str]] = []
     groups = SubtotalGroups(table.spec.table, "单位级次")
+    merged = MergedUnits()
     for r, row in table.rows():
         cells = table.cells(r, row, coercer)
-        name = cells.coercer.text(cells.raw("单位名称"))
+        part_of = merged.part_of(cells)
+        name = lines[part_of[0]].name if part_of is not None else cells.coercer.text(cells.raw("单位名称"))
         unit = subtotal_of(name)
         if unit is not None:
             level = clean_text(cells.coercer.text(cells.raw("单位级次"))) if "单位级次" in table.index else ""
             groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS), level)
             continue
-        name = cells.text("单位名称")
+        name = name if part_of is not None else cells.text("单位名称", _PARTS_ADVICE)
         if is_sub_item(name):
             _sub_item(table, cells.where("单位名称"), name, coercer.findings)
             part = cells.number("全年预算数")
@@ -82,7 +91,7 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
                 parts.append((part, name, cells.where("全年预算数")))
             continue
         is_total = is_total_label(name)
-        level = "" if is_total else cells.choice("单位级次")
+        level = "" if is_total or part_of is not None else cells.choice("单位级次")
         initial = cells.number("年初预算数")
         total = cells.number("全年预算数")
         executed = cells.number("执行数")
@@ -93,11 +102,17 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
         line = BudgetLine(name, level, initial, total, executed, spent, note, cells.ref)
         if is_total:
             declared = line
+        elif part_of is not None:
+            merged.add(lines, part_of[0], part_of[1], line)
+            amounts = dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True))
+            groups.add_row(r, name, amounts, lines[part_of[0]].level)
         else:
+            merged.read(r, len(lines))
             lines.append(line)
             amounts = dict(zip(_BUDGET_AMOUNTS, (initial, total, executed, spent), strict=True))
             groups.add_row(r, name, amounts, level or "")
     groups.check(coercer.findings, table.raw.sheet)
+    merged.report(lines, table.raw.sheet, coercer.amount_unit, coercer.findings)
     whole = sum((line.total for line in lines), Decimal(0))
     for part, name, where in parts:
         if lines and part > whole:
@@ -112,6 +127,12 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
 
 
 def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
+    # A unit's contracts listed under its name merged over them: each row is that unit's
+    # contract (as merged 一级指标 are filled down), one warning per merged range. A merged
+    # cell reads blank: only then are the sheet's merged ranges looked up (a ledger is long).
+    names = [row[table.index["单位名称"]] for row in table.raw.rows]
+    if None in names or "" in names:
+        fill_merged(table, ("单位名称",))
     numbers: list[str] = []
     units: list[str] = []
     categories: list[str] = []
@@ -191,6 +212,9 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
     groups.units, groups.rows, groups.kinds = units, rows, categories
     groups.check(coercer.findings, table.raw.sheet, lambda column: amounts)
+    if i_number is not None:
+        where = table.ref.cell
+        repeated_identifiers(numbers, lambda i: where("合同编号", rows[i]), "合同编号", "合同", coercer.findings)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
 
@@ -234,6 +258,8 @@ def _procurement(table: ContractTable, coercer: Coercer) -> ProcurementSummary:
             lines.append(line)
             groups.add_row(r, category, dict(zip(_PROCUREMENT_AMOUNTS, (amount, sme, small), strict=True)), category)
     groups.check(coercer.findings, table.raw.sheet)
+    categories = [line.category for line in lines]
+    repeated_identifiers(categories, lambda i: lines[i].where.cell("采购类别"), "采购类别", "类别", coercer.findings)
     return ProcurementSummary(table.ref, lines, declared)
 
 

@@ -35,6 +35,10 @@ class CellFacts:
 
     load: Callable[[], tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]]
     _loaded: tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]] | None = None
+    # The number format code of each cell that has one other than General, (row, col) as above;
+    # loaded only when asked (the web page's excerpt shows values as the sheet shows them).
+    load_formats: Callable[[], Mapping[tuple[int, int], str]] = dict
+    _formats: Mapping[tuple[int, int], str] | None = None
 
     def _facts(self) -> tuple[Mapping[tuple[int, int], str], Sequence[tuple[int, int, int, int]]]:
         if self._loaded is None:
@@ -44,6 +48,12 @@ class CellFacts:
     def error_at(self, row: int, col: int) -> str | None:
         """The Excel error text (#DIV/0!, …) of the cell at 1-based row, 0-based column."""
         return self._facts()[0].get((row, col))
+
+    def number_format(self, row: int, col: int) -> str:
+        """The cell's number format code ("#,##0.00", "0.0%"), "General" when it has none."""
+        if self._formats is None:
+            self._formats = self.load_formats()
+        return self._formats.get((row, col), "General")
 
     def merged_ranges(self) -> Sequence[tuple[int, int, int, int]]:
         """(row1, col1, row2, col2) of every merged range: 1-based rows, 0-based columns."""
@@ -76,6 +86,7 @@ class RawTable:
     hidden_rows: frozenset[int] = frozenset()  # 1-based sheet rows hidden or filtered out
     uncached: Mapping[tuple[int, int], str] = field(default_factory=dict)  # formula without a saved result
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, col) with a percent number format
+    scaled_cells: Mapping[tuple[int, int], int] = field(default_factory=dict)  # (row, col) → divisor shown
     stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
     outside_rows: Sequence[int] = ()  # data rows typed directly below the Excel Table, outside it
 

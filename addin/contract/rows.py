@@ -21,6 +21,8 @@ from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable, second_table
+from .repeats import COUNTED_TABLES, PROBES, RepeatedRows
+from .scaled_formats import report_scaled
 from .schema import Column, Kind
 
 __all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
@@ -148,6 +150,9 @@ class ContractTable:
                 "（Excel：拖动表格右下角，或“表设计→调整表格大小”；WPS 同），或删除这些行",
                 f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )
+        if raw.scaled_cells:
+            amounts = {raw.first_col + i for n, i in self.index.items() if self.column(n).kind is Kind.AMOUNT}
+            report_scaled(raw, amounts, self.amount_unit, self.findings)
         if raw.hidden_rows:
             rows = sorted(raw.hidden_rows)
             shown = "、".join(str(r) for r in rows[:10]) + (f" 等 {len(rows)} 行" if len(rows) > 10 else "")
@@ -273,8 +278,14 @@ class ContractTable:
     def rows(self) -> Iterator[tuple[int, Sequence[Any]]]:
         """(sheet row, values) of the data rows. Blank rows (also rows of spaces only) are
         reported and skipped; footer lines (填表人：…, 注：…) end the table and are named in one
-        warning; template sample rows are errors and never read as data."""
+        warning; template sample rows are errors and never read as data; a row repeating an
+        earlier one in a table that is counted is an error and not read (``repeats.py``)."""
         rows = self.raw.rows
+        what = COUNTED_TABLES.get(self.spec.table)
+        repeats = None if what is None else self._repeats(what)
+        seen = None if repeats is None else repeats.seen  # rows by their key, compared inline (a call costs)
+        probe = () if repeats is None else repeats.probe
+        p, q = probe if len(probe) == 2 else (0, 0)
         last = len(rows) - 1
         while last >= 0 and (self._is_blank_row(rows[last]) or footer_text(rows[last]) is not None):
             last -= 1
@@ -293,7 +304,12 @@ class ContractTable:
                 and SAMPLE_MARK not in row
                 and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
             ):
-                yield first + i, row
+                if (
+                    seen is None
+                    or (earlier := seen.setdefault((row[p], row[q]) if probe else tuple(row), first + i)) == first + i
+                    or (repeats is not None and not repeats.met(first + i, row, earlier))
+                ):
+                    yield first + i, row
                 continue
             r = first + i
             la = row[a] if a < len(row) else None
@@ -321,9 +337,26 @@ class ContractTable:
                     f"{self.raw.sheet}!{r}:{r}",
                 )
                 continue
-            yield r, row
+            if (
+                repeats is None
+                or (earlier := repeats.seen.setdefault(repeats.key(row), r)) == r
+                or not repeats.met(r, row, earlier)
+            ):
+                yield r, row
         if footers:
             self._report_footers(sorted(footers))
+
+    def _repeats(self, what: str) -> RepeatedRows:
+        """The repeated-row check of this table, keyed first on its probe cells (``PROBES``)."""
+        raw = self.raw
+        probe: tuple[int, ...] = ()
+        for names in PROBES.get(self.spec.table, ()):
+            if all(n in self.index for n in names):
+                probe = tuple(self.index[n] for n in names)
+                break
+        return RepeatedRows(
+            raw.sheet, what, (raw.first_col, len(raw.headers)), raw.rows, raw.first_row, self.findings, probe
+        )
 
     def _report_footers(self, footers: list[int]) -> None:
         raw = self.raw
@@ -384,7 +417,7 @@ class Cells:
         col = self.table.ref.columns.get(name)
         return col is not None and self.table.raw.facts.merged_at(self.r, col)
 
-    def _blank_required(self, name: str) -> bool:
+    def _blank_required(self, name: str, advice: str = "") -> bool:
         """For a blank cell: report it (error value, merged cell or missing) when required."""
         col = self.table.ref.columns.get(name)
         if col is not None and (self.r, col) in self.table.raw.uncached:
@@ -396,15 +429,16 @@ class Cells:
             self.ok = False
             return True
         if self.table.column(name).required:
-            self.coercer.missing(self.where(name), name, merged=self._merged(name))
+            self.coercer.missing(self.where(name), name, merged=self._merged(name), advice=advice)
             self.ok = False
             return True
         return False
 
-    def text(self, name: str) -> str:
+    def text(self, name: str, advice: str = "") -> str:
+        """The cell as text; a required one left blank is reported (with ``advice``, if any)."""
         value = self.raw(name)
         if is_blank(value):
-            self._blank_required(name)
+            self._blank_required(name, advice)
             return ""
         text = self.coercer.text(value)
         if name in _NAME_COLUMNS and isinstance(value, str):

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..core.units import UNIT_FACTORS
-from .bounds import split_bound
+from .bounds import bound_word, split_bound
 from .coerce import clean_text, parse_number_text
 from .schema import AMOUNT_UNITS
 
-__all__ = ["PERCENT", "TypedValue", "amount_factor", "is_amount_unit", "read_value_text"]
+__all__ = ["PERCENT", "TypedValue", "amount_factor", "bound_marker", "is_amount_unit", "read_value_text"]
 
 PERCENT = "%"
 _NUMBER_UNIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(百分比|百分点|[%％]|[^\d\s.,+-][^\d]{0,5})?$")
@@ -60,6 +60,13 @@ def read_value_text(text: str) -> TypedValue | None:
     if unit == "百分点":
         return TypedValue(number / 100, PERCENT, comparison)
     return TypedValue(number, unit, comparison)
+
+
+def bound_marker(text: str) -> str | None:
+    """The marker that makes ``text`` a bound or an estimate ("＞60" → ">", "60以上" → "以上",
+    "约65" → "约"), None for a value stated as such ("65", "65场", "=100%", "达到95%"): the words
+    are those a target's bound is read by (``bounds``)."""
+    return bound_word(clean_text(text).replace(" ", ""))
 
 
 def amount_factor(unit: str, amount_unit: str) -> Decimal | None:

@@ -12,12 +12,19 @@ from decimal import Decimal
 from .amount_pair import amount_pair
 from .budget import BASIS_INITIAL, BudgetFigures
 from .findings import Findings
-from .model import Budget, ContractLedger, ProcurementLine, ProcurementSummary, RowRef
-from .numbers import ZERO
+from .model import Budget, ContractLedger, Indicator, ProcurementLine, ProcurementSummary, RowRef
+from .numbers import ZERO, percent_text
 from .procurement import ProcurementFigures, Split, from_summary, summary_splits
 from .withheld import BUDGET, BUDGET_TOTALS, withheld_by
 
-__all__ = ["check_budget", "check_ledger_units", "check_procurement_sources", "check_summary"]
+__all__ = [
+    "COMPLETION_RATE",
+    "check_budget",
+    "check_ledger_units",
+    "check_procurement_sources",
+    "check_summary",
+    "check_typed_completion",
+]
 
 _BUDGET_COLUMNS = (("全年预算数", "total"), ("执行数", "executed"), ("支出数", "spent"))
 _SUMMARY_COLUMNS = (
@@ -43,7 +50,9 @@ def check_budget(budget: Budget, figures: BudgetFigures, unit: str, findings: Fi
         if line.name in seen:
             findings.error(
                 "budget_duplicate_unit",
-                f"单位“{line.name}”重复出现（另见 {seen[line.name]}）：请合并为一行或更正单位名称",
+                f"单位“{line.name}”重复出现（另见 {seen[line.name]}）：如为同一单位分行填写（如基本支出、项目支出），"
+                "请把这几行合计为一行，或只在第一行填写单位名称并把该单元格向下合并到这几行（按同一单位合计）；"
+                "如为不同单位，请更正单位名称",
                 here,
             )
         else:
@@ -237,3 +246,31 @@ def check_ledger_units(ledger: ContractLedger, units: Sequence[str], findings: F
                 f"合同的单位名称“{name}”不在预算执行表中：请核对单位名称是否一致",
                 ledger.where(position).cell("单位名称"),
             )
+
+
+COMPLETION_RATE = "项目绩效自评完成率"
+
+
+def check_typed_completion(
+    indicators: Sequence[Indicator], computed: Decimal | None, completed: int, listed: int, findings: Findings
+) -> None:
+    """A department indicator named 项目绩效自评完成率 whose 实际值 is typed (its 数据来源 a 台账,
+    not the projects) while the workbook's projects give another figure: both are printed (the
+    typed one scored, the computed one in 项目自评汇总 and the Word annex), so the clerk is told,
+    at the typed cell, with both figures as presented (percent, 2 decimals)."""
+    if computed is None:
+        return
+    shown = percent_text(computed, 2)
+    for ind in indicators:
+        if ind.level3.replace(" ", "") != COMPLETION_RATE or ind.source == COMPLETION_RATE or ind.actual is None:
+            continue
+        if percent_text(ind.actual, 2) == shown:
+            continue
+        typed = f"{(ind.actual * 100).normalize():f}%"
+        findings.warning(
+            "score_completion_typed_differs",
+            # Two lines in the report's findings table: the example's report stays on two pages.
+            f"实际值填写为 {typed}，按项目表计算为 {shown}%（{listed} 个项目中 {completed} 个完成自评）："
+            f"评分按填写值计；如以项目表为准，请把数据来源改为“{COMPLETION_RATE}”",
+            ind.where.cell("实际值"),
+        )

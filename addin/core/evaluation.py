@@ -8,9 +8,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .budget import BASIS_FULL_YEAR, BASIS_INITIAL, EXECUTION_BASES, BudgetFigures, budget_figures
-from .checks import check_budget, check_ledger_units, check_procurement_sources, check_summary
+from .checks import (
+    COMPLETION_RATE,
+    check_budget,
+    check_ledger_units,
+    check_procurement_sources,
+    check_summary,
+    check_typed_completion,
+)
 from .findings import Findings
 from .model import BudgetLine, DepartmentData, Indicator
+from .plausibility import check_magnitudes
 from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_ledger, from_summary
 from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
 from .rulebook import compile_rulebook
@@ -190,6 +198,17 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "采购合同和采购汇总均未填写：政府采购支出按 0 计；如有采购请填写其中一张表",
             "采购合同!A1",
         )
+    check_magnitudes(
+        data.budget.lines,
+        budget,
+        data.contracts,
+        data.procurement,
+        procurement.total,
+        data.info.amount_unit,
+        findings,
+        complete_budget=data.budget.table.sheet not in broken,
+        funds=() if data.projects is None else data.projects.funds,
+    )
     rules, unusable = compile_rulebook(data.rules, findings, data.unusable_rules)
     # Projects first (the department's 项目绩效自评完成率 counts them), on the same 执行率口径
     # and by the same engine and rules; their findings follow the department's.
@@ -227,6 +246,10 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
         note_cells=cells,
         table=table,
     )
+    if projects.listed and COMPLETION_RATE not in _withheld(data, broken):
+        check_typed_completion(
+            data.indicators, projects.completion_rate, projects.completed, len(projects.projects), findings
+        )
     findings.extend(project_findings)
     if score.total is None and not findings.has_errors:
         # Every path to a missing score reports why; should one not, the clerk still learns

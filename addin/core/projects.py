@@ -146,7 +146,7 @@ class _Projects:
                 findings.error(
                     "project_duplicate",
                     f"项目“{project.name}”重复出现（另见 {names[project.name].where.cell('项目名称')}）："
-                    "每个项目只能列一行，请合并或更正项目名称",
+                    "每个项目只能列一行：请删除多余的一行，或更正项目名称",
                     project.where.cell("项目名称"),
                 )
                 continue
@@ -202,7 +202,8 @@ class _Projects:
                 self.findings.error(
                     "project_fund_repeated",
                     f"项目“{row.project}”的资金来源“{row.source}”填写了两行（另见 "
-                    f"{sources[row.source].where.cell('资金来源')}）：请合并为一行",
+                    f"{sources[row.source].where.cell('资金来源')}）：如为同一来源分行填写，请把这几行合计为一行；"
+                    "如为不同来源，请更正资金来源",
                     row.where.cell("资金来源"),
                 )
                 continue

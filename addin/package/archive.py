@@ -12,7 +12,9 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnusableInput
+from .file_kinds import PASSWORD_REMEDY, is_a, ole_kind, save_as
 from .integrity import check_integrity, damaged
+from .parts import part_label, read_part  # read_part: exported here too, where callers found it
 
 __all__ = [
     "MAX_PART_BYTES",
@@ -30,7 +32,7 @@ MAX_RATIO = 500
 _RATIO_FLOOR = 1024**2
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SAVE_AS = "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）或启用宏的工作簿（.xlsm）后再试"
+_SAVE_AS = save_as(ole_kind(".xls"))
 
 
 def _name(path: Path) -> str:
@@ -58,10 +60,9 @@ def check_workbook_file(path: Path) -> None:
         raise UnusableInput(f"“{_name(path)}”是空文件（0 字节）：请重新保存该工作簿后再试")
     if head.startswith(_OLE):
         if _is_encrypted_ooxml(path):
-            raise UnusableInput(
-                f"“{_name(path)}”设有打开密码（已加密）：请在 Excel 中取消密码（文件→信息→保护工作簿）后再试"
-            )
-        raise UnusableInput(f"“{_name(path)}”是旧版 .xls 工作簿：{_SAVE_AS}")
+            raise UnusableInput(f"“{_name(path)}”设有打开密码（已加密）：{PASSWORD_REMEDY}")
+        kind = ole_kind(path.suffix)
+        raise UnusableInput(f"“{_name(path)}”{is_a(kind)}{'：' if kind.spreadsheet else '，'}{save_as(kind)}")
     if not head.startswith(b"PK"):
         raise UnusableInput(f"“{_name(path)}”不是 Excel 工作簿：{_SAVE_AS}")
     with open_package(path) as package:
@@ -73,7 +74,7 @@ def check_workbook_file(path: Path) -> None:
         _refuse_document_types(package, path)
         if "xl/workbook.xml" not in names:
             if any(n.startswith("xl/") for n in names):
-                raise damaged(_name(path), "缺少工作簿的主部件 xl/workbook.xml")
+                raise damaged(_name(path), "缺少工作簿主体")
             raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
         stat = path.stat()
         identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
@@ -117,10 +118,10 @@ def _refuse_document_types(package: zipfile.ZipFile, path: Path) -> None:
             with package.open(info) as stream:
                 head = stream.read(4096)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
-            raise damaged(_name(path), f"{info.filename} 无法解压") from None
+            raise damaged(_name(path), f"{part_label(package, info.filename)}无法解压") from None
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnusableInput(
-                f"“{_name(path)}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，"
+                f"“{_name(path)}”的{part_label(package, info.filename)}含有 XML 实体声明（DOCTYPE），可能是恶意文件，"
                 "已拒绝处理：请检查文件来源"
             )
 
@@ -145,16 +146,7 @@ def open_package(path: Path) -> zipfile.ZipFile:
         too_big = info.file_size > MAX_PART_BYTES
         too_dense = info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
         if too_big or too_dense or total > MAX_TOTAL_BYTES:
+            where = part_label(package, info.filename) if too_big or too_dense else "工作簿内容"
             package.close()
-            raise UnusableInput(f"“{_name(path)}”解压后过大（{info.filename}），可能是损坏或恶意文件：请检查文件来源")
+            raise UnusableInput(f"“{_name(path)}”的{where}解压后过大，可能是损坏或恶意文件：请检查文件来源")
     return package
-
-
-def read_part(package: zipfile.ZipFile, name: str) -> bytes:
-    """A part's bytes, read with the size the directory declared as a hard cap."""
-    info = package.getinfo(name)
-    with package.open(info) as stream:
-        data = stream.read(info.file_size + 1)
-    if len(data) > info.file_size:
-        raise UnusableInput(f"工作簿中的 {name} 大小与目录不符，文件可能已损坏：请检查文件来源")
-    return data

@@ -2,7 +2,8 @@
 
 Excel checks a package before it opens one and offers to repair it when a part is missing,
 cut short or contradicts another. The product makes the same checks first, so a damaged package
-is one Chinese line naming the file, the part (and the sheet where there is one) and what to do
+is one Chinese line naming the file, the sheet where there is one (else "工作簿内容": no internal
+part name such as xl/worksheets/sheet1.xml reaches a clerk, parts.part_label) and what to do
 (exit 2), never an exception deep in a reader, a native library's panic, or a copy of the damage
 written as if it were a report:
 
@@ -43,6 +44,7 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException, ElementTree
 
 from ..errors import UnusableInput
+from .parts import part_label
 from .sheetscan import grid_cell
 
 __all__ = ["FULL_PARSE_BYTES", "check_integrity", "complete", "damaged"]
@@ -142,14 +144,15 @@ def _check_parts(package: zipfile.ZipFile, name: str, worksheets: set[str]) -> N
             whole = _well_formed(package, info) if xml else all(True for _ in _chunks(package, info))
         except _Doctype:
             raise UnusableInput(
-                f"“{name}”的 {info.filename} 含有 XML 实体声明（DOCTYPE），可能是恶意文件，已拒绝处理：请检查文件来源"
+                f"“{name}”的{part_label(package, info.filename)}含有 XML 实体声明（DOCTYPE），可能是恶意文件，"
+                "已拒绝处理：请检查文件来源"
             ) from None
         except _UNZIP_ERRORS as exc:
-            raise damaged(name, f"{info.filename} 无法解压") from exc
+            raise damaged(name, f"{part_label(package, info.filename)}无法解压") from exc
         except (expat.ExpatError, ValueError) as exc:
-            raise damaged(name, f"{info.filename} 不完整或有错误（XML 无法解析）") from exc
+            raise damaged(name, f"{part_label(package, info.filename)}不完整或有错误（XML 无法解析）") from exc
         if not whole:
-            raise damaged(name, f"{info.filename} 不完整（XML 在结尾前中断）")
+            raise damaged(name, f"{part_label(package, info.filename)}不完整（XML 在结尾前中断）")
 
 
 def _read(package: zipfile.ZipFile, part: str) -> bytes:
@@ -163,11 +166,11 @@ def _parse(package: zipfile.ZipFile, part: str, name: str) -> Element:
     try:
         data = _read(package, part)
     except _UNZIP_ERRORS as exc:
-        raise damaged(name, f"{part} 无法解压") from exc
+        raise damaged(name, f"{part_label(package, part)}无法解压") from exc
     try:
         root: Element = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as exc:  # checked well-formed first: a defect
-        raise damaged(name, f"{part} 无法解析") from exc
+        raise damaged(name, f"{part_label(package, part)}无法解析") from exc
     return root
 
 
@@ -218,8 +221,9 @@ class _Relationships:
         return self.by_source.get(part.lower(), {})
 
     def nowhere(self, key: tuple[str, str]) -> str:
-        rels, target = self.missing[key]
-        return f"{rels} 指向的 {target} 不存在" if target else f"{rels} 中的关系 {key[1]} 没有目标"
+        _, target = self.missing[key]
+        # No part name reaches the clerk: which part is missing is the same repair to them.
+        return "工作簿内容中引用的一部分不存在" if target else f"工作簿内容中的关系“{key[1]}”没有目标"
 
 
 def _main_part(package: zipfile.ZipFile, name: str, rels: _Relationships) -> str:
@@ -228,9 +232,9 @@ def _main_part(package: zipfile.ZipFile, name: str, rels: _Relationships) -> str
             raise damaged(name, rels.nowhere(key))
     main = [t for kind, t in rels.of("").values() if kind in (_T_OFFICE, _STRICT_OFFICE) and t]
     if not main:
-        raise damaged(name, "_rels/.rels 没有指向工作簿的关系")
+        raise damaged(name, "工作簿内容中没有指向工作簿主体的关系")
     if main[0].lower() != "xl/workbook.xml":  # where every reader (python-calamine too) looks
-        raise damaged(name, f"工作簿的主部件是 {main[0]}，不是 xl/workbook.xml")
+        raise damaged(name, "工作簿主体不在 Excel 规定的位置")
     return main[0]
 
 
@@ -246,25 +250,25 @@ def _check_sheets(package: zipfile.ZipFile, name: str, rels: _Relationships, wor
         title = sheet.get("name", "")
         rel_id = sheet.get(f"{{{_R_NS}}}id", "")
         sheet_id = sheet.get("sheetId", "")
-        label = f"{workbook} 中的工作表“{title}”"
+        label = f"工作表“{title}”"
         if not title.strip():
-            raise damaged(name, f"{workbook} 中有一个工作表没有名称")
+            raise damaged(name, "有一个工作表没有名称")
         if title.casefold() in names:
-            raise damaged(name, f"{workbook} 中有两个工作表都叫“{title}”")
+            raise damaged(name, f"有两个工作表都叫“{title}”")
         if not sheet_id.isdigit() or len(sheet_id) > 9 or sheet_id in ids:
             raise damaged(name, f"{label}的编号（sheetId）“{sheet_id}”无效或重复")
         if (workbook.lower(), rel_id) in rels.missing:
-            raise damaged(name, f"工作表“{title}”的部件 {rels.missing[(workbook.lower(), rel_id)][1]} 不存在")
+            raise damaged(name, f"工作表“{title}”的内容不存在")
         if not own.get(rel_id, ("", ""))[1]:
             raise damaged(name, f"{label}没有对应的工作表部件（关系“{rel_id}”不存在）")
         if rel_id in rel_ids:
-            raise damaged(name, f"{label}与另一个工作表指向同一个部件 {own[rel_id][1]}")
+            raise damaged(name, f"{label}与另一个工作表指向同一份内容")
         names.add(title.casefold())
         ids.add(sheet_id)
         rel_ids.add(rel_id)
         sheets.append((title, own[rel_id][1]))
     if not sheets:
-        raise damaged(name, f"{workbook} 中没有任何工作表")
+        raise damaged(name, "工作簿中没有任何工作表")
     return sheets
 
 
@@ -286,7 +290,7 @@ def _check_references(package: zipfile.ZipFile, name: str, rels: _Relationships,
             for used in re.findall(rb"\s" + re.escape(prefix) + rb':[A-Za-z]+="([^"]+)"', xml):
                 rel_id = used.decode("utf-8", "replace")
                 if rel_id not in own:
-                    where = f"工作表“{titles[part]}”（{part}）" if part in titles else f"部件 {part} "
+                    where = f"工作表“{titles[part]}”" if part in titles else "工作簿内容中"
                     raise damaged(name, f"{where}使用的关系“{rel_id}”不存在")
 
 
@@ -299,14 +303,14 @@ def _check_tables(package: zipfile.ZipFile, name: str, rels: _Relationships, she
             if kind != _T_TABLE:
                 continue
             if target in tables:
-                raise damaged(name, f"表格部件 {target} 同时属于工作表“{tables[target]}”和“{title}”")
+                raise damaged(name, f"同一个表格同时属于工作表“{tables[target]}”和“{title}”")
             tables[target] = title
             table = _parse(package, target, name)
             table_name = table.get("displayName") or table.get("name") or ""
             if table_name.casefold() in table_names:
                 raise damaged(name, f"工作表“{table_names[table_name.casefold()]}”和“{title}”有同名的表格 {table_name}")
             table_names[table_name.casefold()] = title
-            where = f"工作表“{title}”的表格 {table_name}（{target}）"
+            where = f"工作表“{title}”的表格 {table_name}"
             ref = table.get("ref") or ""
             if not _is_range(ref):
                 raise damaged(name, f"{where}的区域“{ref}”无效")
@@ -351,10 +355,10 @@ def _check_content_types(package: zipfile.ZipFile, name: str, rels: _Relationshi
             if typed is None:
                 typed = defaults.get(posixpath.splitext(part)[1].lstrip(".").lower())
             if typed is None:
-                raise damaged(name, f"[Content_Types].xml 中没有 {part} 的内容类型")
+                raise damaged(name, f"{part_label(package, part)}没有登记内容类型")
             wanted = _TYPED.get(kind)
             if wanted is not None and not typed.endswith(wanted):
-                raise damaged(name, f"[Content_Types].xml 中 {part} 的内容类型“{typed}”不对")
+                raise damaged(name, f"{part_label(package, part)}登记的内容类型“{typed}”不对")
 
 
 def check_integrity(package: zipfile.ZipFile, path: Path) -> None:
@@ -365,11 +369,11 @@ def check_integrity(package: zipfile.ZipFile, path: Path) -> None:
     parts: dict[str, str] = {}
     for member in members:
         if member.lower() in parts:
-            raise damaged(name, f"压缩包中有两个 {member}")
+            raise damaged(name, f"{part_label(package, member)}在压缩包中出现了两次")
         parts[member.lower()] = member
     for required in ("[Content_Types].xml", "_rels/.rels"):
         if required.lower() not in parts:
-            raise damaged(name, f"缺少 {required}")
+            raise damaged(name, "缺少工作簿内容的目录（内容类型或关系）")
     rels = _Relationships(package, name, parts)
     _check_parts(
         package,
@@ -381,7 +385,7 @@ def check_integrity(package: zipfile.ZipFile, path: Path) -> None:
     titles = {part.lower(): title for title, part in sheets}
     for key, (_, target) in rels.missing.items():
         if key[0] in titles and target:
-            raise damaged(name, f"工作表“{titles[key[0]]}”引用的部件 {target} 不存在")
+            raise damaged(name, f"工作表“{titles[key[0]]}”引用的内容（表格、图片、批注等）不存在")
         raise damaged(name, rels.nowhere(key))
     _check_content_types(package, name, rels)
     _check_references(package, name, rels, {part: title for title, part in sheets})

@@ -15,7 +15,7 @@ from defusedxml import DefusedXmlException, ElementTree
 
 from ..errors import BrokenOutput, UnusableInput
 from .archive import read_part
-from .parts import rels_path, resolve_target, sheet_parts
+from .parts import part_label, rels_path, resolve_target, sheet_parts
 
 __all__ = [
     "REL",
@@ -85,15 +85,17 @@ def check_xml(data: bytes) -> None:
         raise ElementTree.ParseError(str(exc)) from None
 
 
-def parse_safely(data: bytes, part: str) -> None:
+def parse_safely(data: bytes, where: str) -> None:
+    """Raise UnusableInput unless ``data`` is safe, well-formed XML; ``where`` is the part as the
+    clerk knows it (parts.part_label)."""
     try:
         check_xml(data)
     except DefusedXmlException:
         raise UnusableInput(
-            f"工作簿的 {part} 含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源"
+            f"工作簿的{where}含有不安全的 XML 内容（实体或外部引用），已拒绝处理：请检查文件来源"
         ) from None
     except ElementTree.ParseError:
-        raise UnusableInput(f"工作簿的 {part} 已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
+        raise UnusableInput(f"工作簿的{where}已损坏（XML 无法解析）：请用 Excel 打开并另存后再试") from None
 
 
 _XML_PARTS = (".xml", ".rels", ".vml")
@@ -135,7 +137,7 @@ def relationships(xml: str) -> list[dict[str, str]]:
 def insert_before(text: str, closing: str, item: str) -> str:
     at = text.rfind(closing)
     if at < 0:
-        raise UnusableInput(f"工作簿结构异常（缺少 {closing}）：请用 Excel 打开并另存后再试")
+        raise UnusableInput("工作簿内容的结构异常：请在 Excel 或 WPS 中打开并另存后再试")
     return text[:at] + item + text[at:]
 
 
@@ -146,7 +148,7 @@ class Package:
         root_rels = self.text("_rels/.rels")
         office = next((r for r in relationships(root_rels) if r.get("Type", "").endswith("/officeDocument")), None)
         if office is None:
-            raise UnusableInput("工作簿缺少主文档关系（_rels/.rels）：请用 Excel 打开并另存后再试")
+            raise UnusableInput("工作簿内容中没有指向工作簿主体的关系：请在 Excel 或 WPS 中打开并另存后再试")
         self.workbook_part = resolve_target("", office["Target"])
         self.workbook = self.text(self.workbook_part)
         if STRICT in self.workbook[:2000]:
@@ -164,12 +166,15 @@ class Package:
 
     def read(self, part: str) -> bytes:
         data = read_part(self.zip, part)
-        parse_safely(data, part)
+        try:
+            check_xml(data)
+        except (DefusedXmlException, ElementTree.ParseError):
+            parse_safely(data, part_label(self.zip, part))  # says which, naming the sheet
         return data
 
     def text(self, part: str) -> str:
         if part not in self.names:
-            raise UnusableInput(f"工作簿缺少 {part}：文件可能已损坏，请用 Excel 打开并另存后再试")
+            raise UnusableInput("工作簿内容不完整，文件可能已损坏：请在 Excel 或 WPS 中打开并另存后再试")
         return self.read(part).decode("utf-8")
 
     def rels_of(self, rels_name: str) -> list[dict[str, str]]:

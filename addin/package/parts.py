@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from defusedxml import ElementTree
 
-from .archive import read_part
+from ..errors import UnusableInput
 
-__all__ = ["NS", "SheetPart", "TablePart", "rels_path", "resolve_target", "sheet_parts", "styles_part", "table_parts"]
+__all__ = [
+    "NS",
+    "SheetPart",
+    "TablePart",
+    "part_label",
+    "read_part",
+    "rels_path",
+    "resolve_target",
+    "sheet_parts",
+    "styles_part",
+    "table_parts",
+]
 
 NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -29,6 +41,16 @@ class SheetPart:
     state: str  # visible / hidden / veryHidden
 
 
+def read_part(package: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes, read with the size the directory declared as a hard cap."""
+    info = package.getinfo(name)
+    with package.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise UnusableInput(f"工作簿中{part_label(package, name)}的大小与目录不符，文件可能已损坏：请检查文件来源")
+    return data
+
+
 def rels_path(part: str) -> str:
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
@@ -40,9 +62,13 @@ def resolve_target(source_part: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
 
 
-def sheet_parts(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml") -> list[SheetPart]:
-    workbook = ElementTree.fromstring(read_part(package, workbook_part))
-    rels = ElementTree.fromstring(read_part(package, rels_path(workbook_part)))
+def sheet_parts(
+    package: zipfile.ZipFile,
+    workbook_part: str = "xl/workbook.xml",
+    read: Callable[[zipfile.ZipFile, str], bytes] = read_part,
+) -> list[SheetPart]:
+    workbook = ElementTree.fromstring(read(package, workbook_part))
+    rels = ElementTree.fromstring(read(package, rels_path(workbook_part)))
     targets = {
         rel.get("Id"): resolve_target(workbook_part, rel.get("Target", ""))
         for rel in rels.findall("rel:Relationship", NS)
@@ -120,3 +146,32 @@ def styles_part(package: zipfile.ZipFile, workbook_part: str = "xl/workbook.xml"
             part = resolve_target(workbook_part, rel.get("Target", ""))
             return part if part in package.namelist() else ""
     return ""
+
+
+# What part_label reads of a package it is already refusing: the workbook part and its
+# relationships, only when the directory declares them small and not dense (they may be the
+# bomb), and never through read_part, whose own refusal names a part by this function.
+_LABEL_READ_BYTES = 4 * 1024**2
+_LABEL_RATIO = 100
+
+
+def _small(package: zipfile.ZipFile, name: str) -> bytes:
+    info = package.getinfo(name)
+    if info.file_size > _LABEL_READ_BYTES or info.file_size > _LABEL_RATIO * max(info.compress_size, 1) + 4096:
+        raise ValueError(name)
+    with package.open(info) as stream:
+        return stream.read(info.file_size)
+
+
+def part_label(package: zipfile.ZipFile, part: str) -> str:
+    """A part as a clerk knows it, for a message about it: "工作表“预算执行”" for a worksheet
+    whose sheet the workbook names, else "工作簿内容" (no internal name such as
+    xl/worksheets/sheet1.xml reaches a clerk). Never raises: a workbook part that cannot be read
+    (damaged, too large, the very part refused) leaves the generic words."""
+    try:
+        for sheet in sheet_parts(package, read=_small):
+            if sheet.part.lower() == part.lower() and sheet.name:
+                return f"工作表“{sheet.name}”"
+    except Exception:  # the package is being refused already: the message must still be said
+        pass
+    return "工作簿内容"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import unescape
 
 __all__ = [
     "MAX_COLUMN",
@@ -24,9 +25,11 @@ __all__ = [
     "cell_index",
     "grid_cell",
     "last_row",
+    "number_formats",
     "out_of_grid",
     "parse_ref",
     "percent_styles",
+    "scaled_styles",
     "scan_facts",
     "scan_sheet",
     "styled_cells",
@@ -239,10 +242,10 @@ def bounded_sheet(xml: bytes, keep_rows: int, keep_cols: int) -> Bounded:
 
 _NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"')
 _NUMFMT_REV = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?\bformatCode="([^"]*)"[^>]*?\bnumFmtId="(\d+)"')
+_NUMFMTS = re.compile(rb"<(?:\w+:)?numFmts\b[^>]*>(.*?)</(?:\w+:)?numFmts>", re.S)
 _CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)")
 _XF_NUMFMT = re.compile(rb'\bnumFmtId="(\d+)"')
-_BUILTIN_PERCENT = frozenset({9, 10})
 
 
 def _is_percent_code(code: str) -> bool:
@@ -251,24 +254,74 @@ def _is_percent_code(code: str) -> bool:
     return "%" in bare
 
 
-def percent_styles(styles_xml: bytes) -> frozenset[int]:
-    """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
-    percent_ids = set(_BUILTIN_PERCENT)
-    for num_id, code in _NUMFMT.findall(styles_xml):
-        if _is_percent_code(code.decode("utf-8", "replace")):
-            percent_ids.add(int(num_id))
-    for code, num_id in _NUMFMT_REV.findall(styles_xml):
-        if _is_percent_code(code.decode("utf-8", "replace")):
-            percent_ids.add(int(num_id))
+# Excel's built-in number formats a number cell may carry without a numFmt element (ECMA-376
+# 18.8.30); the date, time and text ones print as General in an excerpt anyway.
+_BUILTIN_FORMATS = {
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    9: "0%",
+    10: "0.00%",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;[Red](#,##0.00)",
+}
+
+
+def number_formats(styles_xml: bytes) -> dict[int, str]:
+    """The number format code of each cell format (cellXfs index) that has one other than
+    General: its own numFmt, else Excel's built-in code for the id."""
+    codes = dict(_BUILTIN_FORMATS)
+    # Only the numFmts list: a conditional format's own numFmt (in dxfs) reuses the same ids.
+    listed = _NUMFMTS.search(styles_xml)
+    own = listed.group(1) if listed is not None else b""
+    for num_id, code in _NUMFMT.findall(own):
+        codes[int(num_id)] = unescape(code.decode("utf-8", "replace"))
+    for code, num_id in _NUMFMT_REV.findall(own):
+        codes[int(num_id)] = unescape(code.decode("utf-8", "replace"))
     xfs = _CELL_XFS.search(styles_xml)
     if xfs is None:
-        return frozenset()
-    found = set()
+        return {}
+    found = {}
     for i, attrs in enumerate(_XF.findall(xfs.group(1))):
         num = _XF_NUMFMT.search(attrs)
-        if num is not None and int(num.group(1)) in percent_ids:
-            found.add(i)
-    return frozenset(found)
+        if num is not None and int(num.group(1)) in codes:
+            found[i] = codes[int(num.group(1))]
+    return found
+
+
+def percent_styles(styles_xml: bytes) -> frozenset[int]:
+    """Indices of the cell formats (cellXfs) whose number format shows a percentage."""
+    return frozenset(i for i, code in number_formats(styles_xml).items() if _is_percent_code(code))
+
+
+# A literal dot (0!.0000, 0\.0000, 0"."0000) before digit placeholders, with no decimal point of
+# its own: the format shows the number divided by 10 per placeholder after it (元 shown as 万元).
+_LITERAL_DOT = re.compile(r'(?:!\.|\\\.|"\.")([0#?]+)')
+
+
+def _scale_of_code(code: str) -> int:
+    """How many times smaller a format code shows a number (1: as it is)."""
+    section = re.sub(r"\[[^\]]*\]", "", code.split(";", 1)[0])
+    dot = _LITERAL_DOT.search(section)
+    bare = re.sub(r'"[^"]*"|\\.|!.', "", section)
+    if dot is not None and "." not in bare:
+        return int(10 ** len(dot.group(1)))
+    trailing = re.search(r"[0#?](,+)(?:[^0#?,]*)$", bare)  # 0.00,, : thousands, millions
+    return int(1000 ** len(trailing.group(1))) if trailing is not None else 1
+
+
+def scaled_styles(styles_xml: bytes) -> dict[int, int]:
+    """Indices of the cell formats whose number format shows a number scaled down, with the
+    divisor (0!.0000 → 10000; #,##0, → 1000)."""
+    out = {}
+    for i, code in number_formats(styles_xml).items():
+        scale = _scale_of_code(code)
+        if scale > 1:
+            out[i] = scale
+    return out
 
 
 def styled_cells(xml: bytes, styles: frozenset[int], keep_rows: int, keep_cols: int) -> frozenset[tuple[int, int]]:

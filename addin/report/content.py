@@ -345,13 +345,17 @@ def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
             y2_format="0%",
         )
     )
-    g.line(
-        "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；请勿直接修改，修改数据后重新生成。",
-        "footnote",
-        28,
-    )
+    # As tall as its text at the footnote's 9 pt (one line on A4): a fixed 28 pt sent it alone
+    # to a page of its own when the charts ended a page a few points short.
+    g.line(GENERATED_NOTE, "footnote", paragraph_height(GENERATED_NOTE, g.span(0, LAST), 9))
     layout.print_setup = dataclasses.replace(_PRINT, print_area=(0, 0, g.row - 1, LAST))
     return layout
+
+
+GENERATED_NOTE = (
+    "本表由“部门整体支出绩效自评”工具根据本工作簿各数据表自动生成，数值已按四舍五入列示；"
+    "请勿直接修改，修改数据后重新生成。"
+)
 
 
 def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[int, int], tuple[int, int], bool]:

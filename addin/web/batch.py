@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from ..batch import DepartmentRow, mark_duplicates, presented
+from ..batch import DepartmentRow, mark_duplicates, presented, tally
 from ..core.numbers import round_half_up
 from . import jobs
 from .http import ascii_name, ndjson
@@ -38,10 +38,13 @@ class BatchItem:
     full: str  # the name that tells it from others (a zip member with its zip and folders)
     path: Path | None  # the workbook on disk; None for what was not taken (``failure`` says why)
     failure: str = ""
+    modified: float | None = None  # a zip member's date, an upload's (when the browser sent it)
 
 
-def _member(zip_name: str, member_name: str, path: Path | None, failure: str = "") -> BatchItem:
-    return BatchItem(PurePosixPath(member_name).name, f"{zip_name}/{member_name}", path, failure)
+def _member(
+    zip_name: str, member_name: str, path: Path | None, failure: str = "", modified: float | None = None
+) -> BatchItem:
+    return BatchItem(PurePosixPath(member_name).name, f"{zip_name}/{member_name}", path, failure, modified)
 
 
 def _numbered(label: str, n: int) -> str:
@@ -78,14 +81,17 @@ def row_json(row: DepartmentRow) -> dict[str, Any]:
         "warnings": row.warnings,
         "failure": row.failure,
         "duplicate_of": row.duplicate_of,
+        "kept_because": row.kept_because,
         "years_note": row.years_note,
     }
 
 
-def _ranked_once(rows: list[DepartmentRow]) -> list[DepartmentRow]:
-    """Copies of one department and year are ranked once (batch.mark_duplicates); uploads carry
-    no modification time, so the first by label is kept."""
-    return mark_duplicates(rows, lambda _: 0.0)
+def _ranked_once(rows: list[DepartmentRow], items: list[tuple[BatchItem, str]]) -> list[DepartmentRow]:
+    """Copies of one department and year are ranked once, by the CLI's rule
+    (batch.mark_duplicates: the most recently modified), with each item's date: a zip member's
+    own, an upload's as the page sends it (``modified`` field); a date not known is stated."""
+    dates = {label: item.modified for item, label in items}
+    return mark_duplicates(rows, lambda label: dates.get(label))
 
 
 def _is_zip(upload: Upload) -> bool:
@@ -116,7 +122,7 @@ class BatchRun:
         items: list[BatchItem] = []
         for i, upload in enumerate(files, start=1):
             if not _is_zip(upload):
-                items.append(BatchItem(upload.filename, upload.filename, upload.path))
+                items.append(BatchItem(upload.filename, upload.filename, upload.path, modified=upload.modified))
                 continue
             folder = str(self.space.folder(f"zip-{i}"))
             try:
@@ -128,7 +134,7 @@ class BatchRun:
                     raise
                 items.append(BatchItem(upload.filename, upload.filename, None, named(exc.message, [upload])))
                 continue
-            items.extend(_member(upload.filename, name, Path(path)) for name, path in extracted)
+            items.extend(_member(upload.filename, name, Path(path), "", date) for name, path, date in extracted)
             items.extend(_member(upload.filename, name, None, reason) for name, reason in skipped)
         return list(zip(items, label_items(items), strict=True))
 
@@ -144,7 +150,7 @@ class BatchRun:
         return presented(replace(row, file=label, failure=row.failure.replace(item.path.name, label)))
 
     async def rows(self, items: list[tuple[BatchItem, str]]) -> list[DepartmentRow]:
-        return _ranked_once(list(await asyncio.gather(*(self.row(item, label) for item, label in items))))
+        return _ranked_once(list(await asyncio.gather(*(self.row(item, label) for item, label in items))), items)
 
     async def summary(self, rows: list[DepartmentRow]) -> bytes:
         content: bytes = await self.job(self.space, jobs.batch_summary, rows, str(self.space.file("summary", ".xlsx")))
@@ -162,7 +168,7 @@ class BatchRun:
             for done, next_row in enumerate(asyncio.as_completed(tasks), start=1):
                 row = await next_row
                 yield ndjson({"event": "progress", "done": done, "total": total, "file": row.file})
-            rows = _ranked_once([task.result() for task in tasks])
+            rows = _ranked_once([task.result() for task in tasks], items)
             try:
                 content = await self.summary(rows)
             except JobFailed as exc:
@@ -175,6 +181,7 @@ class BatchRun:
                     "fallback": fallback,
                     "content": base64.b64encode(content).decode("ascii"),
                     "departments": [row_json(r) for r in rows],
+                    "tally": tally(rows),
                 }
             )
         finally:

@@ -19,7 +19,7 @@ from html import escape, unescape
 from ..contract.raw import RawTable
 from ..core.model import column_letter
 from ..core.numbers import to_decimal
-from ..report.numfmt import general
+from ..report.numfmt import format_number
 
 __all__ = ["excerpts", "parse_location"]
 
@@ -56,15 +56,17 @@ def parse_location(location: str) -> tuple[str, int, int, int | None, int | None
     return sheet, rows[0], rows[1], None, None
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, code: str = "General") -> str:
+    """The value as the sheet shows it under its number format ``code`` (6850 under
+    #,##0.00 is 6,850.00)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         try:
-            return general(to_decimal(value))
-        except (TypeError, ValueError):
+            return format_number(to_decimal(value), code)
+        except (TypeError, ValueError, ArithmeticError):
             return str(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
@@ -92,7 +94,9 @@ def _cell_text(table: RawTable, row: Sequence[object], sheet_row: int, col: int)
     formula = table.uncached.get((sheet_row, col))
     if formula is not None:  # shown as the clerk wrote it: the value it stands for is not saved
         return f"={unescape(formula)}（无计算结果）" if formula else "（公式，无计算结果）"
-    return _shown(_at(row, table, col))
+    value = _at(row, table, col)
+    code = table.facts.number_format(sheet_row, col) if isinstance(value, int | float) else "General"
+    return _shown(value, code)
 
 
 def _excerpt(table: RawTable, where: tuple[str, int, int, int | None, int | None]) -> str:

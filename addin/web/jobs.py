@@ -112,7 +112,9 @@ def batch_summary(rows: list[DepartmentRow], output: str) -> bytes:
     return Path(output).read_bytes()
 
 
-def unzip(archive: str, folder: str, max_bytes: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def unzip(
+    archive: str, folder: str, max_bytes: int
+) -> tuple[list[tuple[str, str, float | None]], list[tuple[str, str]]]:
     """The workbooks of an uploaded zip, extracted into ``folder``, and the members not taken
     with the reason (see addin/web/unzip.py)."""
     return extract_workbooks(Path(archive), Path(folder), max_bytes)

@@ -21,6 +21,7 @@ that order: a GBK name is almost never valid UTF-8.
 from __future__ import annotations
 
 import contextlib
+import time
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -29,7 +30,7 @@ from ..batch_files import passed_over
 from ..errors import UnusableInput
 from ..package.archive import MAX_RATIO
 
-__all__ = ["MAX_MEMBERS", "extract_workbooks", "member_name"]
+__all__ = ["MAX_MEMBERS", "extract_workbooks", "member_date", "member_name"]
 
 MAX_MEMBERS = 2000
 _UTF8_FLAG = 0x800
@@ -51,6 +52,19 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return name.replace("\\", "/")
 
 
+def member_date(info: zipfile.ZipInfo) -> float | None:
+    """The member's modification time (seconds since the epoch) from its zip entry, None when
+    it has none: the zip format stores local time without a zone (read as the server's, which
+    orders the members of one zip exactly) and 1980-01-01 00:00 is what a zipping program
+    writes when it has no date."""
+    if info.date_time == (1980, 1, 1, 0, 0, 0):
+        return None
+    try:
+        return time.mktime((*info.date_time, 0, 0, -1))
+    except (OverflowError, ValueError):
+        return None
+
+
 def _reason(name: str) -> str | None:
     """None to extract the member, "" to pass over it in silence, else why it is not taken
     (the listing ``batch FOLDER`` uses too)."""
@@ -59,9 +73,9 @@ def _reason(name: str) -> str | None:
 
 def extract_workbooks(
     archive: Path, folder: Path, max_bytes: int
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Extract the workbooks of ``archive`` into ``folder``: ([(member name, path written)],
-    [(member name, why it was not taken)]). Raises UnusableInput for a file that is not a
+) -> tuple[list[tuple[str, str, float | None]], list[tuple[str, str]]]:
+    """Extract the workbooks of ``archive`` into ``folder``: ([(member name, path written, its
+    date: ``member_date``)], [(member name, why it was not taken)]). Raises UnusableInput for a file that is not a
     zip, a zip bomb, or a zip without workbooks."""
     try:
         package = zipfile.ZipFile(archive)
@@ -102,7 +116,7 @@ def extract_workbooks(
                 f"压缩文件“{archive.name}”解压后过大（{(dense or [''])[0] or f'{declared // 2**20} MiB'}），"
                 "可能是损坏或恶意文件：请检查文件来源，或分批上传"
             )
-        written: list[tuple[str, str]] = []
+        written: list[tuple[str, str, float | None]] = []
         total = 0
         for i, (info, name) in enumerate(chosen, start=1):
             target = folder / f"member-{i}{PurePosixPath(name).suffix.lower()}"
@@ -121,5 +135,5 @@ def extract_workbooks(
                 target.unlink(missing_ok=True)
                 skipped.append((name, "无法解压（已损坏或加密），未汇总：请重新压缩后再试"))
                 continue
-            written.append((name, str(target)))
+            written.append((name, str(target), member_date(info)))
     return written, skipped

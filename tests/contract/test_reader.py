@@ -28,7 +28,12 @@ def test_example_reads_clean(example_path: Path) -> None:
     ev = evaluate_file(example_path)
     assert ev.ok
     # the reference report's two executed amounts, and the example project that spent 105.42%
-    assert [f.code for f in ev.findings] == ["budget_executed_vs_spent", "project_over_executed"]
+    # and the typed 项目绩效自评完成率 (97.3%, kept for the reference score) beside the projects' 100.00%
+    assert [f.code for f in ev.findings] == [
+        "budget_executed_vs_spent",
+        "score_completion_typed_differs",
+        "project_over_executed",
+    ]
     assert len(ev.data.contracts or []) == 9
     assert ev.data.info.department == "中共广州市委外事工作委员会办公室"
 
@@ -138,12 +143,15 @@ def test_a_header_with_extra_or_full_width_spaces_is_accepted_with_a_warning(mak
 
 def test_merged_cells_in_a_required_column_are_named(make_workbook: Make) -> None:
     def merge(wb: openpyxl.Workbook) -> None:
-        wb["采购合同"].merge_cells("B4:B6")
+        wb["采购合同"].merge_cells("D4:D6")
 
     ev = evaluate_file(_edit(make_workbook(), merge))
     merged = [f for f in ev.findings.errors if f.code == "input_merged_cell"]
-    assert [f.location for f in merged] == ["采购合同!B5", "采购合同!B6"]
+    assert [f.location for f in merged] == ["采购合同!D5", "采购合同!D6"]
     assert "合并" in merged[0].message
+    # A merged 单位名称 over contracts is each row's unit, as the clerk sees it (filled down).
+    ev = evaluate_file(_edit(make_workbook(), lambda wb: wb["采购合同"].merge_cells("B4:B6")))
+    assert ev.ok and codes_at(ev)["input_merged_filled"] == ["采购合同!B4:B6"]
 
 
 def test_negative_amounts_are_errors(make_workbook: Make, example_tables) -> None:  # type: ignore[no-untyped-def]

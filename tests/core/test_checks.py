@@ -14,7 +14,9 @@ INFO = Info(department="测试部门", year=2023)
 def data(**parts) -> DepartmentData:  # type: ignore[no-untyped-def]
     base = DepartmentData(
         info=INFO,
-        budget=budget(budget_line("办本级", "100", "90", "90")),
+        # Large enough for any procurement below: a contract above the department's 执行数 is
+        # the magnitude check's own finding (core/plausibility.py, tests/core/test_plausibility.py).
+        budget=budget(budget_line("办本级", "1000000", "900000", "900000")),
         contracts=None,
         procurement=None,
         indicators=[indicator("a", "100")],

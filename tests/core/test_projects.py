@@ -271,10 +271,16 @@ def test_a_project_listed_without_funds_or_indicators_is_incomplete() -> None:
 
 def test_duplicate_projects_and_repeated_sources_are_errors() -> None:
     tables = forms.public_forms()
-    tables["tblProjects"].append(list(forms.QINGSHEN_PROJECT))
+    again = list(forms.QINGSHEN_PROJECT)
+    again[2] = "另一实施单位"  # a row that differs: the same name twice
+    tables["tblProjects"].append(again)
     tables["tblProjectFunds"].append([forms.CHIZHOU, "财政拨款", 1, 1, 1])
     ev = evaluate_tables(with_projects(tables))
     assert {f.code for f in ev.findings.errors} == {"project_duplicate", "project_fund_repeated"}
+    # The same row pasted twice is the reader's error at the later row, read once.
+    tables["tblProjects"][-1] = list(forms.QINGSHEN_PROJECT)
+    ev = evaluate_tables(with_projects(tables))
+    assert {f.code for f in ev.findings.errors} == {"input_row_repeated", "project_fund_repeated"}
 
 
 def test_a_declared_total_over_the_projects_is_checked_against_their_sum() -> None:

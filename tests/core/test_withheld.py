@@ -108,14 +108,16 @@ def test_a_project_execution_weight_typed_as_a_share_asks_for_points() -> None:
 
 def test_a_check_on_withheld_figures_prints_none_of_them() -> None:
     """A unit given twice withholds the department's sums: neither the 执行数/支出数 warning nor
-    the 合计-row check runs on the doubled sums, and no message carries them."""
+    the 合计-row check runs on the sums counting it twice, and no message carries them."""
     budget = copy.deepcopy(EXAMPLE_TABLES["tblBudget"])
-    budget.append(list(budget[-1]))  # 广州对外交流发展中心 again: 执行数 10,134.00 summed
+    again = list(budget[-1])
+    again[2:6] = [100, 100, 90, 95]  # 广州对外交流发展中心 again: 执行数 9,416.11, 支出数 9,455.25 summed
+    budget.append(again)
     budget.append(["合计", None, 9200, 9647.82, 9326.11, 9360.25, None])
     ev = evaluate(tblBudget=budget)
     assert [(f.code, f.location) for f in ev.findings.errors] == [("budget_duplicate_unit", "预算执行!A8")]
     assert ev.as_json()["budget"]["total"] is None
     said = "\n".join(f.message for f in ev.findings)
-    for doubled in ("10,134.00", "10,170.83", "10,481.40"):
+    for doubled in ("9,416.11", "9,455.25", "9,747.82"):
         assert doubled not in said
     assert not any(f.code in ("budget_executed_vs_spent", "budget_units_vs_total") for f in ev.findings)

@@ -33,7 +33,7 @@ def test_generate_report_equals_the_headless_report_cell_for_cell(example_path: 
     assert sorted(links.values()) == ["#'项目自评-1'!A1", "#'项目自评-2'!A1", "#'项目自评-3'!A1"]
     assert [a[0] for a in replay.alerts] == [
         "报告已生成：自评得分 97.96 分，评价等级“优”。已生成 3 个项目的项目支出绩效自评表（项目绩效自评完成率 "
-        "100.00%），汇总见“项目自评汇总”。有 2 处警告，见“校验结果”工作表。"
+        "100.00%），汇总见“项目自评汇总”。有 3 处警告，见“校验结果”工作表。"
     ]
 
 
@@ -98,7 +98,8 @@ def test_unusable_workbook_gives_one_alert_naming_what_is_missing(make_workbook:
 def test_check_inputs_lists_findings_without_a_report(example_path: Path) -> None:
     replay, _ = run_button(buttons.check_inputs, example_path)
     assert replay.touched == {schema.CHECKS_SHEET}
-    assert replay.alerts[0][0] == "校验完成：0 处错误，2 处警告。"
+    # 执行数 vs 支出数, the typed 项目绩效自评完成率 beside the projects', the project over its budget
+    assert replay.alerts[0][0] == "校验完成：0 处错误，3 处警告。"
 
 
 def test_rerunning_replaces_the_report_sheets_in_place(example_path: Path) -> None:

@@ -115,3 +115,26 @@ def test_shared_cases_read_alike_in_the_door(name: str) -> None:
     if not path.exists():
         pytest.skip(f"shared case missing: {path}")
     assert door_findings(path) == file_findings(path)
+
+
+def test_a_unit_name_merged_over_rows_gets_advice_that_works_in_the_door(
+    make_workbook: Callable[..., Path], example_tables: Tables
+) -> None:
+    """办本级 as 基本支出 and 项目支出 rows under one merged 单位名称: the file reader sums them as
+    one unit; the remote engine sees no merged range, so the door reads the second name blank
+    and advises what it can read (the rows summed into one), never to unmerge."""
+    parts = [
+        ["办本级", "本级", 5000.00, 5215.46, 5000.00, 5010.12, "基本支出"],
+        [None, "本级", 1850.00, 2000.00, 1968.33, 1980.00, "项目支出"],
+    ]
+    path = make_workbook(tblBudget=[*parts, *example_tables["tblBudget"][1:]])
+    wb = openpyxl.load_workbook(path)
+    wb["预算执行"].merge_cells("A4:A5")
+    wb.save(path)
+    assert ("warning", "input_merged_unit", "预算执行!A4:A5") in file_findings(path)
+    book = xw.Book(json=copy.deepcopy(payload(path)))
+    findings = Findings()
+    evaluate(parse_department(read_tables(book), findings), findings)
+    [error] = [f for f in findings.errors]
+    assert (error.code, error.location) == ("input_missing", "预算执行!A5")
+    assert "合计为一行" in error.message and "取消合并" not in error.message

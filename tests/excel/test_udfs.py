@@ -206,3 +206,11 @@ def test_the_functions_refuse_what_the_file_reader_refuses() -> None:
     assert call("JX_GRADE", -5).startswith("错误：自评总分 -5 超出 0～100")
     assert call("JX_GRADE", 31, 30).startswith("错误：自评总分 31 超出 0～30")
     assert call("JX_GRADE", 100) == "优" and call("JX_GRADE", 27.6, 30) == "优" and call("JX_GRADE", 0) == "差"
+
+
+def test_an_actual_typed_as_a_bound_is_refused_as_in_the_sheet() -> None:
+    """JX_SCORE reads its row as 绩效指标 does: ">60" or "60以上" is no actual (the sheet's error)."""
+    for typed in (">60", "60以上", "约65"):
+        reason = call("JX_SCORE", "比率", 10, 60, typed)
+        assert isinstance(reason, str) and "实际值应填写实际完成的确数" in reason, reason
+    assert call("JX_SCORE", "比率", 10, 60, "65") == 10

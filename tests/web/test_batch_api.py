@@ -123,3 +123,35 @@ def test_one_bad_file_never_fails_the_batch(api: httpx.Client, bureau: list[Path
     # Alone, a zip that cannot be opened is the request's own error.
     alone = api.post("/api/batch", files=[("file", ("坏的.zip", b"not a zip at all"))])
     assert alone.status_code == 400 and "不是有效的 zip 压缩文件" in alone.json()["error"]
+
+
+def test_the_most_recent_copy_of_a_department_is_kept_as_the_cli_keeps_it(
+    api: httpx.Client, bureau: list[Path]
+) -> None:
+    """The rule of batch_rows.mark_duplicates: a zip member's own date; an upload's date as the
+    page sends it (``modified`` before its file); without one, name order, said in the note."""
+    data = bureau[0].read_bytes()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("各部门/甲局.xlsx", (2024, 3, 1, 10, 0, 0)), data)  # first by name, older
+        z.writestr(zipfile.ZipInfo("各部门/甲局（修订）.xlsx", (2024, 3, 15, 10, 0, 0)), data)
+    done = _stream(api, [("file", ("各部门.zip", archive.getvalue()))])
+    rows = {d["file"]: d for d in done["departments"]}
+    assert rows["甲局.xlsx"]["duplicate_of"] == "甲局（修订）.xlsx" and not rows["甲局（修订）.xlsx"]["duplicate_of"]
+    assert "2024-03-15 10:00" in rows["甲局.xlsx"]["kept_because"]
+    assert done["tally"].startswith("1 个部门，2 个文件")
+
+    dated = [
+        ("modified", (None, "1709287200000")),  # 2024-03-01
+        ("file", ("甲局.xlsx", data)),
+        ("modified", (None, "1710496800000")),  # 2024-03-15
+        ("file", ("甲局（修订）.xlsx", data)),
+    ]
+    rows = {d["file"]: d for d in _stream(api, dated)["departments"]}
+    assert rows["甲局.xlsx"]["duplicate_of"] == "甲局（修订）.xlsx"
+
+    undated = [("file", ("甲局（修订）.xlsx", data)), ("file", ("甲局.xlsx", data))]  # curl -F file=@…
+    rows = {d["file"]: d for d in _stream(api, undated)["departments"]}
+    assert rows["甲局（修订）.xlsx"]["duplicate_of"] == "甲局.xlsx"
+    assert "没有修改时间" in rows["甲局（修订）.xlsx"]["kept_because"]
+    assert "按文件名顺序" in rows["甲局（修订）.xlsx"]["kept_because"]

@@ -34,12 +34,13 @@ def test_upload_shows_the_figures_findings_and_report_then_downloads_it(
     warning.locator("a.loc").click()  # the location opens the clerk's own cells around it
     hit = warning.locator(".cell-view td.hit")
     hit.wait_for()
-    assert hit.inner_text() == "6990.12"
+    assert hit.inner_text() == "6,990.12"  # as the clerk's sheet shows it (#,##0.00)
 
     report = page.locator('.sheet-pane[data-sheet="自评报告"]')
     text = report.inner_text()
     assert "部门整体支出绩效自评报告" in text and "9,647.82" in text and "基数为0，不可比" in text
     assert report.locator("svg[role=img]").count() == 2
+    _tabs_by_keyboard(page)
     page.click('.tab:text("校验结果")')
     checks = page.locator('.sheet-pane[data-sheet="校验结果"]')
     assert checks.is_visible() and not report.is_visible()
@@ -145,3 +146,38 @@ def test_the_page_asks_for_the_token_once_per_session(page: Page, guarded_server
         page.click("button[data-get='/api/template']")
     assert got.value.suggested_filename == "部门整体支出绩效自评模板.xlsm"
     assert wait_empty(guarded_server.temp) == []
+
+
+def _tabs_by_keyboard(page: Page) -> None:
+    """The preview's tabs follow the WAI-ARIA tabs pattern: one tab stop (roving tabindex),
+    Left/Right (wrapping), Home/End move and select, each tab controls its panel."""
+    state = """() => Array.from(document.querySelectorAll('#tabs [role=tab]')).map((t) => [
+        t.getAttribute('aria-selected') === 'true', t.tabIndex, t === document.activeElement,
+        !document.getElementById(t.getAttribute('aria-controls')).hidden,
+        document.getElementById(t.getAttribute('aria-controls')).getAttribute('aria-labelledby') === t.id])"""
+
+    def selected() -> int:
+        tabs = page.evaluate(state)
+        chosen = [i for i, (on, index, focused, shown, labelled) in enumerate(tabs) if on]
+        assert len(chosen) == 1 and all(labelled for *_, labelled in tabs), tabs
+        i = chosen[0]
+        assert [(index, shown) for _, index, _, shown, _ in tabs] == [
+            (0 if j == i else -1, j == i) for j in range(len(tabs))
+        ]
+        assert tabs[i][2], "the selected tab has the focus"
+        return i
+
+    count = page.locator("#tabs [role=tab]").count()
+    assert count >= 2
+    page.locator("#tabs [aria-selected=true]").focus()
+    page.keyboard.press("End")
+    assert selected() == count - 1
+    page.keyboard.press("ArrowRight")
+    assert selected() == 0  # wraps
+    page.keyboard.press("ArrowLeft")
+    assert selected() == count - 1
+    page.keyboard.press("Home")
+    assert selected() == 0
+    page.keyboard.press("ArrowRight")
+    assert selected() == 1
+    page.keyboard.press("Home")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -249,3 +250,25 @@ def test_the_server_recalculates_formulas_when_the_clerk_asks(
     with page.expect_request("**/api/generate?recalc=1"), page.expect_download() as got:
         page.click("#get-workbook")
     assert got.value.suggested_filename == "程序生成-自评报告.xlsx"
+
+
+def test_six_copies_of_one_department_are_one_department_and_the_newest_is_kept(
+    page: Page, open_server: Server, bureau: list[Path], tmp_path: Path
+) -> None:
+    """The page sends each file's date (multipart has none): the newest copy is ranked, as
+    the CLI ranks it, and the count is of departments, with the copies said."""
+    copies = [tmp_path / f"甲局（{i}）.xlsx" for i in range(1, 7)]
+    for i, path in enumerate(copies):
+        shutil.copyfile(bureau[0], path)
+        stamp = 1_700_000_000 + (86_400 if i == 3 else i)  # the fourth by name is the latest save
+        os.utime(path, (stamp, stamp))
+    page.goto(open_server.url + "/batch")
+    page.set_input_files("#files", [str(p) for p in copies])
+    page.locator("#result:not([hidden])").wait_for()
+    status = page.inner_text("#status")
+    assert "汇总完成：1 个部门，6 个文件（其中 5 个是同一部门同一年度的副本" in status, status
+    notes = {row.split("\t")[0]: row.split("\t")[-1] for row in page.locator("#departments tbody tr").all_inner_texts()}
+    assert notes[copies[3].name] == "" and all(
+        "只按 甲局（4）.xlsx 排名" in notes[p.name] for p in copies if p != copies[3]
+    )
+    assert "最近修改" in notes[copies[0].name]

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from addin.contract.file_reader import read_tables
 from addin.contract.raw import RawTable
 from addin.contract.schema import BUDGET
 from addin.headless import evaluate_with_tables, generate, planned_layouts
 from addin.report.layout import ChartSpec, PrintSetup, Series, SheetLayout
-from addin.report.numfmt import format_number
+from addin.report.numfmt import format_number, general
 from addin.report.styles import STYLES
 from addin.web.excerpt import excerpts, parse_location
 from addin.web.render import report_css, sheet_html, style_class
@@ -226,3 +229,21 @@ def test_excerpt_shows_formulas_without_a_result_and_skips_no_single_row() -> No
     assert 'class="gap"' not in html
     hits = re.findall(r'<td class="hit">([^<]*)</td>', html)
     assert hits[0] == "=源数据!A1（无计算结果）" and len(hits) == 6
+
+
+def test_excerpt_shows_values_as_the_clerks_sheet_shows_them(make_workbook: Callable[..., Path]) -> None:
+    """6850 under #,##0.00 is 6,850.00 in the excerpt, as in Excel; any format code the clerk
+    chose prints by the renderer's number-format code (report/numfmt.py); General stays General."""
+    path = make_workbook()
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["预算执行"]
+    sheet["C4"] = 6850
+    sheet["C4"].number_format = "#,##0.00"
+    sheet["D4"].number_format = '#,##0.0"万元"'
+    sheet["E4"].number_format = "General"
+    wb.save(path)
+    html = excerpts(read_tables(path), ["预算执行!C4"])["预算执行!C4"]
+    row = re.search(r'<th scope="row">4</th>(.*?)</tr>', html)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+    assert cells[2:5] == ["6,850.00", "7,215.5万元", general(Decimal(str(sheet["E4"].value)))]

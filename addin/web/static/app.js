@@ -96,6 +96,35 @@
     view.parentElement.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  // The preview's sheets as WAI-ARIA tabs (https://www.w3.org/WAI/ARIA/apg/patterns/tabs/):
+  // one tab stop (roving tabindex: the selected tab is focusable, the others are reached with
+  // Left/Right, Home/End, which also select), each tab naming the panel it controls.
+  function select(tab, focus) {
+    const tabs = Array.from($("tabs").querySelectorAll(".tab"));
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      $(t.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (focus) tab.focus();
+  }
+
+  function onTabKey(event) {
+    const tabs = Array.from($("tabs").querySelectorAll(".tab"));
+    const at = tabs.indexOf(document.activeElement);
+    if (at < 0) return;
+    const next = {
+      ArrowRight: (at + 1) % tabs.length,
+      ArrowLeft: (at - 1 + tabs.length) % tabs.length,
+      Home: 0,
+      End: tabs.length - 1,
+    }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    select(tabs[next], true);
+  }
+
   function preview(sheets) {
     const tabs = $("tabs");
     const box = $("sheets");
@@ -104,20 +133,21 @@
     sheets.forEach((sheet, index) => {
       const tab = el("button", "tab", sheet.name);
       tab.type = "button";
+      tab.id = "sheet-tab-" + index;
       tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", "sheet-panel-" + index);
       tab.setAttribute("aria-selected", index === 0 ? "true" : "false");
+      tab.tabIndex = index === 0 ? 0 : -1;
       const pane = el("div", "sheet-pane");
+      pane.id = "sheet-panel-" + index;
       pane.setAttribute("role", "tabpanel");
+      pane.setAttribute("aria-labelledby", tab.id);
+      pane.tabIndex = 0; // a panel whose first content is a table: reachable with Tab
       pane.dataset.sheet = sheet.name;
       pane.hidden = index !== 0;
       // Server-rendered from the report layout (addin/web/render.py), every text escaped.
       pane.innerHTML = sheet.html;
-      tab.addEventListener("click", () => {
-        tabs.querySelectorAll(".tab").forEach((t) => t.setAttribute("aria-selected", "false"));
-        box.querySelectorAll(".sheet-pane").forEach((p) => (p.hidden = true));
-        tab.setAttribute("aria-selected", "true");
-        pane.hidden = false;
-      });
+      tab.addEventListener("click", () => select(tab, false));
       tabs.appendChild(tab);
       box.appendChild(pane);
     });
@@ -216,6 +246,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     Jixiao.dropZone($("drop"), $("file"), upload);
+    $("tabs").addEventListener("keydown", onTabKey);
     if (document.body.dataset.recalc === "1") {
       $("recalc-option").hidden = false;
       // The same file again, with or without recalculation: page and downloads stay together.

@@ -32,7 +32,9 @@
         row.failure ? "-" : String(row.errors),
         row.failure ? "-" : String(row.warnings),
         row.failure || (row.errors ? "有错误，未计分、未排名" : "") ||
-          (row.duplicate_of ? "与 " + row.duplicate_of + " 为同一部门、同一年度，只按 " + row.duplicate_of + " 排名" : "") ||
+          (row.duplicate_of
+            ? "与 " + row.duplicate_of + " 为同一部门、同一年度，只按 " + row.duplicate_of + " 排名：" + row.kept_because
+            : "") ||
           (row.years_note || ""),
       ];
       for (const text of cells) {
@@ -58,7 +60,12 @@
   function send(files, mine) {
     return new Promise((resolve) => {
       const data = new FormData();
-      for (const file of files) data.append("file", file, file.name);
+      // Multipart carries no date: each file's own goes just before it, so the server keeps the
+      // most recently modified copy of a department, as the CLI does (addin/batch_rows.py).
+      for (const file of files) {
+        data.append("modified", String(file.lastModified));
+        data.append("file", file, file.name);
+      }
       const xhr = new XMLHttpRequest();
       running = xhr;
       xhr.open("POST", "/api/batch");
@@ -98,16 +105,6 @@
       xhr.onabort = () => resolve({ status: -1, final: null, text: "" });
       xhr.send(data);
     });
-  }
-
-  function summaryLine(departments) {
-    const failed = departments.filter((d) => d.failure).length;
-    const withErrors = departments.filter((d) => !d.failure && d.errors).length;
-    const read = departments.length - failed;
-    let text = "汇总完成：" + read + " 个部门";
-    if (withErrors) text += "，其中 " + withErrors + " 个有错误（未计分、未排名，请按“错误”列修改后重新汇总）";
-    if (failed) text += "；" + failed + " 个文件未能读取（原因见“说明”列）";
-    return text + "。";
   }
 
   async function upload(chosen) {
@@ -178,7 +175,9 @@
     table(final.departments);
     $("result").hidden = false;
     $("save").textContent = "下载汇总工作簿（" + final.filename + "）";
-    Jixiao.setStatus(summaryLine(final.departments), "done");
+    // The server counts as the summary does (addin/batch_rows.py, tally): copies of one
+    // department are one department.
+    Jixiao.setStatus("汇总完成：" + final.tally + "。", "done");
   }
 
   document.addEventListener("DOMContentLoaded", () => {
