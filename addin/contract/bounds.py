@@ -110,6 +110,12 @@ class Bound:
     sense: str  # AT_LEAST, AT_MOST, or "" (no bound, or "=")
 
     @property
+    def contradicts(self) -> bool:
+        """A word before and a word after of opposite senses ("≥96%以下", "不超过60场以上")."""
+        before, after = _PREFIXES.get(self.prefix, ""), _SUFFIXES.get(self.suffix, "")
+        return bool(before and after and before != after)
+
+    @property
     def comparison(self) -> str:
         """What a reader shows as the comparison: the clerk's own prefix when it has a sense,
         else the sense of the suffix ("96%以上" → "≥")."""

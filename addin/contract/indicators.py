@@ -149,7 +149,15 @@ def read_indicator(
             cells.where(columns.actual),
         )
         cells.ok = False
-    if quantitative and not _direction_agrees(cells, level3, direction, target_text, columns.target):
+    if quantitative and target_text and split_bound(clean_text(target_text)).contradicts:
+        findings.error(
+            "input_target_bounds_contradict",
+            f"指标“{level3}”的{columns.target}“{target_text}”前后的界限词方向相反，无法确定是下限还是上限："
+            f"请只保留一个（如“≥96%”或“96%以上”表示不低于，“≤100%”或“100%以内”表示不超过）",
+            cells.where(columns.target),
+        )
+        cells.ok = False
+    elif quantitative and not _direction_agrees(cells, level3, direction, target_text, columns.target):
         cells.ok = False
     if columns.source and not source and actual is None and quantitative:
         merged = cells.merged_range(columns.source)

@@ -40,6 +40,8 @@ def read_value_text(text: str) -> TypedValue | None:
     """ "≥60场" → TypedValue(60, "场", "≥"); "96%以上" → TypedValue(0.96, "%", "≥"); None when the
     text is not a number with a unit."""
     bound = split_bound(clean_text(text))
+    if bound.contradicts:  # "≥96%以下": which bound the clerk meant is not evident
+        return None
     comparison, t = bound.comparison, bound.rest
     plain = parse_number_text(t)
     if plain is not None:

@@ -94,3 +94,16 @@ def test_a_project_target_with_a_bound_word() -> None:
 def test_jx_score_reads_bound_words_as_check_does() -> None:
     assert call("JX_SCORE", "比率", 5, "96%以上", 0.92) == call("JX_SCORE", "比率", 5, "≥96%", 0.92)
     assert call("JX_SCORE", "比率", 10, "100%以内", "110%", "反向") == 9.09
+
+
+@pytest.mark.parametrize("text", ["≥96%以下", "不超过60场以上", "不低于100%以内"])
+def test_opposite_bound_words_are_no_target(text: str) -> None:
+    assert split_bound(text).contradicts
+    assert read_value_text(text) is None
+
+
+def test_a_target_with_opposite_bound_words_is_an_error_at_its_cell() -> None:
+    ev = evaluate_tables(_department(_ASSET, "≥96%以下"))
+    errors = [(f.code, f.location) for f in ev.findings.errors]
+    assert errors == [("input_target_bounds_contradict", "绩效指标!F14")]
+    assert ev.as_json()["score"]["total"] is None
