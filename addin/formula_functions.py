@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
 from .contract.coerce import EXCEL_ERRORS
+from .core.numbers import shown_decimal
 
 __all__ = ["BUILTINS", "COMPARE", "Function", "NotComputable", "compare", "number", "scalar", "text"]
 
@@ -202,7 +203,7 @@ def _rounding(mode: str) -> Function:
     def call(args: list[Any]) -> float:
         if len(args) != 2:
             raise NotComputable("舍入函数需要 2 个参数")
-        value = Decimal(repr(number(args[0])))
+        value = shown_decimal(number(args[0]))
         digits = int(number(args[1]))
         return float(value.scaleb(digits).quantize(Decimal(1), rounding=mode).scaleb(-digits))
 

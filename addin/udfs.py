@@ -22,7 +22,7 @@ import xlwings as xw
 from .contract.coerce import EXCEL_ERRORS, Coercer, parse_number_text
 from .core.findings import Findings
 from .core.numbers import cell_fraction as _fraction
-from .core.numbers import divide, round_half_up
+from .core.numbers import divide, round_half_up, shown_decimal
 from .core.scoring import grade, total_out_of_range
 from .core.units import UNIT_FACTORS, convert
 from .jx_tables import Refused, indicator_score, ledger_figures, total_score
@@ -78,7 +78,7 @@ def _number(value: Any, kind: str = "number") -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if type(value) is float and (value >= 0 or kind != "amount"):
-        return Decimal(repr(value))
+        return shown_decimal(value)
     _passed_through(value)
     found = Findings()
     coercer = Coercer(found)
@@ -115,7 +115,7 @@ def _sums(*ranges: Any) -> list[Decimal]:
             # A range of 200,000 numbers: floats take the direct exact path, the rest (and a
             # negative float, refused there as the reader refuses it) _number.
             if type(cell) is float and cell >= 0:
-                total += Decimal(repr(cell))
+                total += shown_decimal(cell)
                 plain = True
                 continue
             unit = _unit_of(cell)

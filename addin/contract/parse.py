@@ -17,6 +17,7 @@ from ..core.model import (
     ProcurementLine,
     ProcurementSummary,
 )
+from ..core.numbers import shown_decimal
 from ..errors import UnusableInput
 from . import schema
 from .coerce import Coercer, clean_text
@@ -173,7 +174,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         ):
             units.append(unit.strip())
             categories.append(category)
-            amounts.append(Decimal(repr(amount)))
+            amounts.append(shown_decimal(amount))
             sizes.append(size)
             number = "" if i_number is None else row[i_number]
             numbers.append(number.strip() if type(number) is str else coercer.text(number))

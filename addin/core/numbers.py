@@ -1,7 +1,10 @@
 """Decimal figures and the contract's one rounding rule (四舍五入, half-up).
 
-Every figure starts as the shortest decimal text of the cell's value (``repr`` of the float
-Excel stored), so 2.675 is the Decimal 2.675 and not the binary float just below it.
+Every figure starts as the number the cell shows: the stored float read to at most 15
+significant digits, as Excel displays and compares it (and LibreOffice saves it), so 2.675 is the
+Decimal 2.675 and not the binary float just below it, and a formula's result saved to 17 digits
+(=958.57+14.34 stored as 972.91000000000008, =90.02+0.005 as 90.02499999999999) is 972.91 and
+90.025, as the clerk sees them.
 Arithmetic stays exact (or 40 significant digits for quotients); rounding happens only when a
 figure is presented.
 """
@@ -22,6 +25,7 @@ __all__ = [
     "percent_text",
     "presented_fraction",
     "round_half_up",
+    "shown_decimal",
     "to_decimal",
 ]
 
@@ -35,8 +39,23 @@ _DIVISION = Context(prec=40, rounding=ROUND_HALF_UP)
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 11)}
 
 
+def shown_decimal(value: float) -> Decimal:
+    """The Decimal of a finite float as a cell shows it: its shortest repr when that has at most
+    15 significant digits, else the float rounded to 15 (Excel's precision: 1e-15 relative, far
+    below a cent for any amount under 10¹¹)."""
+    text = repr(value)
+    if len(text) <= 16 and "e" not in text:  # at most 15 digits: the common case, one repr
+        return Decimal(text)
+    shown = format(value, ".15g")
+    if float(shown) == value:  # fewer digits already name the float exactly: keep its repr
+        return Decimal(text)
+    if "e" not in shown and "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return Decimal(shown)
+
+
 def to_decimal(value: int | float | Decimal | str) -> Decimal:
-    """The Decimal a clerk sees in the cell: the shortest repr of the stored float."""
+    """The Decimal a clerk sees in the cell (``shown_decimal`` for a float)."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
@@ -48,7 +67,7 @@ def to_decimal(value: int | float | Decimal | str) -> Decimal:
             raise ValueError("not a finite number")
         if value.is_integer() and abs(value) < 1e15:
             return Decimal(int(value))
-        return Decimal(repr(value))
+        return shown_decimal(value)
     return Decimal(value)
 
 

@@ -48,3 +48,26 @@ def test_presentation_of_amounts_and_percentages() -> None:
     assert format_amount(Decimal("1172.1")) == "1,172.10"
     assert percent_text(Decimal("9326.11") / Decimal("9647.82"), 2) == "96.67"
     assert format_percent(Decimal("0.62058"), 1) == "62.1%"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (90.02 + 0.005, "90.025"),  # =90.02+0.005 as Excel saves it: 90.02499999999999
+        (958.57 + 14.34, "972.91"),  # 972.9100000000001
+        (0.1 + 0.2, "0.3"),
+        (180.00000000000003, "180"),
+        (123456789.12345678, "123456789.123457"),  # 15 significant digits, as Excel shows it
+        (2.675, "2.675"),
+        (9647.82, "9647.82"),
+        (-0.1, "-0.1"),
+    ],
+)
+def test_a_float_is_read_as_the_cell_shows_it_to_15_significant_digits(stored: float, shown: str) -> None:
+    assert to_decimal(stored) == Decimal(shown)
+    assert str(to_decimal(stored)) == shown
+
+
+def test_a_formula_result_saved_to_17_digits_rounds_as_the_value_it_shows() -> None:
+    # 执行数 =90.02+0.005 shows 90.025: half-up gives 90.03, not the 90.02 of the float below it.
+    assert str(round_half_up(to_decimal(90.02 + 0.005), 2)) == "90.03"
