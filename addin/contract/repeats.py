@@ -7,6 +7,11 @@ and the later row is not read (nothing is written while an error stands). Rows t
 share their identifier (one 合同编号 on two lines: contracts split into lines exist) are both
 read, with one warning naming both rows.
 
+A contract ledger is the exception where its rows carry no 合同编号 (a ledger without that
+column, or JX_PROCUREMENT given only category, amount and size): two contracts of one unit,
+category, amount and size are ordinary there, so identical rows are both counted and named in
+one warning (the first pairs and how many), not refused.
+
 Only the tables whose rows add up to a figure are looked at (the scoring rules and the
 narrative are not: two identical 区间 bands are the rulebook's own error).
 """
@@ -19,7 +24,7 @@ from typing import Any
 from ..core.findings import Findings
 from ..core.model import column_letter
 
-__all__ = ["COUNTED_TABLES", "PROBES", "RepeatedRows", "repeated_identifiers"]
+__all__ = ["COUNTED_TABLES", "IDENTIFIED_BY", "PROBES", "RepeatedRows", "repeated_identifiers"]
 
 # Each table's rows are summed or scored: a row counted twice changes a figure.
 COUNTED_TABLES: dict[str, str] = {
@@ -41,6 +46,12 @@ PROBES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+# Tables whose rows tell two alike entries apart only by this column: without it filled, an
+# identical row is no evidence of a paste.
+IDENTIFIED_BY: dict[str, str] = {"tblContracts": "合同编号"}
+_SHOWN_PAIRS = 3
+
+
 class RepeatedRows:
     """The rows of one table seen so far: ``seen`` maps each row's key (its probe cells, else
     all its cells as read) to the first row with it. A reader gives a blank cell as "" or None
@@ -56,6 +67,7 @@ class RepeatedRows:
         first_row: int,
         findings: Findings,
         probe: tuple[int, ...] = (),
+        identifier: int | None = -1,
     ) -> None:
         self.sheet = sheet
         self.what = what
@@ -67,6 +79,9 @@ class RepeatedRows:
         self.probe = probe
         self.seen: dict[tuple[Any, ...], int] = {}
         self._whole: dict[tuple[Any, ...], int] = {}  # rows whose probe cells met another's
+        # The identifying column's position (None: the table lacks it; -1: the table needs none).
+        self.identifier = identifier
+        self._alike: list[tuple[int, int]] = []  # identical rows without an identifier: both read
 
     def key(self, row: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(row[i] for i in self.probe) if self.probe else tuple(row)
@@ -80,6 +95,12 @@ class RepeatedRows:
             earlier = whole.setdefault(tuple(row), r)
             if earlier == r:
                 return False
+        ident = self.identifier
+        if ident is not None and ident >= 0 and (ident >= len(row) or _blank(row[ident])):
+            ident = None
+        if ident is None:
+            self._alike.append((earlier, r))
+            return False
         self.findings.error(
             "input_row_repeated",
             f"“{self.sheet}”第 {r} 行与第 {earlier} 行每个已填写的单元格都相同："
@@ -88,6 +109,24 @@ class RepeatedRows:
             f"{self.sheet}!{self.span.format(r)}",
         )
         return True
+
+    def finish(self) -> None:
+        """One warning for the identical rows read without an identifier to tell them apart."""
+        if not self._alike:
+            return
+        pairs = "、".join(f"第 {a} 行与第 {b} 行" for a, b in self._alike[:_SHOWN_PAIRS])
+        more = f"等 {len(self._alike)} 处" if len(self._alike) > _SHOWN_PAIRS else ""
+        first = self._alike[0][1]
+        self.findings.warning(
+            "input_rows_alike",
+            f"“{self.sheet}”{pairs}{more}每个已填写的单元格都相同，没有合同编号可以区分，均已计入："
+            f"如为重复粘贴，请删除重复的行；建议填写合同编号",
+            f"{self.sheet}!{self.span.format(first)}",
+        )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def repeated_identifiers(

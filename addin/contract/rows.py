@@ -21,7 +21,7 @@ from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
 from .labels import SAMPLE_COLUMNS, SAMPLE_MARK, footer_text, is_blank, is_sample_label, is_total_label
 from .raw import RawTable, second_table
-from .repeats import COUNTED_TABLES, PROBES, RepeatedRows
+from .repeats import COUNTED_TABLES, IDENTIFIED_BY, PROBES, RepeatedRows
 from .scaled_formats import report_scaled
 from .schema import Column, Kind
 
@@ -343,6 +343,8 @@ class ContractTable:
                 or not repeats.met(r, row, earlier)
             ):
                 yield r, row
+        if repeats is not None:
+            repeats.finish()
         if footers:
             self._report_footers(sorted(footers))
 
@@ -354,8 +356,17 @@ class ContractTable:
             if all(n in self.index for n in names):
                 probe = tuple(self.index[n] for n in names)
                 break
+        named = IDENTIFIED_BY.get(self.spec.table)
+        identifier = -1 if named is None else self.index.get(named)
         return RepeatedRows(
-            raw.sheet, what, (raw.first_col, len(raw.headers)), raw.rows, raw.first_row, self.findings, probe
+            raw.sheet,
+            what,
+            (raw.first_col, len(raw.headers)),
+            raw.rows,
+            raw.first_row,
+            self.findings,
+            probe,
+            identifier,
         )
 
     def _report_footers(self, footers: list[int]) -> None:

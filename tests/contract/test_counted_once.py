@@ -43,6 +43,22 @@ def test_a_contract_pasted_twice_is_an_error_at_the_later_row_and_nothing_is_wri
     assert_nothing_written(path, tmp_path)
 
 
+def test_alike_contracts_without_a_number_are_both_counted_with_one_warning(
+    edited: Callable[..., Path], example_tables: Tables
+) -> None:
+    # Two contracts of one unit, category, amount and size are ordinary; without 合同编号 nothing
+    # tells a paste from a second contract, so both count and one warning names the pairs.
+    contracts = [[None, *row[1:]] for row in example_tables["tblContracts"]]
+    contracts.append(list(contracts[-1]))
+    contracts.append(list(contracts[0]))
+    ev = evaluate_file(edited(tblContracts=contracts, tblProcurement=[]))
+    assert not ev.findings.errors, [f.as_line() for f in ev.findings.errors]
+    warning = _only(ev, "input_rows_alike")
+    assert warning.location == "采购合同!A13:G13"
+    assert "第 12 行与第 13 行" in warning.message and "第 4 行与第 14 行" in warning.message
+    assert ev.as_json()["procurement"]["total"] != "1758.16"  # both counted, as typed, and said
+
+
 def test_a_contract_split_into_lines_under_one_number_counts_both_with_a_warning(
     edited: Callable[..., Path], example_tables: Tables
 ) -> None:
