@@ -3,15 +3,22 @@
 A clerk who copies one row from a ledger kept in 元 into a 万元 workbook gets figures 10,000
 times too large, which every sum and share then carries (a 采购总额 larger than the whole
 budget, an 执行率 moved by a hundredth). Nothing contradicts itself, so these are warnings that
-name the cell and the suspected unit; the figures are computed as typed:
+name the cell; the figures are computed as typed. Only an amount near a unit factor away from
+what it is compared with (at least ``UNIT_RATIO`` = 5000 times: dividing by 10,000 makes it fit)
+is called "疑似按元填写 … 请换算"; an amount merely larger than the department's figure may be
+right (a 3-year contract entered at its 合同总额, a project with money from other years) and is
+named with a neutral "请核实":
 
-* a budget unit's amount at least 1000 times the median of the other units' in its column, or
-  a 年初预算数 1000 times its own 全年预算数 (or the other way round);
+* a budget unit's amount at least 5000 times the median of the other units' in its column, or
+  a 年初预算数 5000 times its own 全年预算数 (or the other way round); a large 本级 beside small
+  schools (1000-odd times their median) is an ordinary department and gets nothing;
 * a contract, or a 采购汇总 category (or its 合计), larger than the department's 全年执行数
   (全年预算数 when nothing was executed): procurement is part of the department's spending;
+  a unit slip when it is 5000 times that figure or the median of the other contracts
+  (categories);
 * the procurement total larger than it, when no single amount already says so;
-* a project's fund row (项目资金) whose 全年预算数 is larger than the department's 全年预算数: a
-  project's money is part of the department's budget.
+* a project's fund row (项目资金) whose 全年预算数 is larger than the department's 全年预算数:
+  a unit slip when 5000 times that figure or the median of the other projects' fund rows.
 
 Plain Decimal over the model; the reader's interpretations (a number format that shows 元 as
 万元) are the contract layer's.
@@ -19,6 +26,7 @@ Plain Decimal over the model; the reader's interpretations (a number format that
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -30,11 +38,31 @@ from .project_model import ProjectFund
 
 __all__ = ["UNIT_RATIO", "check_magnitudes", "suspected_unit"]
 
-UNIT_RATIO = Decimal(1000)  # 元 in a 万元 workbook is 10,000 times too large; 1000 leaves room
+# 元 in a 万元 workbook (万元 in a 亿元 one) is 10,000 times too large; half of it leaves room for
+# a row whose other amounts are small, and stays far above a large unit beside small ones (~1000×).
+UNIT_RATIO = Decimal(5000)
+# A part of the department's money (a contract, a project) at most a few years of its spending
+# is a multi-year amount; a hundred years of it is a unit slip.
+YEARS_RATIO = Decimal(100)
 
 
 _ONE = "如是，请换算"  # an amount on its own
 _ROW = "如是，请换算该行各金额"  # a budget unit: its other amounts were probably typed alike
+_CHECK = "请核实金额及金额单位"  # larger than the department's figure, but not by a unit factor
+
+
+def _slip(value: Decimal, whole: Decimal, peers: Decimal) -> bool:
+    """Whether ``value``, above the department's ``whole`` (全年执行数 or 全年预算数), is a unit
+    slip: ``YEARS_RATIO`` times ``whole`` (no contract or project runs a hundred years of the
+    department's spending; a 元 amount that belongs in 万元 is 10,000 times its true value,
+    itself a part of ``whole``) or ``UNIT_RATIO`` times ``peers`` (the median of the other
+    contracts, categories or projects; 0 when there is none)."""
+    return value >= YEARS_RATIO * whole or (peers > 0 and value >= UNIT_RATIO * peers)
+
+
+def _median(values: Sequence[Decimal]) -> Decimal:
+    """The plain median of ``values`` (0 when empty: nothing to compare with)."""
+    return statistics.median(values) if values else Decimal(0)
 
 
 def suspected_unit(unit: str) -> str:
@@ -62,6 +90,20 @@ def _say(
     findings.warning(code, f"{text}：{suspected_unit(unit)}；{advice}", where)
 
 
+def _check(
+    findings: Findings,
+    code: str,
+    words: tuple[str, str, str],
+    pair: tuple[Decimal, Decimal],
+    unit: str,
+    where: str,
+    why: str,
+) -> None:
+    """A neutral warning: larger than the department's figure, not by a unit factor."""
+    shown = amount_pair(*pair, unit)
+    findings.warning(code, f"{words[0]}{shown.first}{words[1]}{shown.second}{words[2]}：{why}", where)
+
+
 def _median_without(ordered: Sequence[Decimal], k: int) -> Decimal:
     """The median of ``ordered`` (sorted) without its element at ``k``: O(1), so every unit of
     a department of hundreds is compared with the others in one sort per column."""
@@ -78,8 +120,8 @@ _COLUMNS = (("全年预算数", "total"), ("年初预算数", "initial"), ("执�
 
 
 def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
-    """A unit's amount ≥ 1000 × the median of the other units' in its column (at least one
-    other, above 0), or a 年初预算数 1000 times its own 全年预算数 (or the other way round: a
+    """A unit's amount ≥ 5000 × the median of the other units' in its column (at least one
+    other, above 0), or a 年初预算数 5000 times its own 全年预算数 (or the other way round: a
     budget is not adjusted a thousandfold; with one unit, as project forms have, this is the
     only comparison). One warning per unit, at the first such cell."""
     outliers = _unit_outliers(lines)
@@ -91,7 +133,7 @@ def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
         _say(
             findings,
             "plausibility_unit_magnitude",
-            (f"单位“{line.name}”{column} ", f"是{label} ", "的 1000 倍以上"),
+            (f"单位“{line.name}”{column} ", f"是{label} ", "的 5000 倍以上"),
             (value, against),
             unit,
             line.where.cell(column),
@@ -100,7 +142,7 @@ def _units(lines: Sequence[BudgetLine], unit: str, findings: Findings) -> None:
 
 
 def _unit_outliers(lines: Sequence[BudgetLine]) -> dict[int, tuple[str, Decimal, Decimal, str]]:
-    """By unit index: its first amount ≥ 1000 × the median of the other units' in that column."""
+    """By unit index: its first amount ≥ 5000 × the median of the other units' in that column."""
     found: dict[int, tuple[str, Decimal, Decimal, str]] = {}
     for column, attr in _COLUMNS:
         given = [(v, i) for i, line in enumerate(lines) if (v := getattr(line, attr)) is not None]
@@ -140,17 +182,21 @@ def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findi
     over = [i for i, amount in enumerate(ledger.amounts) if amount > limit]
     if not over:
         return False
-    more = f"（共 {len(over)} 份合同如此）" if len(over) > 1 else ""
-    where = ledger.where(over[0]).cell("合同金额")
-    _say(
-        findings,
-        "plausibility_contract_exceeds_budget",
-        ("合同金额 ", f"超过本部门{label} ", f"{more}"),
-        (ledger.amounts[over[0]], limit),
-        unit,
-        where,
-        _ONE,
-    )
+    amounts = list(ledger.amounts)
+    slips = [i for i in over if _slip(amounts[i], limit, _median(amounts[:i] + amounts[i + 1 :]))]
+    larger = [i for i in over if i not in set(slips)]
+    code = "plausibility_contract_exceeds_budget"
+    for named in (slips, larger):
+        if not named:
+            continue
+        more = f"（共 {len(named)} 份合同如此）" if len(named) > 1 else ""
+        where = ledger.where(named[0]).cell("合同金额")
+        words = ("合同金额 ", f"超过本部门{label} ", more)
+        if named is slips:
+            _say(findings, code, words, (amounts[named[0]], limit), unit, where, _ONE)
+        else:
+            why = f"请核实（跨年度合同按合同总额填写时可能如此；否则{_CHECK}）"
+            _check(findings, code, words, (amounts[named[0]], limit), unit, where, why)
     return True
 
 
@@ -159,19 +205,18 @@ def _summary(summary: ProcurementSummary, limit: Decimal, label: str, unit: str,
     rows = [(f"{line.category}类", line) for line in summary.lines]
     if summary.declared_total is not None:
         rows.append(("合计行", summary.declared_total))
-    for name, line in rows:
+    categories = [line.amount for line in summary.lines]
+    for k, (name, line) in enumerate(rows):
         if line.amount > limit:
             found = True
             where = line.where.cell("支出金额")
-            _say(
-                findings,
-                "plausibility_category_exceeds_budget",
-                (f"{name}支出金额 ", f"超过本部门{label} ", ""),
-                (line.amount, limit),
-                unit,
-                where,
-                _ONE,
-            )
+            words = (f"{name}支出金额 ", f"超过本部门{label} ", "")
+            code = "plausibility_category_exceeds_budget"
+            others = _median(categories[:k] + categories[k + 1 :]) if k < len(categories) else Decimal(0)
+            if _slip(line.amount, limit, others):
+                _say(findings, code, words, (line.amount, limit), unit, where, _ONE)
+            else:
+                _check(findings, code, words, (line.amount, limit), unit, where, _CHECK)
     return found
 
 
@@ -183,16 +228,14 @@ def _funds(funds: Sequence[ProjectFund], whole: Decimal, unit: str, findings: Fi
         if whole > 0 and fund.total > whole and fund.project not in named:
             named.add(fund.project)
             where = fund.where.cell("全年预算数")
-            advice = "如是，请换算该项目的各金额"
-            _say(
-                findings,
-                "plausibility_project_exceeds_budget",
-                (f"项目“{fund.project}”{fund.source}全年预算数 ", "超过本部门全年预算数 ", ""),
-                (fund.total, whole),
-                unit,
-                where,
-                advice,
-            )
+            words = (f"项目“{fund.project}”{fund.source}全年预算数 ", "超过本部门全年预算数 ", "")
+            code = "plausibility_project_exceeds_budget"
+            others = _median([other.total for other in funds if other.project != fund.project])
+            if _slip(fund.total, whole, others):
+                _say(findings, code, words, (fund.total, whole), unit, where, "如是，请换算该项目的各金额")
+            else:
+                why = f"请核实（项目资金含跨年度或其他来源的资金时可能如此；否则{_CHECK}）"
+                _check(findings, code, words, (fund.total, whole), unit, where, why)
 
 
 def check_magnitudes(
@@ -227,12 +270,9 @@ def check_magnitudes(
         else:
             where = "" if summary is None else summary.table.header("支出金额")
         pair = (procurement_total, limit)
-        _say(
-            findings,
-            "plausibility_procurement_exceeds_budget",
-            ("政府采购支出总额 ", f"超过本部门{label} ", ""),
-            pair,
-            unit,
-            where,
-            "请核对各项金额",
-        )
+        words = ("政府采购支出总额 ", f"超过本部门{label} ", "")
+        code = "plausibility_procurement_exceeds_budget"
+        if _slip(procurement_total, limit, Decimal(0)):
+            _say(findings, code, words, pair, unit, where, "请核对各项金额")
+        else:
+            _check(findings, code, words, pair, unit, where, f"请核实（{_CHECK}）")

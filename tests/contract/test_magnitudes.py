@@ -71,6 +71,23 @@ def test_a_project_typed_in_yuan_is_named(edited: Callable[..., Path], example_t
     assert "疑似按元填写" in warning.message
 
 
+def test_projects_and_contracts_a_few_times_a_small_department_are_checked_not_converted(
+    edited: Callable[..., Path], example_tables: Tables
+) -> None:
+    """The example's projects (1,250 万元 …) and contracts under a department of 200 万元: more than
+    its whole year, not by a unit factor: "请核实", never "疑似按元填写 … 请换算"."""
+    budget = example_tables["tblBudget"][:1]
+    budget[0][2:6] = [200, 200, 193.33, 193.33]
+    ev = evaluate_file(edited(tblBudget=budget))
+    funds = _warnings(ev, "plausibility_project_exceeds_budget")
+    assert funds and funds[0].location == "项目资金!D4" and "1,250.00 万元" in funds[0].message
+    contracts = _warnings(ev, "plausibility_contract_exceeds_budget")
+    assert contracts and "请核实（跨年度合同按合同总额填写时可能如此" in contracts[0].message
+    for warning in funds + contracts:
+        assert "疑似" not in warning.message and "请换算" not in warning.message
+        assert "请核实" in warning.message
+
+
 @pytest.mark.parametrize("code", ["0!.0000", "#,##0!.0000", '0"."0000'])
 def test_yuan_shown_as_wan_by_a_number_format_is_named_at_the_cell(
     edited: Callable[..., Path], example_tables: Tables, code: str

@@ -35,10 +35,12 @@ def test_a_contract_typed_in_yuan_names_its_cell_and_the_unit() -> None:
     contracts = ledger(("服务", "86.40", "小型"), ("服务", "5860600", "大型"), ("货物", "9400", "中型"))
     ev = evaluate(data(contracts=contracts))
     warnings = [f for f in ev.findings if f.code.startswith("plausibility_")]
-    assert [(f.code, f.location) for f in warnings] == [("plausibility_contract_exceeds_budget", "采购合同!D5")]
+    code = "plausibility_contract_exceeds_budget"
+    assert [(f.code, f.location) for f in warnings] == [(code, "采购合同!D5"), (code, "采购合同!D6")]
     assert "疑似按元填写，本表金额单位为万元" in warnings[0].message
     assert "5,860,600.00 万元" in warnings[0].message and "9,326.11 万元" in warnings[0].message
-    assert "共 2 份合同" in warnings[0].message  # 9,400 is above 9,326.11 too
+    # 9,400 is above 9,326.11 too, but as a multi-year contract may be: checked, not converted.
+    assert "疑似" not in warnings[1].message and "请核实（跨年度合同按合同总额填写时可能如此" in warnings[1].message
     assert ev.ok and str(ev.procurement.total) == "5870086.40"  # computed as typed, never silently
 
 
@@ -62,8 +64,8 @@ def test_a_unit_row_in_yuan_is_named_against_the_others_median() -> None:
     warnings = [f for f in ev.findings if f.code == "plausibility_unit_magnitude"]
     assert [f.location for f in warnings] == ["预算执行!D4"]
     assert "833.58 万元" in warnings[0].message and "疑似按元填写" in warnings[0].message
-    # 999 times the median is a department with one large unit, not a unit in 元.
-    lines[0] = budget_line("办本级", str(D("833.58") * 999), "1", "1")
+    # 4999 times the median is a department with one large unit, not a unit in 元.
+    lines[0] = budget_line("办本级", str(D("833.58") * 4999), "1", "1")
     assert found(data(budget=budget(*lines))) == []
 
 
@@ -76,7 +78,7 @@ def test_two_units_and_a_zero_median() -> None:
 
 
 def test_the_suspected_unit_follows_the_amount_unit() -> None:
-    contracts = ledger(("服务", "90000", "大型"))
+    contracts = ledger(("服务", "9000000", "大型"))
     for unit, words in (
         ("亿元", "疑似按元或万元填写，本表金额单位为亿元"),
         ("元", "疑似金额单位有误，本表金额单位为元"),
@@ -133,3 +135,40 @@ def test_the_median_of_the_others_is_the_plain_median() -> None:
         for k in range(size):
             others = values[:k] + values[k + 1 :]
             assert _median_without(values, k) == statistics.median(others)
+
+
+def _messages(d: DepartmentData) -> list[str]:
+    return [f.message for f in evaluate(d).findings if f.code.startswith("plausibility_")]
+
+
+def test_one_large_unit_beside_small_ones_is_an_ordinary_department() -> None:
+    """区教育局: 本级 126,500.37 万元 (with its transfer payments) beside eight kindergartens of
+    ~100 万元 is 1240 times their median: no warning; the same row in 元 (×10,000) is one."""
+    small = [budget_line(f"第{i + 1}幼儿园", str(98 + i), str(96 + i), str(96 + i), row=5 + i) for i in range(8)]
+    bureau = budget_line("区教育局本级", "126500.37", "121880.16", "121880.16")
+    assert _messages(data(budget=budget(bureau, *small))) == []
+    in_yuan = budget_line("区教育局本级", "1265003700", "1218801600", "1218801600")
+    [message] = _messages(data(budget=budget(in_yuan, *small)))
+    assert "5000 倍以上：疑似按元填写" in message and "请换算该行各金额" in message
+
+
+def test_a_multi_year_contract_above_the_years_spending_is_checked_not_converted() -> None:
+    """A 3-year 物业服务 contract of 9,800 万元 against 执行数 9,326.11 万元."""
+    contracts = ledger(("服务", "86.40", "小型"), ("服务", "9800", "大型"), ("货物", "213.53", "中型"))
+    [message] = _messages(data(contracts=contracts))
+    assert message.startswith("合同金额 9,800.00 万元超过本部门全年执行数 9,326.11 万元：请核实")
+    assert "疑似" not in message and "请换算" not in message
+    # The same contract typed in 元 is 98,000,000: a unit slip, said so.
+    slipped = ledger(("服务", "86.40", "小型"), ("服务", "98000000", "大型"), ("货物", "213.53", "中型"))
+    [message] = _messages(data(contracts=slipped))
+    assert "疑似按元填写" in message and "如是，请换算" in message
+
+
+def test_a_category_or_the_total_a_few_times_the_department_is_checked_not_converted() -> None:
+    stated = summary(("货物", "213.53", None, None), ("服务", "12000", None, None))
+    [message] = _messages(data(procurement=stated))
+    assert "请核实金额及金额单位" in message and "疑似" not in message
+    small = budget(budget_line("办本级", "200", "193.33", "193.33"))
+    spread = ledger(*[("服务", "150", "大型")] * 2)
+    [message] = _messages(data(budget=small, contracts=spread))
+    assert message.startswith("政府采购支出总额 300.00 万元超过本部门全年执行数 193.33 万元：请核实")
