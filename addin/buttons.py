@@ -228,10 +228,7 @@ def _share(book: Any, progress: Progress) -> None:
     progress("正在导出共享副本……")
     summary = share_copy(source, target)
     text = f"已导出共享副本（无宏、公式已转为数值）：{target}。导出的是最近一次保存的内容。"
-    if summary.formulas_kept:
-        cells = "、".join(cell for cell, _ in summary.formulas_kept)
-        text += f"注意：{cells} 的 JX 公式没有保存的计算结果，副本中保留了公式：请保存工作簿后重新导出。"
-    text += summary.report_note() + ("。" if summary.report_note() else "")
+    text += "".join(f"{line}。" for line in summary.warnings())
     if summary.backup is not None:
         text += f"原有的副本已备份为：{summary.backup.name}。"
     alert(book.app, text, critical=bool(summary.formulas_kept))

@@ -136,10 +136,8 @@ def _cmd_share(args: argparse.Namespace) -> int:
         + (f"；{len(summary.formulas_kept)} 个未能转换，见下方警告" if summary.formulas_kept else "")
         + "）"
     )
-    for line in summary.kept_lines():
+    for line in summary.warnings():
         _out(line)
-    if summary.report_note():
-        _out(summary.report_note())
     _kept(summary.backup)
     return 0
 

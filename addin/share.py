@@ -103,9 +103,13 @@ class ShareSummary:
     report_sheets: tuple[str, ...] = ()  # the product's own sheets in the copy, as last generated
 
     def report_note(self) -> str:
-        """What the copy's report sheets are: the last generate's, not recomputed by share."""
+        """What the copy's report sheets are: the last generate's, not recomputed by share; or,
+        without any, that colleagues get the data only."""
         if not self.report_sheets:
-            return ""
+            return (
+                "注意：副本中没有报告工作表（“自评报告”等），同事只能看到填报的数据：如需共享报告，"
+                "请先生成报告，再导出共享副本"
+            )
         first = self.report_sheets[0]
         more = f"等 {len(self.report_sheets)} 张" if len(self.report_sheets) > 1 else ""
         return (
@@ -120,6 +124,12 @@ class ShareSummary:
             "没有安装本插件的同事会看到 #NAME?：请先在装有本插件的 Excel 中打开并保存原工作簿，再导出共享副本"
             for cell, why in self.formulas_kept
         ]
+
+    def warnings(self, *, regenerated: bool = False) -> list[str]:
+        """What every door says with the copy, in this order: each formula left unfrozen, then
+        what the report sheets are (nothing about them when the door has just ``regenerated``
+        them from the same data)."""
+        return self.kept_lines() + ([] if regenerated else [self.report_note()])
 
 
 def _has_result(cell: str) -> bool:

@@ -5,12 +5,15 @@
     POST /api/summary              the ``summary --json`` object (200 also when ok is false)
     POST /api/preview              the page's view: summary, report sheets as HTML, cell excerpts
     POST /api/generate             the workbook with 自评报告 and 校验结果 (422 + findings on errors)
-    POST /api/docx, /api/share     the Word report, the share copy
+    POST /api/docx                 the Word report
+    POST /api/share                the share copy; header X-Jixiao-Warnings: what the command
+                                   line says with it (JSON list, percent-encoded);
+                                   ``?regenerate=1`` writes the report from the data first
     POST /api/batch                the bureau summary workbook (several ``file`` fields or a zip);
                                    with ``Accept: application/x-ndjson``, progress lines first
     GET  /api/template, /api/example   the blank template, the example workbook
 
-Uploads are multipart field ``file``. ``?recalc=1`` on summary, preview, generate and docx
+Uploads are multipart field ``file``. ``?recalc=1`` on summary, preview, generate, docx and a regenerating share
 first recalculates the workbook's formulas with LibreOffice, when the server has it. All CPU
 work runs in the worker pool; the event loop only moves bytes.
 """
@@ -38,7 +41,7 @@ from ..recalc import find_soffice
 from . import jobs
 from .batch import BatchRun, summary_names
 from .config import MIB, WebConfig
-from .http import SecurityHeaders, TokenGuard, ascii_name, download, error
+from .http import WARNINGS_HEADER, SecurityHeaders, TokenGuard, ascii_name, download, error, warnings_header
 from .pool import JobFailed, WorkerPool
 from .render import report_css
 from .uploads import (
@@ -230,10 +233,20 @@ class _Door:
         return await self._with_upload(request, work)
 
     async def share(self, request: Request) -> Response:
+        """The copy, with what the command line says about it in ``X-Jixiao-Warnings``
+        (``warnings_header``); ``?regenerate=1`` writes the report from the data first."""
+
         async def work(space: RequestSpace, files: list[Upload]) -> Response:
-            content = await self._job(space, jobs.share, str(files[0].path), str(space.file("share", ".xlsx")))
+            regenerate = request.query_params.get("regenerate") == "1"
+            recalc = self._recalc(request)
+            output = str(space.file("share", ".xlsx"))
+            content, warnings = await self._job(
+                space, jobs.share, str(files[0].path), output, regenerate, recalc, self.hints
+            )
             stem = stem_of(files[0].filename)
-            return download(content, f"{stem}-共享副本.xlsx", ascii_name(stem, "share", ".xlsx"))
+            response = download(content, f"{stem}-共享副本.xlsx", ascii_name(stem, "share", ".xlsx"))
+            response.headers[WARNINGS_HEADER] = warnings_header(warnings)
+            return response
 
         return await self._with_upload(request, work)
 
@@ -316,7 +329,7 @@ def create_app(config: WebConfig | None = None) -> Starlette:
                 allow_origins=list(door.config.allow_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type"],
-                expose_headers=["Content-Disposition"],
+                expose_headers=["Content-Disposition", WARNINGS_HEADER],
             )
         )
     middleware.append(Middleware(TokenGuard, token=door.config.token))

@@ -21,12 +21,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "MEDIA_TYPES",
+    "WARNINGS_HEADER",
     "SecurityHeaders",
     "TokenGuard",
     "ascii_name",
     "content_disposition",
     "download",
     "error",
+    "warnings_header",
 ]
 
 MEDIA_TYPES = {
@@ -70,6 +72,16 @@ def ascii_name(stem: str, tag: str, suffix: str) -> str:
 def content_disposition(filename: str, fallback: str) -> str:
     """``attachment`` with the name in UTF-8 (RFC 5987/6266) and the ASCII ``fallback``."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+WARNINGS_HEADER = "X-Jixiao-Warnings"
+
+
+def warnings_header(lines: list[str]) -> str:
+    """A list of Chinese lines as one header value: JSON, percent-encoded (a header is
+    Latin-1); a client reads it with ``json.loads(urllib.parse.unquote(value))`` or
+    ``JSON.parse(decodeURIComponent(value))``."""
+    return quote(json.dumps(lines, ensure_ascii=False), safe="")
 
 
 def download(content: bytes, filename: str, fallback: str) -> Response:

@@ -98,9 +98,20 @@ def docx(path: str, output: str, recalc: bool = False, hints: Hints | None = Non
     return Path(output).read_bytes()
 
 
-def share(path: str, output: str) -> bytes:
-    share_copy(Path(path), Path(output))
-    return Path(output).read_bytes()
+def share(
+    path: str, output: str, regenerate: bool = False, recalc: bool = False, hints: Hints | None = None
+) -> tuple[bytes, list[str]]:
+    """The share copy and what the command line says with it (``ShareSummary.warnings``: JX
+    formulas left unfrozen, report sheets as last generated, or none at all). With
+    ``regenerate`` the report is first written from the upload's data (DataErrors when they
+    have errors), so the copy's report sheets are the data's own."""
+    source = Path(path)
+    if regenerate:
+        content, suffix = generate_workbook(path, str(Path(output).parent), recalc, hints)
+        source = Path(output).with_name(f"regenerated{suffix}")
+        source.write_bytes(content)
+    summary = share_copy(source, Path(output))
+    return Path(output).read_bytes(), summary.warnings(regenerated=regenerate)
 
 
 def batch_row(path: str) -> DepartmentRow:

@@ -117,9 +117,12 @@ def test_a_share_copy_must_be_xlsx(example_copy: Path, tmp_path: Path) -> None:
 def test_the_share_says_its_report_sheets_are_the_last_generated(example_copy: Path, tmp_path: Path) -> None:
     """share copies the report sheets as they are, and says so (they are not recomputed)."""
     plain = share_copy(example_copy, tmp_path / "plain.xlsx")
-    assert plain.report_sheets == () and plain.report_note() == ""
+    # A data-only copy says so: colleagues get no report.
+    assert plain.report_sheets == () and plain.warnings() == [plain.report_note()]
+    assert "副本中没有报告工作表" in plain.report_note() and "请先生成报告" in plain.report_note()
     generated = tmp_path / "generated.xlsm"
     generate(example_copy, generated)
     summary = share_copy(generated, tmp_path / "copy.xlsx")
     assert summary.report_sheets[:2] == ("自评报告", "校验结果") and len(summary.report_sheets) == 6
     assert "最近一次生成报告时的结果" in summary.report_note() and "重新生成报告" in summary.report_note()
+    assert summary.warnings() == [summary.report_note()] and summary.warnings(regenerated=True) == []

@@ -29,7 +29,29 @@
     return data;
   }
 
-  const withOptions = (url, recalc) => (recalc ? url + "?recalc=1" : url);
+  const withOptions = (url, recalc) => (recalc ? url + (url.includes("?") ? "&" : "?") + "recalc=1" : url);
+
+  // What the server says with a share copy (X-Jixiao-Warnings: a JSON list, percent-encoded,
+  // the command line's own lines): shown beside the downloads, never dropped.
+  function shareNotes(response) {
+    const box = $("share-notes");
+    box.replaceChildren();
+    const raw = response.headers.get("X-Jixiao-Warnings");
+    let lines = [];
+    try {
+      lines = raw ? JSON.parse(decodeURIComponent(raw)) : [];
+    } catch (e) {
+      lines = [];
+    }
+    for (const line of lines) {
+      const li = el("li", "warning");
+      li.appendChild(el("span", "severity", "注意"));
+      li.appendChild(el("span", "message", line));
+      box.appendChild(li);
+    }
+    box.hidden = !lines.length;
+    return lines.length;
+  }
 
   function figures(list) {
     const box = $("figures");
@@ -162,6 +184,9 @@
     const errors = (summary.checks || []).filter((f) => f.severity === "error").length;
     $("get-workbook").disabled = errors > 0;
     $("get-docx").disabled = errors > 0;
+    $("get-share-fresh").disabled = errors > 0;
+    $("share-notes").replaceChildren();
+    $("share-notes").hidden = true;
     $("result").hidden = false;
     if (errors) {
       Jixiao.setStatus("“" + file.name + "”的数据有 " + errors + " 处错误，未生成报告：请按下面的校验结果修改工作簿后重新上传。" + note, "error");
@@ -232,7 +257,11 @@
         Jixiao.setStatus(problem.error, "error");
         return;
       }
+      const notes = button.dataset.post.startsWith("/api/share") ? shareNotes(response) : 0;
       Jixiao.saveBlob(await response.blob(), Jixiao.filenameOf(response, file.name));
+      if (notes) {
+        Jixiao.setStatus("已下载共享副本，发送给同事前请先看下载按钮下方的 " + notes + " 条提示。", "warning");
+      }
       if (await Jixiao.changedOnDisk(original)) {
         Jixiao.setStatus("文件已修改，请重新选择文件：“" + file.name + "”在上传后被修改过，刚才下载的仍按页面上显示的（修改前的）内容生成。", "error");
       }
