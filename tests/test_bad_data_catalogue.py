@@ -170,3 +170,18 @@ def test_header_with_spaces_and_full_width_characters(make_workbook: Callable[..
 
     result = generate(_edit(make_workbook(), pad), tmp_path / "out.xlsx")
     assert [f.location for f in result.evaluation.findings if f.code == "input_header_normalised"] == ["采购汇总!B3"]
+
+
+def test_a_missing_sheet_names_what_the_clerk_knows_and_what_to_do(
+    make_workbook: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The sheet and its header row, where to get it (the template) and how; the Excel table
+    name only as such, last."""
+    path = _edit(make_workbook(), lambda wb: wb.remove(wb["绩效指标"]))
+    with pytest.raises(UnusableInput) as raised:
+        generate(path, tmp_path / "out.xlsx")
+    message = str(raised.value)
+    assert message.startswith("缺少工作表“绩效指标”（表头为：一级指标、二级指标、三级指标")
+    assert "请从空白模板（部门整体支出绩效自评模板.xlsm）把工作表“绩效指标”复制到本工作簿" in message
+    assert "建立副本" in message and "请把工作表名改回“绩效指标”" in message
+    assert message.endswith("（Excel 表格名称 tblIndicators）") and "（表格 tblIndicators）" not in message

@@ -285,15 +285,23 @@ def _narrative(table: ContractTable, coercer: Coercer) -> list[NarrativeItem]:
     return items
 
 
+def missing_sheet_message(spec: TableSpec) -> str:
+    """A required sheet absent: what the clerk knows (the sheet's name, its header row) and
+    what to do; the Excel table name only last, for whoever rebuilds it by hand."""
+    return (
+        f"缺少工作表“{spec.sheet}”（表头为：{'、'.join(spec.headers)}）：请从空白模板（部门整体支出绩效自评模板.xlsm）"
+        f"把工作表“{spec.sheet}”复制到本工作簿（右键工作表标签→移动或复制→勾选“建立副本”）后填写；"
+        f"如本工作簿中已有这张表但改了名，请把工作表名改回“{spec.sheet}”（Excel 表格名称 {spec.table}）"
+    )
+
+
 def _table(
     tables: Mapping[str, RawTable | None], spec: TableSpec, findings: Findings, amount_unit: str = ""
 ) -> ContractTable | None:
     raw = tables.get(spec.table)
     if raw is None:
         if spec.required:
-            raise UnusableInput(
-                f"缺少工作表“{spec.sheet}”（表格 {spec.table}）：请使用模板中的工作表，或把改名的工作表改回原名"
-            )
+            raise UnusableInput(missing_sheet_message(spec))
         return None
     return ContractTable(raw, findings, amount_unit)
 
