@@ -21,7 +21,7 @@ from docx.text.run import Run
 
 from .core.numbers import format_amount, round_half_up
 from .report.layout import Cell, SheetLayout
-from .report.styles import AMOUNT_FORMAT, PERCENT1_FORMAT, PERCENT2_FORMAT, SCORE_FORMAT, STYLES
+from .report.styles import AMOUNT_FORMAT, AMOUNT_FORMATS, PERCENT1_FORMAT, PERCENT2_FORMAT, SCORE_FORMAT, STYLES
 
 __all__ = ["add_layout", "display"]
 
@@ -37,8 +37,8 @@ def display(cell: Cell) -> str:
     if not isinstance(value, Decimal):
         return str(value)
     fmt = STYLES[cell.style].number_format
-    if fmt == AMOUNT_FORMAT:
-        return format_amount(value)
+    if fmt in _AMOUNT_PLACES:
+        return format_amount(value, _AMOUNT_PLACES[fmt])
     if fmt in (PERCENT2_FORMAT, PERCENT1_FORMAT):
         places = 2 if fmt == PERCENT2_FORMAT else 1
         return f"{round_half_up(value * 100, places)}%"
@@ -60,6 +60,9 @@ _CONTROL = {i: None for i in range(32) if i not in (9, 10, 13)}  # not allowed i
 # 9999.99%), so its column is never narrower: Word and LibreOffice would break it mid-number.
 _WIDEST = {AMOUNT_FORMAT: len("9,999,999.99"), PERCENT2_FORMAT: len("9999.99%"), PERCENT1_FORMAT: len("999.9%")}
 _WIDEST[SCORE_FORMAT] = len("100.00")
+_AMOUNT_PLACES = {code: places for places, code in AMOUNT_FORMATS.items()}
+# 亿元 amounts with more decimals: 9,999.999999 at most.
+_WIDEST.update({code: len("9,999.") + places for places, code in AMOUNT_FORMATS.items() if places != 2})
 # Twips per character of a 9 pt digit: half an em in 宋体, a little more in the CJK fonts other
 # machines fall back on, and more in bold; plus the cell's margins.
 _DIGIT = {False: 118, True: 128}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .numbers import decimal_places
 from .units import with_unit
 
 __all__ = ["AmountPair", "amount_pair"]
@@ -32,12 +33,6 @@ class AmountPair:
     difference: str
 
 
-def _places(value: Decimal) -> int:
-    """The decimals a value has (0.5925 → 4; 1E+2 → 0)."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
 def _rounded(value: Decimal, places: int) -> Decimal:
     rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return abs(rounded) if rounded == 0 else rounded
@@ -53,12 +48,12 @@ def amount_pair(first: Decimal, second: Decimal, unit: str = "") -> AmountPair:
     0.5925 and 0.5900), else as many as it takes for them to read differently; and
     ``|first − second|`` with as many as it takes to read more than zero. Equal amounts read
     equal."""
-    exact = max(_places(first), _places(second))
+    exact = max(decimal_places(first), decimal_places(second))
     places = max(_MIN_PLACES, exact) if exact <= _EXACT_PLACES else _MIN_PLACES
     while places < exact and _rounded(first, places) == _rounded(second, places):
         places += 1
     difference = abs(first - second)
     diff_places = places
-    while diff_places < _places(difference) and _rounded(difference, diff_places) == 0:
+    while diff_places < decimal_places(difference) and _rounded(difference, diff_places) == 0:
         diff_places += 1
     return AmountPair(_text(first, places, unit), _text(second, places, unit), _text(difference, diff_places, unit))

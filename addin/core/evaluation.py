@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from .procurement import NOT_GIVEN_NOTE, ProcurementFigures, from_amounts, from_
 from .projects import NO_PROJECTS, ProjectsFigures, evaluate_projects
 from .rulebook import compile_rulebook
 from .scoring import Alternative, ScoreFigures, score_indicators
+from .units import AMOUNT_PLACES, amount_places
 from .withheld import BUDGET, BUDGET_TOTALS, PROCUREMENT, withheld_by
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ class Evaluation:
     findings: Findings
     unreadable: frozenset[str] = frozenset()  # sheets where the reader left input out
     projects: ProjectsFigures = NO_PROJECTS
+    # The decimals every amount is presented with (units.amount_places): 2, or in 亿元 as
+    # many as the department's typed amounts carry (2 to 6).
+    amount_places: int = AMOUNT_PLACES
 
     @property
     def ok(self) -> bool:
@@ -259,7 +263,24 @@ def evaluate(data: DepartmentData, findings: Findings | None = None) -> Evaluati
             "无法计算自评得分：请检查绩效指标表的分值、计分方法和实际值",
             table.header("分值") if table is not None else "",
         )
-    return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects)
+    places = amount_places(data.info.amount_unit, _typed_amounts(data))
+    return Evaluation(data, budget, procurement, score, findings, frozenset(broken), projects, places)
+
+
+def _typed_amounts(data: DepartmentData) -> Iterator[Decimal]:
+    """Every amount the clerk typed (budget, contracts, 采购汇总, 项目资金, their 合计 rows)."""
+    budget = [*data.budget.lines, *([data.budget.declared_total] if data.budget.declared_total else [])]
+    for line in budget:
+        yield from (v for v in (line.initial, line.total, line.executed, line.spent) if v is not None)
+    if data.contracts is not None:
+        yield from data.contracts.amounts
+    if data.procurement is not None:
+        stated = data.procurement
+        for row in [*stated.lines, *([stated.declared_total] if stated.declared_total else [])]:
+            yield from (v for v in (row.amount, row.sme, row.small_micro) if v is not None)
+    if data.projects is not None:
+        for fund in [*data.projects.funds, *data.projects.declared_funds]:
+            yield from (v for v in (fund.initial, fund.total, fund.executed) if v is not None)
 
 
 _BUDGET_SOURCES = frozenset({"预算执行率", "支出进度", "预算调整率"})

@@ -19,6 +19,7 @@ __all__ = [
     "ONE",
     "ZERO",
     "cell_fraction",
+    "decimal_places",
     "divide",
     "format_amount",
     "format_percent",
@@ -105,6 +106,12 @@ def cell_fraction(ratio: Decimal | None, places: int) -> float | str:
     """What a cell holds for a ratio: the presented fraction as a number, "-" on a zero base."""
     presented = presented_fraction(ratio, places)
     return NOT_COMPARABLE if presented is None else float(presented)
+
+
+def decimal_places(value: Decimal) -> int:
+    """The decimals a value has, trailing zeros not counted (0.5925 → 4; 0.10 → 1; 1E+2 → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def format_amount(value: Decimal, places: int = 2) -> str:

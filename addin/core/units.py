@@ -7,14 +7,39 @@ another unit ("9,647.82万元" in a 元 workbook) is converted exactly (powers o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["AMOUNT_UNITS", "DEFAULT_UNIT", "UNIT_FACTORS", "convert", "with_unit"]
+from .numbers import decimal_places
+
+__all__ = ["AMOUNT_PLACES", "AMOUNT_UNITS", "DEFAULT_UNIT", "UNIT_FACTORS", "amount_places", "convert", "with_unit"]
 
 DEFAULT_UNIT = "万元"
 AMOUNT_UNITS = ("万元", "元", "亿元")
 # Yuan per unit.
 UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+
+
+AMOUNT_PLACES = 2  # 元 to the cent, 万元 to 100 元: as department reports print amounts
+_MAX_PLACES = 6  # 亿元 to the 元
+
+
+def amount_places(unit: str, amounts: Iterable[Decimal]) -> int:
+    """The decimals every amount of one department's report is presented with: the report
+    and project sheets, the Word report, the figures the command line and the web page print.
+    ``AMOUNT_PLACES`` (2), except in 亿元, where 2 decimals are 100 万元 and round away what
+    was typed (a 14.34 万元 contract is 0.001434 亿元; categories 0.0243 + 0.0049 + 0.1544 would
+    print 0.02 + 0.00 + 0.15 against a 合计 of 0.18): there, as many decimals as the
+    department's typed ``amounts`` carry, 2 to 6, the same in every table and sentence, so
+    rows add up to the totals printed beside them as a published statement shows them."""
+    if unit != "亿元":
+        return AMOUNT_PLACES
+    places = AMOUNT_PLACES
+    for amount in amounts:
+        places = max(places, min(_MAX_PLACES, decimal_places(amount)))
+        if places == _MAX_PLACES:
+            break
+    return places
 
 
 def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:

@@ -23,6 +23,7 @@ from .grid import Grid, paragraph_height
 from .headline import rate_label, small_micro_label
 from .layout import ChartSpec, PrintSetup, Series, SheetLayout
 from .pages import page_capacity
+from .styles import amount_cell, amount_format
 
 __all__ = ["checks_layout", "report_layout", "report_layouts"]
 
@@ -31,10 +32,6 @@ WIDTHS = (10.0, 10.0, 11.0, 10.0, 10.0, 11.0, 11.0, 10.0, 11.0, 15.0, 3.0, 22.0,
 LAST = 9
 DATA_COL = 11
 _PRINT = PrintSetup()  # A4 portrait, fitted to the page width
-
-
-def _amount(value: Decimal | None) -> Decimal | None:
-    return None if value is None else round_half_up(value, 2)
 
 
 _pct = presented_fraction
@@ -52,17 +49,23 @@ def _rate_label(ev: Evaluation) -> str:
 def _basics(g: Grid, ev: Evaluation) -> None:
     d = ev.budget.department
     u = ev.data.info.amount_unit
+    places = ev.amount_places
     g.line("一、基本情况", "section", 22, keep=True)
     g.para(sentences.units_sentence(ev) + sentences.budget_sentence(ev))
-    spent = _given(d.spent is not None, _amount(d.spent), "kv_amount")
+    spent = _given(d.spent is not None, *amount_cell(d.spent, "kv_amount", places))
     progress = _given(d.spent is not None, _pct(d.spending_progress, 2), "kv_pct2")
     pairs = [
-        ("全年预算数", (_amount(d.total), "kv_amount"), "执行数", (_amount(d.executed), "kv_amount")),
+        (
+            "全年预算数",
+            amount_cell(d.total, "kv_amount", places),
+            "执行数",
+            amount_cell(d.executed, "kv_amount", places),
+        ),
         (_rate_label(ev), (_pct(d.execution_rate, 2), "kv_pct2"), "支出数", spent),
         ("支出进度", progress, "预算调整率", (_pct(d.adjustment_rate, 2), "kv_pct2")),
     ]
     for k1, (v1, s1), k2, (v2, s2) in pairs:
-        unit = f"（{u}）" if s1 == "kv_amount" and u else ""
+        unit = f"（{u}）" if s1.startswith("kv_amount") and u else ""
         unit2 = f"（{u}）" if k2 in ("执行数", "支出数") and u else ""
         g.cells([(0, 1, k1 + unit, "kv_key"), (2, 4, v1, s1), (5, 6, k2 + unit2, "kv_key"), (7, LAST, v2, s2)])
 
@@ -76,8 +79,8 @@ def _budget(g: Grid, ev: Evaluation) -> None:
     cols = [(0, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9)]
     g.head([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     for unit in ev.budget.units:
-        _execution_row(g, unit, unit.name, unit.level, "td")
-    _execution_row(g, ev.budget.department, "合计", "", "total")
+        _execution_row(g, unit, unit.name, unit.level, "td", ev.amount_places)
+    _execution_row(g, ev.budget.department, "合计", "", "total", ev.amount_places)
     notes = []
     if ev.budget.basis == BASIS_INITIAL:
         notes.append("预算执行率按年初预算数计算（执行率口径：年初预算数）。")
@@ -87,17 +90,18 @@ def _budget(g: Grid, ev: Evaluation) -> None:
         g.line("注：" + "".join(notes), "footnote", 16)
 
 
-def _execution_row(g: Grid, fig: ExecutionFigures, name: str, level: str, kind: str) -> None:
-    """One row of the budget table: a unit (styles td_*) or the total (styles total_*)."""
+def _execution_row(g: Grid, fig: ExecutionFigures, name: str, level: str, kind: str, places: int) -> None:
+    """One row of the budget table: a unit (styles td_*) or the total (styles total_*), amounts
+    with ``places`` decimals."""
     g.cells(
         [
             (0, 2, name, "td" if kind == "td" else "total_center"),
             (3, 3, level, "td_center" if kind == "td" else "total"),
-            (4, 4, None if fig.initial is None else _amount(fig.initial), f"{kind}_amount"),
-            (5, 5, _amount(fig.total), f"{kind}_amount"),
-            (6, 6, _amount(fig.executed), f"{kind}_amount"),
+            (4, 4, *amount_cell(fig.initial, f"{kind}_amount", places)),
+            (5, 5, *amount_cell(fig.total, f"{kind}_amount", places)),
+            (6, 6, *amount_cell(fig.executed, f"{kind}_amount", places)),
             (7, 7, _pct(fig.execution_rate, 2), f"{kind}_pct2"),
-            (8, 8, *_given(fig.spent is not None, _amount(fig.spent), f"{kind}_amount")),
+            (8, 8, *_given(fig.spent is not None, *amount_cell(fig.spent, f"{kind}_amount", places))),
             (9, 9, *_given(fig.spent is not None, _pct(fig.spending_progress, 2), f"{kind}_pct2")),
         ]
     )
@@ -108,6 +112,7 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     categories were stated; a figure not stated reads 未填报, never 0."""
     p = ev.procurement
     u = ev.data.info.amount_unit
+    places = ev.amount_places
     g.gap()
     g.line(f"三、政府采购情况（金额单位：{u or '未知'}）", "section", 22, keep=True)
     g.para(sentences.procurement_sentence(ev))
@@ -129,11 +134,11 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
         g.cells(
             [
                 (0, 0, c.name, "td_center"),
-                (1, 2, _amount(c.amount), "td_amount"),
+                (1, 2, *amount_cell(c.amount, "td_amount", places)),
                 (3, 3, _pct(c.share_of_total, 1), "td_pct1"),
-                (4, 5, *_given(c.sme is not None, _amount(c.sme), "td_amount")),
+                (4, 5, *_given(c.sme is not None, *amount_cell(c.sme, "td_amount", places))),
                 (6, 6, *_given(c.sme is not None, _pct(c.sme_share, 1), "td_pct1")),
-                (7, 8, *_given(c.small_micro is not None, _amount(c.small_micro), "td_amount")),
+                (7, 8, *_given(c.small_micro is not None, *amount_cell(c.small_micro, "td_amount", places))),
                 (9, 9, *_given(small_share is not None or c.small_micro is not None, _pct(small_share, 1), "td_pct1")),
             ]
         )
@@ -141,11 +146,11 @@ def _procurement(g: Grid, ev: Evaluation) -> None:
     g.cells(
         [
             (0, 0, "合计", "total_center"),
-            (1, 2, _amount(p.total), "total_amount"),
+            (1, 2, *amount_cell(p.total, "total_amount", places)),
             (3, 3, "", "total"),
-            (4, 5, *_given(p.sme is not None, _amount(p.sme), "total_amount")),
+            (4, 5, *_given(p.sme is not None, *amount_cell(p.sme, "total_amount", places))),
             (6, 6, *_given(p.sme is not None, _pct(p.sme_share, 1), "total_pct1")),
-            (7, 8, *_given(p.small_micro is not None, _amount(p.small_micro), "total_amount")),
+            (7, 8, *_given(p.small_micro is not None, *amount_cell(p.small_micro, "total_amount", places))),
             (9, 9, *_given(p.small_micro is not None, _pct(small_total, 1), "total_pct1")),
         ]
     )
@@ -330,7 +335,7 @@ def _report_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
         )
     )
     first, last = categories
-    amounts = Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), "#,##0.00")
+    amounts = Series("支出金额", (first, last, DATA_COL), (first, last, DATA_COL + 1), amount_format(ev.amount_places))
     shares = Series("中小企业占比", (first, last, DATA_COL), (first, last, DATA_COL + 2), "0.0%", secondary=True)
     layout.charts.append(
         ChartSpec(
@@ -377,11 +382,12 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
         layout.put(row, DATA_COL + c, head, "th")
     first = row + 1
     p = ev.procurement
+    places = ev.amount_places
     bars = [(c.name, c.amount, c.sme_share) for c in p.categories] or [("合计", p.total, p.sme_share)]
     for name, amount, share in bars:
         row += 1
         layout.put(row, DATA_COL, name, "td")
-        layout.put(row, DATA_COL + 1, _amount(amount), "td_amount")
+        layout.put(row, DATA_COL + 1, *amount_cell(amount, "td_amount", places))
         layout.put(row, DATA_COL + 2, _pct(share, 1), "td_pct1")
     return units, (first, row), any(share is not None for _, _, share in bars)
 

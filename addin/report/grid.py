@@ -128,7 +128,7 @@ class Grid:
         for first, last, value, style in spec:
             if value is None:
                 value = "-"
-                if style.endswith(_NUMBER_STYLES):
+                if style.partition(".")[0].endswith(_NUMBER_STYLES):  # td_amount.4 too
                     style = "td_dash"
             merge(row, first, row, last, value, style)  # type: ignore[arg-type]
         self.layout.heights[row] = height

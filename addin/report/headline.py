@@ -82,7 +82,7 @@ def _budget(ev: Evaluation, unit: str) -> list[HeadlineFigure]:
     base = d.initial if basis == BASIS_INITIAL else d.total
 
     def money(value: Decimal | None) -> str:
-        return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
+        return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value, ev.amount_places), unit)
 
     total_text = f"{BASIS_FULL_YEAR} {money(d.total)}"
     missing_base = "执行率口径为年初预算数，但年初预算数未填写完整"
@@ -116,15 +116,15 @@ def _procurement(ev: Evaluation, unit: str) -> list[HeadlineFigure]:
     p = ev.procurement
 
     def money(value: Decimal | None) -> str:
-        return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value), unit)
+        return NOT_GIVEN_NOTE if value is None else with_unit(format_amount(value, ev.amount_places), unit)
 
     scope = {GRANULARITY_NONE: "；采购合同和采购汇总均未填写", GRANULARITY_TOTAL: "；采购汇总只填写了合计，不分类别"}
     total = HeadlineFigure(
         "procurement_total",
         "政府采购支出总额",
-        format_amount(p.total),
+        format_amount(p.total, ev.amount_places),
         (unit or "金额单位未知") + scope.get(p.granularity, ""),
-        tuple(f"{c.name} {format_amount(c.amount)}" for c in p.categories),
+        tuple(f"{c.name} {format_amount(c.amount, ev.amount_places)}" for c in p.categories),
     )
     total_text = f"政府采购支出总额 {money(p.total)}"
     sme = _share(

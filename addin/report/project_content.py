@@ -23,6 +23,7 @@ from .content import _value_cell, adds_up
 from .fit import fitted
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
+from .styles import amount_cell
 
 __all__ = [
     "project_layout",
@@ -46,10 +47,6 @@ _SOURCE_LABELS = {SOURCE_PUBLIC: "其中：财政拨款", SOURCE_CARRIED: "上�
 def project_sheet_name(number: int) -> str:
     """项目自评-1, 项目自评-2, … (序号 in tblProjects row order)."""
     return f"{PROJECT_SHEET_PREFIX}{number}"
-
-
-def _amount(value: Decimal | None) -> Decimal | None:
-    return None if value is None else round_half_up(value, 2)
 
 
 def _score(value: Decimal | None) -> Decimal | None:
@@ -97,7 +94,7 @@ def _rate_head(basis: str) -> str:
     return "执行率（年初）" if basis == BASIS_INITIAL else "执行率"
 
 
-def _funds(g: Grid, p: ProjectFigures, unit: str, basis: str) -> None:
+def _funds(g: Grid, p: ProjectFigures, unit: str, basis: str, places: int) -> None:
     top = g.row
     heads = ["年初预算数", "全年预算数", "全年执行数", "分值", _rate_head(basis), "得分"]
     cols = [(3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, LAST)]
@@ -106,9 +103,9 @@ def _funds(g: Grid, p: ProjectFigures, unit: str, basis: str) -> None:
     g.cells(
         [
             (1, 2, "年度资金总额", "total"),
-            (3, 3, _amount(f.initial), "total_amount"),
-            (4, 4, _amount(f.total), "total_amount"),
-            (5, 5, _amount(f.executed), "total_amount"),
+            (3, 3, *amount_cell(f.initial, "total_amount", places)),
+            (4, 4, *amount_cell(f.total, "total_amount", places)),
+            (5, 5, *amount_cell(f.executed, "total_amount", places)),
             (6, 6, _score(p.project.execution_weight), "total_score"),
             (7, 7, *_rate(f.execution_rate, "total_pct2")),
             (8, LAST, *_score_cell(p.execution_score, "total_score")),
@@ -120,9 +117,9 @@ def _funds(g: Grid, p: ProjectFigures, unit: str, basis: str) -> None:
         g.cells(
             [
                 (1, 2, _SOURCE_LABELS[source], "td"),
-                (3, 3, "" if s is None else _amount(s.initial), "td_amount"),
-                (4, 4, "" if s is None else _amount(s.total), "td_amount"),
-                (5, 5, "" if s is None else _amount(s.executed), "td_amount"),
+                (3, 3, *(("", "td_amount") if s is None else amount_cell(s.initial, "td_amount", places))),
+                (4, 4, *(("", "td_amount") if s is None else amount_cell(s.total, "td_amount", places))),
+                (5, 5, *(("", "td_amount") if s is None else amount_cell(s.executed, "td_amount", places))),
                 (6, 6, "—", "td_center"),
                 (7, 7, *(("", "td_pct2") if s is None else _rate(s.execution_rate, "td_pct2"))),
                 (8, LAST, "—", "td_center"),
@@ -263,7 +260,7 @@ def _project_layout(ev: Evaluation, p: ProjectFigures, widths: Sequence[float]) 
     g = Grid(layout, LAST)
     _head(g, p, ev.data.info.year)
     basis = ev.projects.basis
-    _funds(g, p, ev.data.info.amount_unit, basis)
+    _funds(g, p, ev.data.info.amount_unit, basis, ev.amount_places)
     _goals(g, p)
     indicators_top = g.row
     _indicators(g, p)
@@ -309,6 +306,7 @@ def projects_summary_layout(ev: Evaluation) -> SheetLayout:
 def _summary_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
     figures = ev.projects
     info = ev.data.info
+    places = ev.amount_places
     last = len(widths) - 1
     layout = SheetLayout(PROJECTS_SUMMARY_SHEET, widths, tab_color="2F75B5")
     g = Grid(layout, last)
@@ -338,9 +336,9 @@ def _summary_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
                 (0, 0, Decimal(p.number), "td_link_center"),
                 (1, 1, p.project.name, "td"),
                 (2, 2, p.project.implementer, "td"),
-                (3, 3, _amount(p.funds.initial), "td_amount"),
-                (4, 4, _amount(p.funds.total), "td_amount"),
-                (5, 5, _amount(p.funds.executed), "td_amount"),
+                (3, 3, *amount_cell(p.funds.initial, "td_amount", places)),
+                (4, 4, *amount_cell(p.funds.total, "td_amount", places)),
+                (5, 5, *amount_cell(p.funds.executed, "td_amount", places)),
                 (6, 6, *_rate(p.execution_rate, "td_pct2")),
                 (7, 7, *_score_cell(p.execution_score, "td_score")),
                 (8, 8, *_score_cell(indicator_score, "td_score")),
@@ -356,9 +354,9 @@ def _summary_layout(ev: Evaluation, widths: Sequence[float]) -> SheetLayout:
     g.cells(
         [
             (0, 2, "合计", "total_center"),
-            (3, 3, _amount(figures.initial), "total_amount"),
-            (4, 4, _amount(figures.total), "total_amount"),
-            (5, 5, _amount(figures.executed), "total_amount"),
+            (3, 3, *amount_cell(figures.initial, "total_amount", places)),
+            (4, 4, *amount_cell(figures.total, "total_amount", places)),
+            (5, 5, *amount_cell(figures.executed, "total_amount", places)),
             (6, 6, *_rate(figures.execution_rate, "total_pct2")),
             (7, 10, "", "total"),
             (11, 11, f"未达成目标的指标 {missed_count} 项", "total"),

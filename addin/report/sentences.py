@@ -41,34 +41,34 @@ def units_sentence(ev: Evaluation) -> str:
 
 def budget_sentence(ev: Evaluation) -> str:
     d = ev.budget.department
-    u = ev.data.info.amount_unit
     rate = format_percent(d.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
     if ev.budget.basis == BASIS_INITIAL and d.initial is not None:
         return (
-            f"年初预算数 {_money(d.initial, u)}，全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，"
+            f"年初预算数 {_money(d.initial, ev)}，全年预算数 {_money(d.total, ev)}，执行数 {_money(d.executed, ev)}，"
             f"完成年初预算的 {rate}。"
         )
-    return f"全年预算数 {_money(d.total, u)}，执行数 {_money(d.executed, u)}，完成预算的 {rate}。"
+    return f"全年预算数 {_money(d.total, ev)}，执行数 {_money(d.executed, ev)}，完成预算的 {rate}。"
 
 
 def spending_sentence(ev: Evaluation) -> str:
     """支出进度 and 预算调整率; each only when its figures were given."""
     d = ev.budget.department
-    u = ev.data.info.amount_unit
     text = ""
     if d.spent is not None:
         progress = format_percent(d.spending_progress, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
         text = (
-            f"{ev.data.info.year}年，全年预算数 {_money(d.total, u)}，本年支出数 {_money(d.spent, u)}，"
+            f"{ev.data.info.year}年，全年预算数 {_money(d.total, ev)}，本年支出数 {_money(d.spent, ev)}，"
             f"支出进度为 {progress}。"
         )
     if d.adjustment_rate is not None and d.initial is not None:
-        text += f"年初预算数 {_money(d.initial, u)}，预算调整率为 {format_percent(d.adjustment_rate, 2)}。"
+        text += f"年初预算数 {_money(d.initial, ev)}，预算调整率为 {format_percent(d.adjustment_rate, 2)}。"
     return text
 
 
-def _money(value: Decimal, unit: str) -> str:
-    return with_unit(format_amount(value), unit)
+def _money(value: Decimal, ev: Evaluation) -> str:
+    """An amount in a sentence, in the workbook's unit with the department's decimals
+    (``Evaluation.amount_places``)."""
+    return with_unit(format_amount(value, ev.amount_places), ev.data.info.amount_unit)
 
 
 def _share(value: Decimal | None) -> str:
@@ -80,20 +80,19 @@ def procurement_sentence(ev: Evaluation) -> str:
     with SME amounts only in total gets no per-category SME shares; one with a total only gets
     no categories."""
     p = ev.procurement
-    u = ev.data.info.amount_unit
-    text = f"{ev.data.info.year}年度本部门政府采购支出总额 {_money(p.total, u)}"
+    text = f"{ev.data.info.year}年度本部门政府采购支出总额 {_money(p.total, ev)}"
     if p.categories:
-        text += "，其中：" + "、".join(f"政府采购{c.name}支出 {_money(c.amount, u)}" for c in p.categories)
+        text += "，其中：" + "、".join(f"政府采购{c.name}支出 {_money(c.amount, ev)}" for c in p.categories)
     text += "。"
     small = ""
     if p.small_micro is not None:
-        small = f"授予小微企业合同金额 {_money(p.small_micro, u)}"
+        small = f"授予小微企业合同金额 {_money(p.small_micro, ev)}"
         if p.basis == BASIS_TOTAL:
             small += f"，占政府采购支出总额的 {_share(p.small_micro_share_of_total)}"
         elif p.sme is not None:
             small += f"，占授予中小企业合同金额的 {_share(p.small_micro_share_of_sme)}"
     if p.sme is not None:
-        text += f"授予中小企业合同金额 {_money(p.sme, u)}，占政府采购支出总额的 {_share(p.sme_share)}"
+        text += f"授予中小企业合同金额 {_money(p.sme, ev)}，占政府采购支出总额的 {_share(p.sme_share)}"
         text += f"，其中：{small}" if small else ""
     elif small:
         text += small
@@ -125,16 +124,15 @@ def projects_sentence(ev: Evaluation) -> str:
     p = ev.projects
     if not p.projects:
         return ""
-    u = ev.data.info.amount_unit
     rate = format_percent(p.execution_rate, 2, not_comparable=f"-（{NOT_COMPARABLE_NOTE}）")
     base = p.initial if p.basis == BASIS_INITIAL else p.total
-    base_text = NOT_GIVEN_NOTE if base is None else _money(base, u)
+    base_text = NOT_GIVEN_NOTE if base is None else _money(base, ev)
     grades = {label: sum(1 for f in p.projects if f.grade == label) for label in ("优", "良", "中", "差")}
     shown = "、".join(f"“{label}”{count} 个" for label, count in grades.items() if count)
     text = (
         f"本年度开展项目支出绩效自评的项目共 {len(p.projects)} 个，完成自评 {p.completed} 个，项目绩效自评完成率 "
         f"{format_percent(p.completion_rate, 2)}；项目{p.basis}合计 {base_text}，全年执行数合计 "
-        f"{format_amount(p.executed)} {u}，执行率{'（按年初预算数）' if p.basis == BASIS_INITIAL else ''} {rate}"
+        f"{_money(p.executed, ev)}，执行率{'（按年初预算数）' if p.basis == BASIS_INITIAL else ''} {rate}"
     )
     if shown:
         text += f"；自评等级为{shown}"

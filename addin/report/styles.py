@@ -8,11 +8,34 @@ headings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
-__all__ = ["AMOUNT_FORMAT", "PERCENT1_FORMAT", "PERCENT2_FORMAT", "SCORE_FORMAT", "STYLES", "Style"]
+from ..core.numbers import round_half_up
+
+__all__ = [
+    "AMOUNT_FORMAT",
+    "AMOUNT_FORMATS",
+    "PERCENT1_FORMAT",
+    "PERCENT2_FORMAT",
+    "SCORE_FORMAT",
+    "STYLES",
+    "Style",
+    "amount_cell",
+    "amount_format",
+    "amount_style",
+]
 
 AMOUNT_FORMAT = "#,##0.00"
+
+
+def amount_format(places: int) -> str:
+    """The amount format with ``places`` decimals ("#,##0.00", … "#,##0.000000")."""
+    return "#,##0." + "0" * places
+
+
+# Every amount format a report uses: 2 decimals, or a 亿元 department's 3 to 6 (units.amount_places).
+AMOUNT_FORMATS = {places: amount_format(places) for places in range(2, 7)}
 PERCENT2_FORMAT = "0.00%"
 PERCENT1_FORMAT = "0.0%"
 SCORE_FORMAT = "0.00"
@@ -81,3 +104,25 @@ STYLES: dict[str, Style] = {
     "td_small": Style(border=True, wrap=True, size=9),
     "td_link_center": Style(border=True, color="0563C1", underline=True, halign="center"),
 }
+# Each amount style with 3 to 6 decimals, named "<style>.<places>" ("td_amount.4").
+STYLES.update(
+    {
+        f"{name}.{places}": replace(style, number_format=code)
+        for name, style in list(STYLES.items())
+        if style.number_format == AMOUNT_FORMAT
+        for places, code in AMOUNT_FORMATS.items()
+        if places != 2
+    }
+)
+
+
+def amount_cell(value: Decimal | None, style: str, places: int) -> tuple[Decimal | None, str]:
+    """An amount cell of a layout: ``value`` rounded half-up to ``places`` (the department's
+    ``Evaluation.amount_places``) in the amount ``style`` with as many decimals."""
+    return (None if value is None else round_half_up(value, places)), amount_style(style, places)
+
+
+def amount_style(name: str, places: int) -> str:
+    """The amount style ``name`` ("td_amount") with ``places`` decimals (the department's
+    ``Evaluation.amount_places``)."""
+    return name if places == 2 else f"{name}.{places}"
