@@ -82,26 +82,16 @@ def _say(
     unit: str,
     where: str,
     advice: str,
+    *,
+    slip: bool = True,
 ) -> None:
     """One magnitude warning: the two amounts of ``pair`` as shown, after ``words[0]`` and
-    ``words[1]``, then ``words[2]``, the suspected unit and ``advice``."""
+    ``words[1]``, then ``words[2]``, the suspected unit (a ``slip``: a unit factor off) and
+    ``advice``; without ``slip``, ``advice`` alone (a neutral 请核实)."""
     shown = amount_pair(*pair, unit)
     text = f"{words[0]}{shown.first}{words[1]}{shown.second}{words[2]}"
-    findings.warning(code, f"{text}：{suspected_unit(unit)}；{advice}", where)
-
-
-def _check(
-    findings: Findings,
-    code: str,
-    words: tuple[str, str, str],
-    pair: tuple[Decimal, Decimal],
-    unit: str,
-    where: str,
-    why: str,
-) -> None:
-    """A neutral warning: larger than the department's figure, not by a unit factor."""
-    shown = amount_pair(*pair, unit)
-    findings.warning(code, f"{words[0]}{shown.first}{words[1]}{shown.second}{words[2]}：{why}", where)
+    said = f"{suspected_unit(unit)}；{advice}" if slip else advice
+    findings.warning(code, f"{text}：{said}", where)
 
 
 def _median_without(ordered: Sequence[Decimal], k: int) -> Decimal:
@@ -196,7 +186,7 @@ def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findi
             _say(findings, code, words, (amounts[named[0]], limit), unit, where, _ONE)
         else:
             why = f"请核实（跨年度合同按合同总额填写时可能如此；否则{_CHECK}）"
-            _check(findings, code, words, (amounts[named[0]], limit), unit, where, why)
+            _say(findings, code, words, (amounts[named[0]], limit), unit, where, why, slip=False)
     return True
 
 
@@ -216,7 +206,7 @@ def _summary(summary: ProcurementSummary, limit: Decimal, label: str, unit: str,
             if _slip(line.amount, limit, others):
                 _say(findings, code, words, (line.amount, limit), unit, where, _ONE)
             else:
-                _check(findings, code, words, (line.amount, limit), unit, where, _CHECK)
+                _say(findings, code, words, (line.amount, limit), unit, where, _CHECK, slip=False)
     return found
 
 
@@ -235,7 +225,7 @@ def _funds(funds: Sequence[ProjectFund], whole: Decimal, unit: str, findings: Fi
                 _say(findings, code, words, (fund.total, whole), unit, where, "如是，请换算该项目的各金额")
             else:
                 why = f"请核实（项目资金含跨年度或其他来源的资金时可能如此；否则{_CHECK}）"
-                _check(findings, code, words, (fund.total, whole), unit, where, why)
+                _say(findings, code, words, (fund.total, whole), unit, where, why, slip=False)
 
 
 def check_magnitudes(
@@ -275,4 +265,4 @@ def check_magnitudes(
         if _slip(procurement_total, limit, Decimal(0)):
             _say(findings, code, words, pair, unit, where, "请核对各项金额")
         else:
-            _check(findings, code, words, pair, unit, where, f"请核实（{_CHECK}）")
+            _say(findings, code, words, pair, unit, where, f"请核实（{_CHECK}）", slip=False)
