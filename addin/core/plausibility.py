@@ -173,8 +173,14 @@ def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findi
     if not over:
         return False
     amounts = list(ledger.amounts)
-    slips = [i for i in over if _slip(amounts[i], limit, _median(amounts[:i] + amounts[i + 1 :]))]
-    larger = [i for i in over if i not in set(slips)]
+    # One sort: a ledger of thousands with many contracts above the limit stays linear-ish.
+    order = sorted(range(len(amounts)), key=amounts.__getitem__)
+    ordered = [amounts[i] for i in order]
+    rank = {i: k for k, i in enumerate(order)}
+    others = {i: _median_without(ordered, rank[i]) if len(ordered) > 1 else Decimal(0) for i in over}
+    slips = [i for i in over if _slip(amounts[i], limit, others[i])]
+    slipped = set(slips)
+    larger = [i for i in over if i not in slipped]
     code = "plausibility_contract_exceeds_budget"
     for named in (slips, larger):
         if not named:
