@@ -185,3 +185,16 @@ def test_a_missing_sheet_names_what_the_clerk_knows_and_what_to_do(
     assert "请从空白模板（部门整体支出绩效自评模板.xlsm）把工作表“绩效指标”复制到本工作簿" in message
     assert "建立副本" in message and "请把工作表名改回“绩效指标”" in message
     assert message.endswith("（Excel 表格名称 tblIndicators）") and "（表格 tblIndicators）" not in message
+
+    # A sheet that is there without its header row: the header named, the table name last.
+    def headless(wb: openpyxl.Workbook) -> None:
+        sheet = wb["计分规则"]
+        sheet.tables.pop("tblRules")
+        sheet.delete_rows(1, 3)
+
+    path = _edit(make_workbook(name="headless.xlsx"), headless)
+    with pytest.raises(UnusableInput) as raised:
+        generate(path, tmp_path / "out.xlsx")
+    message = str(raised.value)
+    assert message.startswith("工作表“计分规则”中找不到表头行（应为：规则名称")
+    assert "请把表头改回模板中的写法" in message and message.endswith("（Excel 表格名称 tblRules）")

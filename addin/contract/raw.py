@@ -134,8 +134,8 @@ def second_table(raw: RawTable) -> tuple[int, int] | None:
 
 def missing_table_message(sheet: str, spec: TableSpec) -> str:
     return (
-        f"工作表“{sheet}”中找不到表格 {spec.table}（表头应为：{'、'.join(spec.headers)}）："
-        f"请从模板复制该工作表，或把数据区域“插入→表格”并命名为 {spec.table}"
+        f"工作表“{sheet}”中找不到表头行（应为：{'、'.join(spec.headers)}）：请把表头改回模板中的写法，"
+        f"或从空白模板（部门整体支出绩效自评模板.xlsm）复制该工作表后重新填写（Excel 表格名称 {spec.table}）"
     )
 
 
