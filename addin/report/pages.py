@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from .layout import PrintSetup
 from .metrics import POINTS_PER_UNIT
 
-__all__ = ["page_capacity", "print_scale"]
+__all__ = ["page_capacity", "print_scale", "single_page_scale"]
 
 _A4 = (595.3, 841.9)  # points, portrait
 _INCH = 72.0
@@ -48,3 +48,9 @@ def print_scale(widths: Sequence[float], setup: PrintSetup) -> float:
 def page_capacity(widths: Sequence[float], setup: PrintSetup) -> float:
     """Points of row height, as the layout states them, that one page holds."""
     return _printable(setup)[1] / print_scale(widths, setup) * _SLACK
+
+
+def single_page_scale(height: float, widths: Sequence[float], setup: PrintSetup) -> float:
+    """The scale Excel prints a sheet of ``height`` points of rows (as the layout states them)
+    and ``widths`` at when fitted to one page, wide and tall."""
+    return min(print_scale(widths, setup), _printable(setup)[1] * _SLACK / height)
