@@ -113,3 +113,18 @@ def test_the_whole_long_text_is_printed(
     assert _printed_whole(text, _printed(pdf))
     if pages is not None:  # a form of a 500-character reason still on one page
         assert pdf_pages(pdf) == pages
+
+
+def test_no_report_page_holds_only_a_header(written: Path) -> None:
+    from addin.headless import evaluate_file
+    from addin.report.content import report_layout
+
+    layout = report_layout(evaluate_file(written))
+    edges = [0, *layout.breaks, layout.last_row + 1]
+    for top, end in itertools.pairwise(edges):
+        body = [
+            cell.value
+            for (r, c), cell in layout.cells.items()
+            if top <= r < end and c < 10 and cell.value not in (None, "") and cell.style != "th"
+        ]
+        assert body, (top, end)
