@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 
 from addin.example.data import EXAMPLE_TABLES
-from addin.headless import generate
 from addin.report.grid import MAX_ROW_HEIGHT, Grid, paragraph_height, split_text
 from addin.report.layout import SheetLayout
 from addin.report.metrics import line_count
 
 from ..libreoffice import pdf_pages, pdf_text, require
-from .test_pages import _sheet_xml
+from .test_pages import _sheet_xml, generated
 from .test_report_pages import _printed_whole, _renderer
 
 SENTENCE = "下一步将优化涉外服务流程，压缩办理时限，加强窗口人员培训，建立服务对象回访机制，及时回应群众关切。"
@@ -81,14 +80,7 @@ def _long_tables() -> dict[str, list[list[Any]]]:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from addin.workbook.builder import BuildOptions, build_workbook
-
-    folder = tmp_path_factory.mktemp("long")
-    source = folder / "long.xlsx"
-    build_workbook(source, _long_tables(), BuildOptions())
-    out = folder / "报告.xlsx"
-    generate(source, out)
-    return out
+    return generated(tmp_path_factory, "long", _long_tables())
 
 
 @pytest.mark.parametrize("sheet", ["自评报告", "项目自评-2", "项目自评-3"])
