@@ -121,7 +121,7 @@ def udf_timings(rows: int = 200_000) -> dict[str, float]:
     budget = [[v[0] * 1.05] for v in executed]
     contracts = [list(schema.CONTRACTS.headers)] + [
         [
-            "C",
+            f"C{i:06d}",  # a ledger's own numbers: rows alike in the rest are two contracts
             "单位",
             rng.choice(("货物", "工程", "服务")),
             rng.randint(100, 50_000) / 100,
@@ -129,7 +129,7 @@ def udf_timings(rows: int = 200_000) -> dict[str, float]:
             None,
             None,
         ]
-        for _ in range(rows)
+        for i in range(rows)
     ]
     indicators = [list(schema.INDICATORS.headers)] + [
         ["维度", "二级", f"指标{i}", 100 / rows, "正向", 1.0, rng.uniform(0.8, 1.0), "", "比率", None, ""]
