@@ -8,6 +8,7 @@ counted twice; the rank columns say so when there is more than one year.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
@@ -20,7 +21,9 @@ from .batch_rows import DepartmentRow, note, presented
 from .core.numbers import cell_fraction, round_half_up
 from .package.save import FIXED_CREATED, atomic_write
 from .report.fit import shown_width
+from .report.grid import MAX_ROW_HEIGHT, paragraph_height
 from .report.layout import PrintSetup
+from .report.pages import pages_across_scale
 
 __all__ = ["BATCH_UNIT", "GRADES", "write_summary"]
 
@@ -52,6 +55,10 @@ def _num(value: Decimal | None, places: int) -> float | str:
 
 
 _TEXT_WIDTH = 40.0  # a text column grows to its longest text up to this; longer text wraps
+# 汇总 has 21 columns: fitted to one landscape page they print at some 40% (4 pt text). Below
+# this scale it goes on to pages across instead, 序号/文件/部门名称 repeated on each.
+SUMMARY_SCALE_FLOOR = 0.7
+_TITLE_COLUMNS = 3
 
 
 class _Widths:
@@ -69,19 +76,38 @@ class _Widths:
             need = min(_TEXT_WIDTH, shown_width(str(value), "General", 10, bold))
         self.widths[col] = max(self.widths[col], need)
 
-    def apply(self, ws: Any) -> None:
-        for col, width in enumerate(self.widths):
-            ws.set_column(col, col, round(width * 2 + 0.49) / 2)
+    def apply(self, ws: Any) -> list[float]:
+        """Set the widths (to a half unit); returns them as set."""
+        widths = [round(width * 2 + 0.49) / 2 for width in self.widths]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        return widths
 
 
-def _print_setup(ws: Any, header_row: int, *, landscape: bool) -> None:
+def _row_height(texts: dict[int, str], widths: list[float], least: float = 15.0) -> float:
+    """The height (points) of a row whose text cells (column → text) wrap in ``widths``: rows
+    are given a height, as the report's are (LibreOffice prints a row without one at one line,
+    the header's last line only); bold text measured a tenth narrower (its wider glyphs)."""
+    need = max((paragraph_height(text, widths[c] * 0.9, 10) for c, text in texts.items()), default=least)
+    # to whole pixels (0.75 pt) upwards: XlsxWriter writes a height to the pixel below it
+    return min(MAX_ROW_HEIGHT, math.ceil(max(least, need) / 0.75) * 0.75)
+
+
+def _print_setup(ws: Any, header_row: int, *, landscape: bool, widths: list[float] | None = None) -> None:
     """A4, fitted to the page width, the header row on every page, pages numbered: as the
-    report's sheets print (``report.layout.PrintSetup``)."""
+    report's sheets print (``report.layout.PrintSetup``). With ``widths``, a sheet that would
+    print below ``SUMMARY_SCALE_FLOOR`` fitted to one page wide goes on to pages across at a
+    readable scale instead, its first columns repeated (``report.pages.pages_across_scale``)."""
     setup = PrintSetup(landscape=landscape)
     ws.set_paper(setup.paper)
     if landscape:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    scale = None if widths is None else pages_across_scale(widths, _TITLE_COLUMNS, setup, SUMMARY_SCALE_FLOOR)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(round(scale * 100))
+        ws.repeat_columns(0, _TITLE_COLUMNS - 1)
     ws.repeat_rows(header_row)
     left, right, top, bottom = setup.margins
     ws.set_margins(left, right, top, bottom)
@@ -177,6 +203,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             text,
             text,
         ]
+        texts: dict[int, dict[int, object]] = {2: dict(enumerate(heads))}  # sheet row → its wrapped texts
         for i, r in enumerate(good, start=1):
             if r.errors:
                 blank: list[object] = [
@@ -189,6 +216,7 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
                 for c, cell in enumerate(blank):
                     ws.write(2 + i, c, cell, text)
                     widths.see(c, cell)
+                texts[2 + i] = {c: cell for c, cell in enumerate(blank) if isinstance(cell, str)}
                 continue
             values = [
                 i,
@@ -216,8 +244,11 @@ def write_summary(target: Path, rows: list[DepartmentRow]) -> Path | None:
             for c, (value, fmt) in enumerate(zip(values, formats, strict=True)):
                 ws.write(2 + i, c, value, fmt)
                 widths.see(c, value, number_formats.get(fmt, "General"))
-        widths.apply(ws)
-        _print_setup(ws, 2, landscape=True)
+            texts[2 + i] = {c: v for c, (v, fmt) in enumerate(zip(values, formats, strict=True)) if fmt is text}
+        final = widths.apply(ws)
+        for row, cells in texts.items():
+            ws.set_row(row, _row_height({c: str(v) for c, v in cells.items()}, final, 30.0 if row == 2 else 15.0))
+        _print_setup(ws, 2, landscape=True, widths=final)
         ws.freeze_panes(3, 3)
         if good:
             ws.autofilter(2, 0, 2 + len(good), len(heads) - 1)

@@ -133,6 +133,18 @@ def _cell_xml(item: Cell | None, width: int, span: int, vmerge: str | None) -> s
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p>{paragraph}</w:p></w:tc>"
 
 
+def _header_rows(layout: SheetLayout, rows: list[int]) -> set[int]:
+    """The leading rows of ``rows`` whose cells are headers (style th; a side label merged down
+    column A aside)."""
+    heads: set[int] = set()
+    for r in rows:
+        styles = {item.style for c in range(len(layout.widths)) if (item := layout.cells.get((r, c))) is not None}
+        if "th" not in styles or not styles <= {"th", "side"}:
+            break
+        heads.add(r)
+    return heads
+
+
 def _table(anchor: BaseOxmlElement, layout: SheetLayout, rows: list[int], width: int) -> None:
     """The rows as one table before ``anchor``, written as WordprocessingML in one pass
     (python-docx's cell API costs a whole-grid walk per cell and merge: minutes for hundreds of
@@ -154,8 +166,10 @@ def _table(anchor: BaseOxmlElement, layout: SheetLayout, rows: list[int], width:
         *(f'<w:gridCol w:w="{t}"/>' for t in twips),
         "</w:tblGrid>",
     ]
+    heads = _header_rows(layout, rows)
     for r in rows:
-        out.append("<w:tr>")
+        # A table's header rows repeat at the top of each page it goes on to (the indicators' header).
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if r in heads else "<w:tr>")
         c = 0
         while c < cols:
             merged = covering.get((r, c))
@@ -180,6 +194,8 @@ def _line(doc: DocxDocument, anchor: BaseOxmlElement, item: Cell, new_page: bool
     size = Pt(16) if item.style == "title" else Pt(min(style.size, 10.5))
     font = "黑体" if item.style == "title" else TABLE_FONT
     page = "<w:pageBreakBefore/>" if new_page else '<w:pageBreakBefore w:val="0"/>'
+    if item.style in ("title", "subtitle"):  # the form's title stays with its table
+        page += "<w:keepNext/>"
     bold = "<w:b/>" if style.bold else '<w:b w:val="0"/>'
     paragraph = parse_xml(
         f'<w:p xmlns:w="{_W}"><w:pPr>{page}<w:spacing w:after="{Pt(2).twips}"/>'

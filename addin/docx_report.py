@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Pt
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -64,9 +65,14 @@ def _paragraph(
     indent: bool = True,
     align: WD_ALIGN_PARAGRAPH | None = None,
     size: Pt = BODY_SIZE,
+    keep: bool = False,
 ) -> Paragraph:
+    """A paragraph of the report; ``keep`` holds it on the page of the next one (a heading is
+    never the last line of a page)."""
     p = doc.add_paragraph()
     fmt = p.paragraph_format
+    if keep:
+        fmt.keep_with_next = True
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(28)
     fmt.space_before = Pt(0)
@@ -102,6 +108,7 @@ def _score_table(doc: DocxDocument, ev: Evaluation) -> None:
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _header_row(table.rows[0])
     for cell, text in zip(table.rows[0].cells, ("评价维度", "分值", "得分", "得分率"), strict=True):
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), HEADING_FONT, Pt(12))
@@ -119,6 +126,14 @@ def _score_table(doc: DocxDocument, ev: Evaluation) -> None:
     ):
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12), bold=True)
+
+
+def _header_row(row: _Row) -> None:
+    """Mark a table's first row as its header row: Word repeats it at the top of each page the
+    table goes on to, and keeps it with the row after it."""
+    props = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        props.append(OxmlElement(tag))
 
 
 def _field(run: Run, instruction: str) -> None:
@@ -162,7 +177,9 @@ def _annex(doc: DocxDocument, ev: Evaluation) -> None:
     width = int(Cm(PAGE_WIDTH_CM - LEFT_MARGIN_CM - RIGHT_MARGIN_CM))
     for i, figures in enumerate(ev.projects.projects):
         if i == 0:
-            _paragraph(doc, "附件", font=HEADING_FONT, indent=False).paragraph_format.page_break_before = True
+            _paragraph(
+                doc, "附件", font=HEADING_FONT, indent=False, keep=True
+            ).paragraph_format.page_break_before = True
         add_layout(doc, project_layout(ev, figures), width, new_page=i > 0)
 
 
@@ -196,11 +213,15 @@ def build_document(ev: Evaluation) -> DocxDocument:
     )
     _paragraph(doc, "", indent=False)
 
+    # Headings keep with what follows them: none ends a page, its text on the next.
     def heading(title: str) -> None:
-        _paragraph(doc, title, font=HEADING_FONT, indent=True)
+        _paragraph(doc, title, font=HEADING_FONT, indent=True, keep=True)
 
     def subheading(title: str) -> None:
-        _paragraph(doc, title, font=SUBHEADING_FONT, indent=True)
+        _paragraph(doc, title, font=SUBHEADING_FONT, indent=True, keep=True)
+
+    def subheading_item(title: str) -> None:
+        _paragraph(doc, title, keep=True)
 
     heading("一、基本情况")
     subheading("（一）部门概况")
@@ -219,15 +240,15 @@ def build_document(ev: Evaluation) -> DocxDocument:
     subheading("（二）履职效能分析")
     _paragraphs(doc, [text.get("履职效能分析", "")])
     subheading("（三）管理效率分析")
-    _paragraph(doc, "1.预算编制情况")
+    subheading_item("1.预算编制情况")
     _paragraphs(doc, [text.get("预算编制情况", "")])
-    _paragraph(doc, "2.预算执行情况")
+    subheading_item("2.预算执行情况")
     _paragraphs(doc, [sentences.spending_sentence(ev), text.get("预算执行情况", "")])
-    _paragraph(doc, "3.绩效管理情况")
+    subheading_item("3.绩效管理情况")
     _paragraphs(doc, [text.get("绩效管理情况", ""), sentences.projects_sentence(ev)])
-    _paragraph(doc, "4.政府采购情况")
+    subheading_item("4.政府采购情况")
     _paragraphs(doc, [text.get("政府采购情况", ""), sentences.procurement_sentence(ev)])
-    _paragraph(doc, "5.资产管理情况")
+    subheading_item("5.资产管理情况")
     _paragraphs(doc, [text.get("资产管理情况", "")])
 
     heading("三、存在的主要问题")

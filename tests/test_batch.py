@@ -245,10 +245,16 @@ def test_a_wps_file_among_the_departments_is_listed_with_the_readers_own_words(
     assert "WPS：文件→文档加密→密码加密" in printed
 
 
-def test_the_summary_prints_on_a4_fitted_to_the_width_and_shows_every_figure_whole(tmp_path: Path) -> None:
+def test_the_summary_prints_on_a4_readable_and_shows_every_figure_and_text_whole(tmp_path: Path) -> None:
     """A provincial department's 96,478,200.00 万元 in the summary's amount columns prints whole
-    (no ###) and its long 说明 wraps; 汇总 prints landscape, one page wide, header row on each page."""
+    (no ###), its headers and long 说明 wrap in rows tall enough for them; 汇总 prints landscape
+    with its header row on each page, its 21 columns over pages across at a readable scale (not
+    fitted to one page at some 40%) with 序号/文件/部门名称 repeated on each."""
+    import re
+
+    from addin.batch_summary import SUMMARY_SCALE_FLOOR
     from addin.report.fit import shown_width
+    from addin.report.grid import paragraph_height
 
     from .libreoffice import convert, pdf_text
 
@@ -262,6 +268,7 @@ def test_the_summary_prints_on_a4_fitted_to_the_width_and_shows_every_figure_who
             row[c] = round(row[c] * 10000, 2)
     build_workbook(path, tables, BuildOptions())
     _department(folder, "乙局", 0.9, 3)
+    shutil.copyfile(folder / "乙局.xlsx", folder / "乙局（最终版）.xlsx")  # a copy: a long 说明
     (folder / "损坏的文件.xlsx").write_bytes(b"PK\x03\x04broken")
     out = tmp_path / "汇总.xlsx"
     batch(folder, out, workers=1)
@@ -269,19 +276,34 @@ def test_the_summary_prints_on_a4_fitted_to_the_width_and_shows_every_figure_who
     for name, landscape, titles in (("汇总", True, "$3:$3"), ("未能读取", True, "$1:$1"), ("等级统计", False, "$1:$1")):
         ws = wb[name]
         assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == ("landscape" if landscape else "portrait")
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1  # 1: the default
-        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == titles, name
-        assert "&P" in (ws.oddFooter.center.text or "")
-    # Excel's measure (report.metrics: LibreOffice's column unit is wider, so it shows a number
-    # Excel would print as ###): every figure's column holds it as its format shows it.
+        assert ws.print_title_rows == titles and "&P" in (ws.oddFooter.center.text or ""), name
+        if name != "汇总":  # fitted to one page wide (1: the default), as tall as it takes
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
+            assert ws.page_setup.fitToHeight == 0
     ws = wb["汇总"]
+    assert int(ws.page_setup.scale) >= SUMMARY_SCALE_FLOOR * 100 and ws.print_title_cols == "$A:$C"
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    # Excel's measure (report.metrics: LibreOffice's column unit is wider, so it shows a number
+    # Excel would print as ###): every figure's column holds it as its format shows it, and
+    # every row is as tall as its wrapped text (the header's too).
     widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
-    for row in ws.iter_rows(min_row=4):
+    for row in ws.iter_rows(min_row=3):
         for cell in row:
-            if isinstance(cell.value, (int, float)):
+            if isinstance(cell.value, (int, float)) and cell.row > 3:
                 need = shown_width(Decimal(str(cell.value)), cell.number_format)
                 assert widths[cell.column] >= need, cell.coordinate
+            if isinstance(cell.value, str):
+                height = ws.row_dimensions[cell.row].height
+                assert height and height >= paragraph_height(cell.value, widths[cell.column], 10), cell.coordinate
+    long_note = next(c.value for c in ws["U"] if isinstance(c.value, str) and len(c.value) > 60)
     pdf = convert(out, "pdf", tmp_path)
     text = pdf_text(pdf)
     assert "###" not in text
-    assert "96,478,200.00" in "".join(text.split())
+    squashed = "".join(text.split())
+    assert "96,478,200.00" in squashed
+    assert "全年预算数（万元）" in squashed and "".join(long_note.split()) in squashed
+    # Printed at a readable size: the header's glyph boxes (13 pt for 10 pt 宋体 at 100%).
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True)
+    word = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">序号<', bbox.stdout)
+    assert word is not None
+    assert float(word.group(2)) - float(word.group(1)) >= 13 * SUMMARY_SCALE_FLOOR * 0.95

@@ -94,6 +94,13 @@ class SheetLayout:
         cells[(row, col)] = _new(Cell, (value, style, None))
         self.merges.append((row, col, last_row, last_col))
 
+    def remerge(self, row: int, col: int, last_row: int, last_col: int, value: Value, style: str) -> None:
+        """``merge`` over a range that holds merges of its own (dropped: merges must not overlap)."""
+        self.merges = [
+            m for m in self.merges if not (row <= m[0] and m[2] <= last_row and col <= m[1] and m[3] <= last_col)
+        ]
+        self.merge(row, col, last_row, last_col, value, style)
+
 
 # Cell(value, style) without the named tuple's Python-level __new__ (half the time, and a
 # sheet per project makes a hundred thousand cells).

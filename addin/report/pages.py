@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from .layout import PrintSetup
 from .metrics import POINTS_PER_UNIT
 
-__all__ = ["page_capacity", "print_scale"]
+__all__ = ["page_capacity", "pages_across_scale", "print_scale", "single_page_scale"]
 
 _A4 = (595.3, 841.9)  # points, portrait
 _INCH = 72.0
@@ -48,3 +48,25 @@ def print_scale(widths: Sequence[float], setup: PrintSetup) -> float:
 def page_capacity(widths: Sequence[float], setup: PrintSetup) -> float:
     """Points of row height, as the layout states them, that one page holds."""
     return _printable(setup)[1] / print_scale(widths, setup) * _SLACK
+
+
+def single_page_scale(height: float, widths: Sequence[float], setup: PrintSetup) -> float:
+    """The scale Excel prints a sheet of ``height`` points of rows (as the layout states them)
+    and ``widths`` at when fitted to one page, wide and tall."""
+    return min(print_scale(widths, setup), _printable(setup)[1] * _SLACK / height)
+
+
+def pages_across_scale(widths: Sequence[float], titles: int, setup: PrintSetup, floor: float) -> float | None:
+    """For a sheet too wide to fit one page wide at ``floor`` or more: the scale (a whole percent,
+    at least ``floor``) that prints it over as few pages across as that takes, its first
+    ``titles`` columns repeated on each as print title columns; None when it fits one page wide
+    at ``floor`` or more (fitting to the width then prints it larger)."""
+    if print_scale(widths, setup) >= floor:
+        return None
+    page = _printable(setup)[0]
+    title = sum(widths[:titles]) * POINTS_PER_UNIT
+    rest = [w * POINTS_PER_UNIT for w in widths[titles:]]
+    pages = math.ceil(sum(rest) / max(1.0, page / floor - title))
+    # Room on each page for an even share and one more column: page breaks fall between columns.
+    scale = page / (sum(rest) / pages + title + max(rest, default=0.0))
+    return max(floor, min(1.0, math.floor(scale * 100) / 100))

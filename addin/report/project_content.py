@@ -23,6 +23,7 @@ from .content import _value_cell, adds_up
 from .fit import fitted
 from .grid import ROW_HEIGHT, Grid, paragraph_height
 from .layout import PrintSetup, SheetLayout
+from .pages import single_page_scale
 from .styles import amount_cell
 
 __all__ = [
@@ -37,10 +38,11 @@ __all__ = [
 # H 执行率, I:J 得分), as the official form does.
 WIDTHS = (6.0, 8.0, 9.0, 16.0, 11.0, 11.0, 9.0, 12.0, 8.0, 12.0)
 LAST = len(WIDTHS) - 1
-# What fits on one A4 portrait page once the columns are scaled to its width (points of row
-# height): 734 pt between the margins, over the width scale of about 0.87.
-_ONE_PAGE = 840.0
-_SHRINK = 1.3  # shrink a little more than one page to keep the form on one sheet of paper
+# A form prints on one sheet of paper when that takes a scale no smaller than this (its 9–10 pt
+# text at 5.5 pt or more): a long 偏差原因 of some 500 characters still fits; a longer one goes
+# on to a second page, the indicators' header repeated, at the scale of the page width.
+ONE_PAGE_FLOOR = 0.6
+_MARGINS = (0.5, 0.5, 0.6, 0.6)
 _SOURCE_LABELS = {SOURCE_PUBLIC: "其中：财政拨款", SOURCE_CARRIED: "上年结转资金", SOURCE_OTHER: "其他资金"}
 
 
@@ -147,7 +149,7 @@ def _text_widths(widths: Sequence[float]) -> tuple[float, float, float, float, f
     return widths[2], widths[3], widths[4], widths[5], sum(widths[8 : LAST + 1])
 
 
-def _indicator_row(g: Grid, r: IndicatorScore, text_widths: tuple[float, float, float, float, float]) -> None:
+def _indicator_row(g: Grid, r: IndicatorScore, text_widths: tuple[float, float, float, float, float]) -> int:
     ind = r.indicator
     rate = indicator_is_rate(ind)
     target = _value_cell(ind.target, ind.target_text, rate)
@@ -162,7 +164,7 @@ def _indicator_row(g: Grid, r: IndicatorScore, text_widths: tuple[float, float, 
         _tall(str(actual[0] if isinstance(actual[0], str) else ""), actual_width),
         _tall(note, note_width, 9),
     )
-    g.cells(
+    return g.cells(
         [
             (1, 1, ind.level1, "td_center"),
             (2, 2, ind.level2, "td_center"),
@@ -177,14 +179,18 @@ def _indicator_row(g: Grid, r: IndicatorScore, text_widths: tuple[float, float, 
     )
 
 
-def _merge_runs(g: Grid, first: int, col: int, keys: Sequence[tuple[str, ...]]) -> None:
-    """一级/二级指标 merged over consecutive rows with the same value, as printed forms do
-    (a 二级指标 run never crosses into another 一级指标: its key carries both)."""
+def _merge_runs(g: Grid, rows: Sequence[tuple[int, int]], col: int, keys: Sequence[tuple[str, ...]]) -> None:
+    """一级/二级指标 merged over consecutive indicators (``rows``: each one's first and last row)
+    with the same value, as printed forms do (a 二级指标 run never crosses into another 一级指标:
+    its key carries both)."""
     start = 0
     for i in range(1, len(keys) + 1):
         if i == len(keys) or keys[i] != keys[start]:
             if i - start > 1 and keys[start][-1]:
-                g.layout.merge(first + start, col, first + i - 1, col, keys[start][-1], "td_center")
+                first, last = rows[start][0], rows[i - 1][1]
+                # an indicator whose note goes on over rows has its cells merged down already
+                merge = g.layout.remerge if last - first >= i - start else g.layout.merge
+                merge(first, col, last, col, keys[start][-1], "td_center")
             start = i
 
 
@@ -194,14 +200,15 @@ def _indicators(g: Grid, p: ProjectFigures) -> None:
     cols = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, LAST)]
     g.cells([(a, b, h, "th") for (a, b), h in zip(cols, heads, strict=True)], 30)
     results = p.score.indicators if p.score is not None else ()
-    first = g.row
     text_widths = _text_widths(g.layout.widths)
+    rows = []
     for r in results:
-        _indicator_row(g, r, text_widths)
+        first = _indicator_row(g, r, text_widths)
+        rows.append((first, g.row - 1))
     if not results:
         g.cells([(1, LAST, "（尚未填写绩效指标）", "td_center")])
-    _merge_runs(g, first, 1, [(r.indicator.level1,) for r in results])
-    _merge_runs(g, first, 2, [(r.indicator.level1, r.indicator.level2) for r in results])
+    _merge_runs(g, rows, 1, [(r.indicator.level1,) for r in results])
+    _merge_runs(g, rows, 2, [(r.indicator.level1, r.indicator.level2) for r in results])
     g.layout.merge(top, 0, g.row - 1, 0, "绩效指标", "side")
 
 
@@ -266,12 +273,12 @@ def _project_layout(ev: Evaluation, p: ProjectFigures, widths: Sequence[float]) 
     _indicators(g, p)
     _total(g, p, basis)
     height = sum(layout.heights.get(r, 15.0) for r in range(g.row))
-    one_page = height <= _ONE_PAGE * _SHRINK
+    one_page = single_page_scale(height, widths, PrintSetup(margins=_MARGINS)) >= ONE_PAGE_FLOOR
     layout.print_setup = PrintSetup(
         print_area=(0, 0, g.row - 1, LAST),
         fit_height=one_page,
         repeat_rows=None if one_page else (indicators_top, indicators_top),
-        margins=(0.5, 0.5, 0.6, 0.6),
+        margins=_MARGINS,
     )
     return layout
 

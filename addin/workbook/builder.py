@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,9 @@ from ..contract import schema
 from ..contract.schema import Kind, TableSpec
 from ..core.rules import KIND_LINEAR
 from ..package.save import FIXED_CREATED
+from ..report.metrics import PAD, text_units
 
-__all__ = ["BuildOptions", "Formula", "QuickCheck", "build_workbook"]
+__all__ = ["AMOUNT_INPUT_FORMAT", "BuildOptions", "Formula", "QuickCheck", "build_workbook"]
 
 _TITLE_ROW = 0
 _NOTE_ROW = 1
@@ -70,6 +72,11 @@ _WIDTHS: Mapping[str, float] = {
     "实际完成值": 11,
     "偏差原因分析及改进措施": 30,
 }
+# An amount column shows a 元 department's amounts whole, up to 13 digits before the point
+# (a narrower one prints 6,850,000,000.00 as ###), measured as the report measures its cells;
+# its format shows the decimals typed beyond the cents (0.001434 亿元 is not 0.00).
+AMOUNT_INPUT_FORMAT = "#,##0.00####"
+_AMOUNT_WIDTH = float(math.ceil(text_units("9,999,999,999,999.99") + PAD))
 _WIDE: Mapping[tuple[str, str], float] = {("tblNarrative", "内容"): 90}
 _TITLES: Mapping[str, str] = {
     "tblInfo": "基本信息（请先填写：部门名称、评价年度、金额单位（万元/元/亿元）；执行率口径默认全年预算数）",
@@ -138,7 +145,7 @@ class _Formats:
         self.note = wb.add_format({**base, "font_color": "#9C5700", "italic": True})
         self.text = wb.add_format({**base, "bg_color": "#FFFDE7"})
         self.wrap = wb.add_format({**base, "bg_color": "#FFFDE7", "text_wrap": True})
-        self.amount = wb.add_format({**base, "num_format": "#,##0.00", "bg_color": "#FFFDE7"})
+        self.amount = wb.add_format({**base, "num_format": AMOUNT_INPUT_FORMAT, "bg_color": "#FFFDE7"})
         self.number = wb.add_format({**base, "bg_color": "#FFFDE7"})
         self.percent = wb.add_format({**base, "num_format": "0.00%", "bg_color": "#FFFDE7"})
         self.date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "bg_color": "#FFFDE7"})
@@ -207,6 +214,8 @@ def _write_table(
                 ws.write(r, c, value, cell_format)
     for c, name in enumerate(headers):
         width = _WIDE.get((spec.table, name)) or _WIDTHS.get(name, 12)
+        if spec.column(name).kind is Kind.AMOUNT:
+            width = max(width, _AMOUNT_WIDTH)
         ws.set_column(c, c, width)
         if name == "计分方法":
             # Rule names are the clerk's own: offer the usual ones, accept any with a hint.

@@ -143,3 +143,33 @@ def test_its_document_properties_are_ours_and_name_no_one(example_path: Path, tm
     assert props.author == "" and props.last_modified_by == ""
     with zipfile.ZipFile(target) as z:
         assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+_HEADING = re.compile(r"^([一二三四五六七八九十]、|（[一二三四五六七八九十]）|\d\.)")
+
+
+def test_no_heading_ends_a_page_and_table_headers_repeat(example_path: Path, tmp_path: Path) -> None:
+    """Headings keep with the paragraph after them (w:keepNext): LibreOffice never prints one
+    as the last line of a page (the example's （三）部门整体收支情况 and 三、存在的主要问题 did);
+    the score table's and the annex forms' header rows repeat on a new page (w:tblHeader)."""
+    target = tmp_path / "report.docx"
+    write_docx(evaluate_file(example_path), target)
+    document = docx.Document(str(target))
+    headings = [p for p in document.paragraphs if _HEADING.match(p.text.strip()) and len(p.text.strip()) < 25]
+    assert len(headings) >= 15
+    for p in headings:
+        assert p.paragraph_format.keep_with_next, p.text
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode()
+    header_rows = re.findall(r"<w:tr>(?:(?!</w:tr>).)*?<w:tblHeader/>(?:(?!</w:tr>).)*?</w:tr>", xml, re.S)
+    texts = ["".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", row)) for row in header_rows]
+    assert any(t.startswith("评价维度") for t in texts)
+    assert sum(1 for t in texts if "一级指标二级指标三级指标" in t) == 3  # each project's indicators
+    pages = pdf_text(convert(target, "pdf", tmp_path)).split("\f")
+    for number, page in enumerate(pages, start=1):
+        lines = [
+            line.strip()
+            for line in page.splitlines()
+            if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())
+        ]
+        if lines and number < len(pages):
+            assert not (_HEADING.match(lines[-1]) and len(lines[-1]) < 25), (number, lines[-1])

@@ -41,16 +41,21 @@ def _many_indicators() -> dict[str, list[list[Any]]]:
     return tables
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated(tmp_path_factory: pytest.TempPathFactory, name: str, tables: dict[str, list[list[Any]]]) -> Path:
+    """The report generated from a workbook built of ``tables``, in a folder of its own."""
     from addin.workbook.builder import BuildOptions, build_workbook
 
-    folder = tmp_path_factory.mktemp("pages")
-    source = folder / "many.xlsx"
-    build_workbook(source, _many_indicators(), BuildOptions())
+    folder = tmp_path_factory.mktemp(name)
+    source = folder / f"{name}.xlsx"
+    build_workbook(source, tables, BuildOptions())
     out = folder / "报告.xlsx"
     generate(source, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, "many", _many_indicators())
 
 
 def _sheet_xml(workbook: Path, sheet: str) -> str:

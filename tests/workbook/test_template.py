@@ -23,7 +23,7 @@ from addin.jx_values import FormulaValues
 from addin.workbook.template import EXAMPLE_NAME, TEMPLATE_NAME, TEMPLATE_TABLES, evaluate_tables
 from addin.workbook.vba import MACRO_NAMES, macro_sources
 
-from ..libreoffice import convert
+from ..libreoffice import convert, pdf_text
 
 COMMITTED = Path(__file__).resolve().parents[2] / "workbook_templates"
 
@@ -135,7 +135,7 @@ def test_tables_validations_and_formats_survive_libreoffice(rebuilt: Path, tmp_p
     tables = {name for ws in wb.worksheets for name in ws.tables}
     assert {spec.table for spec in schema.ALL_TABLES} <= tables
     budget = wb["预算执行"]
-    assert budget["D4"].number_format == "#,##0.00"
+    assert budget["D4"].number_format == "#,##0.00####"  # the cents, and any decimals typed beyond them
     lists = {dv.formula1 for ws in wb.worksheets for dv in ws.data_validations.dataValidation}
     for choices in (
         schema.LEVELS,
@@ -221,3 +221,35 @@ def test_the_new_columns_and_rows_of_the_real_report_forms(rebuilt: Path) -> Non
         assert [(dv.type, dv.operator, dv.formula1) for dv in checks] == [("decimal", criteria[0], criteria[1])]
         if len(criteria) == 3:
             assert checks[0].formula2 == criteria[2]
+
+
+def test_amount_columns_show_a_yuan_department_amounts_whole_and_typed_decimals(rebuilt: Path, tmp_path: Path) -> None:
+    """Every amount column of the template holds a 元 amount of 13 digits (and its cents) as
+    Excel measures it, shows the decimals a 亿元 department types (0.001434, not 0.00), and
+    LibreOffice prints both as typed, never ###."""
+    from decimal import Decimal
+
+    from addin.report.fit import shown_width
+
+    wb = openpyxl.load_workbook(rebuilt / TEMPLATE_NAME)
+    need = shown_width(Decimal("9999999999999.99"), "#,##0.00")
+    typed = {"预算执行": 6850000000, "采购合同": 0.001434}
+    for spec in schema.ALL_TABLES:
+        ws = next(ws for ws in wb.worksheets if spec.table in ws.tables)
+        widths = {i: d.width for d in ws.column_dimensions.values() for i in range(d.min, d.max + 1)}
+        for c, name in enumerate(spec.headers, start=1):
+            if spec.column(name).kind is not schema.Kind.AMOUNT:
+                continue
+            letter = openpyxl.utils.get_column_letter(c)
+            assert widths[c] >= need, (ws.title, name)
+            assert ws[f"{letter}4"].number_format == "#,##0.00####", (ws.title, name)
+            if ws.title in typed:
+                ws[f"{letter}4"].value = typed[ws.title]
+    for name in wb.sheetnames:
+        if name not in typed:
+            del wb[name]
+    source = tmp_path / "amounts.xlsx"
+    wb.save(source)
+    text = "".join(pdf_text(convert(source, "pdf", tmp_path)).split())
+    assert "###" not in text
+    assert text.count("6,850,000,000.00") >= 3 and "0.001434" in text
