@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .errors import UnusableInput
+from .errors import AddinError, UnusableInput
 from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package, read_part
 from .package.inject import marked_sheets
@@ -101,10 +101,14 @@ class ShareSummary:
     formulas_kept: tuple[tuple[str, str], ...] = ()  # (cell, why): no result and not computable
     backup: Path | None = None  # what was at the target before, when it differed
     report_sheets: tuple[str, ...] = ()  # the product's own sheets in the copy, as last generated
+    # Errors in the workbook's data as it is now (checked only when it has report sheets): a
+    # report cannot have been generated from data with errors, so its figures are not theirs.
+    data_errors: int = 0
 
     def report_note(self) -> str:
-        """What the copy's report sheets are: the last generate's, not recomputed by share; or,
-        without any, that colleagues get the data only."""
+        """What the copy's report sheets are: the last generate's, not recomputed by share (and
+        certainly not the current data's when those have errors); or, without any, that
+        colleagues get the data only."""
         if not self.report_sheets:
             return (
                 "注意：副本中没有报告工作表（“自评报告”等），同事只能看到填报的数据：如需共享报告，"
@@ -112,6 +116,12 @@ class ShareSummary:
             )
         first = self.report_sheets[0]
         more = f"等 {len(self.report_sheets)} 张" if len(self.report_sheets) > 1 else ""
+        if self.data_errors:
+            return (
+                f"警告：工作簿当前的数据有 {self.data_errors} 处错误，副本中的“{first}”{more}报告工作表"
+                "不是按当前数据生成的，其中的数字可能与同事看到的数据不一致：请先改正错误（运行“校验数据”查看）"
+                "并重新生成报告，再导出共享副本"
+            )
         return (
             f"注意：副本中的“{first}”{more}报告工作表是最近一次生成报告时的结果，导出共享副本不会重新计算："
             "如之后修改过数据，请先重新生成报告，再导出共享副本"
@@ -396,6 +406,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         names = [sheet.name for sheet in pkg.sheets]
         generated = marked_sheets(pkg.workbook, names)[0]
         report_sheets = tuple(name for name in names if name in generated)
+        data_errors = _data_errors(source) if report_sheets else 0
         share = _Share(pkg, source)
         vba = share.drop_vba()
         removed: list[str] = []
@@ -427,5 +438,23 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         verify_xml(plan, source.name)
         kept = atomic_write(target, lambda out: rewrite_zip(stream, size, out, plan.replace, plan.add, plan.remove))
     return ShareSummary(
-        share.frozen, share.controls, vba, tuple(removed), share.computed, tuple(share.kept), kept, report_sheets
+        share.frozen,
+        share.controls,
+        vba,
+        tuple(removed),
+        share.computed,
+        tuple(share.kept),
+        kept,
+        report_sheets,
+        data_errors,
     )
+
+
+def _data_errors(source: Path) -> int:
+    """How many errors the workbook's data have now (1 when they cannot be read at all)."""
+    from .headless import evaluate_file  # the reader and core: only when there is a report
+
+    try:
+        return len(evaluate_file(source).findings.errors)
+    except AddinError:
+        return 1

@@ -126,3 +126,21 @@ def test_the_share_says_its_report_sheets_are_the_last_generated(example_copy: P
     assert summary.report_sheets[:2] == ("自评报告", "校验结果") and len(summary.report_sheets) == 6
     assert "最近一次生成报告时的结果" in summary.report_note() and "重新生成报告" in summary.report_note()
     assert summary.warnings() == [summary.report_note()] and summary.warnings(regenerated=True) == []
+
+
+def test_a_report_beside_data_with_errors_is_said_not_to_be_the_datas(example_copy: Path, tmp_path: Path) -> None:
+    """The data changed after generate and now have an error: the copy's report cannot be theirs,
+    and the note says so in words stronger than the everyday one."""
+    import openpyxl
+
+    generated = tmp_path / "generated.xlsm"
+    generate(example_copy, generated)
+    book = openpyxl.load_workbook(generated, keep_vba=True)
+    book["预算执行"]["E4"] = "abc"
+    book.save(generated)
+    summary = share_copy(generated, tmp_path / "copy.xlsx")
+    assert summary.data_errors == 1
+    (note,) = summary.warnings()
+    assert "当前的数据有 1 处错误" in note and "不是按当前数据生成的" in note
+    fresh = share_copy(example_copy, tmp_path / "plain.xlsx")
+    assert fresh.data_errors == 0  # no report sheets: the data are not even read
