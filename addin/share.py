@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import python_calamine
+
+from .contract.schema import CHECKS_SHEET
 from .errors import AddinError, UnusableInput
 from .jx_values import FormulaValues, NotComputable
 from .package.archive import check_workbook_file, open_package, read_part
@@ -104,6 +107,9 @@ class ShareSummary:
     # Errors in the workbook's data as it is now (checked only when it has report sheets): a
     # report cannot have been generated from data with errors, so its figures are not theirs.
     data_errors: int = 0
+    # The report against the data now (``report.digest``): "same", "changed", or "" when the
+    # report carries no code (written by an earlier version) or there is no report.
+    report_matches: str = ""
 
     def report_note(self) -> str:
         """What the copy's report sheets are: the last generate's, not recomputed by share (and
@@ -116,6 +122,13 @@ class ShareSummary:
             )
         first = self.report_sheets[0]
         more = f"等 {len(self.report_sheets)} 张" if len(self.report_sheets) > 1 else ""
+        if self.report_matches == "same" and not self.data_errors:
+            return ""  # the report is the current data's: nothing to warn about
+        if self.report_matches == "changed" and not self.data_errors:
+            return (
+                f"警告：副本中的“{first}”{more}报告工作表与工作簿当前的数据不一致（生成报告后数据被修改过），"
+                "同事会看到与数据不符的数字：请先重新生成报告，再导出共享副本"
+            )
         if self.data_errors:
             return (
                 f"警告：工作簿当前的数据有 {self.data_errors} 处错误，副本中的“{first}”{more}报告工作表"
@@ -139,7 +152,8 @@ class ShareSummary:
         """What every door says with the copy, in this order: each formula left unfrozen, then
         what the report sheets are (nothing about them when the door has just ``regenerated``
         them from the same data)."""
-        return self.kept_lines() + ([] if regenerated else [self.report_note()])
+        note = "" if regenerated else self.report_note()
+        return self.kept_lines() + ([note] if note else [])
 
 
 def _has_result(cell: str) -> bool:
@@ -406,7 +420,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         names = [sheet.name for sheet in pkg.sheets]
         generated = marked_sheets(pkg.workbook, names)[0]
         report_sheets = tuple(name for name in names if name in generated)
-        data_errors = _data_errors(source) if report_sheets else 0
+        data_errors, matches = _against_data(source, report_sheets) if report_sheets else (0, "")
         share = _Share(pkg, source)
         vba = share.drop_vba()
         removed: list[str] = []
@@ -447,14 +461,29 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         kept,
         report_sheets,
         data_errors,
+        matches,
     )
 
 
-def _data_errors(source: Path) -> int:
-    """How many errors the workbook's data have now (1 when they cannot be read at all)."""
+def _against_data(source: Path, report_sheets: Sequence[str]) -> tuple[int, str]:
+    """How many errors the workbook's data have now (1 when they cannot be read at all), and
+    whether the report's 数据校验码 is theirs ("same"/"changed"; "" without a code)."""
     from .headless import evaluate_file  # the reader and core: only when there is a report
+    from .report.digest import data_digest, written_digest
 
     try:
-        return len(evaluate_file(source).findings.errors)
+        ev = evaluate_file(source)
     except AddinError:
-        return 1
+        return 1, ""
+    checks = [name for name in report_sheets if name.startswith(CHECKS_SHEET)]
+    if not checks:
+        return len(ev.findings.errors), ""
+    try:
+        with python_calamine.CalamineWorkbook.from_path(str(source)) as book:
+            rows = book.get_sheet_by_name(checks[0]).to_python()
+    except Exception:
+        return len(ev.findings.errors), ""
+    written = written_digest(cell for row in rows for cell in row)
+    if written is None:
+        return len(ev.findings.errors), ""
+    return len(ev.findings.errors), "same" if written == data_digest(ev) else "changed"

@@ -395,8 +395,10 @@ def _chart_data(layout: SheetLayout, ev: Evaluation, top: int) -> tuple[tuple[in
 def report_layouts(ev: Evaluation, notes: Sequence[str] = ()) -> list[SheetLayout]:
     """Every sheet the report writers put into the workbook, in order; the web door previews
     the same list, so a sheet added here shows in every door: 自评报告, 校验结果 (with
-    ``notes``, what the run did to the workbook's sheets, below the findings), and with
+    ``notes``, what the run did to the workbook's sheets, below the findings, and the code of
+    the data the report was computed from, ``report.digest``), and with
     projects 项目自评汇总 and one 项目自评-<序号> per project."""
+    from .digest import digest_note
     from .project_content import project_layouts  # it builds on this module's value cells
 
-    return [report_layout(ev), checks_layout(ev.findings, notes), *project_layouts(ev)]
+    return [report_layout(ev), checks_layout(ev.findings, [*notes, digest_note(ev)]), *project_layouts(ev)]

@@ -91,7 +91,7 @@ def test_copies_survive_a_rerun_and_only_our_stale_sheets_go(
     assert "工作表“自评报告 (2)”“项目自评-2 (2)”“2024年项目汇总”是本工具所生成工作表的副本或已改名" in out
     checks = openpyxl.load_workbook(tmp_path / "again.xlsx")["校验结果"]
     notes = [row[2] for row in checks.iter_rows(values_only=True) if row[0] == "说明"]
-    assert len(notes) == 3
+    assert len(notes) == 4 and notes[3].startswith("数据校验码：")  # the data's code last (report.digest)
     assert notes[0].startswith("本工具生成的工作表：“自评报告”“校验结果”“项目自评汇总”“项目自评-1”；")
     assert "“项目自评-2”“项目自评-3”" in notes[1] and "“自评报告 (2)”" in notes[2]
 

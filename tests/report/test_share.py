@@ -124,8 +124,42 @@ def test_the_share_says_its_report_sheets_are_the_last_generated(example_copy: P
     generate(example_copy, generated)
     summary = share_copy(generated, tmp_path / "copy.xlsx")
     assert summary.report_sheets[:2] == ("自评报告", "校验结果") and len(summary.report_sheets) == 6
-    assert "最近一次生成报告时的结果" in summary.report_note() and "重新生成报告" in summary.report_note()
-    assert summary.warnings() == [summary.report_note()] and summary.warnings(regenerated=True) == []
+    # Its 校验结果 carries the code of the data the report came from, and they have not changed.
+    assert summary.report_matches == "same" and summary.warnings() == [] and summary.warnings(regenerated=True) == []
+
+
+def _edited(path: Path, target: Path, sheet: str, cell: str, value: object) -> Path:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    book[sheet][cell] = value
+    book.save(target)
+    return target
+
+
+def test_a_report_whose_data_changed_since_is_named_as_not_theirs(example_copy: Path, tmp_path: Path) -> None:
+    """Data changed after generate (a valid figure): the copy's report no longer matches them,
+    and the note says so, unlike a fresh copy's; a report of an earlier version (no code) gets
+    the everyday note, which cannot tell."""
+    from addin.report.digest import DIGEST_LABEL
+
+    generated = tmp_path / "generated.xlsm"
+    generate(example_copy, generated)
+    changed = _edited(generated, tmp_path / "changed.xlsm", "预算执行", "E4", 5000)
+    summary = share_copy(changed, tmp_path / "copy.xlsx")
+    assert summary.report_matches == "changed" and summary.data_errors == 0
+    assert summary.warnings() == [summary.report_note()] and "与工作簿当前的数据不一致" in summary.report_note()
+    import openpyxl
+
+    book = openpyxl.load_workbook(generated, keep_vba=True)
+    checks = book["校验结果"]
+    for row in checks.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and DIGEST_LABEL in cell.value:
+                cell.value = "说明"
+    book.save(tmp_path / "older.xlsm")
+    older = share_copy(tmp_path / "older.xlsm", tmp_path / "older.xlsx")
+    assert older.report_matches == "" and "最近一次生成报告时的结果" in older.report_note()
 
 
 def test_a_report_beside_data_with_errors_is_said_not_to_be_the_datas(example_copy: Path, tmp_path: Path) -> None:

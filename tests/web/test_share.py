@@ -63,7 +63,7 @@ def test_the_api_says_what_the_command_line_says(
     kept = resaved_by_openpyxl(stale, _jx_cells)  # JX formulas saved without a result, some not computable
     for source, expected in (
         (example_path, "副本中没有报告工作表"),
-        (stale, "最近一次生成报告时的结果"),
+        (stale, "与工作簿当前的数据不一致"),
         (kept, "JX 公式没有保存的计算结果"),
     ):
         with source.open("rb") as stream:
@@ -100,7 +100,7 @@ def test_the_page_shows_the_warnings_with_the_download_and_offers_to_regenerate(
     assert got.value.suggested_filename == "stale-共享副本.xlsx"
     notes = page.locator("#share-notes")
     notes.wait_for()
-    assert "“自评报告”等 6 张报告工作表是最近一次生成报告时的结果" in notes.inner_text()
+    assert "“自评报告”等 6 张报告工作表与工作簿当前的数据不一致" in notes.inner_text()
     assert "1 条提示" in page.inner_text("#status")
 
     with page.expect_download() as got:
