@@ -126,7 +126,7 @@ class ShareSummary:
             return ""  # the report is the current data's: nothing to warn about
         if self.report_matches == "changed" and not self.data_errors:
             return (
-                f"警告：副本中的“{first}”{more}报告工作表与工作簿当前的数据不一致（生成报告后数据被修改过），"
+                f"警告：副本中的“{first}”{more}报告工作表与工作簿当前的数据不一致（如生成报告后修改过数据），"
                 "同事会看到与数据不符的数字：请先重新生成报告，再导出共享副本"
             )
         if self.data_errors:
