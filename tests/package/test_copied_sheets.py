@@ -14,7 +14,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-import xlwings as xw
 from openpyxl.workbook.defined_name import DefinedName
 
 from addin import buttons
@@ -24,8 +23,7 @@ from addin.headless import generate
 from addin.report.ownership import marker_name, owned_sheets, plan_sheets
 from addin.workbook.builder import BuildOptions, build_workbook
 
-from ..excel.payload import payload
-from ..excel.replay import Replay
+from ..excel.doors import run_button
 from ..libreoffice import copy_sheet
 
 ARCHIVE = "【存档】"
@@ -174,16 +172,8 @@ def test_ownership_needs_the_marker_of_the_sheets_own_name() -> None:
     assert plan.replaced == ["自评报告"] and plan.stale == []
 
 
-def _run_button(entry: Any, path: Path) -> tuple[Replay, list[dict[str, Any]]]:
-    data = payload(path)
-    book = xw.Book(json=copy.deepcopy(data))
-    entry(book)
-    actions: list[dict[str, Any]] = book.json()["actions"]
-    return Replay.of(data, actions), actions
-
-
 def test_the_excel_door_keeps_the_copies_and_names_what_it_did(copied: Path) -> None:
-    replay, actions = _run_button(buttons.generate_report, copied)
+    replay, actions = run_button(buttons.generate_report, copied)
     for new_name in COPIES.values():
         assert new_name not in replay.touched, new_name  # not one action on the clerk's copies
     written = [a["args"][1] for a in actions if a["func"] == "addSheet"]

@@ -13,7 +13,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-import xlwings as xw
 
 from addin import buttons
 from addin.example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
@@ -21,8 +20,7 @@ from addin.headless import generate
 from addin.report.ownership import marker_name, plan_sheets
 from addin.workbook.builder import BuildOptions, build_workbook
 
-from ..excel.payload import payload
-from ..excel.replay import Replay
+from ..excel.doors import run_button
 from ..libreoffice import convert, require
 
 CLERKS = {  # the clerk's own sheets, by name: what each holds
@@ -138,18 +136,10 @@ def test_the_plan_is_case_blind_and_never_reuses_a_clerks_name() -> None:
     assert plan.stale == [] and plan.displaced == [("项目自评-1", "项目自评-1 (3)")]
 
 
-def _run_button(entry: Any, path: Path) -> tuple[Replay, list[dict[str, Any]]]:
-    data = payload(path)
-    book = xw.Book(json=copy.deepcopy(data))
-    entry(book)
-    actions: list[dict[str, Any]] = book.json()["actions"]
-    return Replay.of(data, actions), actions
-
-
 @pytest.mark.parametrize("entry", [buttons.generate_report, buttons.check_inputs])
 def test_the_excel_door_keeps_the_clerks_sheets_too(tmp_path: Path, entry: Any) -> None:
     source = _with_clerks_sheets(_example(tmp_path / "book.xlsx"))
-    replay, actions = _run_button(entry, source)
+    replay, actions = run_button(entry, source)
     for name in CLERKS:
         assert name not in replay.touched, name  # not one action on the clerk's sheets
     written = [a["args"][1] for a in actions if a["func"] == "addSheet"]
@@ -164,7 +154,7 @@ def test_the_excel_door_keeps_the_clerks_sheets_too(tmp_path: Path, entry: Any) 
 def test_the_excel_door_replaces_the_sheets_the_headless_door_marked(tmp_path: Path) -> None:
     first = tmp_path / "first.xlsx"
     generate(_with_clerks_sheets(_example(tmp_path / "book.xlsx"), {"项目自评-9": "手工"}), first)
-    replay, actions = _run_button(buttons.generate_report, first)
+    replay, actions = run_button(buttons.generate_report, first)
     assert "项目自评-9" not in replay.touched
     written = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert written == ["自评报告", "校验结果", "项目自评汇总", "项目自评-1", "项目自评-2", "项目自评-3"]
