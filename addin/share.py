@@ -122,18 +122,18 @@ class ShareSummary:
             )
         first = self.report_sheets[0]
         more = f"等 {len(self.report_sheets)} 张" if len(self.report_sheets) > 1 else ""
-        if self.report_matches == "same" and not self.data_errors:
-            return ""  # the report is the current data's: nothing to warn about
-        if self.report_matches == "changed" and not self.data_errors:
-            return (
-                f"警告：副本中的“{first}”{more}报告工作表与工作簿当前的数据不一致（如生成报告后修改过数据），"
-                "同事会看到与数据不符的数字：请先重新生成报告，再导出共享副本"
-            )
         if self.data_errors:
             return (
                 f"警告：工作簿当前的数据有 {self.data_errors} 处错误，副本中的“{first}”{more}报告工作表"
                 "不是按当前数据生成的，其中的数字可能与同事看到的数据不一致：请先改正错误（运行“校验数据”查看）"
                 "并重新生成报告，再导出共享副本"
+            )
+        if self.report_matches == "same":
+            return ""  # the report is the current data's: nothing to warn about
+        if self.report_matches == "changed":
+            return (
+                f"警告：副本中的“{first}”{more}报告工作表与工作簿当前的数据不一致（如生成报告后修改过数据），"
+                "同事会看到与数据不符的数字：请先重新生成报告，再导出共享副本"
             )
         return (
             f"注意：副本中的“{first}”{more}报告工作表是最近一次生成报告时的结果，导出共享副本不会重新计算："
@@ -469,21 +469,30 @@ def _against_data(source: Path, report_sheets: Sequence[str]) -> tuple[int, str]
     """How many errors the workbook's data have now (1 when they cannot be read at all), and
     whether the report's 数据校验码 is theirs ("same"/"changed"; "" without a code)."""
     from .headless import evaluate_file  # the reader and core: only when there is a report
-    from .report.digest import data_digest, written_digest
+    from .report.digest import data_digest
 
     try:
         ev = evaluate_file(source)
     except AddinError:
         return 1, ""
-    checks = [name for name in report_sheets if name.startswith(CHECKS_SHEET)]
+    errors = len(ev.findings.errors)
+    if errors:  # no report comes from data with errors: its code need not be read
+        return errors, ""
+    written = _written_code(source, [name for name in report_sheets if name.startswith(CHECKS_SHEET)])
+    if written is None:
+        return 0, ""
+    return 0, "same" if written == data_digest(ev) else "changed"
+
+
+def _written_code(source: Path, checks: Sequence[str]) -> str | None:
+    """The 数据校验码 on the first of our 校验结果 sheets, None without one (or the sheet)."""
+    from .report.digest import written_digest
+
     if not checks:
-        return len(ev.findings.errors), ""
+        return None
     try:
         with python_calamine.CalamineWorkbook.from_path(str(source)) as book:
             rows = book.get_sheet_by_name(checks[0]).to_python()
-    except Exception:
-        return len(ev.findings.errors), ""
-    written = written_digest(cell for row in rows for cell in row)
-    if written is None:
-        return len(ev.findings.errors), ""
-    return len(ev.findings.errors), "same" if written == data_digest(ev) else "changed"
+    except Exception:  # an unreadable sheet of ours: no code, the plain note
+        return None
+    return written_digest(cell for row in rows for cell in row)
