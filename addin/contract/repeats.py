@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core.findings import Findings
 from ..core.model import column_letter
+from .labels import is_blank
 
 __all__ = ["COUNTED_TABLES", "IDENTIFIED_BY", "PROBES", "RepeatedRows", "repeated_identifiers"]
 
@@ -96,7 +97,7 @@ class RepeatedRows:
             if earlier == r:
                 return False
         ident = self.identifier
-        if ident is not None and ident >= 0 and (ident >= len(row) or _blank(row[ident])):
+        if ident is not None and ident >= 0 and (ident >= len(row) or is_blank(row[ident])):
             ident = None
         if ident is None:
             self._alike.append((earlier, r))
@@ -123,10 +124,6 @@ class RepeatedRows:
             f"如为重复粘贴，请删除重复的行；建议填写合同编号",
             f"{self.sheet}!{self.span.format(first)}",
         )
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def repeated_identifiers(
