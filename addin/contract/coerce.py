@@ -269,10 +269,8 @@ class Coercer:
                 return None, text
             if not text or text in DASHES:
                 return None, text
-            bound = split_bound(clean_text(text))
-            if bound.contradicts:  # "≥96%以下": no number until the clerk says which bound
-                return None, text
-            parsed = parse_number_text(bound.rest)
+            bare = split_bound(clean_text(text)).rest
+            parsed = parse_number_text(bare)
             if parsed is not None and parsed[1] in ("", "%"):
                 number = parsed[0] / _HUNDRED if parsed[1] == "%" else parsed[0]
                 return number, text
