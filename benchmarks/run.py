@@ -34,14 +34,17 @@ FLOOR = "import pandas as pd, sys; pd.read_excel(sys.argv[1], sheet_name={sheets
 
 
 def run_process(args: list[str]) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KiB) of one whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{args} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return elapsed, usage.ru_maxrss
+    """Wall time (s) and peak RSS (KiB) of one whole process, started from a small launcher.
+
+    Started straight from this process, the child would report this process's own peak (Linux
+    keeps it across fork and exec): see tests/peak_rss.py.
+    """
+    from tests.peak_rss import measure
+
+    run = measure(args, timeout=3600)
+    if run.returncode not in (0, 1):
+        raise RuntimeError(f"{args} failed: {run.stderr.decode(errors='replace')}")
+    return run.seconds, run.peak_kib
 
 
 def median_of(args: list[str], runs: int) -> tuple[float, int]:

@@ -23,6 +23,7 @@ from addin.core import Evaluation
 from addin.errors import DataErrors, UnusableInput
 from addin.headless import evaluate_file, generate
 from tests.libreoffice import require
+from tests.peak_rss import measure
 
 CASES = Path(__file__).resolve().parents[3] / "shared" / "cases" / "real-input"
 Tables = dict[str, list[list[Any]]]
@@ -124,26 +125,12 @@ def test_rule_bounds_typed_as_points(edited: Callable[..., Path], example_tables
 INPUT_SHEETS = ("基本信息", "预算执行", "采购合同", "采购汇总", "绩效指标", "计分规则", "文字材料")
 
 
-# Started from a small Python process: a child forked from the test process itself would count
-# the test process's own memory in its peak RSS (Linux keeps the peak across exec).
-_MEASURE = """
-import os, subprocess, sys
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-out = process.stdout.read()
-_, status, usage = os.wait4(process.pid, 0)
-sys.stderr.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
-sys.stdout.buffer.write(out)
-"""
-
-
 def summary_json_and_peak_rss(path: Path) -> tuple[dict[str, Any], float]:
     """``summary --json`` of ``path`` in its own process (exit 0 asserted), and its peak RSS in MiB."""
-    command = [sys.executable, "-m", "addin", "summary", "--json", str(path)]
-    result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, check=True)
-    code, peak_kib = result.stderr.decode().split()
-    assert code == "0"
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data, int(peak_kib) / 1024
+    run = measure([sys.executable, "-m", "addin", "summary", "--json", str(path)])
+    assert run.returncode == 0, run.stderr.decode()
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data, run.peak_mib
 
 
 def test_stray_cell_at_xfd1048576_on_every_input_sheet_costs_what_the_data_cost(
