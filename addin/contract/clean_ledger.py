@@ -35,6 +35,7 @@ _SIZES = frozenset(schema.SIZES)
 _FIRST_CHAR = itemgetter(slice(0, 1))
 _NOT_NEGATIVE = (0.0).__le__  # False for a negative number and for NaN
 _INFINITY = float("inf")
+_DATE_TYPES = frozenset({dt.date, dt.datetime, type(None)})
 
 
 def clean_ledger(table: ContractTable) -> ContractLedger | None:
@@ -58,7 +59,7 @@ def clean_ledger(table: ContractTable) -> ContractLedger | None:
         or not columns.distinct(index["采购类别"]) <= _CATEGORIES
         or not columns.distinct(index["供应商规模"]) <= _SIZES
         or not all(type(u) is str and u.strip() and u == u.strip() and "(" not in u for u in unit)
-        or (i_date is not None and not all(is_blank(v) or isinstance(v, dt.date) for v in columns.distinct(i_date)))
+        or (i_date is not None and not _dates_or_blank(columns, i_date))
         or (i_number is not None and columns.types(i_number) != {str})  # else read by Coercer.text
         or not _ordinary_rows(table, columns)
     ):
@@ -72,6 +73,13 @@ def clean_ledger(table: ContractTable) -> ContractLedger | None:
         columns[index["供应商规模"]],
         list(range(raw.first_row, raw.first_row + n)),
     )
+
+
+def _dates_or_blank(columns: _Columns, i: int) -> bool:
+    """Whether each 签订日期 is a date or blank (as the row-wise fast path asks)."""
+    if columns.types(i) <= _DATE_TYPES:
+        return True
+    return all(is_blank(v) or isinstance(v, dt.date) for v in columns.distinct(i))
 
 
 class _Columns:
@@ -97,9 +105,16 @@ class _Columns:
             values = self._distinct[i] = set(self[i])
         return values
 
-    def values(self, i: int) -> set[Any] | list[Any]:
-        """The column's set when already taken, else the column itself (for ``in``)."""
-        return self._distinct.get(i) or self[i]
+    def may_hold(self, i: int, value: str) -> bool:
+        """Whether text ``value`` is in column ``i``: a set already taken answers in one lookup,
+        known types without text answer no; else the list is scanned (no hashing)."""
+        distinct = self._distinct.get(i)
+        if distinct is not None:
+            return value in distinct
+        types = self._types.get(i)
+        if types is not None and str not in types:
+            return False
+        return value in self[i]
 
     def types(self, i: int) -> set[type]:
         kinds = self._types.get(i)
@@ -114,11 +129,9 @@ def _ordinary_rows(table: ContractTable, columns: _Columns) -> bool:
     other sample-label column opens no sample label, and no two rows share their repeat key."""
     if columns.types(0) != {str} or not SPECIAL_FIRST.isdisjoint(map(_FIRST_CHAR, columns[0])):
         return False
-    # A cell equal to the mark: only a column holding text can have it. A set already taken
-    # answers in one lookup; otherwise the list is scanned (no hashing).
-    for i in range(columns.width):
-        if str in columns.types(i) and SAMPLE_MARK in columns.values(i):
-            return False
+    # A cell equal to the mark.
+    if any(columns.may_hold(i, SAMPLE_MARK) for i in range(columns.width)):
+        return False
     a, b = table.sample_columns
     other = b if b else a  # as ContractTable.rows picks it
     labels = [v for v in columns.distinct(other) if type(v) is str]
@@ -134,10 +147,11 @@ def _ordinary_rows(table: ContractTable, columns: _Columns) -> bool:
 
 
 def _amounts(values: Sequence[float]) -> list[Decimal]:
-    """``shown_decimal`` of each amount. Its common case, one Decimal of the repr, holds for
+    """``shown_decimal`` of each amount. Its common case, the Decimal of the repr, holds for
     every value when each repr has at most 15 significant digits and no exponent (repr writes
-    one below 1e-4 and from 1e16): tested on the whole column, in C."""
+    one below 1e-4 and from 1e16): tested on the whole column, in C. (Converting once per
+    distinct amount measured no faster: a float's hash is not cached.)"""
     texts = list(map(repr, values))
-    if max(values) < 1e16 and min(filter(None, values), default=1.0) >= 1e-4 and max(map(len, texts)) <= 16:
+    if max(map(len, texts)) <= 16 and max(values) < 1e16 and min(filter(None, values), default=1.0) >= 1e-4:
         return list(map(Decimal, texts))
     return [shown_decimal(v) for v in values]
