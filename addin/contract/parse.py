@@ -146,9 +146,6 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     return ledger
 
 
-_INFINITY = float("inf")  # an infinite amount (a damaged file) is read through Cells: an error
-
-
 def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
     """The ledger read row by row: rows that are not plain contracts (合计, 小计, sub-items,
     cells in doubt) are read through ``Cells`` with their findings, 小计 and 合计 rows checked."""
@@ -169,6 +166,7 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    ceiling = float(coercer.amount_ceiling)  # beyond it (or infinite): read through Cells, an error
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -180,7 +178,7 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
         size = row[i_size]
         if (
             type(amount) is float
-            and 0 <= amount < _INFINITY
+            and 0 <= amount < ceiling
             and r not in percent_rows
             and category in category_choices
             and size in size_choices

@@ -490,6 +490,10 @@ class Cells:
                 return None
             if kind is Kind.AMOUNT and number < 0:
                 return self._checked_amount(value, name)
+            if kind is Kind.AMOUNT and abs(number) >= self.coercer.amount_ceiling:
+                self.coercer.bounded_amount(number, self.where(name), name)
+                self.ok = False
+                return None
             return number
         if is_blank(value):
             self._blank_required(name)

@@ -117,6 +117,40 @@ def test_rows_typed_below_a_table_are_an_error_naming_them(edited: Callable[...,
     assert_nothing_written(path, tmp_path)
 
 
+@pytest.mark.parametrize("gap", [2, 5, 40])
+def test_a_data_row_below_blank_rows_is_an_error_however_far(
+    edited: Callable[..., Path], tmp_path: Path, gap: int
+) -> None:
+    budget_row, contract_row = 7 + gap + 1, 12 + gap + 1  # tables end at rows 7 and 12
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["预算执行"]
+        for col, value in zip("ABCDEF", ["广州市友城服务中心", "二级", 100, 120, 110, 111], strict=True):
+            ws[f"{col}{budget_row}"] = value
+        contracts = wb["采购合同"]
+        for col, value in zip("ABCDE", ["GZWB-2023-010", "办本级", "服务", 300, "大型"], strict=True):
+            contracts[f"{col}{contract_row}"] = value
+
+    path = edited(edit)
+    ev = evaluate_file(path)
+    assert set(errors(ev)) == {
+        ("input_rows_outside_table", f"预算执行!A{budget_row}:G{budget_row}"),
+        ("input_rows_outside_table", f"采购合同!A{contract_row}:G{contract_row}"),
+    }
+    assert ev.as_json()["budget"]["total"] is None
+    assert_nothing_written(path, tmp_path)
+
+
+def test_a_lone_note_a_number_or_a_contact_line_far_below_is_no_data(edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["预算执行"]
+        ws["A12"] = "数据来源：部门决算"
+        ws["C15"] = 9647.82  # a lone figure the clerk keeps beside the table
+        ws["A18"], ws["B18"] = "联系电话", 13800000000
+
+    assert_reference(evaluate_file(edited(edit)))
+
+
 def test_a_total_row_or_a_footer_below_a_table_is_no_error(edited: Callable[..., Path]) -> None:
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["预算执行"]

@@ -482,7 +482,7 @@ def test_batch_worker_that_dies_or_hangs_costs_only_its_file(
     hangs = edited(name="hangs.xlsx")
     real = batch._one
 
-    def worker(path: str) -> batch.DepartmentRow:
+    def worker(path: str, tracebacks: bool = True) -> batch.DepartmentRow:
         # Workers are forked, so they run this: a native crash and a hang, as a process would.
         if path.endswith("dies.xlsx"):
             # Die as a native crash does (SIGABRT), but without the "Fatal Python error" report
@@ -492,7 +492,7 @@ def test_batch_worker_that_dies_or_hangs_costs_only_its_file(
             os.abort()
         if path.endswith("hangs.xlsx"):
             time.sleep(60)
-        return real(path)
+        return real(path, tracebacks)
 
     monkeypatch.setattr(batch, "_one", worker)
     start = time.monotonic()
