@@ -552,7 +552,8 @@ class Cells:
             if error is None:
                 return None, ""
         got = self.coercer.value(value, self.where(name), name, error)
-        if error is not None or (isinstance(value, str) and value.strip() in EXCEL_ERRORS):
+        unreadable = type(value) is float and got[0] is None  # NaN or infinity: said at the cell
+        if error is not None or unreadable or (isinstance(value, str) and value.strip() in EXCEL_ERRORS):
             self.ok = False
         return got
 

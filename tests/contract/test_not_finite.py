@@ -66,6 +66,8 @@ def test_a_non_finite_number_is_an_error_at_its_cell(part: str, token: bytes, ma
     # Each sheet names its cells (评价年度 is refused as a year instead).
     assert located or part == "sheet1", [f.message for f in ev.findings if f.severity == "error"]
     assert located <= {f"{SHEETS[part]}!{cell}" for cell in cells}
+    for where in located:  # said once: no second error ("实际值为空") at the same cell
+        assert [f.location for f in ev.findings.errors].count(where) == 1, where
 
 
 def test_the_cli_says_where_and_exits_1_without_writing(make_workbook: Make) -> None:
