@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -123,6 +124,19 @@ class Coercer:
         self.amount_unit = amount_unit
 
     # -- shared failures -------------------------------------------------------------------
+    def cell_number(self, value: float | int, where: str, column: str) -> Decimal | None:
+        """The Decimal of a number cell; None, with an error at ``where``, for a value no cell
+        can hold (NaN or infinity: Excel never saves them, a damaged or generated file can, and
+        python-calamine reads "NaN" or "1e999" in a <v> element as such a float)."""
+        if type(value) is float and not math.isfinite(value):
+            self.findings.error(
+                "input_not_finite",
+                f"{column}的数值无效（文件中存为“{value}”，Excel 无法表示）：请在 Excel 或 WPS 中重新输入该单元格",
+                where,
+            )
+            return None
+        return to_decimal(value)
+
     def _error_value(self, error: str, where: str, column: str) -> None:
         self.findings.error(
             "input_error_value",
@@ -184,7 +198,7 @@ class Coercer:
     def _number(self, value: Raw, where: str, column: str, error: str | None, *, kind: str) -> Decimal | None:
         amount = kind == "amount"
         if type(value) is float or type(value) is int:
-            return to_decimal(value)
+            return self.cell_number(value, where, column)
         if error is not None:
             self._error_value(error, where, column)
             return None
@@ -258,7 +272,8 @@ class Coercer:
     def value(self, value: Raw, where: str, column: str, error: str | None = None) -> tuple[Decimal | None, str]:
         """目标值/实际值: a number when it reads as one ("≥95%" → 0.95), otherwise text."""
         if type(value) is float or type(value) is int:
-            return to_decimal(value), _show(value)
+            number = self.cell_number(value, where, column)
+            return number, _show(value) if number is not None else ""
         if error is not None:
             self._error_value(error, where, column)
             return None, error

@@ -8,6 +8,7 @@ later cell naming the earlier one (which of the two the clerk meant decides a fi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -174,7 +175,7 @@ def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: 
     value, where = items.get("评价年度", (None, locations.get("评价年度", header)))
     where = where or header
     parsed = None
-    if type(value) is float or type(value) is int:
+    if (type(value) is float and math.isfinite(value)) or type(value) is int:
         parsed = to_decimal(value)
     elif isinstance(value, str):
         digits = clean_text(value).replace(" ", "").removesuffix("年度").removesuffix("年")

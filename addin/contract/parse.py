@@ -20,6 +20,7 @@ from ..core.model import (
 from ..core.numbers import shown_decimal
 from ..errors import UnusableInput
 from . import schema
+from .clean_ledger import clean_ledger
 from .coerce import Coercer, clean_text
 from .indicators import fill_merged, read_scoring
 from .info import read_info
@@ -134,6 +135,24 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     names = [row[table.index["单位名称"]] for row in table.raw.rows]
     if None in names or "" in names:
         fill_merged(table, ("单位名称",))
+    # Every row plain (the common ledger): read column-wise; else row by row, with findings.
+    ledger = clean_ledger(table)
+    if ledger is None:
+        ledger = _contract_rows(table, coercer)
+    if "合同编号" in table.index:
+        where = table.ref.cell
+        rows = ledger.rows
+        repeated_identifiers(ledger.numbers, lambda i: where("合同编号", rows[i]), "合同编号", "合同", coercer.findings)
+    return ledger
+
+
+_INFINITY = float("inf")  # an infinite amount (a damaged file) is read through Cells: an error
+
+
+def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
+    """The ledger read row by row: rows that are not plain contracts (合计, 小计, sub-items,
+    cells in doubt) are read through ``Cells`` with their findings, 小计 and 合计 rows checked."""
+    groups = SubtotalGroups(table.spec.table, "采购类别")
     numbers: list[str] = []
     units: list[str] = []
     categories: list[str] = []
@@ -150,7 +169,6 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
-    groups = SubtotalGroups(table.spec.table, "采购类别")
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -162,7 +180,7 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         size = row[i_size]
         if (
             type(amount) is float
-            and amount >= 0
+            and 0 <= amount < _INFINITY
             and r not in percent_rows
             and category in category_choices
             and size in size_choices
@@ -213,9 +231,6 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
         _check_declared_total(declared, declared_where, sum(amounts, Decimal(0)), coercer)
     groups.units, groups.rows, groups.kinds = units, rows, categories
     groups.check(coercer.findings, table.raw.sheet, lambda column: amounts)
-    if i_number is not None:
-        where = table.ref.cell
-        repeated_identifiers(numbers, lambda i: where("合同编号", rows[i]), "合同编号", "合同", coercer.findings)
     return ContractLedger(table.ref, numbers, units, categories, amounts, sizes, rows)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from ..core.findings import REMEDY_RECALC, Findings
 from ..core.model import RowRef, TableRef, column_letter
-from ..core.numbers import to_decimal
 from ..errors import UnusableInput
 from .coerce import DASHES, EXCEL_ERRORS, Coercer, visible
 from .headers import match_header, sub_header_row
@@ -25,7 +24,7 @@ from .repeats import COUNTED_TABLES, IDENTIFIED_BY, PROBES, RepeatedRows
 from .scaled_formats import report_scaled
 from .schema import Column, Kind
 
-__all__ = ["SAMPLE_MARK", "Cells", "ContractTable", "is_blank", "is_total_label"]
+__all__ = ["SAMPLE_FIRST", "SAMPLE_MARK", "SPECIAL_FIRST", "Cells", "ContractTable", "is_blank", "is_total_label"]
 
 _NOTE_COLUMNS = frozenset({"备注", "偏差原因"})  # free text that feeds no figure
 # Names that tie rows of several tables together (a project's funds and indicators, a unit's
@@ -39,10 +38,10 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 _KINDS = {Kind.AMOUNT: "amount", Kind.POINTS: "points", Kind.RATIO: "ratio", Kind.NUMBER: "number"}
 # A percent number format on these is the clerk's percentage, which they cannot hold.
 _NO_PERCENT = frozenset({Kind.AMOUNT, Kind.POINTS})
-_SAMPLE_FIRST = frozenset("示（(")
+SAMPLE_FIRST = frozenset("示（(")
 # First characters of a cell that may open a footer line, a sample label or a blank row: a
 # row whose first cell starts otherwise is an ordinary data row.
-_SPECIAL_FIRST = frozenset(["", *"示（(填制编审复经联负单财分部注附说备数资报 \t\u3000\u00a0\u200b\ufeff"])
+SPECIAL_FIRST = frozenset(["", *"示（(填制编审复经联负单财分部注附说备数资报 \t\u3000\u00a0\u200b\ufeff"])
 
 
 def _ranges(cells: Sequence[tuple[int, int]]) -> list[str]:
@@ -291,7 +290,7 @@ class ContractTable:
             last -= 1
         first = self.raw.first_row
         footers = [first + i for i in range(last + 1, len(rows)) if footer_text(rows[i]) is not None]
-        a, b = self._sample_columns
+        a, b = self.sample_columns
         other = b if b else a  # the first cell is checked anyway: the other label column
         for i in range(last + 1):
             row = rows[i]
@@ -300,9 +299,9 @@ class ContractTable:
             if (
                 row
                 and type(head := row[0]) is str
-                and head[:1] not in _SPECIAL_FIRST
+                and head[:1] not in SPECIAL_FIRST
                 and SAMPLE_MARK not in row
-                and (type(label := row[other]) is not str or label[:1] not in _SAMPLE_FIRST)
+                and (type(label := row[other]) is not str or label[:1] not in SAMPLE_FIRST)
             ):
                 if (
                     seen is None
@@ -351,11 +350,7 @@ class ContractTable:
     def _repeats(self, what: str) -> RepeatedRows:
         """The repeated-row check of this table, keyed first on its probe cells (``PROBES``)."""
         raw = self.raw
-        probe: tuple[int, ...] = ()
-        for names in PROBES.get(self.spec.table, ()):
-            if all(n in self.index for n in names):
-                probe = tuple(self.index[n] for n in names)
-                break
+        probe = self.repeat_probe
         named = IDENTIFIED_BY.get(self.spec.table)
         identifier = -1 if named is None else self.index.get(named)
         return RepeatedRows(
@@ -369,6 +364,15 @@ class ContractTable:
             identifier,
         )
 
+    @property
+    def repeat_probe(self) -> tuple[int, ...]:
+        """Positions of the cells a row is first compared on for repeats (``repeats.PROBES``);
+        () when the table has none of the probe sets: rows are then compared whole."""
+        for names in PROBES.get(self.spec.table, ()):
+            if all(n in self.index for n in names):
+                return tuple(self.index[n] for n in names)
+        return ()
+
     def _report_footers(self, footers: list[int]) -> None:
         raw = self.raw
         texts = [footer_text(raw.rows[r - raw.first_row]) or "" for r in footers[:2]]
@@ -381,7 +385,7 @@ class ContractTable:
         )
 
     @property
-    def _sample_columns(self) -> tuple[int, int]:
+    def sample_columns(self) -> tuple[int, int]:
         """Positions of the (up to two) columns where the template writes its sample labels."""
         wanted = [self.index[n] for n in SAMPLE_COLUMNS.get(self.spec.table, ()) if n in self.index]
         if not wanted:
@@ -475,7 +479,10 @@ class Cells:
     def number(self, name: str) -> Decimal | None:
         value = self.raw(name)
         if type(value) is float or type(value) is int:
-            number = to_decimal(value)
+            number = self.coercer.cell_number(value, self.where(name), name)
+            if number is None:
+                self.ok = False
+                return None
             kind = self.table.column(name).kind
             if kind in _NO_PERCENT and self._percent_format(name):
                 self.coercer.percent_shown(number, self.where(name), name, _KINDS[kind])

@@ -4,6 +4,7 @@ the clerk is told, at the cell, what is shown and what is computed (one warning 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Set
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ def report_scaled(raw: RawTable, amounts: Set[int], amount_unit: str, findings: 
         if c in amounts and raw.first_row <= r <= last:
             row = raw.rows[r - raw.first_row]
             value = row[c - raw.first_col] if c - raw.first_col < len(row) else None
-            if type(value) in (int, float) and value:
+            if (type(value) is int or (type(value) is float and math.isfinite(value))) and value:
                 found.append((r, c, to_decimal(value), divisor))
     if not found:
         return

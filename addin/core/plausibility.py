@@ -169,9 +169,9 @@ def _reference(budget: BudgetFigures) -> tuple[Decimal, str] | None:
 
 
 def _ledger(ledger: ContractLedger, limit: Decimal, label: str, unit: str, findings: Findings) -> bool:
+    if not len(ledger) or max(ledger.amounts) <= limit:
+        return False  # the common case, settled in C
     over = [i for i, amount in enumerate(ledger.amounts) if amount > limit]
-    if not over:
-        return False
     amounts = list(ledger.amounts)
     # One sort: a ledger of thousands with many contracts above the limit stays linear-ish.
     order = sorted(range(len(amounts)), key=amounts.__getitem__)
