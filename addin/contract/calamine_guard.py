@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import python_calamine as calamine
 
@@ -92,16 +92,36 @@ def calamine_guard(path: Path, what: str) -> Iterator[None]:
             raise error from exc
 
 
+class Handover(Generic[_V]):
+    """A value one thread hands to another once; the taker waits for it. None tells it to stop."""
+
+    def __init__(self) -> None:
+        self._given = threading.Event()
+        self._value: _V | None = None
+
+    def give(self, value: _V | None) -> None:
+        """Hand ``value`` over; later calls change nothing (so a ``finally`` may give None)."""
+        if not self._given.is_set():
+            self._value = value
+            self._given.set()
+
+    def take(self) -> _V | None:
+        self._given.wait()
+        return self._value
+
+
 @contextmanager
-def calamine_thread(work: Callable[[], _T]) -> Iterator[Callable[[], _T]]:
+def calamine_thread(work: Callable[[], _T], handover: Handover[Any] | None = None) -> Iterator[Callable[[], _T]]:
     """Run ``work`` (python-calamine calls, each inside ``calamine_guard``) on a thread of its own
     while the block runs; the block gets a function that waits for ``work`` and returns its result
     or raises what it raised (a panic as the located UnusableInput ``calamine_guard`` made of it).
 
     The block is left only once ``work`` has ended, whatever either raised: what ``work`` read is
-    discarded when the block raises first. File descriptor 2 is held for the whole block (Rust
-    writes a panic's report there from any thread): a panic's report becomes a note on the panic,
-    kept for --debug, even when the panic is discarded; other output is given back afterwards."""
+    discarded when the block raises first, and a ``handover`` that ``work`` waits on is given None
+    (stop) if the block handed nothing, so that wait never hangs. File descriptor 2 is held for
+    the whole block (Rust writes a panic's report there from any thread): a panic's report becomes
+    a note on the panic, kept for --debug, even when the panic is discarded; other output is given
+    back afterwards."""
     outcome: list[tuple[bool, object]] = []
 
     def run() -> None:
@@ -121,31 +141,16 @@ def calamine_thread(work: Callable[[], _T]) -> Iterator[Callable[[], _T]]:
         raise value
 
     with _held_stderr() as panicked:
-        thread.start()
         try:
+            thread.start()
             yield result
         finally:
-            thread.join()
+            if handover is not None:
+                handover.give(None)
+            if thread.ident is not None:  # started
+                thread.join()
             failure = outcome[0][1] if outcome and not outcome[0][0] else None
             if isinstance(failure, BaseException):
                 panic = failure if is_native_panic(failure) else failure.__cause__
                 if panic is not None and is_native_panic(panic):
                     panicked.append(panic)
-
-
-class Handover(Generic[_V]):
-    """A value one thread hands to another once; the taker waits for it. None tells it to stop."""
-
-    def __init__(self) -> None:
-        self._given = threading.Event()
-        self._value: _V | None = None
-
-    def give(self, value: _V | None) -> None:
-        """Hand ``value`` over; later calls change nothing (so a ``finally`` may give None)."""
-        if not self._given.is_set():
-            self._value = value
-            self._given.set()
-
-    def take(self) -> _V | None:
-        self._given.wait()
-        return self._value

@@ -227,14 +227,11 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
     with package:
         with _unreadable(path):
             parts, wanted, located = _plan(package)
-        with calamine_thread(lambda: _read_when_safe(path, located, handover)) as reading:
-            try:
-                with _unreadable(path):
-                    sheets = survey(path, package, wanted)
-                careful = any(info.far or info.refusal is not None for info in sheets.values())
-                handover.give(None if careful else sheets)
-            finally:
-                handover.give(None)  # the survey raised: the reading thread stops
+        with calamine_thread(lambda: _read_when_safe(path, located, handover), handover) as reading:
+            with _unreadable(path):
+                sheets = survey(path, package, wanted)
+            careful = any(info.far or info.refusal is not None for info in sheets.values())
+            handover.give(None if careful else sheets)
             styles = Styles(package)
             with _unreadable(path):
                 for name, info in sheets.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import python_calamine as calamine
 
-from addin.contract.calamine_guard import calamine_guard, calamine_thread
+from addin.contract.calamine_guard import Handover, calamine_guard, calamine_thread
 from addin.errors import UnusableInput, is_native_panic
 from tests.contract.test_degenerate_tables import empty_ledger
 
@@ -65,3 +65,22 @@ def test_other_output_of_the_reading_thread_still_reaches_stderr(capfd: pytest.C
     with calamine_thread(lambda: os.write(2, b"a native library's own line\n")) as reading:
         assert reading() > 0
     assert "a native library's own line" in capfd.readouterr().err
+
+
+def test_a_reading_thread_waiting_for_the_survey_is_stopped_when_the_survey_raises() -> None:
+    handover: Handover[str] = Handover()
+    took: list[str | None] = []
+    left: list[BaseException] = []
+
+    def survey_that_raises() -> None:  # on a thread of the test's own, so a hang fails the test
+        try:
+            with calamine_thread(lambda: took.append(handover.take()), handover):
+                raise KeyError("the survey's own error")
+        except KeyError as exc:
+            left.append(exc)
+
+    caller = threading.Thread(target=survey_that_raises, daemon=True)
+    caller.start()
+    caller.join(timeout=30)
+    assert not caller.is_alive(), "the block never ended: the reading thread waits for ever"
+    assert took == [None] and len(left) == 1
