@@ -188,12 +188,14 @@ class ContractTable:
     def _resolve_headers(self) -> dict[str, int]:
         raw = self.raw
         found: dict[str, list[int]] = {}
+        unknown: list[int] = []  # header cells naming no column of the table
         for i, header in enumerate(raw.headers):
             if is_blank(header):
                 continue
             text = str(header)
             match = match_header(self.spec, text)
             if match is None:
+                unknown.append(i)
                 continue
             found.setdefault(match.column, []).append(i)
             if match.loose:
@@ -220,8 +222,12 @@ class ContractTable:
                 last = max(len(raw.headers) - 1, 0)
                 first, end = column_letter(raw.first_col), column_letter(raw.first_col + last)
                 row = f"{raw.sheet}!{first}{raw.header_row}:{end}{raw.header_row}"
+                # A header the reader could not match is likely the column, typed otherwise
+                # ("全年预算数 单位：万元"): named, so the clerk knows which cell to retype.
+                odd = "、".join(f"{self.header_cell(i)}“{visible(str(raw.headers[i]))}”" for i in unknown[:3])
+                seen = f"（未能识别的表头：{odd}）" if odd else ""
                 raise UnusableInput(
-                    f"{row}：表格 {self.spec.table} 的表头行缺少列“{column.name}”："
+                    f"{row}：表格 {self.spec.table} 的表头行缺少列“{column.name}”{seen}："
                     f"请恢复该列（表头须为：{'、'.join(self.spec.headers)}）"
                 )
         return index

@@ -321,6 +321,13 @@ def test_a_missing_column_is_reported_at_the_header_row(edited: Callable[..., Pa
         evaluate_file(edited(_plain_budget_headers({"D3": "预算"})))
     assert caught.value.message.startswith("预算执行!A3:G3：")
     assert "全年预算数" in caught.value.message
+    assert "未能识别的表头：预算执行!D3“预算”" in caught.value.message  # the cell to retype
+
+
+def test_a_header_with_the_unit_in_words_is_named_as_not_recognised(edited: Callable[..., Path]) -> None:
+    with pytest.raises(UnusableInput) as caught:
+        evaluate_file(edited(_plain_budget_headers({"D3": "全年预算数 单位：万元"})))
+    assert "缺少列“全年预算数”" in caught.value.message and "预算执行!D3“全年预算数 单位：万元”" in caught.value.message
 
 
 # -- smaller -------------------------------------------------------------------------------
