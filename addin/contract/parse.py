@@ -85,6 +85,8 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             level = clean_text(cells.coercer.text(cells.raw("单位级次"))) if "单位级次" in table.index else ""
             groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS), level)
             continue
+        if part_of is None and cells.misplaced_total(("单位名称",)):
+            continue
         name = name if part_of is not None else cells.text("单位名称", _PARTS_ADVICE)
         if is_sub_item(name):
             _sub_item(table, cells.where("单位名称"), name, coercer.findings)
@@ -211,6 +213,8 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
             declared_where = cells_total.where("合同金额")
             continue
         cells = table.cells(r, row, coercer)
+        if cells.misplaced_total(("合同编号", "单位名称")):
+            continue
         unit_text = cells.text("单位名称")
         category_text = cells.choice("采购类别")
         value = cells.number("合同金额")

@@ -426,6 +426,27 @@ class Cells:
     def where(self, name: str) -> str:
         return self.ref.cell(name)
 
+    def misplaced_total(self, labels: Sequence[str]) -> bool:
+        """Whether this row's total label (合计, 总计, …) sits in another column while the
+        ``labels`` columns, where a total row names itself, are blank: one error at that cell
+        (it reads as a total row, not as a 采购类别 or 单位级次 that is no choice), and the
+        row is not read."""
+        if any(not is_blank(self.raw(name)) for name in labels if name in self.table.index):
+            return False
+        for name in self.table.index:
+            value = self.raw(name)
+            if name not in labels and isinstance(value, str) and is_total_label(value):
+                label = next((n for n in labels if n in self.table.index), labels[0])
+                self.coercer.findings.error(
+                    "input_total_misplaced",
+                    f"第 {self.r} 行的“{value.strip()}”写在{name}列，像是合计行：合计行请把“{value.strip()}”"
+                    f"写在{label}列（其余说明列可留空）；如不是合计行，请改正该单元格",
+                    self.where(name),
+                )
+                self.ok = False
+                return True
+        return False
+
     def _error(self, name: str) -> str | None:
         """The error value (#DIV/0!, …) of a cell that reads blank."""
         col = self.table.ref.columns.get(name)

@@ -493,3 +493,22 @@ def test_the_grade_is_judged_on_the_share_of_the_declared_total() -> None:
     assert grade(Decimal("27.60"), Decimal(30)) == "优"  # 92%
     assert grade(Decimal("23.99"), Decimal(30)) == "中"  # 79.97%
     assert grade(Decimal("89.995")) == "优" and grade(Decimal("89.994")) == "良"
+
+
+# -- a 合计 typed in another column -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "where"),
+    [
+        ("tblContracts", [None, None, "合计", 1758.16, None, None, None], "采购合同!C13"),
+        ("tblContracts", ["", "", "总 计", 1758.16, "", None, ""], "采购合同!C13"),
+        ("tblBudget", [None, "合计", 9200, 9647.82, 9326.11, 9360.25, None], "预算执行!B8"),
+    ],
+)
+def test_a_total_typed_in_another_column_is_one_error_at_that_cell(
+    edited: Callable[..., Path], example_tables: Tables, table: str, row: list[Any], where: str
+) -> None:
+    ev = evaluate_file(edited(**{table: [*example_tables[table], row]}))
+    assert errors(ev) == [("input_total_misplaced", where)]
+    assert "像是合计行" in ev.findings.errors[0].message
