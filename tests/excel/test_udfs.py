@@ -151,6 +151,9 @@ def test_every_function_is_listed_with_its_description() -> None:
         "JX_TOTAL_SCORE",
         "JX_GRADE",
         "JX_ROUND",
+        "JX_EXECUTION_RATE",
+        "JX_SPENDING_PROGRESS",
+        "JX_SME_SHARE",
     }
     for function in functions.values():
         assert function["description"] and not function["description"].startswith("Python function")
