@@ -79,22 +79,15 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
     return evaluate(parse_department(_raw(tables), findings), findings)
 
 
-# The quick checks on 使用说明: (label, formula, number format). Their cached values are the
-# formulas' own results over the workbook's tables (jx_values.table_formula_value), so a
-# workbook opened where the add-in is missing still shows what Excel with it would show.
+# The quick checks on 使用说明: (label, formula, number format). Each is the report's own figure
+# of the whole tables (total, 小计 and 其中 rows left out, 执行率口径 followed, the ledger before
+# the summary), as JX_TOTAL_SCORE is. Their cached values are the formulas' own results over the
+# workbook's tables (jx_values.table_formula_value), so a workbook opened where the add-in is
+# missing, and a share copy, show what Excel with it would show.
 QUICK_CHECKS = (
-    ("预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", "0.00%"),
-    ("支出进度", "=JX_EXEC_RATE(tblBudget[支出数],tblBudget[全年预算数])", "0.00%"),
-    (
-        "中小企业合同占比（采购汇总）",
-        # A 合计 row, when there is one, states the totals (often the only SME figure);
-        # summing it with the category rows would count the amounts twice.
-        '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
-        'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
-        'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
-        "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
-        "0.0%",
-    ),
+    ("预算执行率（按执行率口径）", "=JX_EXECUTION_RATE(tblBudget[#All],tblInfo[#All])", "0.00%"),
+    ("支出进度", "=JX_SPENDING_PROGRESS(tblBudget[#All],tblInfo[#All])", "0.00%"),
+    ("中小企业合同占比", "=JX_SME_SHARE(tblContracts[#All],tblProcurement[#All],tblInfo[#All])", "0.0%"),
     (
         "自评总分",
         "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],"
