@@ -13,6 +13,7 @@ from ..contract.schema import ALL_TABLES
 from ..core import Evaluation, Findings, evaluate
 from ..example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from ..jx_values import table_formula_value
+from ..quick_checks import QUICK_CHECKS
 from .builder import BuildOptions, QuickCheck, build_workbook
 from .vba import vba_project_bytes
 
@@ -79,25 +80,10 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
     return evaluate(parse_department(_raw(tables), findings), findings)
 
 
-# The quick checks on 使用说明: (label, formula, number format). Each is the report's own figure
-# of the whole tables (total, 小计 and 其中 rows left out, 执行率口径 followed, the ledger before
-# the summary), as JX_TOTAL_SCORE is. Their cached values are the formulas' own results over the
-# workbook's tables (jx_values.table_formula_value), so a workbook opened where the add-in is
-# missing, and a share copy, show what Excel with it would show.
-QUICK_CHECKS = (
-    ("预算执行率（按执行率口径）", "=JX_EXECUTION_RATE(tblBudget[#All],tblInfo[#All])", "0.00%"),
-    ("支出进度", "=JX_SPENDING_PROGRESS(tblBudget[#All],tblInfo[#All])", "0.00%"),
-    ("中小企业合同占比", "=JX_SME_SHARE(tblContracts[#All],tblProcurement[#All],tblInfo[#All])", "0.0%"),
-    (
-        "自评总分",
-        "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],"
-        "tblProcurement[#All],tblInfo[#All])",
-        "0.00",
-    ),
-)
-
-
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
+    """The quick checks with their cached values: the formulas' own results over the workbook's
+    tables (jx_values.table_formula_value), so a workbook opened where the add-in is missing, and
+    a share copy, show what Excel with it would show."""
     with_headers = {
         spec.table: [list(spec.headers), *(list(r) for r in tables.get(spec.table, ()))] for spec in ALL_TABLES
     }
