@@ -229,7 +229,7 @@ def test_the_figure_functions_say_what_the_report_says_and_name_what_they_need()
     assert call("JX_SPENDING_PROGRESS", budget, info) == 0.9702
     assert call("JX_SME_SHARE", contracts, procurement, info) == 0.667
     assert call("JX_SME_SHARE", "", procurement, info) == 0.667  # the summary alone
-    no_spent = [row[:5] + [""] + row[6:] for row in budget]
+    no_spent = [[*row[:5], "", *row[6:]] for row in budget]
     assert call("JX_SPENDING_PROGRESS", no_spent, info) == "未填报"
     zero = [budget[0], ["某单位", "本级", 0, 0, 0, 0, ""]]
     assert call("JX_EXECUTION_RATE", zero, info) == "-"

@@ -22,7 +22,12 @@ import pytest
 import python_calamine
 
 from addin.cli import main
+from addin.contract import schema
+from addin.example.data import EXAMPLE_NOTE
+from addin.jx_values import table_formula_value
+from addin.quick_checks import current_form, earlier_lines
 from addin.share import share_copy
+from addin.workbook.builder import BuildOptions, QuickCheck, build_workbook
 
 from ..excel.test_udfs import call
 from ..libreoffice import convert, pdf_text
@@ -228,3 +233,78 @@ def test_libreoffice_shows_the_reports_figures_in_the_share_copy(example_path: P
     for figure in ("96.67%", "97.02%", "66.7%"):
         assert figure in text, figure
     assert "33.3%" not in text
+
+
+# 使用说明's quick checks as the template wrote them before they were the report's figures.
+EARLIER_CHECKS = (
+    ("预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", "0.00%"),
+    ("支出进度", "=JX_EXEC_RATE(tblBudget[支出数],tblBudget[全年预算数])", "0.00%"),
+    (
+        "中小企业合同占比（采购汇总）",
+        '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
+        'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
+        'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
+        "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
+        "0.0%",
+    ),
+)
+
+
+def test_an_earlier_templates_quick_checks_are_frozen_to_the_reports_figures(
+    example_tables: dict[str, list[list[Any]]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workbook made from the earlier template, as Excel saved it: its sums of whole columns
+    cached 96.72% / 97.10% with a 小计 row and 33.3% with SME only on a 总计 row. The copy holds
+    the report's 96.67% / 97.02% / 66.7% and says which cells it changed and why."""
+    tables = example_tables
+    tables["tblBudget"].append(["二级单位小计", "二级", 2350, 2432.36, 2357.78, 2370.13, None])
+    tables["tblProcurement"] = [["货物", 213.53], ["工程", 0], ["服务", 1544.63], ["总计", 1758.16, 1172.10, 126.34]]
+    tables["tblContracts"] = []
+    with_headers = {s.table: [list(s.headers), *tables.get(s.table, [])] for s in schema.ALL_TABLES}
+    checks = [QuickCheck(label, f, table_formula_value(f, with_headers), fmt) for label, f, fmt in EARLIER_CHECKS]
+    assert [c.value for c in checks] == [0.9672, 0.971, 0.333]  # what colleagues were sent
+    source = tmp_path / "earlier.xlsm"
+    build_workbook(source, tables, BuildOptions(note=EXAMPLE_NOTE, instructions=True, quick_checks=checks))
+    report = _report(source, capsys)
+    target = tmp_path / "copy.xlsx"
+    assert main(["share", str(source), "-o", str(target)]) == 0
+    out = capsys.readouterr().out
+    cells = {label: cell for cell, label in _labelled(source).items()}
+    frozen = _shown(target)
+    figures = {label: frozen[cells[label]] for label, _, _ in EARLIER_CHECKS}
+    assert figures == {
+        "预算执行率": _expected(report, "预算执行率"),
+        "支出进度": _expected(report, "支出进度"),
+        "中小企业合同占比（采购汇总）": _expected(report, "中小企业合同占比"),
+    }
+    assert list(figures.values()) == [0.9667, 0.9702, 0.667]
+    named = "、".join(f"使用说明!{cells[label]}" for label, _, _ in EARLIER_CHECKS)
+    assert f"注意 {named}：旧版模板的快速核对公式把整列相加（合计、小计、“其中”行也计入）" in out
+
+
+def _labelled(path: Path) -> dict[str, str]:
+    """使用说明's formula cells → the label beside them."""
+    ws = openpyxl.load_workbook(path)["使用说明"]
+    return {
+        row[1].coordinate: row[0].value
+        for row in ws.iter_rows(min_col=2, max_col=3)
+        if isinstance(row[1].value, str) and row[1].value.startswith("=")
+    }
+
+
+def test_an_earlier_quick_check_is_known_as_a_file_stores_it_and_the_rest_is_not() -> None:
+    sme = EARLIER_CHECKS[2][1].replace('"', "&quot;").replace(">", "&gt;").replace("JX_SHARE", "_xludf.jx_share")
+    assert current_form(sme) == "=JX_SME_SHARE(tblContracts[#All],tblProcurement[#All],tblInfo[#All])"
+    assert current_form(" jx_exec_rate( tblBudget[支出数], tblBudget[全年预算数] )") == (
+        "=JX_SPENDING_PROGRESS(tblBudget[#All],tblInfo[#All])"
+    )
+    # A clerk's own sum over other columns, or over cells, is theirs to keep.
+    assert current_form("JX_EXEC_RATE(tblBudget[执行数],tblBudget[年初预算数])") is None
+    assert current_form("JX_EXEC_RATE(预算执行!E4:E7,预算执行!D4:D7)") is None
+    # Not computable (no tblInfo in the workbook): the copy keeps the saved sum, and says so.
+    lines = earlier_lines([("使用说明!C18", "=JX_EXECUTION_RATE(tblBudget[#All],tblInfo[#All])", "没有表格 tblInfo")])
+    assert lines == [
+        "警告 使用说明!C18：旧版模板的快速核对公式把整列相加（合计、小计、“其中”行也计入），其结果可能与报告不同，"
+        "且无法按报告的算法重新计算（没有表格 tblInfo）：请在原工作簿中改用 "
+        "=JX_EXECUTION_RATE(tblBudget[#All],tblInfo[#All]) 后保存，再导出共享副本"
+    ]
