@@ -46,8 +46,9 @@ __all__ = [
 ]
 
 
-def _one(path: str) -> DepartmentRow:
-    """Evaluate one workbook in a worker process; never raises."""
+def _one(path: str, tracebacks: bool = True) -> DepartmentRow:
+    """Evaluate one workbook in a worker process; never raises. ``tracebacks``: an internal
+    error's traceback goes to stderr (the command line asks for it only with --debug)."""
     from .headless import evaluate_file
 
     name = Path(path).name
@@ -61,7 +62,8 @@ def _one(path: str) -> DepartmentRow:
     except BaseException as exc:  # one broken file must not stop the bureau's batch
         if not (isinstance(exc, Exception) or is_native_panic(exc)):
             raise
-        traceback.print_exc(file=sys.stderr)  # for the operator; the clerk reads one Chinese line
+        if tracebacks:
+            traceback.print_exc(file=sys.stderr)  # for the operator; the clerk reads one Chinese line
         return DepartmentRow(name, failure="程序内部错误，未能读取该文件：请把文件发给技术支持")
     d = ev.budget.department
     unit = ev.data.info.amount_unit
@@ -137,10 +139,10 @@ _OTHER_SPREADSHEETS = frozenset({".xlsb", ".ods", *(s for s, kind in OLE_KINDS.i
 FILE_TIME_LIMIT_S = 120.0
 
 
-def _child(path: str, conn: Any) -> None:
+def _child(path: str, conn: Any, tracebacks: bool) -> None:
     """Worker process body: one workbook, the result sent back through the pipe."""
     try:
-        conn.send(_one(path))
+        conn.send(_one(path, tracebacks))
     finally:
         conn.close()
 
@@ -157,11 +159,13 @@ def collect(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     time_limit: float = FILE_TIME_LIMIT_S,
+    tracebacks: bool = False,
 ) -> list[DepartmentRow]:
     """Evaluate every workbook, each in its own process; rows come back in the order of ``paths``.
 
     A worker that dies (a crash in a native library, memory exhausted) or runs past
-    ``time_limit`` seconds costs only its own file, which is listed with a message."""
+    ``time_limit`` seconds costs only its own file, which is listed with a message; with
+    ``tracebacks`` a worker's internal error is also printed to stderr (--debug)."""
     from . import headless  # noqa: F401  (imported before forking, so each child has it)
 
     items = [str(p) for p in paths]
@@ -175,7 +179,7 @@ def collect(
         while pending and len(running) < workers:
             item = pending.pop()
             reader, writer = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(item, writer), daemon=True)
+            process = ctx.Process(target=_child, args=(item, writer, tracebacks), daemon=True)
             process.start()
             writer.close()
             running[reader] = (item, process, time.monotonic() + time_limit)
@@ -223,7 +227,12 @@ class BatchResult:
 
 
 def batch(
-    folder: Path, target: Path, *, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    folder: Path,
+    target: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    tracebacks: bool = False,
 ) -> BatchResult:
     """Evaluate every department workbook of ``folder`` and write the summary to ``target``.
 
@@ -248,7 +257,9 @@ def batch(
     # Rows are named by their path under the folder: two subfolders may each hold a 财政局.xlsx.
     read = [
         replace(row, file=name)
-        for row, (_, name) in zip(collect(paths, workers=workers, progress=progress), chosen, strict=True)
+        for row, (_, name) in zip(
+            collect(paths, workers=workers, progress=progress, tracebacks=tracebacks), chosen, strict=True
+        )
     ]
     # A file passed over is listed like one that could not be read: no department is dropped unnamed.
     passed = [DepartmentRow(name, failure=why) for name, why in listing.passed]

@@ -99,16 +99,18 @@ def mark_duplicates(rows: list[DepartmentRow], modified: Callable[[str], float |
                 if r is not keep:
                     kept[r.file] = (keep.file, because)
             continue
-        newest = max(known.values())
-        keep = next(r for r in by_name if known[r.file] == newest)
-        tied = [r.file for r in by_name if known[r.file] == newest]
+        # Times are compared as they are shown (to the minute): copies saved together differ by
+        # microseconds, and "最近修改的一份" beside two equal times would read as a mistake.
+        newest = _when(max(known.values()))
+        tied = [r.file for r in by_name if _when(known[r.file]) == newest]
+        keep = next(r for r in by_name if r.file == tied[0])
         for r in group:
             if r is keep:
                 continue
-            if known[r.file] == newest:
-                because = f"{'、'.join(tied)} 修改时间相同（{_when(newest)}），按文件名顺序取第一份"
+            if _when(known[r.file]) == newest:
+                because = f"{'、'.join(tied)} 修改时间相同（{newest}），按文件名顺序取第一份"
             else:
-                because = f"{keep.file} 修改于 {_when(newest)}，是最近修改的一份（本文件修改于 {_when(known[r.file])}）"
+                because = f"{keep.file} 修改于 {newest}，是最近修改的一份（本文件修改于 {_when(known[r.file])}）"
             kept[r.file] = (keep.file, because)
     return mark_years(
         [replace(r, duplicate_of=kept[r.file][0], kept_because=kept[r.file][1]) if r.file in kept else r for r in rows]

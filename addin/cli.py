@@ -165,7 +165,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             bar.total = total
             bar.update(done - bar.n)
 
-        result = batch(Path(args.folder), Path(args.output), workers=args.workers, progress=progress)
+        result = batch(
+            Path(args.folder), Path(args.output), workers=args.workers, progress=progress, tracebacks=args.debug
+        )
     rows = result.rows
     _kept(result.backup)
     for name, why in result.skipped:

@@ -307,3 +307,24 @@ def test_the_summary_prints_on_a4_readable_and_shows_every_figure_and_text_whole
     word = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">序号<', bbox.stdout)
     assert word is not None
     assert float(word.group(2)) - float(word.group(1)) >= 13 * SUMMARY_SCALE_FLOOR * 0.95
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_workers_internal_error_shows_its_traceback_only_with_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], debug: bool
+) -> None:
+    from addin import headless
+    from addin.cli import main
+
+    folder = tmp_path / "depts"
+    folder.mkdir()
+    _department(folder, "甲局.xlsx", 0.95, 0)
+
+    def broken(path: Path, **_: Any) -> Any:  # forked workers run this: a defect of ours
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(headless, "evaluate_file", broken)
+    code = main(["batch", str(folder), "-o", str(tmp_path / "汇总.xlsx"), *(["--debug"] if debug else [])])
+    out, err = capfd.readouterr()
+    assert code == 0 and "程序内部错误，未能读取该文件" in out + err  # the summary is written
+    assert ("Traceback" in err) is debug

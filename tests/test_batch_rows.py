@@ -33,6 +33,14 @@ def test_name_order_only_when_dates_tie_or_are_unknown_and_it_says_so() -> None:
     assert "a.xlsx 没有修改时间" in unknown[0].kept_because and "按文件名顺序" in unknown[0].kept_because
 
 
+def test_copies_saved_within_one_shown_minute_are_a_tie_not_a_newer_one() -> None:
+    # Copied together: microseconds apart, the same minute as every door shows it.
+    dates = {"b.xlsx": 1_700_000_000.000_9, "a.xlsx": 1_700_000_000.000_1}
+    rows = mark_duplicates([_row("b.xlsx"), _row("a.xlsx")], dates.get)
+    assert rows[0].duplicate_of == "a.xlsx" and "修改时间相同" in rows[0].kept_because
+    assert "最近修改" not in rows[0].kept_because
+
+
 def test_the_count_is_of_departments_and_the_copies_are_said() -> None:
     copies = mark_duplicates([_row(f"外办({i}).xlsx") for i in range(6)], lambda f: float(len(f)))
     assert tally(copies).startswith("1 个部门，6 个文件（其中 5 个是同一部门同一年度的副本")

@@ -201,8 +201,9 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0 and "Traceback" in result.stderr
 
 
-def test_a_workbook_open_in_excel_is_not_written(example_copy: Path) -> None:
-    lock = example_copy.with_name("~$" + example_copy.name)
+@pytest.mark.parametrize("lock_name", ["~${}", ".~lock.{}#"], ids=["excel-wps", "libreoffice"])
+def test_a_workbook_open_in_excel_is_not_written(example_copy: Path, lock_name: str) -> None:
+    lock = example_copy.with_name(lock_name.format(example_copy.name))
     lock.write_bytes(b"owner")
     before = digest(example_copy)
     result = run("generate", example_copy)

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..core.model import ContractLedger
 from ..core.numbers import shown_decimal
+from ..core.units import amount_ceiling
 from . import schema
 from .labels import SAMPLE_MARK, is_blank
 from .rows import SAMPLE_FIRST, SPECIAL_FIRST, ContractTable
@@ -34,7 +35,6 @@ _CATEGORIES = frozenset(schema.CATEGORIES)
 _SIZES = frozenset(schema.SIZES)
 _FIRST_CHAR = itemgetter(slice(0, 1))
 _NOT_NEGATIVE = (0.0).__le__  # False for a negative number and for NaN
-_INFINITY = float("inf")
 _DATE_TYPES = frozenset({dt.date, dt.datetime, type(None)})
 
 
@@ -55,7 +55,7 @@ def clean_ledger(table: ContractTable) -> ContractLedger | None:
     if (
         columns.types(index["合同金额"]) != {float}
         or not all(map(_NOT_NEGATIVE, amount))
-        or max(amount) == _INFINITY
+        or max(amount) >= float(amount_ceiling(table.amount_unit))  # an error, said row-wise
         or not columns.distinct(index["采购类别"]) <= _CATEGORIES
         or not columns.distinct(index["供应商规模"]) <= _SIZES
         or not all(type(u) is str and u.strip() and u == u.strip() and "(" not in u for u in unit)

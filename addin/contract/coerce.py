@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..core.findings import Findings
 from ..core.numbers import to_decimal
-from ..core.units import UNIT_FACTORS, convert
+from ..core.units import UNIT_FACTORS, amount_ceiling, convert
 from .bounds import split_bound
 
 __all__ = ["EXCEL_ERRORS", "Coercer", "clean_text", "parse_number_text", "visible"]
@@ -137,6 +137,25 @@ class Coercer:
             return None
         return to_decimal(value)
 
+    @functools.cached_property
+    def amount_ceiling(self) -> Decimal:
+        """``units.amount_ceiling`` of the workbook's 金额单位."""
+        return amount_ceiling(self.amount_unit)
+
+    def bounded_amount(self, number: Decimal, where: str, column: str) -> Decimal | None:
+        """``number`` (an amount in 金额单位), or None with an error at ``where`` when it is one
+        no real figure reaches (``units.amount_ceiling``)."""
+        if abs(number) < self.amount_ceiling:
+            return number
+        unit = self.amount_unit or "（金额单位未知）"
+        self.findings.error(
+            "input_amount_impossible",
+            f"{column}为 {number:.6E} {unit}，超过 1 亿亿元，不可能是实际金额："
+            "请核对该单元格（是否粘贴了编号或其他数字）",
+            where,
+        )
+        return None
+
     def _error_value(self, error: str, where: str, column: str) -> None:
         self.findings.error(
             "input_error_value",
@@ -158,7 +177,8 @@ class Coercer:
 
     # -- numbers ---------------------------------------------------------------------------
     def amount(self, value: Raw, where: str, column: str, error: str | None = None) -> Decimal | None:
-        """Money in the workbook's unit: non-negative; 万元/元 suffixes converted with a warning."""
+        """Money in the workbook's unit: non-negative, below ``amount_ceiling``; 万元/元 suffixes
+        converted with a warning."""
         number = self._number(value, where, column, error, kind="amount")
         if number is not None and number < 0:
             self.findings.error(
@@ -167,15 +187,19 @@ class Coercer:
                 where,
             )
             return None
-        return number
+        return None if number is None else self.bounded_amount(number, where, column)
 
     def number(
         self, value: Raw, where: str, column: str, error: str | None = None, *, kind: str = "number"
     ) -> Decimal | None:
         """A number of ``kind`` ("number": a rate or a count, "ratio": a share, "points": a
         score); a percentage written as text ("95%") reads as 0.95, except as points, where
-        it is ambiguous (80% of 分值, or 0.8 points?) and an error."""
-        return self._number(value, where, column, error, kind=kind)
+        it is ambiguous (80% of 分值, or 0.8 points?) and an error. An amount beyond any real
+        figure is an error (``bounded_amount``)."""
+        number = self._number(value, where, column, error, kind=kind)
+        if kind == "amount" and number is not None:
+            return self.bounded_amount(number, where, column)
+        return number
 
     def percent_shown(self, value: Decimal, where: str, column: str, kind: str) -> None:
         """A number in a cell formatted as a percentage where an amount or points belong: the

@@ -116,6 +116,8 @@ def read_info(table: ContractTable, findings: Findings) -> Info:
     unit = _amount_unit(text("金额单位"), locations.get("金额单位", header), coercer) or choice(
         "金额单位", schema.AMOUNT_UNITS, unknown=""
     )
+    if not text("金额单位"):
+        _unit_assumed(unit, locations.get("金额单位", ""), header, coercer)
     basis = choice("小微占比口径", schema.BASES)
     execution_basis = choice("执行率口径", schema.EXECUTION_BASES)
     total_weight = Decimal(100)
@@ -194,6 +196,16 @@ def _year(items: dict[str, tuple[Any, str]], locations: dict[str, str], header: 
     shown = "" if value is None else coercer.text(value)
     coercer.findings.error("info_year", f"基本信息的评价年度“{shown}”无效：请填写四位年份，如 2023", where)
     return 0
+
+
+def _unit_assumed(unit: str, where: str, header: str, coercer: Coercer) -> None:
+    """金额单位 left blank (or its row missing): read as the contract's default, said at the
+    cell, since every amount is 10,000 times off if the department typed 元."""
+    if where:
+        message = f"金额单位未填写，已按“{unit}”读取：如金额按元或亿元填写，请在 {where} 选择金额单位"
+    else:
+        message = f"基本信息没有“金额单位”一行，已按“{unit}”读取：请增加一行“金额单位”并选择 元、万元 或 亿元"
+    coercer.findings.interpretation("input_unit_default", message, where or header, "", unit)
 
 
 def _amount_unit(typed: str, where: str, coercer: Coercer) -> str:

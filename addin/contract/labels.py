@@ -162,22 +162,32 @@ def is_sample_label(value: Any) -> bool:
 
 
 def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
-    """Sheet rows typed directly below a table but outside its range (WPS/LibreOffice users,
-    pasted blocks): the data rows of the block that starts right below the table (one blank
-    row may separate it), up to the next blank row or a footer. Total, 其中 and footer lines
-    below a table are ordinary and not counted. ``rows`` starts at sheet row ``first_row``."""
+    """Sheet rows typed below a table but outside its range (WPS/LibreOffice users, pasted
+    blocks): every row of the block that starts right below the table (one blank row may
+    separate it), and further down, past blank rows, each row shaped like a data row (a number,
+    and at least half of the table's columns filled), up to a footer line. Total, 其中 and
+    小计 lines below a table are ordinary and not counted; a lone note or number is not data.
+    ``rows`` holds the table's columns only and starts at sheet row ``first_row``."""
     found: list[int] = []
+    in_block = True  # still in the block right below the table
     seen_data = False
     for i, row in enumerate(rows):
         if all(is_blank(v) for v in row):
             if seen_data or i > 0:
-                break
+                in_block = False
             continue
         if footer_text(row) is not None:
-            break
+            break  # signatures and notes follow (a 联系电话 row is no data)
         seen_data = True
         label = next((v for v in row if not is_blank(v)), "")
         if isinstance(label, str) and (is_total_label(label) or is_sub_item(label) or subtotal_of(label) is not None):
             continue
-        found.append(first_row + i)
+        if in_block or _data_like(row):
+            found.append(first_row + i)
     return found
+
+
+def _data_like(row: Sequence[Any]) -> bool:
+    filled = [v for v in row if not is_blank(v)]
+    has_number = any(type(v) is float or type(v) is int for v in filled)
+    return has_number and 2 * len(filled) >= len(row)

@@ -85,6 +85,8 @@ def _budget(table: ContractTable, coercer: Coercer) -> Budget:
             level = clean_text(cells.coercer.text(cells.raw("单位级次"))) if "单位级次" in table.index else ""
             groups.add_subtotal(name, unit, r, _declared(cells, _BUDGET_AMOUNTS), level)
             continue
+        if part_of is None and cells.misplaced_total(("单位名称",)):
+            continue
         name = name if part_of is not None else cells.text("单位名称", _PARTS_ADVICE)
         if is_sub_item(name):
             _sub_item(table, cells.where("单位名称"), name, coercer.findings)
@@ -146,9 +148,6 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     return ledger
 
 
-_INFINITY = float("inf")  # an infinite amount (a damaged file) is read through Cells: an error
-
-
 def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
     """The ledger read row by row: rows that are not plain contracts (合计, 小计, sub-items,
     cells in doubt) are read through ``Cells`` with their findings, 小计 and 合计 rows checked."""
@@ -169,6 +168,7 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
     i_date = table.index.get("签订日期")
     declared: Decimal | None = None
     declared_where = ""
+    ceiling = float(coercer.amount_ceiling)  # beyond it (or infinite): read through Cells, an error
     amount_col = table.ref.columns["合同金额"]
     percent_rows = {r for r, c in table.raw.percent_cells if c == amount_col}  # read through Cells: an error
     for r, row in table.rows():
@@ -180,7 +180,7 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
         size = row[i_size]
         if (
             type(amount) is float
-            and 0 <= amount < _INFINITY
+            and 0 <= amount < ceiling
             and r not in percent_rows
             and category in category_choices
             and size in size_choices
@@ -213,6 +213,8 @@ def _contract_rows(table: ContractTable, coercer: Coercer) -> ContractLedger:
             declared_where = cells_total.where("合同金额")
             continue
         cells = table.cells(r, row, coercer)
+        if cells.misplaced_total(("合同编号", "单位名称")):
+            continue
         unit_text = cells.text("单位名称")
         category_text = cells.choice("采购类别")
         value = cells.number("合同金额")

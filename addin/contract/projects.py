@@ -255,6 +255,7 @@ def read_projects(
         declared_total=declared_total,
         projects_header=projects_table.header_cell(0) if projects_table else "",
         sheets=frozenset(t.raw.sheet for t in (projects_table, funds_table, indicators_table) if t is not None),
+        money_sheets=frozenset(t.raw.sheet for t in (projects_table, funds_table) if t is not None),
         unread=frozenset(unread_funds | unread_indicators),
     )
     return ProjectTables(data, indicators_table, units)

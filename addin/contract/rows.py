@@ -188,12 +188,14 @@ class ContractTable:
     def _resolve_headers(self) -> dict[str, int]:
         raw = self.raw
         found: dict[str, list[int]] = {}
+        unknown: list[int] = []  # header cells naming no column of the table
         for i, header in enumerate(raw.headers):
             if is_blank(header):
                 continue
             text = str(header)
             match = match_header(self.spec, text)
             if match is None:
+                unknown.append(i)
                 continue
             found.setdefault(match.column, []).append(i)
             if match.loose:
@@ -220,8 +222,12 @@ class ContractTable:
                 last = max(len(raw.headers) - 1, 0)
                 first, end = column_letter(raw.first_col), column_letter(raw.first_col + last)
                 row = f"{raw.sheet}!{first}{raw.header_row}:{end}{raw.header_row}"
+                # A header the reader could not match is likely the column, typed otherwise
+                # ("全年预算数 单位：万元"): named, so the clerk knows which cell to retype.
+                odd = "、".join(f"{self.header_cell(i)}“{visible(str(raw.headers[i]))}”" for i in unknown[:3])
+                seen = f"（未能识别的表头：{odd}）" if odd else ""
                 raise UnusableInput(
-                    f"{row}：表格 {self.spec.table} 的表头行缺少列“{column.name}”："
+                    f"{row}：表格 {self.spec.table} 的表头行缺少列“{column.name}”{seen}："
                     f"请恢复该列（表头须为：{'、'.join(self.spec.headers)}）"
                 )
         return index
@@ -420,6 +426,27 @@ class Cells:
     def where(self, name: str) -> str:
         return self.ref.cell(name)
 
+    def misplaced_total(self, labels: Sequence[str]) -> bool:
+        """Whether this row's total label (合计, 总计, …) sits in another column while the
+        ``labels`` columns, where a total row names itself, are blank: one error at that cell
+        (it reads as a total row, not as a 采购类别 or 单位级次 that is no choice), and the
+        row is not read."""
+        if any(not is_blank(self.raw(name)) for name in labels if name in self.table.index):
+            return False
+        for name in self.table.index:
+            value = self.raw(name)
+            if name not in labels and isinstance(value, str) and is_total_label(value):
+                label = next((n for n in labels if n in self.table.index), labels[0])
+                self.coercer.findings.error(
+                    "input_total_misplaced",
+                    f"第 {self.r} 行的“{value.strip()}”写在{name}列，像是合计行：合计行请把“{value.strip()}”"
+                    f"写在{label}列（其余说明列可留空）；如不是合计行，请改正该单元格",
+                    self.where(name),
+                )
+                self.ok = False
+                return True
+        return False
+
     def _error(self, name: str) -> str | None:
         """The error value (#DIV/0!, …) of a cell that reads blank."""
         col = self.table.ref.columns.get(name)
@@ -490,6 +517,10 @@ class Cells:
                 return None
             if kind is Kind.AMOUNT and number < 0:
                 return self._checked_amount(value, name)
+            if kind is Kind.AMOUNT and abs(number) >= self.coercer.amount_ceiling:
+                self.coercer.bounded_amount(number, self.where(name), name)
+                self.ok = False
+                return None
             return number
         if is_blank(value):
             self._blank_required(name)
@@ -548,7 +579,8 @@ class Cells:
             if error is None:
                 return None, ""
         got = self.coercer.value(value, self.where(name), name, error)
-        if error is not None or (isinstance(value, str) and value.strip() in EXCEL_ERRORS):
+        unreadable = type(value) is float and got[0] is None  # NaN or infinity: said at the cell
+        if error is not None or unreadable or (isinstance(value, str) and value.strip() in EXCEL_ERRORS):
             self.ok = False
         return got
 

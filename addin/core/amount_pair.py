@@ -10,9 +10,9 @@ amounts have (0.5925 and 0.5900), and the difference with them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from .numbers import decimal_places
+from .numbers import decimal_places, round_half_up
 from .units import with_unit
 
 __all__ = ["AmountPair", "amount_pair"]
@@ -33,9 +33,13 @@ class AmountPair:
     difference: str
 
 
+# Amounts that agree to this many decimals are shown so (a 1E-300 typed beside 0 differs
+# below any unit a report could name).
+_MAX_PLACES = 12
+
+
 def _rounded(value: Decimal, places: int) -> Decimal:
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return abs(rounded) if rounded == 0 else rounded
+    return round_half_up(value, places)
 
 
 def _text(value: Decimal, places: int, unit: str) -> str:
@@ -50,10 +54,10 @@ def amount_pair(first: Decimal, second: Decimal, unit: str = "") -> AmountPair:
     equal."""
     exact = max(decimal_places(first), decimal_places(second))
     places = max(_MIN_PLACES, exact) if exact <= _EXACT_PLACES else _MIN_PLACES
-    while places < exact and _rounded(first, places) == _rounded(second, places):
+    while places < min(exact, _MAX_PLACES) and _rounded(first, places) == _rounded(second, places):
         places += 1
     difference = abs(first - second)
     diff_places = places
-    while diff_places < decimal_places(difference) and _rounded(difference, diff_places) == 0:
+    while diff_places < min(decimal_places(difference), _MAX_PLACES) and _rounded(difference, diff_places) == 0:
         diff_places += 1
     return AmountPair(_text(first, places, unit), _text(second, places, unit), _text(difference, diff_places, unit))

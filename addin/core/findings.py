@@ -6,8 +6,10 @@ carries the address the reader gave it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from enum import StrEnum
 
 __all__ = ["REMEDY_RECALC", "Finding", "Findings", "Severity"]
@@ -62,18 +64,27 @@ class Finding:
         return f"{self.severity.label}{where}：{self.message}"
 
 
+# A number spelt with more than 24 digits (a cell holding 1E+300 or 1E-300, shown with ``:f``
+# by the check that names it) is no figure a clerk can read: messages show it as 1.000000E+300.
+_LONG_NUMBER = re.compile(r"-?\d[\d,]{24,}(?:\.\d+)?|-?0\.0{20,}\d+|-?\d+\.\d{25,}")
+
+
+def _readable(message: str) -> str:
+    return _LONG_NUMBER.sub(lambda m: f"{Decimal(m.group(0).replace(',', '')):.6E}", message)
+
+
 class Findings(list[Finding]):
     """An ordered list of findings with the two constructors every check uses."""
 
     def error(self, code: str, message: str, location: str = "", remedy: str = "") -> None:
-        self.append(Finding(Severity.ERROR, code, message, location, remedy=remedy))
+        self.append(Finding(Severity.ERROR, code, _readable(message), location, remedy=remedy))
 
     def warning(self, code: str, message: str, location: str = "") -> None:
-        self.append(Finding(Severity.WARNING, code, message, location))
+        self.append(Finding(Severity.WARNING, code, _readable(message), location))
 
     def interpretation(self, code: str, message: str, location: str, typed: str, read_as: str) -> None:
         """A warning that records how a reader read what the clerk typed in one cell."""
-        self.append(Finding(Severity.WARNING, code, message, location, typed, read_as))
+        self.append(Finding(Severity.WARNING, code, _readable(message), location, typed, read_as))
 
     def advise(self, hints: Mapping[str, str]) -> None:
         """Add a door's hints to the findings with a remedy (in place; see Finding.advised)."""

@@ -11,7 +11,7 @@ figure is presented.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 __all__ = [
     "HUNDRED",
@@ -80,8 +80,15 @@ def divide(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    """Half-up to ``places`` decimals; -0.00 is shown as 0.00."""
-    rounded = value.quantize(_QUANTUM[places], rounding=ROUND_HALF_UP)
+    """Half-up to ``places`` decimals; -0.00 is shown as 0.00. Exact at any size: a figure
+    with more digits than the default context holds (28; a ratio over a base typed 1E-300)
+    is rounded in a context wide enough for it, never refused."""
+    quantum = _QUANTUM.get(places) or ONE.scaleb(-places)
+    try:
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        wide = Context(prec=max(value.adjusted(), 0) + places + 2, rounding=ROUND_HALF_UP)
+        rounded = value.quantize(quantum, context=wide)
     if rounded == 0:
         rounded = abs(rounded)
     return rounded

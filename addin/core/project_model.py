@@ -105,6 +105,9 @@ class ProjectData:
     declared_total: RowRef | None = None  # a 合计 row in tblProjects (not a project)
     projects_header: str = ""  # 项目!A3: where a finding about the table as a whole points
     sheets: frozenset[str] = frozenset()  # the sheets the three tables were read from
+    # The sheets the projects' money is read from (项目, 项目资金): an unreadable cell of 项目指标
+    # leaves the scores unsure, not the amounts.
+    money_sheets: frozenset[str] = frozenset()
     # Projects with a fund or indicator row the reader could not use (an error names its cell):
     # such a project is not also said to have no funds or no indicators.
     unread: frozenset[str] = frozenset()

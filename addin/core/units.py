@@ -12,12 +12,33 @@ from decimal import Decimal
 
 from .numbers import decimal_places
 
-__all__ = ["AMOUNT_PLACES", "AMOUNT_UNITS", "DEFAULT_UNIT", "UNIT_FACTORS", "amount_places", "convert", "with_unit"]
+__all__ = [
+    "AMOUNT_PLACES",
+    "AMOUNT_UNITS",
+    "DEFAULT_UNIT",
+    "UNIT_FACTORS",
+    "amount_ceiling",
+    "amount_places",
+    "convert",
+    "with_unit",
+]
 
 DEFAULT_UNIT = "万元"
 AMOUNT_UNITS = ("万元", "元", "亿元")
 # Yuan per unit.
 UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+
+
+# No amount of a department, a project or a contract reaches 10¹⁶ 元 (一亿亿元; the national
+# budget is about 3 × 10¹³ 元): a cell beyond it is a slip (an ID or a formula's overflow
+# pasted as an amount), and would otherwise be summed and printed as a 17-digit figure.
+_IMPOSSIBLE_YUAN = Decimal(10) ** 16
+
+
+def amount_ceiling(unit: str) -> Decimal:
+    """The least amount in ``unit`` (元/万元/亿元; "" unknown: as 元, the widest) that no real
+    figure reaches: 10¹⁶ 元 in that unit."""
+    return _IMPOSSIBLE_YUAN / UNIT_FACTORS.get(unit, Decimal(1))
 
 
 AMOUNT_PLACES = 2  # 元 to the cent, 万元 to 100 元: as department reports print amounts

@@ -124,8 +124,8 @@ def withheld(ev: Evaluation) -> Withheld:
     procurement_sheets = {t.table.sheet for t in (data.contracts, data.procurement) if t is not None}
     if unit_wrong or ev.unreadable & procurement_sheets:
         out.add(PROCUREMENT)
-    project_sheets = frozenset() if data.projects is None else data.projects.sheets
-    if unit_wrong or ev.unreadable & project_sheets:
+    money_sheets = frozenset() if data.projects is None else data.projects.money_sheets
+    if unit_wrong or ev.unreadable & money_sheets:
         out.add(PROJECTS)
     projects: dict[int, frozenset[str]] = {}
     for p in ev.projects.projects:

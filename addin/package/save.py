@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ..errors import UnusableInput, WorkbookBusy
 
-__all__ = ["FIXED_CREATED", "atomic_write", "backup", "ensure_writable", "lock_file", "not_an_input"]
+__all__ = ["FIXED_CREATED", "atomic_write", "backup", "ensure_writable", "lock_file", "lock_files", "not_an_input"]
 
 # The creation date every file we build carries (never the clock): the same inputs give the
 # same bytes, so re-running a command keeps no backup of an unchanged output.
@@ -26,15 +26,21 @@ FIXED_CREATED = dt.datetime(2024, 1, 1)
 
 
 def lock_file(path: Path) -> Path:
-    """The owner file Excel keeps beside a workbook while it is open."""
+    """The owner file Excel (and WPS) keeps beside a workbook while it is open."""
     return path.with_name("~$" + path.name)
+
+
+def lock_files(path: Path) -> tuple[Path, ...]:
+    """Every owner file an office suite keeps beside an open workbook: Excel's and WPS's
+    ``~$name``, LibreOffice's ``.~lock.name#`` (信创 machines)."""
+    return lock_file(path), path.with_name(f".~lock.{path.name}#")
 
 
 def ensure_writable(path: Path) -> None:
     if path.is_dir():
         raise UnusableInput(f"“{path}”是文件夹：请在 -o 中写出要保存的文件名")
-    if lock_file(path).exists():
-        raise WorkbookBusy(f"“{path.name}”正在 Excel 或 WPS 中打开：请先保存并关闭该文件，再重新生成")
+    if any(lock.exists() for lock in lock_files(path)):
+        raise WorkbookBusy(f"“{path.name}”正在 Excel、WPS 或 LibreOffice 中打开：请先保存并关闭该文件，再重新生成")
     # The mode bits too: a file marked read-only stays so even for an administrator.
     if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
         raise WorkbookBusy(f"“{path.name}”是只读文件：请取消只读属性，或用 -o 另存为新文件")

@@ -20,9 +20,11 @@ __all__ = [
     "MAX_COLUMN",
     "MAX_ROW",
     "Bounded",
+    "FarCells",
     "SheetScan",
     "bounded_sheet",
     "cell_index",
+    "far_rows",
     "grid_cell",
     "last_row",
     "number_formats",
@@ -32,6 +34,7 @@ __all__ = [
     "scaled_styles",
     "scan_facts",
     "scan_sheet",
+    "sheet_facts",
     "styled_cells",
 ]
 
@@ -130,12 +133,40 @@ def _prefix(xml: bytes) -> bytes:
     return root.group(1) or b"" if root else b""
 
 
-def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
-    """Hidden rows, formulas without a saved result, and whether a cell lies far out.
+class FarCells:
+    """Whether a sheet has a cell far to the right of its data or a seven-digit row number, fed
+    its XML in pieces as they are inflated (``inflate.pieces``) or whole (one piece).
 
-    ``keep_rows``/``keep_cols`` bound the data (last row, number of columns); a cell beyond
-    column Z (beyond ZZ when the data reach past Z) or more than 1,000 rows below the data is far.
+    A cell beyond column Z (beyond ZZ when the data reach past Z, ``keep_cols`` > 26) or with a
+    row number of seven digits or more is far. A match is at most 12 bytes (r=", two letters,
+    seven digits): each piece is searched, and so are the 11 bytes before it joined to its first
+    11, so a match split between two pieces is found and none is found that the whole would not
+    hold (the patterns have no anchor or look-around).
     """
+
+    _SPAN = 11
+
+    def __init__(self, keep_cols: int) -> None:
+        self._pattern = _FAR_2 if keep_cols <= 26 else _FAR_3
+        self._tail = b""
+        self.found = False
+
+    def feed(self, piece: bytes) -> None:
+        if self.found:
+            return
+        seam = self._tail + piece[: self._SPAN]
+        self.found = self._pattern.search(seam) is not None or self._pattern.search(piece) is not None
+        self._tail = seam[-self._SPAN :] if len(piece) <= self._SPAN else piece[-self._SPAN :]
+
+
+def far_rows(last: int, keep_rows: int) -> bool:
+    """Whether a sheet whose last row is ``last`` reaches more than 1,000 rows below its data."""
+    return last > keep_rows + 1000
+
+
+def sheet_facts(xml: bytes) -> tuple[frozenset[int], dict[tuple[int, int], str], str]:
+    """(hidden row numbers, {(row, col): formula} of the formulas without a saved result, the
+    reference of the first shared-string cell whose value is not an index or "")."""
     hidden: set[int] = set()
     if b"hidden=" in xml:
         for attrs in _ROW.findall(xml):
@@ -161,8 +192,6 @@ def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
             if ref is not None:
                 text = (formula.group(1) or b"").decode("utf-8", "replace")
                 uncached[(int(ref.group(2)), cell_index(ref.group(1).decode()))] = text
-    last = last_row(xml)
-    far_cols = (_FAR_2 if keep_cols <= 26 else _FAR_3).search(xml) is not None
     bad = ""
     if b't="s"' in xml:
         found = _BAD_STRING.search(xml)
@@ -171,7 +200,20 @@ def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
             tag = _CELL_START.match(xml, start)
             ref = _ANY_REF.search(tag.group(0)) if tag else None
             bad = ref.group(1).decode("utf-8", "replace") if ref else "?"
-    return SheetScan(last, frozenset(hidden), uncached, far_cols or last > keep_rows + 1000, bad)
+    return frozenset(hidden), uncached, bad
+
+
+def scan_facts(xml: bytes, keep_rows: int, keep_cols: int) -> SheetScan:
+    """Hidden rows, formulas without a saved result, and whether a cell lies far out.
+
+    ``keep_rows``/``keep_cols`` bound the data (last row, number of columns); a cell beyond
+    column Z (beyond ZZ when the data reach past Z) or more than 1,000 rows below the data is far.
+    """
+    hidden, uncached, bad = sheet_facts(xml)
+    far = FarCells(keep_cols)
+    far.feed(xml)
+    last = last_row(xml)
+    return SheetScan(last, hidden, uncached, far.found or far_rows(last, keep_rows), bad)
 
 
 _GRID_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})")

@@ -21,6 +21,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ..batch import DepartmentRow, mark_duplicates, presented, tally
+from ..batch_files import passed_over
 from ..core.numbers import round_half_up
 from . import jobs
 from .http import ascii_name, ndjson
@@ -122,6 +123,8 @@ class BatchRun:
         items: list[BatchItem] = []
         for i, upload in enumerate(files, start=1):
             if not _is_zip(upload):
+                if passed_over(upload.filename) == "" and len(files) > 1:
+                    continue  # a lock or system file picked with the folder (~$外办.xlsx), as ``batch`` does
                 items.append(BatchItem(upload.filename, upload.filename, upload.path, modified=upload.modified))
                 continue
             folder = str(self.space.folder(f"zip-{i}"))

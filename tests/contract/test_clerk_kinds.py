@@ -117,6 +117,40 @@ def test_rows_typed_below_a_table_are_an_error_naming_them(edited: Callable[...,
     assert_nothing_written(path, tmp_path)
 
 
+@pytest.mark.parametrize("gap", [2, 5, 40])
+def test_a_data_row_below_blank_rows_is_an_error_however_far(
+    edited: Callable[..., Path], tmp_path: Path, gap: int
+) -> None:
+    budget_row, contract_row = 7 + gap + 1, 12 + gap + 1  # tables end at rows 7 and 12
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["预算执行"]
+        for col, value in zip("ABCDEF", ["广州市友城服务中心", "二级", 100, 120, 110, 111], strict=True):
+            ws[f"{col}{budget_row}"] = value
+        contracts = wb["采购合同"]
+        for col, value in zip("ABCDE", ["GZWB-2023-010", "办本级", "服务", 300, "大型"], strict=True):
+            contracts[f"{col}{contract_row}"] = value
+
+    path = edited(edit)
+    ev = evaluate_file(path)
+    assert set(errors(ev)) == {
+        ("input_rows_outside_table", f"预算执行!A{budget_row}:G{budget_row}"),
+        ("input_rows_outside_table", f"采购合同!A{contract_row}:G{contract_row}"),
+    }
+    assert ev.as_json()["budget"]["total"] is None
+    assert_nothing_written(path, tmp_path)
+
+
+def test_a_lone_note_a_number_or_a_contact_line_far_below_is_no_data(edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["预算执行"]
+        ws["A12"] = "数据来源：部门决算"
+        ws["C15"] = 9647.82  # a lone figure the clerk keeps beside the table
+        ws["A18"], ws["B18"] = "联系电话", 13800000000
+
+    assert_reference(evaluate_file(edited(edit)))
+
+
 def test_a_total_row_or_a_footer_below_a_table_is_no_error(edited: Callable[..., Path]) -> None:
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["预算执行"]
@@ -459,3 +493,22 @@ def test_the_grade_is_judged_on_the_share_of_the_declared_total() -> None:
     assert grade(Decimal("27.60"), Decimal(30)) == "优"  # 92%
     assert grade(Decimal("23.99"), Decimal(30)) == "中"  # 79.97%
     assert grade(Decimal("89.995")) == "优" and grade(Decimal("89.994")) == "良"
+
+
+# -- a 合计 typed in another column -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "where"),
+    [
+        ("tblContracts", [None, None, "合计", 1758.16, None, None, None], "采购合同!C13"),
+        ("tblContracts", ["", "", "总 计", 1758.16, "", None, ""], "采购合同!C13"),
+        ("tblBudget", [None, "合计", 9200, 9647.82, 9326.11, 9360.25, None], "预算执行!B8"),
+    ],
+)
+def test_a_total_typed_in_another_column_is_one_error_at_that_cell(
+    edited: Callable[..., Path], example_tables: Tables, table: str, row: list[Any], where: str
+) -> None:
+    ev = evaluate_file(edited(**{table: [*example_tables[table], row]}))
+    assert errors(ev) == [("input_total_misplaced", where)]
+    assert "像是合计行" in ev.findings.errors[0].message

@@ -72,3 +72,24 @@ def test_a_key_given_twice_is_an_error_at_the_later_cell(
         assert data["budget"]["total"] is None and data["procurement"]["total"] is None
     assert f"基本信息!A{first}" in error.message and f"“{key}”填写了两次" in error.message
     assert_nothing_written(make_workbook(tblInfo=tables["tblInfo"]), tmp_path)
+
+
+def test_a_blank_amount_unit_is_read_as_万元_with_a_warning_at_its_cell() -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"] = _info("金额单位", "金额单位", None)
+    evaluation = evaluate_tables(tables)
+    assert evaluation.as_json()["amount_unit"] == "万元" and evaluation.ok
+    (assumed,) = [f for f in evaluation.findings if f.code == "input_unit_default"]
+    assert assumed.location == "基本信息!B6" and "未填写" in assumed.message
+
+
+def test_a_missing_amount_unit_row_is_read_as_万元_with_a_warning_saying_so() -> None:
+    tables = copy.deepcopy(EXAMPLE_TABLES)
+    tables["tblInfo"] = [row for row in EXAMPLE_TABLES["tblInfo"] if row[0] != "金额单位"]
+    evaluation = evaluate_tables(tables)
+    (assumed,) = [f for f in evaluation.findings if f.code == "input_unit_default"]
+    assert assumed.location.startswith("基本信息!") and "增加一行“金额单位”" in assumed.message
+
+
+def test_a_stated_amount_unit_gives_no_such_warning() -> None:
+    assert not [f for f in evaluate_tables(copy.deepcopy(EXAMPLE_TABLES)).findings if f.code == "input_unit_default"]

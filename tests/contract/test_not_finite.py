@@ -66,6 +66,8 @@ def test_a_non_finite_number_is_an_error_at_its_cell(part: str, token: bytes, ma
     # Each sheet names its cells (评价年度 is refused as a year instead).
     assert located or part == "sheet1", [f.message for f in ev.findings if f.severity == "error"]
     assert located <= {f"{SHEETS[part]}!{cell}" for cell in cells}
+    for where in located:  # said once: no second error ("实际值为空") at the same cell
+        assert [f.location for f in ev.findings.errors].count(where) == 1, where
 
 
 def test_the_cli_says_where_and_exits_1_without_writing(make_workbook: Make) -> None:
@@ -78,3 +80,41 @@ def test_the_cli_says_where_and_exits_1_without_writing(make_workbook: Make) -> 
     assert "采购合同!D" in result.stdout + result.stderr and "Traceback" not in result.stderr
     assert "程序内部错误" not in result.stdout + result.stderr
     assert path.read_bytes() == before
+
+
+# Amount sheets: 预算执行, 采购合同, 采购汇总, 项目资金.
+AMOUNT_PARTS = ("sheet2", "sheet3", "sheet4", "sheet9")
+
+
+@pytest.mark.parametrize("token", [b"1E+30", b"9.99999999999999E+307", b"1E+16"])
+@pytest.mark.parametrize("part", AMOUNT_PARTS)
+def test_an_amount_no_real_figure_reaches_is_an_error_at_its_cell(part: str, token: bytes, make_workbook: Make) -> None:
+    path, cells = poisoned(make_workbook(), part, token)
+    ev = evaluate_file(path)
+    assert not ev.ok
+    located = {f.location for f in ev.findings if f.code == "input_amount_impossible"}
+    assert located and located <= {f"{SHEETS[part]}!{cell}" for cell in cells}
+    assert "超过 1 亿亿元" in next(f.message for f in ev.findings if f.code == "input_amount_impossible")
+
+
+@pytest.mark.parametrize("token", [b"1E-300", b"1E+300", b"-1E-300"])
+@pytest.mark.parametrize("part", SHEETS)
+def test_extreme_numbers_anywhere_never_crash_the_run(part: str, token: bytes, make_workbook: Make) -> None:
+    path, _ = poisoned(make_workbook(), part, token)
+    try:
+        ev = evaluate_file(path)
+    except UnusableInput:
+        return
+    ev.as_json()  # every figure presented, at whatever size
+    for finding in ev.findings:
+        assert len(finding.message) < 600, finding.message  # no 300-digit figure spelt out
+
+
+def test_a_ratio_over_a_base_near_zero_is_rounded_not_refused() -> None:
+    from decimal import Decimal
+
+    from addin.core.amount_pair import amount_pair
+    from addin.core.numbers import round_half_up
+
+    assert round_half_up(Decimal("9326.11") / Decimal("1E-300"), 2) == Decimal("9326.11E+300")
+    assert amount_pair(Decimal("1E-300"), Decimal(0), "万元").first == "0.000000000000 万元"

@@ -321,6 +321,13 @@ def test_a_missing_column_is_reported_at_the_header_row(edited: Callable[..., Pa
         evaluate_file(edited(_plain_budget_headers({"D3": "预算"})))
     assert caught.value.message.startswith("预算执行!A3:G3：")
     assert "全年预算数" in caught.value.message
+    assert "未能识别的表头：预算执行!D3“预算”" in caught.value.message  # the cell to retype
+
+
+def test_a_header_with_the_unit_in_words_is_named_as_not_recognised(edited: Callable[..., Path]) -> None:
+    with pytest.raises(UnusableInput) as caught:
+        evaluate_file(edited(_plain_budget_headers({"D3": "全年预算数 单位：万元"})))
+    assert "缺少列“全年预算数”" in caught.value.message and "预算执行!D3“全年预算数 单位：万元”" in caught.value.message
 
 
 # -- smaller -------------------------------------------------------------------------------
@@ -482,7 +489,7 @@ def test_batch_worker_that_dies_or_hangs_costs_only_its_file(
     hangs = edited(name="hangs.xlsx")
     real = batch._one
 
-    def worker(path: str) -> batch.DepartmentRow:
+    def worker(path: str, tracebacks: bool = True) -> batch.DepartmentRow:
         # Workers are forked, so they run this: a native crash and a hang, as a process would.
         if path.endswith("dies.xlsx"):
             # Die as a native crash does (SIGABRT), but without the "Fatal Python error" report
@@ -492,7 +499,7 @@ def test_batch_worker_that_dies_or_hangs_costs_only_its_file(
             os.abort()
         if path.endswith("hangs.xlsx"):
             time.sleep(60)
-        return real(path)
+        return real(path, tracebacks)
 
     monkeypatch.setattr(batch, "_one", worker)
     start = time.monotonic()

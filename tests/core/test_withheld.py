@@ -121,3 +121,13 @@ def test_a_check_on_withheld_figures_prints_none_of_them() -> None:
     for doubled in ("9,416.11", "9,455.25", "9,747.82"):
         assert doubled not in said
     assert not any(f.code in ("budget_executed_vs_spent", "budget_units_vs_total") for f in ev.findings)
+
+
+def test_an_unreadable_project_indicator_withholds_scores_not_any_projects_money() -> None:
+    indicators = copy.deepcopy(EXAMPLE_TABLES["tblProjectIndicators"])
+    indicators[0][7] = "#DIV/0!"  # 实际完成值 of the first project's first indicator
+    ev = evaluate(tblProjectIndicators=indicators)
+    assert not ev.ok and any(f.location.startswith("项目指标!") for f in ev.findings.errors)
+    projects = ev.as_json()["projects"]
+    assert projects and all(p["budget"]["total"] is not None for p in projects)
+    assert all(p["score"]["total"] is None for p in projects)  # every score depends on everything

@@ -155,3 +155,16 @@ def test_the_most_recent_copy_of_a_department_is_kept_as_the_cli_keeps_it(
     assert rows["甲局（修订）.xlsx"]["duplicate_of"] == "甲局.xlsx"
     assert "没有修改时间" in rows["甲局（修订）.xlsx"]["kept_because"]
     assert "按文件名顺序" in rows["甲局（修订）.xlsx"]["kept_because"]
+
+
+def test_a_lock_file_picked_with_the_workbooks_is_passed_over_as_batch_does(
+    api: httpx.Client, bureau: list[Path]
+) -> None:
+    files = [
+        ("file", (bureau[0].name, bureau[0].read_bytes())),
+        ("file", ("~$" + bureau[0].name, b"\x0bowner" + b"\x00" * 150)),  # Excel's owner file
+        ("file", ("Thumbs.db", b"\x00" * 64)),
+    ]
+    done = _stream(api, files)
+    assert [d["file"] for d in done["departments"]] == [bureau[0].name]
+    assert not done["departments"][0]["failure"]
