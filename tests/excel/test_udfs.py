@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -29,7 +30,13 @@ def call(name: str, *args: Any) -> Any:
         "date_format": "yyyy/m/d",
         "caller_address": "Sheet1!A1",
     }
-    result = asyncio.run(custom_functions_call(data, udfs))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        result = asyncio.run(custom_functions_call(data, udfs))
+    else:  # Playwright's sync API (the web tests, earlier in a run) leaves a loop marked running here
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(asyncio.run, custom_functions_call(data, udfs)).result()
     return result[0][0] if len(result) == 1 and len(result[0]) == 1 else result
 
 
