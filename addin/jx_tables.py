@@ -30,7 +30,7 @@ from .core.rules import KIND_DEDUCTION
 from .core.scoring import METHOD_NOT_APPLICABLE, METHOD_QUALITATIVE, IndicatorScore
 from .errors import UnusableInput
 
-__all__ = ["Refused", "indicator_score", "ledger_figures", "total_score"]
+__all__ = ["Refused", "department_evaluation", "indicator_score", "ledger_figures", "total_score"]
 
 # The arguments a 数据来源 figure is computed from (DESIGN.md, 绩效指标.数据来源).
 _NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -135,13 +135,22 @@ def _message(finding: Finding, *, cells: bool, info_given: bool) -> str:
     return text
 
 
+def _given(tables: Mapping[str, Any], required: Sequence[str]) -> dict[str, Any]:
+    """The arguments not left out; ``Refused`` naming the ``required`` tables (one of them is
+    enough) when all are."""
+    given = {name: value for name, value in tables.items() if not _empty(value)}
+    if not any(name in given for name in required):
+        specs = [s for name in required for s in schema.ALL_TABLES if s.table == name]
+        sheets = "或".join(f"{s.sheet}表" for s in specs)
+        raise Refused(f"请提供{sheets}，如 {'、'.join(f'{s.table}[#All]' for s in specs)}")
+    return given
+
+
 def total_score(tables: Mapping[str, Any]) -> Decimal:
     """自评总分 (unrounded) of the tables given (table name → a range's values; tblIndicators
     required, the others as the indicators need them), as ``summary`` computes it; ``Refused``
     with the first error, or with the argument a figure needs."""
-    given = {name: value for name, value in tables.items() if not _empty(value)}
-    if given.get("tblIndicators") is None:
-        raise Refused("请提供绩效指标表，如 tblIndicators[#All]")
+    given = _given(tables, ("tblIndicators",))
     run = _run(given)
     _missing_context(run, given)
     if run.errors:
@@ -150,6 +159,21 @@ def total_score(tables: Mapping[str, Any]) -> Decimal:
     if total is None:  # the core gives an error for every score it cannot compute
         raise Refused("无法计算总分：请点击“校验数据”查看原因")
     return total
+
+
+def department_evaluation(tables: Mapping[str, Any], required: Sequence[str]) -> Evaluation:
+    """The tables given (table name → a range's values) read and evaluated as ``summary`` reads a
+    workbook's, for a figure the report states from them. tblInfo is required with one of
+    ``required`` (its 执行率口径 and 金额单位 decide the report's figures); ``Refused`` without them, or, as
+    JX_TOTAL_SCORE, with the first error of the tables given (never a figure of input with an
+    error)."""
+    given = _given(tables, required)
+    if "tblInfo" not in given:
+        raise Refused("该数据按基本信息中的执行率口径和金额单位计算：请在公式中加上参数 tblInfo[#All]")
+    run = _run(given)
+    if run.errors:
+        raise Refused(_message(run.errors[0], cells=True, info_given=True))
+    return run.evaluation
 
 
 @dataclass(frozen=True, slots=True)

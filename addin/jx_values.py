@@ -61,6 +61,9 @@ def _functions() -> dict[str, _Function]:
         "JX_GRADE": _Function(udfs.JX_GRADE, (False,), 1),
         "JX_SCORE": _Function(udfs.JX_SCORE, (False, False, False, False, False, True, False, False), 4),
         "JX_TOTAL_SCORE": _Function(udfs.JX_TOTAL_SCORE, (True,) * 9, 1),
+        "JX_EXECUTION_RATE": _Function(udfs.JX_EXECUTION_RATE, (True, True), 1),
+        "JX_SPENDING_PROGRESS": _Function(udfs.JX_SPENDING_PROGRESS, (True, True), 1),
+        "JX_SME_SHARE": _Function(udfs.JX_SME_SHARE, (True, True, True), 1),
     }
 
 

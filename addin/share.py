@@ -40,6 +40,7 @@ from .package.save import atomic_write, ensure_writable, not_an_input
 from .package.sheets import drop_app_title, drop_sheet_entry
 from .package.xmlspans import Element, drop_empty_alternates, elements, remove_elements
 from .package.zipcopy import rewrite_zip
+from .quick_checks import current_form, earlier_lines
 
 __all__ = ["CONFIG_SHEETS", "SHARE_MARK", "ShareSummary", "is_share_copy", "share_copy"]
 
@@ -110,6 +111,9 @@ class ShareSummary:
     # The report against the data now (``report.digest``): "same", "changed", or "" when the
     # report carries no code (written by an earlier version) or there is no report.
     report_matches: str = ""
+    # An earlier template's quick checks (sums of whole columns): (cell, the current formula, why
+    # it could not be computed, "" when the copy holds its value).
+    earlier_checks: tuple[tuple[str, str, str], ...] = ()
 
     def report_note(self) -> str:
         """What the copy's report sheets are: the last generate's, not recomputed by share (and
@@ -148,12 +152,16 @@ class ShareSummary:
             for cell, why in self.formulas_kept
         ]
 
+    def earlier_lines(self) -> list[str]:
+        """What the copy did with an earlier template's quick checks, naming the cells."""
+        return earlier_lines(self.earlier_checks)
+
     def warnings(self, *, regenerated: bool = False) -> list[str]:
-        """What every door says with the copy, in this order: each formula left unfrozen, then
-        what the report sheets are (nothing about them when the door has just ``regenerated``
-        them from the same data)."""
+        """What every door says with the copy, in this order: each formula left unfrozen, an
+        earlier template's quick checks, then what the report sheets are (nothing about them
+        when the door has just ``regenerated`` them from the same data)."""
         note = "" if regenerated else self.report_note()
-        return self.kept_lines() + ([note] if note else [])
+        return self.kept_lines() + self.earlier_lines() + ([note] if note else [])
 
 
 def _has_result(cell: str) -> bool:
@@ -199,6 +207,7 @@ class _Share:
         self.frozen = 0
         self.computed = 0  # of the frozen: formulas saved without a result, computed here
         self.kept: list[tuple[str, str]] = []  # (cell, why) of JX formulas left in place
+        self.earlier: list[tuple[str, str, str]] = []  # earlier quick checks: (cell, current, why not)
         self.values: FormulaValues | None = None
         self.controls = 0
 
@@ -325,11 +334,22 @@ class _Share:
                 shared_masters.add(si.group(1))
             frozen = text[: formula.start()] + text[formula.end() :]
             frozen = re.sub(r'\s(?:cm|vm)="\d+"', "", frozen, count=2)
+            ref = re.search(r'\br="([A-Z]+\d+)"', text)
+            where = f"{name}!{ref.group(1) if ref else '?'}"
+            current = current_form(body)
+            if current is not None:  # an earlier template's quick check: the report's figure instead
+                try:
+                    value = self.formula_values().compute(name, current)
+                except NotComputable as exc:
+                    self.earlier.append((where, current, str(exc)))
+                else:
+                    self.earlier.append((where, current, ""))
+                    self.frozen += 1
+                    self.computed += not _has_result(frozen)
+                    return _with_value(frozen, value)
             if _has_result(frozen):
                 self.frozen += 1
                 return frozen
-            ref = re.search(r'\br="([A-Z]+\d+)"', text)
-            where = f"{name}!{ref.group(1) if ref else '?'}"
             try:
                 if follower:
                     raise NotComputable("共享公式中的单元格")
@@ -462,6 +482,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         report_sheets,
         data_errors,
         matches,
+        tuple(share.earlier),
     )
 
 

@@ -4,8 +4,11 @@ Each returns the presented value as Excel shows it: rates as fractions rounded t
 presented places (0.9667 for 96.67%), amounts and scores to 2 decimals, half-up on the
 decimal value. Cells are read as the file reader reads them (``contract.coerce``: blanks skipped,
 numbers stored as text read, a percentage where an amount or points belong refused), and the
-table functions (JX_SCORE, JX_TOTAL_SCORE, JX_PROCUREMENT) hand their ranges to the reader and
-the core themselves (``jx_tables``): a function shows the report's figure or a Chinese reason in
+table functions (JX_SCORE, JX_TOTAL_SCORE, JX_PROCUREMENT, and the quick checks JX_EXECUTION_RATE,
+JX_SPENDING_PROGRESS, JX_SME_SHARE: the report's headline figure, ``report.headline``) hand their
+ranges to the reader and the core themselves (``jx_tables``), so they leave out total, 小计 and
+其中 rows as the report does; JX_EXEC_RATE and JX_SHARE add up whatever cells they are given.
+A function shows the report's figure or a Chinese reason in
 the cell (an error value, a word where a number belongs, a table a figure needs), never another
 figure and never a bare #VALUE!. A reason from another JX function passed as an argument is
 shown as it is, not wrapped again.
@@ -25,15 +28,19 @@ from .core.numbers import cell_fraction as _fraction
 from .core.numbers import divide, round_half_up, shown_decimal
 from .core.scoring import grade, total_out_of_range
 from .core.units import UNIT_FACTORS, convert
-from .jx_tables import Refused, indicator_score, ledger_figures, total_score
+from .jx_tables import Refused, department_evaluation, indicator_score, ledger_figures, total_score
+from .report.headline import WITHHELD, headline_figures
 
 __all__ = [
+    "JX_EXECUTION_RATE",
     "JX_EXEC_RATE",
     "JX_GRADE",
     "JX_PROCUREMENT",
     "JX_ROUND",
     "JX_SCORE",
     "JX_SHARE",
+    "JX_SME_SHARE",
+    "JX_SPENDING_PROGRESS",
     "JX_TOTAL_SCORE",
 ]
 
@@ -149,10 +156,11 @@ def _exec_rate(executed: Any, budget: Any) -> Any:
 
 
 @xw.func
-@xw.arg("executed", ndim=2, doc="执行数（单元格或区域，区域按合计计算）")
-@xw.arg("budget", ndim=2, doc="全年预算数（单元格或区域，区域按合计计算）")
+@xw.arg("executed", ndim=2, doc="执行数（单元格或区域，区域中的数全部相加）")
+@xw.arg("budget", ndim=2, doc="全年预算数（单元格或区域，区域中的数全部相加）")
 def JX_EXEC_RATE(executed: Any, budget: Any) -> Any:
-    """预算执行率 = 执行数 / 全年预算数，四舍五入到 0.01%（如 0.9667 即 96.67%）；预算为 0 时返回“-”。"""
+    """执行率 = 执行数 / 预算数（所给区域中的数全部相加，合计、小计行也计入），四舍五入到 0.01%（如 0.9667 即
+    96.67%）；预算为 0 时返回“-”。部门的预算执行率请用 JX_EXECUTION_RATE。"""
     return _safely(lambda: _exec_rate(executed, budget))
 
 
@@ -161,10 +169,11 @@ def _share(part: Any, whole: Any) -> Any:
 
 
 @xw.func
-@xw.arg("part", ndim=2, doc="部分金额（如授予中小企业合同金额）")
-@xw.arg("whole", ndim=2, doc="总额（如政府采购支出总额）")
+@xw.arg("part", ndim=2, doc="部分金额（单元格或区域，区域中的数全部相加）")
+@xw.arg("whole", ndim=2, doc="总额（单元格或区域，区域中的数全部相加）")
 def JX_SHARE(part: Any, whole: Any) -> Any:
-    """占比 = 部分 / 总额，四舍五入到 0.1%（如 0.667 即 66.7%）；总额为 0 时返回“-”（基数为0，不可比）。"""
+    """占比 = 部分 / 总额（所给区域中的数全部相加，合计行也计入），四舍五入到 0.1%（如 0.667 即 66.7%）；
+    总额为 0 时返回“-”（基数为0，不可比）。部门的中小企业合同占比请用 JX_SME_SHARE。"""
     return _safely(lambda: _share(part, whole))
 
 
@@ -286,6 +295,56 @@ def JX_TOTAL_SCORE(
             tblProjects=projects,
             tblProjectFunds=project_funds,
             tblProjectIndicators=project_indicators,
+        )
+    )
+
+
+def _headline(key: str, required: tuple[str, ...], **ranges: Any) -> Any:
+    """The report's headline figure ``key`` of the tables given (report.headline, the figure
+    ``summary`` prints): a percentage as its presented fraction, 未填报 or "-" as the report says."""
+    evaluation = department_evaluation(_tables(**ranges), required)
+    figure = next(f for f in headline_figures(evaluation) if f.key == key)
+    if figure.value == WITHHELD:  # withheld only on an error: a safeguard, the error is refused first
+        raise Refused(f"{figure.label}依赖有错误的数据：请点击“校验数据”查看")
+    return figure.value if figure.ratio is None else _fraction(figure.ratio, figure.places)
+
+
+_BUDGET_ARG = "预算执行表（如 tblBudget[#All]）"
+_INFO_ARG = "基本信息表（如 tblInfo[#All]）：执行率口径和金额单位"
+
+
+@xw.func
+@xw.arg("budget", ndim=2, doc=_BUDGET_ARG)
+@xw.arg("info", ndim=2, doc=_INFO_ARG)
+def JX_EXECUTION_RATE(budget: Any, info: Any = None) -> Any:
+    """部门预算执行率，与“生成报告”完全相同：合计、小计和“其中”行不重复计入，按执行率口径（全年预算数或年初预算数）
+    计算，四舍五入到 0.01%（如 0.9667 即 96.67%）；预算为 0 时返回“-”，数据有错误时显示第一个错误。"""
+    return _safely(lambda: _headline("execution_rate", ("tblBudget",), tblBudget=budget, tblInfo=info))
+
+
+@xw.func
+@xw.arg("budget", ndim=2, doc=_BUDGET_ARG)
+@xw.arg("info", ndim=2, doc=_INFO_ARG)
+def JX_SPENDING_PROGRESS(budget: Any, info: Any = None) -> Any:
+    """部门支出进度 = 支出数 / 全年预算数，与“生成报告”完全相同：合计、小计和“其中”行不重复计入，四舍五入到 0.01%；
+    未填支出数时返回“未填报”，预算为 0 时返回“-”，数据有错误时显示第一个错误。"""
+    return _safely(lambda: _headline("spending_progress", ("tblBudget",), tblBudget=budget, tblInfo=info))
+
+
+@xw.func
+@xw.arg("contracts", ndim=2, doc="采购合同表（如 tblContracts[#All]）")
+@xw.arg("procurement", ndim=2, doc="采购汇总表（如 tblProcurement[#All]）")
+@xw.arg("info", ndim=2, doc="基本信息表（如 tblInfo[#All]）：金额单位")
+def JX_SME_SHARE(contracts: Any, procurement: Any = None, info: Any = None) -> Any:
+    """中小企业合同占比，与“生成报告”完全相同：有合同台账按台账，否则按采购汇总（合计、总计、汇总行为总数），
+    四舍五入到 0.1%（如 0.667 即 66.7%）；未填报时返回“未填报”，总额为 0 时返回“-”，数据有错误时显示第一个错误。"""
+    return _safely(
+        lambda: _headline(
+            "sme_share",
+            ("tblContracts", "tblProcurement"),
+            tblContracts=contracts,
+            tblProcurement=procurement,
+            tblInfo=info,
         )
     )
 

@@ -138,8 +138,15 @@ def udf_timings(rows: int = 200_000) -> dict[str, float]:
         ["维度", "二级", f"指标{i}", 100 / rows, "正向", 1.0, rng.uniform(0.8, 1.0), "", "比率", None, ""]
         for i in range(rows)
     ]
+    units = [list(schema.BUDGET.headers)] + [
+        [f"单位{i}", "二级", None, b[0], e[0], None, None]
+        for i, (e, b) in enumerate(zip(executed, budget, strict=True))
+    ]
+    info = [list(schema.INFO.headers), ["部门名称", "某局"], ["评价年度", 2024], ["金额单位", "万元"]]
     calls: dict[str, Any] = {
         "JX_EXEC_RATE": lambda: udfs.JX_EXEC_RATE(executed, budget),
+        "JX_EXECUTION_RATE": lambda: udfs.JX_EXECUTION_RATE(units, info),
+        "JX_SME_SHARE": lambda: udfs.JX_SME_SHARE(contracts, None, info),
         "JX_SHARE": lambda: udfs.JX_SHARE(executed, budget),
         "JX_PROCUREMENT": lambda: udfs.JX_PROCUREMENT(contracts),
         "JX_TOTAL_SCORE": lambda: udfs.JX_TOTAL_SCORE(indicators),

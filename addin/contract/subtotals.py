@@ -59,7 +59,10 @@ class SubtotalGroups:
 
     def add_row(self, row: int, unit: str, amounts: Mapping[str, Decimal | None], kind: str = "") -> None:
         for column, value in amounts.items():
-            self.amounts.setdefault(column, [None] * len(self.rows)).append(value)
+            values = self.amounts.get(column)
+            if values is None:  # not setdefault: its default list would be built on every row
+                values = self.amounts[column] = [None] * len(self.rows)
+            values.append(value)
         self.units.append(unit)
         self.kinds.append(kind)
         self.rows.append(row)

@@ -12,7 +12,7 @@ withheld (不予显示), never printed as if it were right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..core.budget import BASIS_FULL_YEAR, BASIS_INITIAL
@@ -41,13 +41,17 @@ def small_micro_label(basis: str) -> str:
 @dataclass(frozen=True, slots=True)
 class HeadlineFigure:
     """One figure: ``value`` as printed (a percentage, an amount, 未填报, "-" or 不予显示),
-    ``note`` what it is taken from, ``details`` further lines (per category)."""
+    ``note`` what it is taken from, ``details`` further lines (per category); a percentage's
+    ``ratio`` (the unrounded fraction) and the ``places`` it is printed with, for a cell that
+    shows it as a number (the JX_* quick checks, ``jx_figures``)."""
 
     key: str
     label: str
     value: str
     note: str
     details: tuple[str, ...] = ()
+    ratio: Decimal | None = None
+    places: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {"key": self.key, "label": self.label, "value": self.value, "note": self.note, "details": self.details}
@@ -73,7 +77,9 @@ def _share(
         return HeadlineFigure(key, label, NOT_GIVEN_NOTE, missing)
     if ratio is None:
         return HeadlineFigure(key, label, NOT_COMPARABLE, f"{NOT_COMPARABLE_NOTE}（{whole_text}）")
-    return HeadlineFigure(key, label, format_percent(ratio, places), f"{part_text} / {whole_text}")
+    return HeadlineFigure(
+        key, label, format_percent(ratio, places), f"{part_text} / {whole_text}", ratio=ratio, places=places
+    )
 
 
 def _budget(ev: Evaluation, unit: str) -> list[HeadlineFigure]:
@@ -143,7 +149,7 @@ def _procurement(ev: Evaluation, unit: str) -> list[HeadlineFigure]:
             f"{c.name} {format_percent(c.sme_share, 1, not_comparable=f'-（{NOT_COMPARABLE_NOTE}）')}"
             for c in p.categories
         )
-        sme = HeadlineFigure(sme.key, sme.label, sme.value, sme.note, shares)
+        sme = replace(sme, details=shares)
     on_total = p.basis == BASIS_TOTAL
     small = _share(
         "small_micro_share",

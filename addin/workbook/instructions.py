@@ -38,7 +38,10 @@ NOTES = (
     "“自评报告”“校验结果”“项目自评汇总”“项目自评-序号”工作表由程序生成，重新生成时会被替换（项目减少时多余的"
     "项目自评表会被删除），请不要在其中手工修改。",
     "本工作簿的按钮需要 Excel、Python 和 xlwings；Python 的位置等设置见“xlwings.conf”工作表。",
-    "工作表函数：=JX_EXEC_RATE(执行数,预算数)、=JX_SHARE(部分,总额)、"
+    "工作表函数：=JX_EXECUTION_RATE(tblBudget[#All],tblInfo[#All])、=JX_SPENDING_PROGRESS(tblBudget[#All],"
+    "tblInfo[#All])、=JX_SME_SHARE(tblContracts[#All],tblProcurement[#All],tblInfo[#All])（部门的预算执行率、"
+    "支出进度、中小企业合同占比，合计、小计、“其中”行不重复计入）、=JX_EXEC_RATE(执行数,预算数)、=JX_SHARE(部分,总额)"
+    "（所给区域中的数全部相加）、"
     "=JX_SCORE(计分方法,分值,目标值,实际值,方向,规则表,得分系数,指标名称)、"
     "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],tblProcurement[#All],"
     "tblInfo[#All])、=JX_PROCUREMENT(tblContracts[#All])、=JX_GRADE(总分)、=JX_ROUND(数值,位数)。"

@@ -13,6 +13,7 @@ from ..contract.schema import ALL_TABLES
 from ..core import Evaluation, Findings, evaluate
 from ..example.data import EXAMPLE_NOTE, EXAMPLE_TABLES
 from ..jx_values import table_formula_value
+from ..quick_checks import QUICK_CHECKS
 from .builder import BuildOptions, QuickCheck, build_workbook
 from .vba import vba_project_bytes
 
@@ -79,32 +80,10 @@ def evaluate_tables(tables: Mapping[str, Sequence[Sequence[Any]]]) -> Evaluation
     return evaluate(parse_department(_raw(tables), findings), findings)
 
 
-# The quick checks on 使用说明: (label, formula, number format). Their cached values are the
-# formulas' own results over the workbook's tables (jx_values.table_formula_value), so a
-# workbook opened where the add-in is missing still shows what Excel with it would show.
-QUICK_CHECKS = (
-    ("预算执行率", "=JX_EXEC_RATE(tblBudget[执行数],tblBudget[全年预算数])", "0.00%"),
-    ("支出进度", "=JX_EXEC_RATE(tblBudget[支出数],tblBudget[全年预算数])", "0.00%"),
-    (
-        "中小企业合同占比（采购汇总）",
-        # A 合计 row, when there is one, states the totals (often the only SME figure);
-        # summing it with the category rows would count the amounts twice.
-        '=IF(COUNTIF(tblProcurement[采购类别],"合计")>0,'
-        'JX_SHARE(SUMIFS(tblProcurement[授予中小企业合同金额],tblProcurement[采购类别],"合计"),'
-        'SUMIFS(tblProcurement[支出金额],tblProcurement[采购类别],"合计")),'
-        "JX_SHARE(tblProcurement[授予中小企业合同金额],tblProcurement[支出金额]))",
-        "0.0%",
-    ),
-    (
-        "自评总分",
-        "=JX_TOTAL_SCORE(tblIndicators[#All],tblRules[#All],tblBudget[#All],tblContracts[#All],"
-        "tblProcurement[#All],tblInfo[#All])",
-        "0.00",
-    ),
-)
-
-
 def _quick_checks(tables: Mapping[str, Sequence[Sequence[Any]]]) -> list[QuickCheck]:
+    """The quick checks with their cached values: the formulas' own results over the workbook's
+    tables (jx_values.table_formula_value), so a workbook opened where the add-in is missing, and
+    a share copy, show what Excel with it would show."""
     with_headers = {
         spec.table: [list(spec.headers), *(list(r) for r in tables.get(spec.table, ()))] for spec in ALL_TABLES
     }

@@ -267,7 +267,7 @@ def _semantic() -> list[Variant]:
             "cell-ref-huge-row-under-an-unsaved-formula",  # share computes the formula from the damaged sheet
             _both(
                 _sub(BUDGET_SHEET, rb'<c r="C4"', b'<c r="C99999999999999999999"'),
-                _sub("xl/worksheets/sheet1.xml", r"(tblBudget\[全年预算数\]\)</f>)<v>[^<]*</v>".encode(), rb"\1"),
+                _sub("xl/worksheets/sheet1.xml", rb"(JX_EXECUTION_RATE\([^<]*\)</f>)<v>[^<]*</v>", rb"\1"),
             ),
             REFUSED,
             cells=True,
