@@ -38,15 +38,16 @@ _NOT_NEGATIVE = (0.0).__le__  # False for a negative number and for NaN
 _DATE_TYPES = frozenset({dt.date, dt.datetime, type(None)})
 
 
-def clean_ledger(table: ContractTable) -> ContractLedger | None:
+def clean_ledger(table: ContractTable, taken: dict[int, list[Any]] | None = None) -> ContractLedger | None:
     """The ledger of ``table`` (amounts in the workbook's 金额单位, as shown: ``shown_decimal``)
-    when every row is a plain contract row; None when any is not (see the module's doc)."""
+    when every row is a plain contract row; None when any is not (see the module's doc).
+    ``taken``: columns the caller already took from these rows (by position)."""
     raw = table.raw
     rows = raw.rows
     n = len(rows)
     if not n or raw.percent_cells or len(set(map(len, rows))) != 1 or not rows[0]:
         return None
-    columns = _Columns(rows)
+    columns = _Columns(rows, taken or {})
     index = table.index
     amount = columns[index["合同金额"]]
     unit = columns.distinct(index["单位名称"])
@@ -86,10 +87,10 @@ class _Columns:
     """The columns of rectangular ``rows``, each taken (and its set of values and of value
     types) once, when first asked for."""
 
-    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, rows: Sequence[Sequence[Any]], taken: dict[int, list[Any]]) -> None:
         self.rows = rows
         self.width = len(rows[0])
-        self._columns: dict[int, list[Any]] = {}
+        self._columns: dict[int, list[Any]] = dict(taken)
         self._distinct: dict[int, set[Any]] = {}
         self._types: dict[int, set[type]] = {}
 

@@ -134,11 +134,14 @@ def _contracts(table: ContractTable, coercer: Coercer) -> ContractLedger:
     # A unit's contracts listed under its name merged over them: each row is that unit's
     # contract (as merged 一级指标 are filled down), one warning per merged range. A merged
     # cell reads blank: only then are the sheet's merged ranges looked up (a ledger is long).
-    names = [row[table.index["单位名称"]] for row in table.raw.rows]
+    i_unit = table.index["单位名称"]
+    names = [row[i_unit] for row in table.raw.rows]
+    taken = {i_unit: names}  # the column, for the column-wise reader, while the rows are as read
     if None in names or "" in names:
         fill_merged(table, ("单位名称",))
+        taken = {}
     # Every row plain (the common ledger): read column-wise; else row by row, with findings.
-    ledger = clean_ledger(table)
+    ledger = clean_ledger(table, taken)
     if ledger is None:
         ledger = _contract_rows(table, coercer)
     if "合同编号" in table.index:

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PART_BYTES",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
+    "check_whole",
     "check_workbook_file",
     "open_package",
     "read_part",
@@ -44,9 +45,11 @@ def _name(path: Path) -> str:
 _checked: list[tuple[int, int, int, int, int]] = []
 
 
-def check_workbook_file(path: Path) -> None:
+def check_workbook_file(path: Path, *, whole: bool = True) -> None:
     """Raise UnusableInput with an actionable message unless ``path`` is an .xlsx/.xlsm package
-    that is whole (``integrity.check_integrity``: every part there, well-formed, consistent)."""
+    that is whole (``integrity.check_integrity``: every part there, well-formed, consistent).
+    ``whole=False`` leaves the integrity check to a later ``check_whole`` (the reader runs it
+    while python-calamine reads without the GIL)."""
     if not path.exists():
         raise UnusableInput(f"找不到文件“{path}”：请检查路径和文件名")
     if path.is_dir():
@@ -76,11 +79,23 @@ def check_workbook_file(path: Path) -> None:
             if any(n.startswith("xl/") for n in names):
                 raise damaged(_name(path), "缺少工作簿主体")
             raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
-        stat = path.stat()
-        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-        if identity not in _checked:
-            check_integrity(package, path)
-            _checked[:] = [identity]
+        if whole:
+            _check_integrity_once(package, path)
+
+
+def check_whole(path: Path) -> None:
+    """The integrity check ``check_workbook_file(path, whole=False)`` left out (once per file
+    version); UnusableInput naming the part when the package is not whole."""
+    with open_package(path) as package:
+        _check_integrity_once(package, path)
+
+
+def _check_integrity_once(package: zipfile.ZipFile, path: Path) -> None:
+    stat = path.stat()
+    identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if identity not in _checked:
+        check_integrity(package, path)
+        _checked[:] = [identity]
 
 
 def _refuse_other_packages(package: zipfile.ZipFile, names: set[str], path: Path) -> None:

@@ -10,13 +10,29 @@ GIL, which the caller's regular expression holds (measured: the sum of both, not
 
 from __future__ import annotations
 
+import importlib
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from types import ModuleType
 from typing import BinaryIO
 
 from .parts import read_part
+
+
+def _inflater() -> tuple[ModuleType, tuple[type[Exception], ...]]:
+    """Intel ISA-L's inflate (python-isal, the zlib API) when installed: the 54 MB ledger sheet
+    with its checksum in 38 ms instead of zlib's 72 ms, on the one step that must precede
+    python-calamine; else (no wheel for LoongArch or MIPS 信创 machines) the standard zlib."""
+    try:
+        module = importlib.import_module("isal.isal_zlib")
+    except ImportError:
+        return zlib, ()
+    return module, (module.error,)
+
+
+_inflate, _INFLATE_ERRORS = _inflater()
 
 __all__ = ["pieces"]
 
@@ -52,7 +68,7 @@ def pieces(package: zipfile.ZipFile, name: str) -> Iterator[bytes]:
         return
     with open(filename, "rb") as source:  # a handle of its own: zipfile's is shared by its members
         source.seek(info.header_offset + 30 + _local_extra(source, info))
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        inflater = _inflate.decompressobj(-zlib.MAX_WBITS)
         left = info.compress_size
         crc = total = 0
         ended = False
@@ -61,15 +77,18 @@ def pieces(package: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             if left > 0 and not data:
                 raise EOFError
             left -= len(data)
-            piece = inflater.decompress(data)
-            ended = inflater.eof or left <= 0
-            if ended:
-                piece += inflater.flush()
+            try:
+                piece = inflater.decompress(data)
+                ended = inflater.eof or left <= 0
+                if ended:
+                    piece += inflater.flush()
+            except _INFLATE_ERRORS as exc:
+                raise zlib.error(str(exc)) from exc  # refused as zlib refuses it
             if total + len(piece) >= info.file_size:  # zipfile stops at the declared size
                 piece = piece[: info.file_size - total]
                 ended = True
             total += len(piece)
-            crc = zlib.crc32(piece, crc)
+            crc = _inflate.crc32(piece, crc)
             if ended and crc != info.CRC:
                 raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
             yield piece

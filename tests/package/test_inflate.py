@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from addin.errors import UnusableInput
+from addin.package import inflate
 from addin.package.inflate import pieces
 from addin.package.parts import read_part
 
@@ -28,6 +30,18 @@ def _sheet_xml(rows: int) -> bytes:
     return b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + (
         body + b"</sheetData></worksheet>"
     )
+
+
+@pytest.fixture(autouse=True, params=["isal", "zlib"])
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test with Intel ISA-L's inflate (where its wheel exists) and with the standard zlib
+    (the fallback on machines without one): the same pieces, the same refusals."""
+    if request.param == "zlib":
+        monkeypatch.setattr(inflate, "_inflate", zlib)
+        monkeypatch.setattr(inflate, "_INFLATE_ERRORS", ())
+    elif inflate._inflate is zlib:
+        pytest.skip("python-isal is not installed on this machine")
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
