@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -114,6 +115,9 @@ class ShareSummary:
     # An earlier template's quick checks (sums of whole columns): (cell, the current formula, why
     # it could not be computed, "" when the copy holds its value).
     earlier_checks: tuple[tuple[str, str, str], ...] = ()
+    # JX formulas whose saved result is not what the data give now (Excel set to 手动计算, or
+    # cells written by a program): (cell, saved, now); the copy holds the value of now.
+    formulas_recomputed: tuple[tuple[str, str, str], ...] = ()
 
     def report_note(self) -> str:
         """What the copy's report sheets are: the last generate's, not recomputed by share (and
@@ -152,6 +156,14 @@ class ShareSummary:
             for cell, why in self.formulas_kept
         ]
 
+    def recomputed_lines(self) -> list[str]:
+        """One note per JX formula whose saved result the copy replaced by the data's value."""
+        return [
+            f"注意 {cell}：保存的计算结果 {saved} 与当前数据不符（Excel 可能设为“手动计算”），"
+            f"副本中已按当前数据填入 {now}：请在 Excel 中按 F9 重新计算并保存原工作簿"
+            for cell, saved, now in self.formulas_recomputed
+        ]
+
     def earlier_lines(self) -> list[str]:
         """What the copy did with an earlier template's quick checks, naming the cells."""
         return earlier_lines(self.earlier_checks)
@@ -161,7 +173,7 @@ class ShareSummary:
         earlier template's quick checks, then what the report sheets are (nothing about them
         when the door has just ``regenerated`` them from the same data)."""
         note = "" if regenerated else self.report_note()
-        return self.kept_lines() + self.earlier_lines() + ([note] if note else [])
+        return self.kept_lines() + self.recomputed_lines() + self.earlier_lines() + ([note] if note else [])
 
 
 def _has_result(cell: str) -> bool:
@@ -177,6 +189,42 @@ def _has_result(cell: str) -> bool:
     if kind == "e":
         return value.group(1) != "#NAME?"
     return bool(value.group(1)) or kind == "str"
+
+
+def _is_array(attrs: str) -> bool:
+    spans = re.search(r'\bref="([A-Z]+\d+):([A-Z]+\d+)"', attrs)
+    return spans is not None and spans.group(1) != spans.group(2)
+
+
+def _saved_value(cell: str) -> object:
+    """A cell's saved result as a value: a float, text, a boolean; None for anything else
+    (an error value, a rich text)."""
+    value = re.search(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", cell)
+    typed = re.search(r'^<[^>]*\bt="(\w+)"', cell)
+    kind = typed.group(1) if typed else "n"
+    if value is None:
+        return None
+    text = unescape(value.group(1))
+    if kind == "n":
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    if kind == "b":
+        return text == "1"
+    return text if kind == "str" else None
+
+
+def _same_value(saved: object, now: object) -> bool:
+    if isinstance(saved, float) and isinstance(now, int | float) and not isinstance(now, bool):
+        return abs(saved - float(now)) <= 1e-9 * max(1.0, abs(saved))
+    return saved == now or (saved == "" and now is None)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return "（空）" if value is None or value == "" else str(value)
 
 
 def _with_value(cell: str, value: object) -> str:
@@ -208,6 +256,7 @@ class _Share:
         self.computed = 0  # of the frozen: formulas saved without a result, computed here
         self.kept: list[tuple[str, str]] = []  # (cell, why) of JX formulas left in place
         self.earlier: list[tuple[str, str, str]] = []  # earlier quick checks: (cell, current, why not)
+        self.recomputed: list[tuple[str, str, str]] = []  # (cell, saved, now): saved results off the data
         self.values: FormulaValues | None = None
         self.controls = 0
 
@@ -349,7 +398,7 @@ class _Share:
                     return _with_value(frozen, value)
             if _has_result(frozen):
                 self.frozen += 1
-                return frozen
+                return self.checked(frozen, where, name, body, follower or _is_array(attrs))
             try:
                 if follower:
                     raise NotComputable("共享公式中的单元格")
@@ -365,6 +414,22 @@ class _Share:
             return _with_value(frozen, value)
 
         return _CELL.sub(freeze, sheet)
+
+    def checked(self, cell: str, where: str, sheet: str, body: str, alone: bool) -> str:
+        """A cell holding its saved result, as the data give it now: a result saved before the
+        data changed (Excel set to 手动计算, a program writing cells) would show colleagues a
+        figure the report contradicts. A formula that cannot be computed here keeps its result."""
+        if alone:
+            return cell
+        try:
+            value = self.formula_values().compute(sheet, body)
+        except NotComputable:
+            return cell
+        saved = _saved_value(cell)
+        if saved is None or _same_value(saved, value):
+            return cell
+        self.recomputed.append((where, _shown(saved), _shown(value)))
+        return _with_value(cell, value)
 
     def formula_values(self) -> FormulaValues:
         if self.values is None:
@@ -483,6 +548,7 @@ def share_copy(source: Path, target: Path) -> ShareSummary:
         data_errors,
         matches,
         tuple(share.earlier),
+        tuple(share.recomputed),
     )
 
 

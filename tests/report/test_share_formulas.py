@@ -191,3 +191,31 @@ def test_formula_forms_that_are_not_computed(with_report: Path, formula: str) ->
                 computed.compute("使用说明", formula)
         finally:
             computed.close()
+
+
+def test_a_saved_result_the_data_no_longer_give_is_replaced_and_said(with_report: Path, tmp_path: Path) -> None:
+    # Excel set to 手动计算 (or a program writing cells): 预算执行!D4 changed, the quick checks'
+    # saved results left as they were. Colleagues must not see 96.67% beside a report of 87.59%.
+    source = tmp_path / "stale.xlsm"
+    with zipfile.ZipFile(with_report) as src, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":  # 预算执行
+                data = re.sub(rb'(<c r="D4"[^>]*><v>)7215.46(</v>)', rb"\g<1>8215.46\g<2>", data)
+            out.writestr(info, data)
+    summary = share_copy(source, tmp_path / "shared.xlsx")
+    shown = values(tmp_path / "shared.xlsx", "使用说明")
+    checks = quick_checks(with_report)
+    rate_cell = next(cell for cell, value in checks.items() if value == 0.9667)
+    assert shown[rate_cell] == 0.8759  # the data's 预算执行率 now, as the regenerated report says
+    said = {cell for cell, _, _ in summary.formulas_recomputed}
+    assert f"使用说明!{rate_cell}" in said
+    assert any("与当前数据不符" in line and "0.8759" in line for line in summary.warnings())
+
+
+def test_saved_results_that_are_the_datas_are_kept_without_a_word(with_report: Path, tmp_path: Path) -> None:
+    summary = share_copy(with_report, tmp_path / "shared.xlsx")
+    assert summary.formulas_recomputed == ()
+    assert {cell: values(tmp_path / "shared.xlsx", "使用说明")[cell] for cell in quick_checks(with_report)} == (
+        quick_checks(with_report)
+    )
