@@ -33,9 +33,9 @@ from ..package.archive import check_whole, check_workbook_file, open_package, re
 from ..package.file_kinds import PASSWORD_REMEDY
 from ..package.parts import TablePart, sheet_parts, styles_part, table_parts
 from ..package.sheetscan import MAX_COLUMN, MAX_ROW, number_formats, scan_sheet, styled_cells
+from .below import take_rows_below
 from .calamine_guard import Handover, calamine_guard, calamine_thread
 from .headers import decode_header
-from .labels import rows_below
 from .raw import CellFacts, RawTable, find_sheet, header_row, missing_table_message
 from .schema import ALL_TABLES, TableSpec
 from .survey import SheetSurvey, Styles, bounded_copy, learn, survey
@@ -325,7 +325,9 @@ def _read_all(
 
 
 def _rows_below(wb: calamine.CalamineWorkbook, raw: RawTable, info: SheetSurvey) -> list[int]:
-    """Data rows typed right below the table: read only when the sheet has rows there."""
+    """Data rows typed below the table (read only when the sheet has rows there); a 合计 row
+    that closes the table from right below it is taken into the table (``raw.appended_below``),
+    so its amounts are checked as a 合计 row inside it would be."""
     end = raw.first_row + len(raw.rows) - 1
     if info.last_row <= end or len(info.tables) != 1:
         return []
@@ -341,7 +343,7 @@ def _rows_below(wb: calamine.CalamineWorkbook, raw: RawTable, info: SheetSurvey)
         if r > end + _BELOW_ROWS:
             break
         below.append(list(row[max(c1, 0) : c2]))
-    return rows_below(below, end + 1)
+    return take_rows_below(raw, below)
 
 
 def _read_table(

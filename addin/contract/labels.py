@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .schema import AMOUNT_UNITS, TOTAL_LABELS
@@ -161,14 +161,21 @@ def is_sample_label(value: Any) -> bool:
     return key.startswith(SAMPLE_MARK) and not key.startswith(_EXAMPLE_MARK)
 
 
-def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
+def rows_below(
+    rows: Sequence[Sequence[Any]], first_row: int, data_like: Callable[[Sequence[Any]], bool]
+) -> tuple[list[int], list[int]]:
     """Sheet rows typed below a table but outside its range (WPS/LibreOffice users, pasted
-    blocks): every row of the block that starts right below the table (one blank row may
-    separate it), and further down, past blank rows, each row shaped like a data row (a number,
-    and at least half of the table's columns filled), up to a footer line. Total, 其中 and
-    小计 lines below a table are ordinary and not counted; a lone note or number is not data.
-    ``rows`` holds the table's columns only and starts at sheet row ``first_row``."""
+    blocks), and the total rows that close it from outside. ``rows`` holds the table's columns
+    only and starts at sheet row ``first_row``; ``data_like(row)`` says whether a row would be
+    one of the table's rows (a number where the table has amounts, a key and its value).
+
+    The data rows: every row of the block that starts right below the table (one blank row may
+    separate it), and further down, past blank rows and footer lines, each row ``data_like``
+    says is one; notes, signatures and a lone figure are not. The totals: 合计 rows in that
+    block, which state the table's own total and are checked as if inside it. 其中 and 小计
+    lines below a table are ordinary."""
     found: list[int] = []
+    totals: list[int] = []
     in_block = True  # still in the block right below the table
     seen_data = False
     for i, row in enumerate(rows):
@@ -177,17 +184,16 @@ def rows_below(rows: Sequence[Sequence[Any]], first_row: int) -> list[int]:
                 in_block = False
             continue
         if footer_text(row) is not None:
-            break  # signatures and notes follow (a 联系电话 row is no data)
+            in_block = False  # signatures and notes follow; data typed after them still counts
+            continue
         seen_data = True
         label = next((v for v in row if not is_blank(v)), "")
-        if isinstance(label, str) and (is_total_label(label) or is_sub_item(label) or subtotal_of(label) is not None):
+        if isinstance(label, str) and is_total_label(label):
+            if in_block:
+                totals.append(first_row + i)
             continue
-        if in_block or _data_like(row):
+        if isinstance(label, str) and (is_sub_item(label) or subtotal_of(label) is not None):
+            continue
+        if in_block or data_like(row):
             found.append(first_row + i)
-    return found
-
-
-def _data_like(row: Sequence[Any]) -> bool:
-    filled = [v for v in row if not is_blank(v)]
-    has_number = any(type(v) is float or type(v) is int for v in filled)
-    return has_number and 2 * len(filled) >= len(row)
+    return found, totals

@@ -89,6 +89,9 @@ class RawTable:
     scaled_cells: Mapping[tuple[int, int], int] = field(default_factory=dict)  # (row, col) → divisor shown
     stray: Sequence[str] = ()  # far cells of the sheet left unread (A1 references)
     outside_rows: Sequence[int] = ()  # data rows typed directly below the Excel Table, outside it
+    # Sheet rows taken into ``rows`` from right below the Excel Table: a 合计 row closing it from
+    # outside (and a blank row before it), read as inside it; a blank one is no blank row of its.
+    appended_below: Sequence[int] = ()
 
 
 def header_row(rows: Sequence[Sequence[Any]], spec: TableSpec) -> int | None:

@@ -320,8 +320,8 @@ class ContractTable:
             la = row[a] if a < len(row) else None
             lb = row[b] if b < len(row) else None
             if self._is_blank_row(row):
-                if any(rr == r for rr, _ in self.raw.uncached):
-                    continue  # reported once, range-wise, as formulas without a result
+                if r in self.raw.appended_below or any(rr == r for rr, _ in self.raw.uncached):
+                    continue  # outside the table; or reported once, range-wise, as formulas without a result
                 self.findings.warning(
                     "input_blank_row",
                     f"表格 {self.spec.table} 第 {r} 行为空行，已跳过：建议删除空行",

@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..contract.below import take_rows_below
 from ..contract.headers import match_header
-from ..contract.labels import rows_below
 from ..contract.raw import HEADER_SCAN_ROWS, RawTable, find_sheet, header_row, missing_table_message
 from ..contract.schema import ALL_TABLES, BUDGET, INDICATORS, PROCUREMENT, PROJECT_INDICATORS, RULES, TableSpec
 from ..errors import UnusableInput
@@ -156,7 +156,7 @@ def _rows_below(sheet: Any, raw: RawTable) -> list[int]:
         return []
     first_col = raw.first_col + 1
     block = _block(sheet, end + 1, min(end + _BELOW_ROWS, _LAST_ROW), first_col, first_col + len(raw.headers) - 1)
-    return rows_below(block, end + 1)
+    return take_rows_below(raw, block)
 
 
 def read_tables(book: Any) -> dict[str, RawTable | None]:

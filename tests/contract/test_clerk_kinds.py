@@ -512,3 +512,51 @@ def test_a_total_typed_in_another_column_is_one_error_at_that_cell(
     ev = evaluate_file(edited(**{table: [*example_tables[table], row]}))
     assert errors(ev) == [("input_total_misplaced", where)]
     assert "像是合计行" in ev.findings.errors[0].message
+
+
+# -- a 合计 closing a table from outside, and rows past blank rows or notes ----------------------
+
+
+@pytest.mark.parametrize("gap", [0, 1])
+def test_a_total_right_below_a_table_is_checked_as_one_inside_it(edited: Callable[..., Path], gap: int) -> None:
+    row = 8 + gap  # the budget ends at row 7
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["预算执行"]
+        ws[f"A{row}"], ws[f"D{row}"], ws[f"E{row}"] = "合计", 9500, 9326.11  # 全年预算数 off its units
+
+    ev = evaluate_file(edited(edit))
+    assert ("budget_units_vs_total", f"预算执行!D{row}") in errors(ev)
+    assert "input_blank_row" not in codes(ev)  # the blank row between is outside the table
+
+
+def test_a_right_total_right_below_a_table_says_nothing(edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb["采购汇总"]
+        ws["A8"], ws["B8"], ws["C8"], ws["D8"] = "总计", 1758.16, 1172.10, 126.34  # one blank row between
+
+    ev = evaluate_file(edited(edit))
+    assert_reference(ev)
+    assert not ev.findings.errors
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cells"),
+    [
+        ("基本信息", {"A15": "执行率口径", "B15": "年初预算数"}),  # the table ends at row 12
+        ("预算执行", {"A10": "广州市友城服务中心", "D10": 120}),  # a name and 全年预算数 only
+        ("预算执行", {"A10": "广州市友城服务中心", "B10": "二级", "C10": "100", "D10": "120"}),  # as text
+        ("预算执行", {"A9": "注：单位为万元", "A11": "广州市友城服务中心", "D11": 120}),  # past a note
+    ],
+    ids=["info-key", "name-and-amount", "amounts-as-text", "past-a-note"],
+)
+def test_rows_that_would_be_read_inside_the_table_are_an_error_past_blank_rows(
+    edited: Callable[..., Path], sheet: str, cells: dict[str, Any]
+) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        for ref, value in cells.items():
+            wb[sheet][ref] = value
+
+    ev = evaluate_file(edited(edit))
+    last = max(int(ref[1:]) for ref in cells)
+    assert [c for c, where in errors(ev) if c == "input_rows_outside_table" and where.endswith(str(last))]
