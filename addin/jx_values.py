@@ -26,6 +26,7 @@ import python_calamine as calamine
 
 from .contract.table_geometry import table_bounds
 from .core.model import column_letter
+from .errors import is_native_panic
 from .formula_expr import NotComputable, evaluate, parse
 from .package.archive import read_part
 from .package.parts import TablePart, sheet_parts, table_parts
@@ -248,10 +249,18 @@ class FormulaValues:
             raise NotComputable(f"工作表“{sheet}”含有远离数据的单元格，无法安全读取")
         errors = scan_sheet(xml)[0]
         uncached = set(scan_facts(xml, 0, 0).uncached)
-        if self._book is None:
-            self._book = calamine.CalamineWorkbook.from_path(str(self.path))
-        data = self._book.get_sheet_by_name(sheet)
-        origin = data.start or (0, 0)
-        grid = data.to_python() if data.start is not None else []
+        try:
+            if self._book is None:
+                self._book = calamine.CalamineWorkbook.from_path(str(self.path))
+            data = self._book.get_sheet_by_name(sheet)
+            origin = data.start or (0, 0)
+            grid = data.to_python() if data.start is not None else []
+        except BaseException as exc:
+            # A damaged part (a shared-string index with no string, a panic in python-calamine):
+            # the cells cannot be read, so the formula is not computed here (its saved result,
+            # if any, stands).
+            if not isinstance(exc, calamine.CalamineError | OSError | ValueError) and not is_native_panic(exc):
+                raise
+            raise NotComputable(f"工作表“{sheet}”无法读取（{type(exc).__name__}）") from exc
         self._grids[sheet] = (origin, grid, errors, uncached)
         return self._grids[sheet]
