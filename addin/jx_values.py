@@ -261,6 +261,6 @@ class FormulaValues:
             # if any, stands).
             if not isinstance(exc, calamine.CalamineError | OSError | ValueError) and not is_native_panic(exc):
                 raise
-            raise NotComputable(f"工作表“{sheet}”无法读取（{type(exc).__name__}）") from exc
+            raise NotComputable(f"工作表“{sheet}”的单元格无法读取（文件可能已损坏）") from exc
         self._grids[sheet] = (origin, grid, errors, uncached)
         return self._grids[sheet]
