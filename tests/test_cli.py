@@ -343,7 +343,7 @@ def test_the_collector_is_tuned_only_for_a_process_that_is_one_command(example_p
     result = subprocess.run(
         [sys.executable, "-c", probe, "check", str(example_path)], capture_output=True, text=True, timeout=120
     )
-    assert result.stdout.split()[-3:] == ["0", "10000", "True"], result.stderr
+    assert result.stdout.split()[-3:] == ["0", "100000", "True"], result.stderr
 
 
 @pytest.mark.parametrize("verb", [["summary", "--json"], ["check"], ["generate", "-o", "out.xlsm"]])
