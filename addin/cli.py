@@ -376,12 +376,12 @@ def _short_run_collector() -> None:
     """A run of one command is short and allocates hundreds of thousands of small objects (a
     sheet per project, a row object per indicator), few of them in cycles: the collector's
     default (a young collection every 700 allocations, and older generations traversed as they
-    fill) cost about 0.04 s of the 0.6 s of ``generate`` with 300 projects, and 0.01–0.02 s of
+    fill) cost about 0.04 s of the 0.6 s of ``generate`` with 300 projects, and 0.01-0.02 s of
     ``summary`` on a 200,000-contract ledger (python-calamine's 200,000 row lists). The modules
     imported so far are frozen out of its traversals, young collections wait for 100,000
-    allocations and older generations for many of them; cycles are still collected. Only for a process that is this one command (``run``): not for
-    ``serve``, whose workers live long, nor for a caller of ``main`` that goes on after it (the
-    tests)."""
+    allocations and older generations for many of them; cycles are still collected. Only for a
+    process that is this one command (``run``): not for ``serve``, whose workers live long, nor
+    for a caller of ``main`` that goes on after it (the tests)."""
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
 

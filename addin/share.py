@@ -159,8 +159,11 @@ class ShareSummary:
     def recomputed_lines(self) -> list[str]:
         """One note per JX formula whose saved result the copy replaced by the data's value."""
         return [
-            f"注意 {cell}：保存的计算结果 {saved} 与当前数据不符（Excel 可能设为“手动计算”），"
-            f"副本中已按当前数据填入 {now}：请在 Excel 中按 F9 重新计算并保存原工作簿"
+            f"注意 {cell}：保存的计算结果 {saved} 已不是当前数据的结果（当前数据有错误），副本中显示该错误的说明"
+            "——请先按校验结果改正数据"
+            if now.startswith("错误")
+            else f"注意 {cell}：保存的计算结果 {saved} 与当前数据不符（Excel 可能设为“手动计算”），"
+            f"副本中已按当前数据填入 {now}。请在 Excel 中按 F9 重新计算并保存原工作簿"
             for cell, saved, now in self.formulas_recomputed
         ]
 

@@ -171,9 +171,9 @@ def rows_below(
 
     The data rows: every row of the block that starts right below the table (one blank row may
     separate it), and further down, past blank rows and footer lines, each row ``data_like``
-    says is one; notes, signatures and a lone figure are not. The totals: 合计 rows in that
-    block, which state the table's own total and are checked as if inside it. 其中 and 小计
-    lines below a table are ordinary."""
+    says is one; notes, signatures and a lone figure are not. The totals: 合计 rows below it
+    (past blank rows and notes too) before any such data row: they state the table's own total
+    and are checked as if inside it. 其中 and 小计 lines below a table are ordinary."""
     found: list[int] = []
     totals: list[int] = []
     in_block = True  # still in the block right below the table
@@ -189,7 +189,7 @@ def rows_below(
         seen_data = True
         label = next((v for v in row if not is_blank(v)), "")
         if isinstance(label, str) and is_total_label(label):
-            if in_block:
+            if not found:  # before any data left outside: the table's own total, wherever it is
                 totals.append(first_row + i)
             continue
         if isinstance(label, str) and (is_sub_item(label) or subtotal_of(label) is not None):

@@ -144,8 +144,8 @@ class ContractTable:
             end = raw.first_row + len(raw.rows) - 1
             self.findings.error(
                 "input_rows_outside_table",
-                f"第 {shown} 行紧接在表格 {self.spec.table}（{column_letter(raw.first_col)}{raw.header_row}:"
-                f"{last}{end}）下方，但不在表格范围内，未计入：请把表格范围扩展到这些行"
+                f"第 {shown} 行在表格 {self.spec.table}（{column_letter(raw.first_col)}{raw.header_row}:"
+                f"{last}{end}）下方，但不在表格范围内，未计入：请把这些行移到表格末行之后并扩展表格范围"
                 "（Excel：拖动表格右下角，或“表设计→调整表格大小”；WPS 同），或删除这些行",
                 f"{raw.sheet}!{column_letter(raw.first_col)}{rows[0]}:{last}{rows[-1]}",
             )

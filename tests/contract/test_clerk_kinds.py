@@ -517,12 +517,14 @@ def test_a_total_typed_in_another_column_is_one_error_at_that_cell(
 # -- a 合计 closing a table from outside, and rows past blank rows or notes ----------------------
 
 
-@pytest.mark.parametrize("gap", [0, 1])
-def test_a_total_right_below_a_table_is_checked_as_one_inside_it(edited: Callable[..., Path], gap: int) -> None:
-    row = 8 + gap  # the budget ends at row 7
+@pytest.mark.parametrize("gap", [0, 1, 2, 5, "note"])
+def test_a_total_below_a_table_is_checked_as_one_inside_it(edited: Callable[..., Path], gap: int | str) -> None:
+    row = 8 + (gap if isinstance(gap, int) else 1)  # the budget ends at row 7
 
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["预算执行"]
+        if gap == "note":
+            ws["A8"] = "注：单位万元"
         ws[f"A{row}"], ws[f"D{row}"], ws[f"E{row}"] = "合计", 9500, 9326.11  # 全年预算数 off its units
 
     ev = evaluate_file(edited(edit))
