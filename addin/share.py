@@ -195,6 +195,7 @@ def _has_result(cell: str) -> bool:
 
 
 def _is_array(attrs: str) -> bool:
+    """Whether a formula's attributes make it an array formula over several cells."""
     spans = re.search(r'\bref="([A-Z]+\d+):([A-Z]+\d+)"', attrs)
     return spans is not None and spans.group(1) != spans.group(2)
 
@@ -405,8 +406,7 @@ class _Share:
             try:
                 if follower:
                     raise NotComputable("共享公式中的单元格")
-                spans = re.search(r'\bref="([A-Z]+\d+):([A-Z]+\d+)"', attrs)
-                if spans and spans.group(1) != spans.group(2):
+                if _is_array(attrs):
                     raise NotComputable("数组公式")
                 value = self.formula_values().compute(name, body)
             except NotComputable as exc:

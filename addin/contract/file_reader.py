@@ -227,18 +227,18 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
     handover: Handover[dict[str, SheetSurvey]] = Handover()
     found: dict[str, RawTable | None] | None = None
     with package:
-        with _whole_first(path), _unreadable(path):
+        with _whole_first(package, path), _unreadable(path):
             parts, wanted, located = _plan(package)
         with calamine_thread(lambda: _read_when_safe(path, located, handover), handover) as reading:
-            with _whole_first(path), _unreadable(path):
+            with _whole_first(package, path), _unreadable(path):
                 sheets = survey(path, package, wanted)
             careful = any(info.far or info.refusal is not None for info in sheets.values())
             handover.give(None if careful else sheets)
             styles = Styles(package)
-            with _whole_first(path), _unreadable(path):
+            with _whole_first(package, path), _unreadable(path):
                 for name, info in sheets.items():
                     learn(path, name, info, styles)
-            check_whole(path)
+            check_whole(package, path)
             if not careful:
                 found = reading()
     if found is None:
@@ -255,13 +255,13 @@ def read_tables(path: Path) -> dict[str, RawTable | None]:
 
 
 @contextmanager
-def _whole_first(path: Path) -> Iterator[None]:
+def _whole_first(package: zipfile.ZipFile, path: Path) -> Iterator[None]:
     """A refusal of the survey is raised as the integrity check's when the package is not whole
     (the part it names, as when that check came first)."""
     try:
         yield
     except Exception:  # any refusal or failure to parse: a damaged package is named as such
-        check_whole(path)
+        check_whole(package, path)
         raise
 
 

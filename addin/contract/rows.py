@@ -517,8 +517,7 @@ class Cells:
                 return None
             if kind is Kind.AMOUNT and number < 0:
                 return self._checked_amount(value, name)
-            if kind is Kind.AMOUNT and abs(number) >= self.coercer.amount_ceiling:
-                self.coercer.bounded_amount(number, self.where(name), name)
+            if kind is Kind.AMOUNT and self.coercer.bounded_amount(number, self.where(name), name) is None:
                 self.ok = False
                 return None
             return number

@@ -21,6 +21,9 @@ _MIN_PLACES = 2  # to the cent (元), 100 元 (万元), 100 万元 (亿元), as 
 # Amounts are typed (and summed) with a few decimals; one with more (a formula's result) is
 # shown to the first decimal where the two differ, not to its last.
 _EXACT_PLACES = 6
+# Amounts that agree to this many decimals are shown so (a 1E-300 typed beside 0 differs
+# below any unit a report could name).
+_MAX_PLACES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +36,8 @@ class AmountPair:
     difference: str
 
 
-# Amounts that agree to this many decimals are shown so (a 1E-300 typed beside 0 differs
-# below any unit a report could name).
-_MAX_PLACES = 12
-
-
-def _rounded(value: Decimal, places: int) -> Decimal:
-    return round_half_up(value, places)
-
-
 def _text(value: Decimal, places: int, unit: str) -> str:
-    return with_unit(f"{_rounded(value, places):,.{places}f}", unit)
+    return with_unit(f"{round_half_up(value, places):,.{places}f}", unit)
 
 
 def amount_pair(first: Decimal, second: Decimal, unit: str = "") -> AmountPair:
@@ -54,10 +48,10 @@ def amount_pair(first: Decimal, second: Decimal, unit: str = "") -> AmountPair:
     equal."""
     exact = max(decimal_places(first), decimal_places(second))
     places = max(_MIN_PLACES, exact) if exact <= _EXACT_PLACES else _MIN_PLACES
-    while places < min(exact, _MAX_PLACES) and _rounded(first, places) == _rounded(second, places):
+    while places < min(exact, _MAX_PLACES) and round_half_up(first, places) == round_half_up(second, places):
         places += 1
     difference = abs(first - second)
     diff_places = places
-    while diff_places < min(decimal_places(difference), _MAX_PLACES) and _rounded(difference, diff_places) == 0:
+    while diff_places < min(decimal_places(difference), _MAX_PLACES) and round_half_up(difference, diff_places) == 0:
         diff_places += 1
     return AmountPair(_text(first, places, unit), _text(second, places, unit), _text(difference, diff_places, unit))

@@ -80,17 +80,13 @@ def check_workbook_file(path: Path, *, whole: bool = True) -> None:
                 raise damaged(_name(path), "缺少工作簿主体")
             raise UnusableInput(f"“{_name(path)}”是压缩文件，但不是 Excel 工作簿：{_SAVE_AS}")
         if whole:
-            _check_integrity_once(package, path)
+            check_whole(package, path)
 
 
-def check_whole(path: Path) -> None:
-    """The integrity check ``check_workbook_file(path, whole=False)`` left out (once per file
-    version); UnusableInput naming the part when the package is not whole."""
-    with open_package(path) as package:
-        _check_integrity_once(package, path)
-
-
-def _check_integrity_once(package: zipfile.ZipFile, path: Path) -> None:
+def check_whole(package: zipfile.ZipFile, path: Path) -> None:
+    """The integrity check ``check_workbook_file(path, whole=False)`` left out, on ``path``
+    opened as ``package`` (once per file version); UnusableInput naming the part when the
+    package is not whole."""
     stat = path.stat()
     identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if identity not in _checked:
