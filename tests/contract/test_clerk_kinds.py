@@ -97,31 +97,12 @@ def test_a_sub_item_row_in_procurement_and_one_larger_than_the_whole(
 # -- 3. rows typed below a table -------------------------------------------------------------
 
 
-def test_rows_typed_below_a_table_are_an_error_naming_them(edited: Callable[..., Path], tmp_path: Path) -> None:
-    def edit(wb: openpyxl.Workbook) -> None:
-        ws = wb["预算执行"]
-        for col, value in zip("ABCDEF", ["新增单位", "二级", 100, 120, 110, 111], strict=True):
-            ws[f"{col}8"] = value
-        contracts = wb["采购合同"]
-        for col, value in zip("ABCDE", ["GZWB-2023-010", "办本级", "服务", 300, "大型"], strict=True):
-            contracts[f"{col}14"] = value  # one blank row between: still directly below
-
-    path = edited(edit)
-    ev = evaluate_file(path)
-    assert set(errors(ev)) == {
-        ("input_rows_outside_table", "预算执行!A8:G8"),
-        ("input_rows_outside_table", "采购合同!A14:G14"),
-    }
-    assert "扩展" in ev.findings.errors[0].message
-    assert ev.as_json()["budget"]["total"] is None
-    assert_nothing_written(path, tmp_path)
-
-
-@pytest.mark.parametrize("gap", [2, 5, 40])
-def test_a_data_row_below_blank_rows_is_an_error_however_far(
-    edited: Callable[..., Path], tmp_path: Path, gap: int
+@pytest.mark.parametrize(("budget_gap", "contract_gap"), [(0, 1), (2, 2), (5, 5), (40, 40)])
+def test_a_data_row_below_a_table_is_an_error_naming_it_however_far(
+    edited: Callable[..., Path], tmp_path: Path, budget_gap: int, contract_gap: int
 ) -> None:
-    budget_row, contract_row = 7 + gap + 1, 12 + gap + 1  # tables end at rows 7 and 12
+    # Right below (0 blank rows, or 1: still the block below) or past any number of blank rows.
+    budget_row, contract_row = 7 + budget_gap + 1, 12 + contract_gap + 1  # tables end at rows 7 and 12
 
     def edit(wb: openpyxl.Workbook) -> None:
         ws = wb["预算执行"]
@@ -137,6 +118,7 @@ def test_a_data_row_below_blank_rows_is_an_error_however_far(
         ("input_rows_outside_table", f"预算执行!A{budget_row}:G{budget_row}"),
         ("input_rows_outside_table", f"采购合同!A{contract_row}:G{contract_row}"),
     }
+    assert "扩展" in ev.findings.errors[0].message
     assert ev.as_json()["budget"]["total"] is None
     assert_nothing_written(path, tmp_path)
 
